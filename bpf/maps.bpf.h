@@ -1,0 +1,57 @@
+/* Maps and small helpers shared by the programs in btrace.bpf.c. */
+#ifndef BTRACE_MAPS_BPF_H
+#define BTRACE_MAPS_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "btrace/event.h"
+
+/* A call between sys_enter and sys_exit, keyed by tid. */
+struct inflight {
+	__u64 ts_ns;
+	__s64 nr;
+	__u64 args[BTRACE_MAX_ARGS];
+};
+
+/* Marks the child side of a fork: its first sys_exit is the return from clone,
+ * which it never entered. */
+#define INFLIGHT_FORK_CHILD (-1)
+
+/* Traced tgids (tids with --no-follow) -> enum btrace_target_state.
+ * Sizes are set by the loader before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u8);
+} targets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct inflight);
+} inflight SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, BTRACE_CNT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+static __always_inline void count(enum btrace_counter which)
+{
+	__u32 key = which;
+	__u64 *value = bpf_map_lookup_elem(&counters, &key);
+
+	if (value)
+		*value += 1; /* per-CPU slot: no atomics needed */
+}
+
+#endif

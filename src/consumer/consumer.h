@@ -1,0 +1,48 @@
+// Drains the BPF ring buffer in batches and hands each record to the formatter.
+#pragma once
+
+#include <cstdint>
+
+#include "output/sink.h"
+#include "output/text.h"
+#include "util/result.h"
+
+struct ring_buffer;
+struct bpf_map;
+
+namespace btrace::consumer {
+
+class Consumer {
+public:
+    Consumer(const output::TextFormatter& formatter, output::Sink& sink) : formatter_(formatter), sink_(sink) {}
+    // libbpf keeps `this` as the callback context: the consumer stays put.
+    Consumer(const Consumer&) = delete;
+    Consumer& operator=(const Consumer&) = delete;
+    ~Consumer();
+
+    Result<void> open(bpf_map* events);
+
+    // Waits up to timeout_ms for a wakeup, then drains whatever is there:
+    // producers skip wakeups, so a timeout does not mean the buffer is empty.
+    Result<void> poll(int timeout_ms);
+    // Drains what is there without waiting.
+    Result<void> drain();
+    // Marks a gap in the output where the kernel side lost `count` records.
+    void mark_lost(uint64_t count) { formatter_.lost(count, sink_.buffer()); }
+
+    uint64_t records() const { return records_; }
+    uint64_t malformed() const { return malformed_; }
+
+private:
+    static int on_record(void* ctx, void* data, size_t size);
+    int handle(const void* data, size_t size);
+
+    ring_buffer* ring_ = nullptr;
+    const output::TextFormatter& formatter_;
+    output::Sink& sink_;
+    Result<void> sink_status_;
+    uint64_t records_ = 0;
+    uint64_t malformed_ = 0;
+};
+
+}  // namespace btrace::consumer

@@ -1,0 +1,76 @@
+#include "decode/errno.h"
+
+#include <array>
+#include <csignal>
+#include <cstring>
+#include <string>
+
+namespace btrace::decode {
+
+namespace {
+
+constexpr long kInternalFirst = 512;
+
+// include/linux/errno.h: not in libc, seen only by tracers.
+constexpr std::array<ErrnoText, 19> kInternal = {{
+    {"ERESTARTSYS", "To be restarted if SA_RESTART is set"},
+    {"ERESTARTNOINTR", "To be restarted"},
+    {"ERESTARTNOHAND", "To be restarted if no handler"},
+    {"ENOIOCTLCMD", "No ioctl command"},
+    {"ERESTART_RESTARTBLOCK", "Interrupted by signal"},
+    {"EPROBE_DEFER", "Driver requests probe retry"},
+    {"EOPENSTALE", "Open found a stale dentry"},
+    {"ENOPARAM", "Parameter not supported"},
+    {"", ""},
+    {"EBADHANDLE", "Illegal NFS file handle"},
+    {"ENOTSYNC", "Update synchronization mismatch"},
+    {"EBADCOOKIE", "Cookie is stale"},
+    {"ENOTSUPP", "Operation is not supported"},
+    {"ETOOSMALL", "Buffer or request is too small"},
+    {"ESERVERFAULT", "An untranslatable error occurred"},
+    {"EBADTYPE", "Type not supported by server"},
+    {"EJUKEBOX", "Request initiated, but will not complete before timeout"},
+    {"EIOCBQUEUED", "iocb queued, will get completion event"},
+    {"ERECALLCONFLICT", "conflict with recalled state"},
+}};
+
+// Realtime signal names are built once; their numbers depend on libc.
+struct SignalNames {
+    std::array<std::string, 65> names;
+    SignalNames() {
+        for (int sig = 1; sig < static_cast<int>(names.size()); ++sig) {
+            if (sig >= SIGRTMIN && sig <= SIGRTMAX)
+                names[sig] = sig == SIGRTMIN ? "SIGRTMIN" : "SIGRT" + std::to_string(sig - SIGRTMIN);
+            else if (const char* abbrev = sigabbrev_np(sig))
+                names[sig] = std::string("SIG") + abbrev;
+        }
+    }
+};
+
+}  // namespace
+
+bool errno_is_internal(long err) {
+    return err >= kInternalFirst && err < kInternalFirst + static_cast<long>(kInternal.size()) &&
+           !kInternal[err - kInternalFirst].name.empty();
+}
+
+ErrnoText errno_text(long err) {
+    if (errno_is_internal(err))
+        return kInternal[err - kInternalFirst];
+    if (err > 0 && err < kInternalFirst) {
+        const char* name = strerrorname_np(static_cast<int>(err));
+        const char* message = strerrordesc_np(static_cast<int>(err));
+        if (name && message)
+            return {name, message};
+    }
+    return {"", ""};
+}
+
+std::string_view signal_name(int sig) {
+    static const SignalNames table;
+    if (sig <= 0 || sig >= static_cast<int>(table.names.size()))
+        return {};
+    return table.names[sig];
+}
+
+}  // namespace btrace::decode

@@ -1,0 +1,24 @@
+// Names and messages for errno values and signals, as strace prints them.
+#pragma once
+
+#include <string_view>
+
+namespace btrace::decode {
+
+struct ErrnoText {
+    std::string_view name;     // "ENOENT"; empty when unknown
+    std::string_view message;  // "No such file or directory"
+};
+
+// err > 0. Covers userspace errnos and the kernel-internal ERESTART* family,
+// which syscalls return to the tracepoint before a signal restarts them.
+ErrnoText errno_text(long err);
+
+// True for the kernel-internal values (512..530) that never reach the
+// program: strace prints those calls as "= ? ERESTARTSYS (...)".
+bool errno_is_internal(long err);
+
+// "SIGKILL", "SIGRT3"; empty when sig is not a signal.
+std::string_view signal_name(int sig);
+
+}  // namespace btrace::decode

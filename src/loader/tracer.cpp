@@ -1,0 +1,127 @@
+#include "loader/tracer.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/capability.h>
+#include <spdlog/spdlog.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstdarg>
+#include <cstdio>
+#include <vector>
+
+#include "btrace_bpf.skel.h"
+#include "syscalls/table.h"
+
+namespace btrace::loader {
+
+namespace {
+
+int libbpf_log(enum libbpf_print_level level, const char* format, va_list args) {
+    char line[1024];
+    int n = vsnprintf(line, sizeof(line), format, args);
+    if (n > 0 && line[std::min<int>(n, sizeof(line) - 1) - 1] == '\n')
+        line[std::min<int>(n, sizeof(line) - 1) - 1] = '\0';
+    spdlog::log(level == LIBBPF_WARN ? spdlog::level::warn : spdlog::level::debug, "libbpf: {}", line);
+    return n;
+}
+
+bool has_capability(const __user_cap_data_struct (&caps)[2], int cap) {
+    return caps[cap / 32].effective & (1u << (cap % 32));
+}
+
+Result<void> check_privileges() {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct caps[2]{};
+    if (syscall(SYS_capget, &header, caps) != 0)
+        return errno_error("reading capabilities", errno);
+    constexpr int kCapPerfmon = 38, kCapBpf = 39;  // Linux 5.8
+    if (has_capability(caps, CAP_SYS_ADMIN) ||
+        (has_capability(caps, kCapBpf) && has_capability(caps, kCapPerfmon)))
+        return {};
+    return Error{"permission denied: run as root (or with CAP_BPF and CAP_PERFMON) to load BPF programs"};
+}
+
+Result<void> check_kernel() {
+    if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+        return Error{"kernel BTF not found at /sys/kernel/btf/vmlinux: btrace needs Linux 5.5+ built with "
+                     "CONFIG_DEBUG_INFO_BTF=y"};
+    if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, nullptr) != 1)
+        return Error{"kernel has no BPF ring buffer: btrace needs Linux 5.8 or newer"};
+    return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
+    libbpf_set_print(libbpf_log);
+    if (auto ok = check_privileges(); !ok)
+        return ok.error();
+    if (auto ok = check_kernel(); !ok)
+        return ok.error();
+
+    btrace_bpf* skel = btrace_bpf__open();
+    if (!skel)
+        return errno_error("opening BPF object", errno);
+    std::unique_ptr<Tracer> tracer(new Tracer(skel));
+
+    auto* rodata = skel->rodata;
+    rodata->follow = config.follow;
+    rodata->wakeup_bytes = config.ring_bytes / 4;
+    rodata->nr_exit = syscalls::number_of("exit");
+    rodata->nr_exit_group = syscalls::number_of("exit_group");
+    rodata->nr_execve = syscalls::number_of("execve");
+    rodata->nr_execveat = syscalls::number_of("execveat");
+    if (int err = bpf_map__set_max_entries(skel->maps.events, config.ring_bytes))
+        return errno_error("sizing the ring buffer", err);
+
+    if (int err = btrace_bpf__load(skel))
+        return errno_error("loading BPF programs (run with -v for the verifier log)", err);
+    return tracer;
+}
+
+Tracer::~Tracer() { btrace_bpf__destroy(skel_); }
+
+Result<void> Tracer::attach() {
+    if (int err = btrace_bpf__attach(skel_))
+        return errno_error("attaching to raw_syscalls tracepoints", err);
+    return {};
+}
+
+int Tracer::targets_fd() const { return bpf_map__fd(skel_->maps.targets); }
+
+Result<void> Tracer::add_target(uint32_t key, btrace_target_state state) {
+    uint8_t value = state;
+    if (bpf_map_update_elem(targets_fd(), &key, &value, BPF_ANY) != 0)
+        return errno_error("adding " + std::to_string(key) + " to the target set", errno);
+    return {};
+}
+
+void Tracer::remove_target(uint32_t key) { bpf_map_delete_elem(targets_fd(), &key); }
+
+bool Tracer::next_target(const uint32_t* prev, uint32_t* next) const {
+    return bpf_map_get_next_key(targets_fd(), prev, next) == 0;
+}
+
+bool Tracer::has_targets() const {
+    uint32_t key;
+    return next_target(nullptr, &key);
+}
+
+Counters Tracer::counters() const {
+    Counters totals{};
+    const int ncpus = libbpf_num_possible_cpus();
+    std::vector<uint64_t> per_cpu(ncpus > 0 ? ncpus : 1);
+    for (uint32_t key = 0; key < BTRACE_CNT_MAX; ++key) {
+        if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.counters), &key, per_cpu.data()) != 0)
+            continue;
+        for (uint64_t value : per_cpu)
+            totals[key] += value;
+    }
+    return totals;
+}
+
+bpf_map* Tracer::events() const { return skel_->maps.events; }
+
+}  // namespace btrace::loader

@@ -1,0 +1,65 @@
+// Owns the BPF side: open -> set rodata and map sizes -> load -> attach.
+// Destroying the Tracer closes every link and map (RAII over the skeleton).
+#pragma once
+
+#include <sys/types.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "btrace/event.h"
+#include "util/result.h"
+
+struct btrace_bpf;
+struct bpf_map;
+
+namespace btrace::loader {
+
+struct Config {
+    bool follow = true;
+    std::size_t ring_bytes = 16u << 20;
+    bool verbose = false;
+};
+
+using Counters = std::array<uint64_t, BTRACE_CNT_MAX>;
+
+class Tracer {
+public:
+    // Checks privileges and kernel features first, so failures read as one clear line.
+    static Result<std::unique_ptr<Tracer>> load(const Config& config);
+    ~Tracer();
+
+    Result<void> add_target(uint32_t key, btrace_target_state state);
+    void remove_target(uint32_t key);
+    Result<void> attach();
+
+    // Visits each key of the target set (tgids, or tids with --no-follow).
+    template <class F>
+    void for_each_target(F&& visit) const;
+    bool has_targets() const;
+
+    Counters counters() const;  // summed over CPUs
+    bpf_map* events() const;
+
+private:
+    explicit Tracer(btrace_bpf* skel) : skel_(skel) {}
+    int targets_fd() const;
+    bool next_target(const uint32_t* prev, uint32_t* next) const;
+
+    btrace_bpf* skel_;
+};
+
+template <class F>
+void Tracer::for_each_target(F&& visit) const {
+    uint32_t key = 0;
+    bool have = next_target(nullptr, &key);
+    while (have) {
+        uint32_t current = key;
+        have = next_target(&current, &key);
+        visit(current);
+    }
+}
+
+}  // namespace btrace::loader

@@ -1,0 +1,217 @@
+// btrace entry point: options -> targets -> BPF -> drain loop -> exit status.
+#include <signal.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <optional>
+
+#include "cli/options.h"
+#include "consumer/consumer.h"
+#include "loader/tracer.h"
+#include "output/sink.h"
+#include "output/text.h"
+#include "target/attach.h"
+#include "target/launch.h"
+
+namespace btrace {
+
+namespace {
+
+constexpr int kPollMs = 20;  // bounds output latency: producers rarely wake us
+constexpr auto kSweepInterval = std::chrono::seconds(1);
+
+volatile sig_atomic_t g_stop_signal = 0;
+volatile pid_t g_child = 0;
+
+// With -- COMMAND the command decides when tracing ends: pass the signal on.
+// With -p, the signal means "stop tracing and detach".
+void on_signal(int sig) {
+    if (g_child > 0)
+        kill(g_child, sig);
+    else
+        g_stop_signal = sig;
+}
+
+void install_signal_handlers() {
+    struct sigaction action {};
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+    signal(SIGPIPE, SIG_IGN);  // a closed output becomes EPIPE and a clear error
+}
+
+uint64_t monotonic_ns() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + ts.tv_nsec;
+}
+
+int exit_code_of(int status) {
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return 1;
+}
+
+// Drops targets whose task is gone without an exit event (e.g. exited between
+// the -p check and the attach), so the loop cannot wait for them forever.
+void sweep_dead_targets(loader::Tracer& tracer) {
+    tracer.for_each_target([&](uint32_t key) {
+        if (!target::task_exists(static_cast<pid_t>(key)))
+            tracer.remove_target(key);
+    });
+}
+
+Result<void> add_targets(loader::Tracer& tracer, const cli::Options& opts) {
+    for (pid_t pid : opts.pids) {
+        // Keyed by tgid, every thread (present and future) matches; with
+        // --no-follow only the threads that exist now are keyed, by tid.
+        std::vector<pid_t> keys = opts.follow ? std::vector<pid_t>{pid} : target::threads_of(pid);
+        for (pid_t key : keys)
+            if (auto ok = tracer.add_target(static_cast<uint32_t>(key), BTRACE_TARGET_ACTIVE); !ok)
+                return ok;
+    }
+    return {};
+}
+
+void report_counters(const loader::Counters& counters, uint64_t malformed) {
+    const uint64_t lost = counters[BTRACE_CNT_RB_FULL] + counters[BTRACE_CNT_STASH_FULL];
+    if (lost)
+        spdlog::warn("{} events lost (ring buffer full: {}, in-flight table full: {}); try a larger --buffer-size",
+                     lost, counters[BTRACE_CNT_RB_FULL], counters[BTRACE_CNT_STASH_FULL]);
+    if (counters[BTRACE_CNT_MISSED_ENTER])
+        spdlog::info("{} calls were already in progress when tracing started; their completions are not shown",
+                     counters[BTRACE_CNT_MISSED_ENTER]);
+    if (malformed)
+        spdlog::warn("{} malformed records skipped", malformed);
+}
+
+Result<int> run(const cli::Options& opts) {
+    std::string command_path;
+    if (!opts.command.empty()) {
+        auto path = target::resolve_command(opts.command.front());
+        if (!path)
+            return path.error();
+        command_path = *path;
+    }
+    for (pid_t pid : opts.pids)
+        if (auto ok = target::check_process(pid); !ok)
+            return ok.error();
+
+    auto sink = output::Sink::open(opts.output_path);
+    if (!sink)
+        return sink.error();
+    auto tracer = loader::Tracer::load({opts.follow, opts.buffer_bytes, opts.verbose});
+    if (!tracer)
+        return tracer.error();
+    install_signal_handlers();
+
+    std::optional<target::HeldChild> child;
+    if (!opts.command.empty()) {
+        auto spawned = target::HeldChild::spawn(command_path, opts.command);
+        if (!spawned)
+            return spawned.error();
+        child.emplace(std::move(*spawned));
+        if (auto ok = (*tracer)->add_target(static_cast<uint32_t>(child->pid()), BTRACE_TARGET_AWAIT_EXEC); !ok)
+            return ok.error();
+    } else if (auto ok = add_targets(**tracer, opts); !ok) {
+        return ok.error();
+    }
+
+    output::TextFormatter formatter(monotonic_ns());
+    consumer::Consumer consumer(formatter, *sink);
+    if (auto ok = consumer.open((*tracer)->events()); !ok)
+        return ok.error();
+    if (auto ok = (*tracer)->attach(); !ok)
+        return ok.error();
+    if (child) {
+        g_child = child->pid();
+        if (auto ok = child->release(); !ok)
+            return Error{opts.command.front() + ": " + ok.error().message, ok.error().exit_code};
+    } else {
+        sweep_dead_targets(**tracer);
+    }
+
+    std::optional<int> child_status;
+    uint64_t lost_marked = 0;
+    auto next_sweep = std::chrono::steady_clock::now() + kSweepInterval;
+    auto mark_new_losses = [&] {
+        const auto counters = (*tracer)->counters();
+        const uint64_t lost = counters[BTRACE_CNT_RB_FULL] + counters[BTRACE_CNT_STASH_FULL];
+        if (lost > lost_marked)
+            consumer.mark_lost(lost - lost_marked);
+        lost_marked = lost;
+        return counters;
+    };
+
+    while (!g_stop_signal) {
+        if (auto ok = consumer.poll(kPollMs); !ok)
+            return ok.error();
+        mark_new_losses();
+        if (child && !child_status) {
+            int status;
+            if (waitpid(child->pid(), &status, WNOHANG) == child->pid())
+                child_status = status;
+        }
+        if (auto now = std::chrono::steady_clock::now(); now >= next_sweep) {
+            sweep_dead_targets(**tracer);
+            next_sweep = now + kSweepInterval;
+        }
+        if (!(*tracer)->has_targets())
+            break;
+    }
+
+    if (auto ok = consumer.drain(); !ok)
+        return ok.error();
+    const auto counters = mark_new_losses();
+    if (auto ok = sink->flush(); !ok)
+        return ok.error();
+    tracer->reset();  // detach before waiting: the command runs on untraced
+    report_counters(counters, consumer.malformed());
+
+    if (!child)
+        return 0;
+    if (!child_status) {
+        int status;
+        while (waitpid(child->pid(), &status, 0) < 0 && errno == EINTR) {
+        }
+        child_status = status;
+    }
+    return exit_code_of(*child_status);
+}
+
+}  // namespace
+
+}  // namespace btrace
+
+int main(int argc, char** argv) {
+    auto logger = spdlog::stderr_logger_st("btrace");
+    logger->set_pattern("btrace: %v");
+    spdlog::set_default_logger(logger);
+
+    auto parsed = btrace::cli::parse(argc, argv);
+    if (auto* early = std::get_if<btrace::cli::EarlyExit>(&parsed)) {
+        std::fputs(early->text.c_str(), stdout);
+        return 0;
+    }
+    if (auto* error = std::get_if<btrace::Error>(&parsed)) {
+        spdlog::error("{}", error->message);
+        return error->exit_code;
+    }
+    const auto& opts = std::get<btrace::cli::Options>(parsed);
+    spdlog::set_level(opts.verbose ? spdlog::level::debug : spdlog::level::info);
+
+    auto code = btrace::run(opts);
+    if (!code) {
+        spdlog::error("{}", code.error().message);
+        return code.error().exit_code;
+    }
+    return *code;
+}

@@ -1,0 +1,138 @@
+#include "target/launch.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <string_view>
+
+namespace btrace::target {
+
+namespace {
+
+bool is_executable_file(const std::string& path) {
+    struct stat st;
+    return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(path.c_str(), X_OK) == 0;
+}
+
+void close_quietly(int fd) {
+    if (fd >= 0)
+        ::close(fd);
+}
+
+// In the child: put back what btrace changed, then wait for the go byte.
+[[noreturn]] void run_child(const std::string& path, const std::vector<std::string>& argv, int go_fd,
+                            int exec_error_fd) {
+    for (int sig : {SIGINT, SIGTERM, SIGPIPE, SIGCHLD})
+        signal(sig, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+
+    char go;
+    ssize_t n;
+    while ((n = read(go_fd, &go, 1)) < 0 && errno == EINTR) {
+    }
+    if (n != 1)  // btrace went away before arming: never run untraced
+        _exit(127);
+
+    std::vector<char*> args;
+    for (const auto& arg : argv)
+        args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    execv(path.c_str(), args.data());
+    int err = errno;
+    (void)!write(exec_error_fd, &err, sizeof(err));
+    _exit(err == ENOENT ? 127 : 126);
+}
+
+}  // namespace
+
+Result<std::string> resolve_command(const std::string& name) {
+    if (name.find('/') != std::string::npos) {
+        if (access(name.c_str(), F_OK) != 0)
+            return Error{name + ": " + std::strerror(errno), 127};
+        if (!is_executable_file(name))
+            return Error{name + ": Permission denied", 126};
+        return name;
+    }
+    const char* env = getenv("PATH");
+    std::string_view path = env ? env : "/usr/local/bin:/usr/bin:/bin";
+    while (true) {
+        auto colon = path.find(':');
+        std::string dir(path.substr(0, colon));
+        std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+        if (is_executable_file(candidate))
+            return candidate;
+        if (colon == std::string_view::npos)
+            break;
+        path.remove_prefix(colon + 1);
+    }
+    return Error{name + ": command not found", 127};
+}
+
+Result<HeldChild> HeldChild::spawn(const std::string& path, const std::vector<std::string>& argv) {
+    int go[2], exec_error[2];
+    if (pipe2(go, O_CLOEXEC) != 0)
+        return errno_error("pipe", errno);
+    if (pipe2(exec_error, O_CLOEXEC) != 0) {
+        int err = errno;
+        close_quietly(go[0]);
+        close_quietly(go[1]);
+        return errno_error("pipe", err);
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        int err = errno;
+        for (int fd : {go[0], go[1], exec_error[0], exec_error[1]})
+            close_quietly(fd);
+        return errno_error("fork", err);
+    }
+    if (pid == 0) {
+        close(go[1]);
+        close(exec_error[0]);
+        run_child(path, argv, go[0], exec_error[1]);
+    }
+    close(go[0]);
+    close(exec_error[1]);
+    return HeldChild(pid, go[1], exec_error[0]);
+}
+
+HeldChild::HeldChild(HeldChild&& other) noexcept
+    : pid_(other.pid_), go_fd_(other.go_fd_), exec_error_fd_(other.exec_error_fd_) {
+    other.pid_ = -1;
+    other.go_fd_ = other.exec_error_fd_ = -1;
+}
+
+HeldChild::~HeldChild() {
+    const bool released = go_fd_ < 0;
+    close_quietly(go_fd_);
+    close_quietly(exec_error_fd_);
+    if (pid_ > 0 && !released) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+    }
+}
+
+Result<void> HeldChild::release() {
+    char go = 1;
+    ssize_t n = write(go_fd_, &go, 1);
+    close_quietly(go_fd_);
+    go_fd_ = -1;
+    if (n != 1)
+        return errno_error("starting the command", errno);
+    int err = 0;
+    while ((n = read(exec_error_fd_, &err, sizeof(err))) < 0 && errno == EINTR) {
+    }
+    close_quietly(exec_error_fd_);
+    exec_error_fd_ = -1;
+    if (n == sizeof(err))  // the pipe closed on a successful exec otherwise
+        return Error{std::string("exec: ") + std::strerror(err), err == ENOENT ? 127 : 126};
+    return {};
+}
+
+}  // namespace btrace::target

@@ -1,0 +1,37 @@
+// Starts `-- COMMAND` held just before execve, so tracing can be armed first.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "util/result.h"
+
+namespace btrace::target {
+
+// PATH lookup as execvp does it; "cmd: command not found" (exit 127) when absent.
+Result<std::string> resolve_command(const std::string& name);
+
+class HeldChild {
+public:
+    // Forks; the child waits for release() and then execs argv[0] at `path`.
+    static Result<HeldChild> spawn(const std::string& path, const std::vector<std::string>& argv);
+    HeldChild(HeldChild&& other) noexcept;
+    HeldChild& operator=(HeldChild&&) = delete;
+    // An unreleased child is killed and reaped: it never ran the command.
+    ~HeldChild();
+
+    pid_t pid() const { return pid_; }
+    // Lets the child exec; fails (exit 126/127) if execve itself failed.
+    Result<void> release();
+
+private:
+    HeldChild(pid_t pid, int go_fd, int exec_error_fd) : pid_(pid), go_fd_(go_fd), exec_error_fd_(exec_error_fd) {}
+
+    pid_t pid_;
+    int go_fd_;
+    int exec_error_fd_;
+};
+
+}  // namespace btrace::target

@@ -1,0 +1,180 @@
+#include "run.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+namespace itest {
+
+namespace {
+
+[[noreturn]] void exec_child(const std::vector<std::string>& argv) {
+    std::vector<char*> args;
+    for (const auto& arg : argv)
+        args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+}
+
+int decode_status(int status) {
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+Output run(const std::vector<std::string>& argv, int timeout_s) {
+    int out[2], err[2];
+    if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
+        throw std::runtime_error("pipe");
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(out[1], 1);
+        dup2(err[1], 2);
+        int devnull = open("/dev/null", O_RDONLY);
+        dup2(devnull, 0);
+        exec_child(argv);
+    }
+    close(out[1]);
+    close(err[1]);
+    Output result;
+    pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+    std::string* sinks[2] = {&result.out, &result.err};
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+    int open_fds = 2;
+    while (open_fds > 0) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            kill(pid, SIGKILL);
+            result.err += "\n[itest: timed out]\n";
+            break;
+        }
+        if (poll(fds, 2, static_cast<int>(left.count())) <= 0)
+            continue;
+        for (int i = 0; i < 2; ++i) {
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP)))
+                continue;
+            char buf[65536];
+            ssize_t n = read(fds[i].fd, buf, sizeof(buf));
+            if (n > 0) {
+                sinks[i]->append(buf, static_cast<size_t>(n));
+            } else {
+                close(fds[i].fd);
+                fds[i].fd = -1;
+                --open_fds;
+            }
+        }
+    }
+    for (auto& fd : fds)
+        if (fd.fd >= 0)
+            close(fd.fd);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    result.exit_code = decode_status(status);
+    return result;
+}
+
+Background::Background(const std::vector<std::string>& argv) {
+    int out[2];
+    if (pipe2(out, O_CLOEXEC))
+        throw std::runtime_error("pipe");
+    pid_ = fork();
+    if (pid_ == 0) {
+        dup2(out[1], 1);
+        exec_child(argv);
+    }
+    close(out[1]);
+    out_fd_ = out[0];
+}
+
+Background::~Background() {
+    if (!reaped_) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+    }
+    close(out_fd_);
+}
+
+std::string Background::read_line(int timeout_ms) {
+    std::string line;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (true) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        pollfd pfd{out_fd_, POLLIN, 0};
+        if (left.count() <= 0 || poll(&pfd, 1, static_cast<int>(left.count())) <= 0)
+            return line;
+        char c;
+        if (read(out_fd_, &c, 1) != 1 || c == '\n')
+            return line;
+        line += c;
+    }
+}
+
+int Background::wait(int timeout_ms) {
+    int status = 0;
+    bool done = eventually([&] { return waitpid(pid_, &status, WNOHANG) == pid_; }, timeout_ms);
+    if (!done)
+        return -1;
+    reaped_ = true;
+    return decode_status(status);
+}
+
+bool Background::alive() const {
+    std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
+    std::string content((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    auto close_paren = content.rfind(')');
+    if (close_paren == std::string::npos || close_paren + 2 >= content.size())
+        return false;
+    char state = content[close_paren + 2];
+    return state != 'Z' && state != 'T' && state != 't' && state != 'X';
+}
+
+std::string btrace_bin() { return BTRACE_BIN; }
+
+std::string helper(const std::string& name) { return std::string(HELPERS_DIR) + "/" + name; }
+
+std::string read_file(const std::string& path) {
+    std::ifstream file(path);
+    std::stringstream content;
+    content << file.rdbuf();
+    return content.str();
+}
+
+std::string temp_path(const std::string& name) {
+    static const std::string dir = [] {
+        char tmpl[] = "/tmp/btrace-itest-XXXXXX";
+        if (!mkdtemp(tmpl))
+            throw std::runtime_error("mkdtemp");
+        return std::string(tmpl);
+    }();
+    static int serial = 0;
+    return dir + "/" + std::to_string(++serial) + "-" + name;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream stream(text);
+    for (std::string line; std::getline(stream, line);)
+        lines.push_back(line);
+    return lines;
+}
+
+int count_matching(const std::string& text, const std::string& regex) {
+    const std::regex re(regex);
+    int n = 0;
+    for (const auto& line : lines_of(text))
+        if (std::regex_search(line, re))
+            ++n;
+    return n;
+}
+
+}  // namespace itest

@@ -1,0 +1,61 @@
+// Running btrace and helpers from integration tests.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace itest {
+
+struct Output {
+    int exit_code = -1;  // 128+N when killed by signal N
+    std::string out;
+    std::string err;
+};
+
+// Runs argv to completion (killed after timeout_s), capturing stdout and stderr.
+Output run(const std::vector<std::string>& argv, int timeout_s = 60);
+
+// A background process whose stdout is a pipe; killed and reaped on destruction.
+class Background {
+public:
+    explicit Background(const std::vector<std::string>& argv);
+    ~Background();
+    pid_t pid() const { return pid_; }
+    std::string read_line(int timeout_ms = 5000);  // one line of its stdout
+    int wait(int timeout_ms = 10000);               // exit code, -1 on timeout
+    bool alive() const;                             // running, not stopped, not a zombie
+
+private:
+    pid_t pid_ = -1;
+    int out_fd_ = -1;
+    bool reaped_ = false;
+};
+
+std::string btrace_bin();
+std::string helper(const std::string& name);
+std::string read_file(const std::string& path);
+std::string temp_path(const std::string& name);  // unique file path in a per-run temp dir
+std::vector<std::string> lines_of(const std::string& text);
+int count_matching(const std::string& text, const std::string& regex);
+
+// Polls until pred() or timeout; returns pred()'s last value.
+template <class Pred>
+bool eventually(Pred pred, int timeout_ms = 5000);
+
+}  // namespace itest
+
+#include <chrono>
+#include <thread>
+
+template <class Pred>
+bool itest::eventually(Pred pred, int timeout_ms) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (!pred()) {
+        if (std::chrono::steady_clock::now() >= deadline)
+            return pred();
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
+}

@@ -1,0 +1,214 @@
+// End-to-end: real btrace (root, real BPF) against small helpers and coreutils.
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <regex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "run.h"
+
+using namespace itest;
+
+namespace {
+
+// btrace -o FILE -- argv...; returns (process output, trace text).
+std::pair<Output, std::string> trace(std::vector<std::string> command, std::vector<std::string> options = {}) {
+    const std::string path = temp_path("trace.txt");
+    std::vector<std::string> argv = {btrace_bin(), "-o", path};
+    argv.insert(argv.end(), options.begin(), options.end());
+    argv.push_back("--");
+    argv.insert(argv.end(), command.begin(), command.end());
+    Output output = run(argv);
+    INFO("btrace stderr: " << output.err);
+    return {output, read_file(path)};
+}
+
+// The (syscall, return) sequence of a trace, with addresses and this run's
+// pid (returned by set_tid_address) blanked out.
+std::vector<std::string> call_sequence(const std::string& text, const std::regex& line_re) {
+    static const std::regex address(R"(0x[0-9a-f]+)");
+    std::vector<std::string> calls;
+    std::smatch m;
+    for (const auto& line : lines_of(text)) {
+        if (!std::regex_search(line, m, line_re))
+            continue;
+        const std::string name = m[1].str();
+        const std::string ret = name == "set_tid_address" ? "PID" : std::regex_replace(m[2].str(), address, "ADDR");
+        calls.push_back(name + " = " + ret);
+    }
+    return calls;
+}
+
+// IDs of the BPF programs a process holds (through program or link fds).
+std::vector<std::string> bpf_prog_ids_of(pid_t pid) {
+    std::vector<std::string> ids;
+    Output fdinfo = run({"sh", "-c", fmt::format("cat /proc/{}/fdinfo/*", pid)});
+    std::smatch m;
+    for (const auto& line : lines_of(fdinfo.out))
+        if (std::regex_match(line, m, std::regex(R"(prog_id:\s+(\d+))")) &&
+            std::find(ids.begin(), ids.end(), m[1].str()) == ids.end())
+            ids.push_back(m[1].str());
+    return ids;
+}
+
+}  // namespace
+
+TEST_CASE("N getpid calls appear exactly N times", "[integration]") {
+    auto [output, text] = trace({helper("getpid_loop"), "1000"});
+    REQUIRE(output.exit_code == 0);
+    CHECK(count_matching(text, R"(^ +\d+\.\d{3} \( *\d+\.\d{3} ms\): getpid_loop/\d+ getpid\(\) = \d+$)") == 1000);
+}
+
+TEST_CASE("execve is the first traced call and the exit is reported", "[integration]") {
+    auto [output, text] = trace({helper("getpid_loop"), "1"});
+    REQUIRE(output.exit_code == 0);
+    auto lines = lines_of(text);
+    REQUIRE(lines.size() > 3);
+    CHECK(std::regex_search(lines.front(), std::regex(R"(\): getpid_loop/\d+ execve\(filename: 0x[0-9a-f]+, argv: 0x[0-9a-f]+, envp: 0x[0-9a-f]+\) = 0$)")) );
+    CHECK(std::regex_search(lines[lines.size() - 2], std::regex(R"(\(         \): getpid_loop/\d+ exit_group\(error_code: 0\) = \?$)")));
+    CHECK(std::regex_search(lines.back(), std::regex(R"(^\+\+\+ getpid_loop/\d+ exited with 0 \+\+\+$)")));
+}
+
+TEST_CASE("a 50 ms nanosleep shows a duration of at least 50 ms", "[integration]") {
+    auto [output, text] = trace({helper("sleeper"), "50"});
+    REQUIRE(output.exit_code == 0);
+    std::smatch m;
+    REQUIRE(std::regex_search(text, m, std::regex(R"(\( *(\d+\.\d{3}) ms\): sleeper/\d+ nanosleep\(rqtp: 0x[0-9a-f]+, rmtp: 0\) = 0)")));
+    CHECK(std::stod(m[1].str()) >= 50.0);
+    CHECK(std::stod(m[1].str()) < 5000.0);
+}
+
+TEST_CASE("openat of a missing file shows -1 ENOENT", "[integration]") {
+    auto [output, text] = trace({helper("open_missing"), "/nonexistent/btrace-test"});
+    REQUIRE(output.exit_code == 0);
+    CHECK(count_matching(text, R"(open_missing/\d+ openat\(dfd: -100, filename: 0x[0-9a-f]+, flags: 0, mode: 0\) = -1 ENOENT \(No such file or directory\)$)") == 1);
+}
+
+TEST_CASE("a forked child and a second thread are traced", "[integration]") {
+    auto [output, text] = trace({helper("fork_thread")});
+    REQUIRE(output.exit_code == 0);
+    std::smatch child, thread;
+    REQUIRE(std::regex_search(output.out, child, std::regex(R"(child (\d+))")));
+    REQUIRE(std::regex_search(output.out, thread, std::regex(R"(thread (\d+))")));
+    CHECK(count_matching(text, "fork_thread/" + child[1].str() + R"( getppid\(\) = \d+$)") == 1);
+    CHECK(count_matching(text, "fork_thread/" + thread[1].str() + R"( gettid\(\) = )" + thread[1].str() + "$") == 1);
+    CHECK(count_matching(text, R"(^\+\+\+ fork_thread/)" + child[1].str() + R"( exited with 0 \+\+\+$)") == 1);
+}
+
+TEST_CASE("no-follow traces neither children nor new threads", "[integration]") {
+    auto [output, text] = trace({helper("fork_thread")}, {"--no-follow"});
+    REQUIRE(output.exit_code == 0);
+    std::smatch child, thread;
+    REQUIRE(std::regex_search(output.out, child, std::regex(R"(child (\d+))")));
+    REQUIRE(std::regex_search(output.out, thread, std::regex(R"(thread (\d+))")));
+    CHECK(count_matching(text, R"( clone3?\()") >= 1);  // the parent's side is still there
+    CHECK(count_matching(text, "/" + child[1].str() + " ") == 0);
+    CHECK(count_matching(text, "/" + thread[1].str() + " ") == 0);
+}
+
+TEST_CASE("btrace exits with the command's status", "[integration]") {
+    auto [exited, exited_text] = trace({helper("exit_with"), "3"});
+    CHECK(exited.exit_code == 3);
+    CHECK(count_matching(exited_text, R"(^\+\+\+ exit_with/\d+ exited with 3 \+\+\+$)") == 1);
+
+    auto [killed, killed_text] = trace({helper("exit_with"), "-9"});
+    CHECK(killed.exit_code == 128 + 9);
+    CHECK(count_matching(killed_text, R"(^\+\+\+ exit_with/\d+ killed by SIGKILL \+\+\+$)") == 1);
+}
+
+TEST_CASE("the trace goes to stderr by default and the command's stdout stays clean", "[integration]") {
+    Output output = run({btrace_bin(), "--", "echo", "hello"});
+    CHECK(output.exit_code == 0);
+    CHECK(output.out == "hello\n");
+    CHECK(count_matching(output.err, R"(echo/\d+ write\(fd: 1, buf: 0x[0-9a-f]+, count: 6\) = 6$)") == 1);
+}
+
+TEST_CASE("SIGTERM to btrace is passed to the command", "[integration]") {
+    const std::string path = temp_path("sigterm.txt");
+    Background btrace({btrace_bin(), "-o", path, "--", helper("sleeper"), "10000"});
+    REQUIRE(eventually([&] { return read_file(path).find("nanosleep") != std::string::npos ||
+                                    count_matching(read_file(path), "execve") > 0; }));
+    usleep(200 * 1000);
+    kill(btrace.pid(), SIGTERM);
+    CHECK(btrace.wait() == 128 + SIGTERM);
+    CHECK(count_matching(read_file(path), R"(^\+\+\+ sleeper/\d+ killed by SIGTERM \+\+\+$)") == 1);
+}
+
+TEST_CASE("attach with -p traces a running process and leaves it running after Ctrl-C", "[integration]") {
+    Background target({helper("spinner")});
+    const std::string pid = target.read_line();
+    REQUIRE_FALSE(pid.empty());
+    const std::string path = temp_path("attach.txt");
+    Background btrace({btrace_bin(), "-p", pid, "-o", path});
+    const std::string line_re = "spinner/" + pid + R"( getppid\(\) = \d+$)";
+    CHECK(eventually([&] { return count_matching(read_file(path), line_re) >= 5; }));
+    const std::vector<std::string> prog_ids = bpf_prog_ids_of(btrace.pid());
+    CHECK(prog_ids.size() >= 4);
+    kill(btrace.pid(), SIGINT);
+    CHECK(btrace.wait() == 0);
+    CHECK(target.alive());
+    usleep(100 * 1000);
+    CHECK(target.alive());
+    // Detached: none of its programs is left in the kernel (freed after an RCU grace period).
+    for (const auto& id : prog_ids)
+        CHECK(eventually([&] { return run({"bpftool", "prog", "show", "id", id}).exit_code != 0; }));
+}
+
+TEST_CASE("attach with -p follows the process until it exits", "[integration]") {
+    Background target({helper("spinner")});
+    const std::string pid = target.read_line();
+    const std::string path = temp_path("attach-exit.txt");
+    Background btrace({btrace_bin(), "-p", pid, "-o", path});
+    REQUIRE(eventually([&] { return count_matching(read_file(path), "getppid") >= 1; }));
+    kill(target.pid(), SIGKILL);
+    CHECK(btrace.wait() == 0);
+    CHECK(count_matching(read_file(path), R"(^\+\+\+ spinner/)" + pid + R"( killed by SIGKILL \+\+\+$)") == 1);
+}
+
+TEST_CASE("/bin/true gives the same (syscall, return) sequence as strace -f", "[integration][strace]") {
+    auto [output, text] = trace({"/bin/true"});
+    REQUIRE(output.exit_code == 0);
+    const std::string strace_path = temp_path("strace.txt");
+    Output strace = run({"strace", "-f", "-o", strace_path, "/bin/true"});
+    REQUIRE(strace.exit_code == 0);
+
+    auto ours = call_sequence(text, std::regex(R"(\): \S+/\d+ (\w+)\(.*\) = (.*)$)"));
+    auto theirs = call_sequence(read_file(strace_path), std::regex(R"(^(?:\d+ +)?(\w+)\(.*\) += (.*)$)"));
+    // strace adds "= 0x... " for addresses and "(No such file ...)" messages the same way we do.
+    REQUIRE(ours.size() > 10);
+    CHECK(ours == theirs);
+}
+
+TEST_CASE("bad input gives one clear line and a non-zero exit", "[integration]") {
+    auto expect_error = [](std::vector<std::string> args, int code, const std::string& message) {
+        args.insert(args.begin(), btrace_bin());
+        Output output = run(args);
+        INFO(output.err);
+        CHECK(output.exit_code == code);
+        CHECK(output.err == "btrace: " + message + "\n");
+    };
+    expect_error({}, 2, "nothing to trace: give -- COMMAND or -p PID (see btrace --help)");
+    expect_error({"--bogus"}, 2, "unknown option --bogus (see btrace --help)");
+    expect_error({"--", "btrace-no-such-command"}, 127, "btrace-no-such-command: command not found");
+    expect_error({"--", "/nonexistent/cmd"}, 127, "/nonexistent/cmd: No such file or directory");
+    expect_error({"--", "/etc/passwd"}, 126, "/etc/passwd: Permission denied");
+
+    pid_t unused = 4000000;
+    while (kill(unused, 0) == 0 || errno != ESRCH)
+        ++unused;
+    expect_error({"-p", std::to_string(unused)}, 1, fmt::format("-p {}: no such process", unused));
+}
+
+TEST_CASE("version and help", "[integration]") {
+    Output version = run({btrace_bin(), "--version"});
+    CHECK(version.exit_code == 0);
+    CHECK(std::regex_match(version.out, std::regex("btrace \\d+\\.\\d+\\.\\d+\n")));
+    Output help = run({btrace_bin(), "--help"});
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.find("Usage: btrace [OPTIONS] -- COMMAND [ARGS...]") != std::string::npos);
+}

@@ -1,0 +1,84 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "cli/options.h"
+
+using namespace btrace::cli;
+
+namespace {
+
+ParseResult parse_args(std::vector<const char*> args) {
+    args.insert(args.begin(), "btrace");
+    return parse(static_cast<int>(args.size()), args.data());
+}
+
+const Options& options_of(const ParseResult& result) {
+    if (auto* error = std::get_if<btrace::Error>(&result))
+        FAIL(error->message);
+    return std::get<Options>(result);
+}
+
+std::string error_of(const ParseResult& result) {
+    REQUIRE(std::holds_alternative<btrace::Error>(result));
+    return std::get<btrace::Error>(result).message;
+}
+
+}  // namespace
+
+TEST_CASE("COMMAND after -- keeps the command's own options", "[cli]") {
+    auto result = parse_args({"-o", "out.txt", "--", "cat", "-n", "--", "/etc/issue"});
+    const auto& opts = options_of(result);
+    CHECK(opts.command == std::vector<std::string>{"cat", "-n", "--", "/etc/issue"});
+    CHECK(opts.output_path == "out.txt");
+    CHECK(opts.follow);
+    CHECK(opts.pids.empty());
+}
+
+TEST_CASE("COMMAND without -- also works, like strace", "[cli]") {
+    auto result = parse_args({"ls", "-l"});
+    const auto& opts = options_of(result);
+    CHECK(opts.command == std::vector<std::string>{"ls", "-l"});
+}
+
+TEST_CASE("option -p takes comma lists and repeats", "[cli]") {
+    auto result = parse_args({"-p", "12,34", "-p", "56", "--no-follow"});
+    const auto& opts = options_of(result);
+    CHECK(opts.pids == std::vector<pid_t>{12, 34, 56});
+    CHECK_FALSE(opts.follow);
+}
+
+TEST_CASE("bad input gives one clear error", "[cli]") {
+    CHECK(error_of(parse_args({})) == "nothing to trace: give -- COMMAND or -p PID (see btrace --help)");
+    CHECK(error_of(parse_args({"-p", "abc"})) == "-p 'abc': not a process id");
+    CHECK(error_of(parse_args({"-p", "0"})) == "-p '0': not a process id");
+    CHECK(error_of(parse_args({"-p", "1", "--", "true"})) == "give either -- COMMAND or -p PID, not both");
+    CHECK(error_of(parse_args({"--bogus"})) == "unknown option --bogus (see btrace --help)");
+    CHECK(error_of(parse_args({"-p"})).find("-p") != std::string::npos);
+    CHECK(std::get<btrace::Error>(parse_args({"--bogus"})).exit_code == 2);
+}
+
+TEST_CASE("help and version exit early with text", "[cli]") {
+    auto help = parse_args({"--help"});
+    REQUIRE(std::holds_alternative<EarlyExit>(help));
+    CHECK(std::get<EarlyExit>(help).text.find("btrace -p 1234") != std::string::npos);
+    auto version = parse_args({"--version"});
+    REQUIRE(std::holds_alternative<EarlyExit>(version));
+    CHECK(std::get<EarlyExit>(version).text == "btrace " BTRACE_VERSION "\n");
+}
+
+TEST_CASE("buffer size accepts powers of two with K/M/G", "[cli]") {
+    CHECK(*parse_buffer_size("16M") == (16u << 20));
+    CHECK(*parse_buffer_size("64K") == (64u << 10));
+    CHECK(*parse_buffer_size("1G") == (1u << 30));
+    CHECK(*parse_buffer_size("4096") == 4096);
+    CHECK_FALSE(parse_buffer_size("3M"));
+    CHECK_FALSE(parse_buffer_size("16X"));
+    CHECK_FALSE(parse_buffer_size("0"));
+    CHECK_FALSE(parse_buffer_size("1024"));
+    CHECK_FALSE(parse_buffer_size(""));
+    auto result = parse_args({"--buffer-size", "64M", "--", "true"});
+    const auto& opts = options_of(result);
+    CHECK(opts.buffer_bytes == (64u << 20));
+}
