@@ -7,13 +7,13 @@
 #include <bpf/bpf_core_read.h>
 #include "btrace/event.h"
 #include "maps.bpf.h"
+#include "batch.bpf.h"
 #include "syscall_regs.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
 /* Set by the loader between open and load (folded by the verifier). */
-const volatile bool follow = true;        /* children and threads join the target set */
-const volatile __u64 wakeup_bytes = 1 << 20; /* wake the consumer only past this backlog */
+const volatile bool follow = true; /* children and threads join the target set */
 const volatile __s64 nr_exit = -1;
 const volatile __s64 nr_exit_group = -1;
 const volatile __s64 nr_execve = -1;
@@ -24,13 +24,6 @@ const volatile __s64 nr_execveat = -1;
 static __always_inline __u32 target_key(__u64 pid_tgid)
 {
 	return follow ? (__u32)(pid_tgid >> 32) : (__u32)pid_tgid;
-}
-
-/* Batch wakeups: one per record costs ~8x on a syscall storm. */
-static __always_inline __u64 submit_flags(void)
-{
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-									      : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline void fill_hdr(struct btrace_hdr *hdr, __u16 type, __u32 size, __u64 pid_tgid,
@@ -45,22 +38,36 @@ static __always_inline void fill_hdr(struct btrace_hdr *hdr, __u16 type, __u32 s
 	bpf_get_current_comm(hdr->comm, sizeof(hdr->comm));
 }
 
-/* exit/exit_group never reach sys_exit: report them from sys_enter. */
-static __always_inline void emit_no_return(__u64 pid_tgid, __s64 nr, const __u64 *args, __u64 ts_ns)
+/* The thread's slot, created on its first traced call. Slots are reused in
+ * place (an update per call would allocate and free a hash element) and
+ * deleted when the thread exits. */
+static __always_inline struct inflight *inflight_slot(__u32 tid)
 {
-	struct btrace_syscall *rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+	static const struct inflight empty;
+	struct inflight *slot = bpf_map_lookup_elem(&inflight, &tid);
 
-	if (!rec) {
-		count(BTRACE_CNT_RB_FULL);
+	if (slot)
+		return slot;
+	bpf_map_update_elem(&inflight, &tid, &empty, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&inflight, &tid);
+}
+
+/* exit/exit_group never reach sys_exit: report them from sys_enter. */
+static __always_inline void emit_no_return(struct pt_regs *regs, __u64 pid_tgid, __s64 nr)
+{
+	struct btrace_batch *b = this_cpu_batch();
+	struct btrace_syscall *rec;
+	__u64 now_ns = bpf_ktime_get_ns();
+
+	if (!b || !(rec = batch_reserve(b, sizeof(*rec))))
 		return;
-	}
-	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, sizeof(*rec), pid_tgid, ts_ns);
+	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, sizeof(*rec), pid_tgid, now_ns);
 	rec->hdr.flags = BTRACE_SYS_NO_RETURN;
 	rec->nr = nr;
 	rec->ret = 0;
 	rec->duration_ns = 0;
-	__builtin_memcpy(rec->args, args, sizeof(rec->args));
-	bpf_ringbuf_submit(rec, submit_flags());
+	read_syscall_args(regs, rec->args);
+	batch_commit(b, sizeof(*rec), now_ns);
 }
 
 SEC("tp_btf/sys_enter")
@@ -80,17 +87,19 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 			return 0;
 		*state = BTRACE_TARGET_ACTIVE;
 	}
-
-	struct inflight call = { .ts_ns = bpf_ktime_get_ns(), .nr = id };
-	read_syscall_args(regs, call.args);
-
 	if (id == nr_exit || id == nr_exit_group) {
-		emit_no_return(pid_tgid, id, call.args, call.ts_ns);
+		emit_no_return(regs, pid_tgid, id);
 		return 0;
 	}
-	__u32 tid = (__u32)pid_tgid;
-	if (bpf_map_update_elem(&inflight, &tid, &call, BPF_ANY))
+
+	struct inflight *call = inflight_slot((__u32)pid_tgid);
+	if (!call) {
 		count(BTRACE_CNT_STASH_FULL);
+		return 0;
+	}
+	call->nr = id;
+	read_syscall_args(regs, call->args);
+	call->ts_ns = bpf_ktime_get_ns();
 	return 0;
 }
 
@@ -98,36 +107,45 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 key = target_key(pid_tgid);
 	__u32 tid = (__u32)pid_tgid;
 	struct btrace_syscall *rec;
 	struct inflight *call;
-	__u8 *state;
+	struct btrace_batch *b;
 
-	state = bpf_map_lookup_elem(&targets, &key);
-	if (!state || *state != BTRACE_TARGET_ACTIVE)
-		return 0;
+	/* Only target threads have a slot, so one lookup filters everyone else. */
 	call = bpf_map_lookup_elem(&inflight, &tid);
-	if (!call) {
+	if (!call)
+		return 0;
+	if (!call->ts_ns) {
 		count(BTRACE_CNT_MISSED_ENTER);
 		return 0;
 	}
 	if (call->nr == INFLIGHT_FORK_CHILD)
 		goto out;
 
-	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
-	if (!rec) {
-		count(BTRACE_CNT_RB_FULL);
+	b = this_cpu_batch();
+	if (!b || !(rec = batch_reserve(b, sizeof(*rec))))
 		goto out;
-	}
+	__u64 now_ns = bpf_ktime_get_ns();
 	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, sizeof(*rec), pid_tgid, call->ts_ns);
 	rec->nr = call->nr;
 	rec->ret = ret;
-	rec->duration_ns = bpf_ktime_get_ns() - call->ts_ns;
+	rec->duration_ns = now_ns - call->ts_ns;
 	__builtin_memcpy(rec->args, call->args, sizeof(rec->args));
-	bpf_ringbuf_submit(rec, submit_flags());
+	batch_commit(b, sizeof(*rec), now_ns);
 out:
-	bpf_map_delete_elem(&inflight, &tid);
+	call->ts_ns = 0; /* consumed */
+	return 0;
+}
+
+/* A task leaving this CPU may next run on another: its records go first. */
+SEC("tp_btf/sched_switch")
+int BPF_PROG(on_sched_switch)
+{
+	struct btrace_batch *b = this_cpu_batch();
+
+	if (b && b->len)
+		batch_flush(b);
 	return 0;
 }
 
@@ -147,7 +165,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	if (child_tgid != parent_tgid && bpf_map_update_elem(&targets, &child_tgid, state, BPF_ANY))
 		return 0; /* target set full: the child is not traced, its exits won't count */
 
-	struct inflight marker = { .nr = INFLIGHT_FORK_CHILD };
+	struct inflight marker = { .ts_ns = 1, .nr = INFLIGHT_FORK_CHILD };
 	if (bpf_map_update_elem(&inflight, &child_tid, &marker, BPF_ANY))
 		count(BTRACE_CNT_STASH_FULL);
 	return 0;
@@ -170,18 +188,21 @@ int BPF_PROG(on_process_exit, struct task_struct *task)
 	__u32 tid = (__u32)pid_tgid;
 	__u32 key = target_key(pid_tgid);
 	struct btrace_exit *rec;
+	struct btrace_batch *b;
 
 	/* A thread killed mid-call never reaches sys_exit. */
 	bpf_map_delete_elem(&inflight, &tid);
 	if (!bpf_map_lookup_elem(&targets, &key))
 		return 0;
+	b = this_cpu_batch();
+	if (b)
+		batch_flush(b); /* the thread's last calls come before its exit line */
 	if (!follow)
 		bpf_map_delete_elem(&targets, &key);
 	if (task->signal->live.counter != 0) /* other threads live on */
 		return 0;
 	if (follow)
 		bpf_map_delete_elem(&targets, &key);
-
 	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
 	if (!rec) {
 		count(BTRACE_CNT_RB_FULL);

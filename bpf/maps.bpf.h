@@ -45,13 +45,18 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
-static __always_inline void count(enum btrace_counter which)
+static __always_inline void count_n(enum btrace_counter which, __u64 n)
 {
 	__u32 key = which;
 	__u64 *value = bpf_map_lookup_elem(&counters, &key);
 
 	if (value)
-		*value += 1; /* per-CPU slot: no atomics needed */
+		*value += n; /* per-CPU slot: no atomics needed */
+}
+
+static __always_inline void count(enum btrace_counter which)
+{
+	count_n(which, 1);
 }
 
 #endif

@@ -168,12 +168,17 @@ Result<int> run(const cli::Options& opts) {
             break;
     }
 
+    // Detach first (the command runs on untraced), then collect what the
+    // kernel side still holds: the ring buffer, then the per-CPU batches.
+    (*tracer)->detach();
     if (auto ok = consumer.drain(); !ok)
         return ok.error();
+    for (const auto& batch : (*tracer)->unflushed_batches())
+        consumer.feed(batch.data(), batch.size());
     const auto counters = mark_new_losses();
     if (auto ok = sink->flush(); !ok)
         return ok.error();
-    tracer->reset();  // detach before waiting: the command runs on untraced
+    tracer->reset();
     report_counters(counters, consumer.malformed());
 
     if (!child)

@@ -44,6 +44,18 @@ struct btrace_exit {
 	__u32 pad;
 };
 
+/* A per-CPU batch of records (see bpf/batch.bpf.h). The consumer reads these
+ * directly only after detaching, to collect what was never flushed. */
+#define BTRACE_BATCH_BYTES 4096 /* a power of two: offsets are masked for the verifier */
+#define BTRACE_BATCH_SLACK 512  /* room past BTRACE_BATCH_BYTES for the largest record */
+
+struct btrace_batch {
+	__u32 len;
+	__u32 records;
+	__u64 first_ts_ns;
+	__u8 data[BTRACE_BATCH_BYTES + BTRACE_BATCH_SLACK];
+};
+
 /* Per-CPU counters of what the kernel side lost or could not pair. */
 enum btrace_counter {
 	BTRACE_CNT_RB_FULL = 0,      /* ring-buffer reserve failed: record lost */

@@ -27,6 +27,9 @@ public:
     Result<void> poll(int timeout_ms);
     // Drains what is there without waiting.
     Result<void> drain();
+    // Decodes one ring-buffer sample: a batch of records, each sized by its
+    // header. Returns -EIO once the output has failed.
+    int feed(const void* data, size_t size);
     // Marks a gap in the output where the kernel side lost `count` records.
     void mark_lost(uint64_t count) { formatter_.lost(count, sink_.buffer()); }
 
@@ -35,7 +38,7 @@ public:
 
 private:
     static int on_record(void* ctx, void* data, size_t size);
-    int handle(const void* data, size_t size);
+    void dispatch(const void* data, const btrace_hdr& hdr);
 
     ring_buffer* ring_ = nullptr;
     const output::TextFormatter& formatter_;

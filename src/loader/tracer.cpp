@@ -9,6 +9,8 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
+#include <string>
 #include <vector>
 
 #include "btrace_bpf.skel.h"
@@ -19,12 +21,16 @@ namespace btrace::loader {
 namespace {
 
 int libbpf_log(enum libbpf_print_level level, const char* format, va_list args) {
-    char line[1024];
-    int n = vsnprintf(line, sizeof(line), format, args);
-    if (n > 0 && line[std::min<int>(n, sizeof(line) - 1) - 1] == '\n')
-        line[std::min<int>(n, sizeof(line) - 1) - 1] = '\0';
-    spdlog::log(level == LIBBPF_WARN ? spdlog::level::warn : spdlog::level::debug, "libbpf: {}", line);
-    return n;
+    va_list copy;
+    va_copy(copy, args);
+    std::string text(static_cast<std::size_t>(std::max(vsnprintf(nullptr, 0, format, copy), 0)), '\0');
+    va_end(copy);
+    vsnprintf(text.data(), text.size() + 1, format, args);
+    while (!text.empty() && text.back() == '\n')
+        text.pop_back();
+    // The verifier log of a failed load is long: it shows with -v only.
+    spdlog::log(level == LIBBPF_WARN ? spdlog::level::warn : spdlog::level::debug, "{}", text);
+    return static_cast<int>(text.size());
 }
 
 bool has_capability(const __user_cap_data_struct (&caps)[2], int cap) {
@@ -87,6 +93,26 @@ Result<void> Tracer::attach() {
     if (int err = btrace_bpf__attach(skel_))
         return errno_error("attaching to raw_syscalls tracepoints", err);
     return {};
+}
+
+void Tracer::detach() { btrace_bpf__detach(skel_); }
+
+std::vector<std::vector<uint8_t>> Tracer::unflushed_batches() const {
+    const int ncpus = libbpf_num_possible_cpus();
+    // Per-CPU values come back each rounded up to 8 bytes.
+    const std::size_t stride = (sizeof(btrace_batch) + 7) & ~std::size_t{7};
+    std::vector<uint8_t> values(stride * static_cast<std::size_t>(ncpus > 0 ? ncpus : 1));
+    std::vector<std::vector<uint8_t>> batches;
+    uint32_t zero = 0;
+    if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.batches), &zero, values.data()) != 0)
+        return batches;
+    for (std::size_t off = 0; off < values.size(); off += stride) {
+        btrace_batch batch;
+        std::memcpy(&batch, values.data() + off, sizeof(batch));
+        if (batch.len > 0 && batch.len <= sizeof(batch.data))
+            batches.emplace_back(batch.data, batch.data + batch.len);
+    }
+    return batches;
 }
 
 int Tracer::targets_fd() const { return bpf_map__fd(skel_->maps.targets); }

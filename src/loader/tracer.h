@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "btrace/event.h"
 #include "util/result.h"
@@ -34,6 +35,10 @@ public:
     Result<void> add_target(uint32_t key, btrace_target_state state);
     void remove_target(uint32_t key);
     Result<void> attach();
+    // Closes the links (the kernel stops producing); maps stay readable.
+    void detach();
+    // After detach(): the records still sitting in per-CPU batches.
+    std::vector<std::vector<uint8_t>> unflushed_batches() const;
 
     // Visits each key of the target set (tgids, or tids with --no-follow).
     template <class F>
