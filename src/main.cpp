@@ -87,8 +87,8 @@ void report_counters(const loader::Counters& counters, uint64_t malformed) {
         spdlog::warn("{} events lost (ring buffer full: {}, in-flight table full: {}); try a larger --buffer-size",
                      lost, counters[BTRACE_CNT_RB_FULL], counters[BTRACE_CNT_STASH_FULL]);
     if (counters[BTRACE_CNT_MISSED_ENTER])
-        spdlog::info("{} calls were already in progress when tracing started; their completions are not shown",
-                     counters[BTRACE_CNT_MISSED_ENTER]);
+        spdlog::info("{} call{} already in progress when tracing started; not shown",
+                     counters[BTRACE_CNT_MISSED_ENTER], counters[BTRACE_CNT_MISSED_ENTER] == 1 ? " was" : "s were");
     if (malformed)
         spdlog::warn("{} malformed records skipped", malformed);
 }
