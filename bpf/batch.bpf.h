@@ -17,7 +17,6 @@
 #include "maps.bpf.h"
 
 #define BATCH_BYTES BTRACE_BATCH_BYTES
-#define BATCH_SLACK BTRACE_BATCH_SLACK
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -50,8 +49,8 @@ static __always_inline void batch_flush(struct btrace_batch *b)
 	if (len == 0)
 		return;
 	barrier_var(len); /* keep the bound check on the register passed below */
-	if (len > BATCH_BYTES + BATCH_SLACK)
-		len = BATCH_BYTES + BATCH_SLACK;
+	if (len > sizeof(b->data))
+		len = sizeof(b->data);
 	barrier_var(len);
 	if (bpf_ringbuf_output(&events, b->data, len, submit_flags()))
 		count_n(BTRACE_CNT_RB_FULL, b->records);
@@ -60,16 +59,16 @@ static __always_inline void batch_flush(struct btrace_batch *b)
 	b->first_ts_ns = 0;
 }
 
-/* Room for `size` bytes at the end of the batch (flushing it first if
- * needed), or NULL. Finish with batch_commit(). */
-static __always_inline void *batch_reserve(struct btrace_batch *b, __u32 size)
+/* Where the next record starts. Below BATCH_BYTES by construction (a batch is
+ * flushed once it reaches that), so a record of up to BTRACE_RECORD_MAX fits. */
+static __always_inline __u32 batch_start(const struct btrace_batch *b)
 {
-	if (b->len + size > BATCH_BYTES)
-		batch_flush(b);
-	__u32 off = b->len;
-	if (off >= BATCH_BYTES || size > BATCH_SLACK)
-		return NULL;
-	return b->data + (off & (BATCH_BYTES - 1));
+	return b->len & (BATCH_BYTES - 1);
+}
+
+static __always_inline void *batch_at(struct btrace_batch *b, __u32 start)
+{
+	return b->data + (start & (BATCH_BYTES - 1));
 }
 
 static __always_inline void batch_commit(struct btrace_batch *b, __u32 size, __u64 now_ns)
@@ -78,7 +77,7 @@ static __always_inline void batch_commit(struct btrace_batch *b, __u32 size, __u
 	b->records++;
 	if (!b->first_ts_ns)
 		b->first_ts_ns = now_ns;
-	else if (now_ns - b->first_ts_ns > batch_max_age_ns)
+	if (b->len >= BATCH_BYTES || now_ns - b->first_ts_ns > batch_max_age_ns)
 		batch_flush(b);
 }
 

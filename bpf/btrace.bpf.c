@@ -8,6 +8,7 @@
 #include "btrace/event.h"
 #include "maps.bpf.h"
 #include "batch.bpf.h"
+#include "capture.bpf.h"
 #include "syscall_regs.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -35,7 +36,8 @@ static __always_inline void fill_hdr(struct btrace_hdr *hdr, __u16 type, __u32 s
 	hdr->tgid = pid_tgid >> 32;
 	hdr->tid = (__u32)pid_tgid;
 	hdr->ts_ns = ts_ns;
-	bpf_get_current_comm(hdr->comm, sizeof(hdr->comm));
+	/* Two loads from the task, cheaper than bpf_get_current_comm()'s copy. */
+	__builtin_memcpy(hdr->comm, bpf_get_current_task_btf()->comm, sizeof(hdr->comm));
 }
 
 /* The thread's slot, created on its first traced call. Slots are reused in
@@ -44,59 +46,75 @@ static __always_inline void fill_hdr(struct btrace_hdr *hdr, __u16 type, __u32 s
 static __always_inline struct inflight *inflight_slot(__u32 tid)
 {
 	static const struct inflight empty;
-	struct inflight *slot = bpf_map_lookup_elem(&inflight, &tid);
 
-	if (slot)
-		return slot;
 	bpf_map_update_elem(&inflight, &tid, &empty, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&inflight, &tid);
 }
 
-/* exit/exit_group never reach sys_exit: report them from sys_enter. */
-static __always_inline void emit_no_return(struct pt_regs *regs, __u64 pid_tgid, __s64 nr)
+/* A record reported from sys_enter: exit/exit_group, which never reach
+ * sys_exit, and the argument part of execve, whose memory is gone by then. */
+static __always_inline void emit_from_enter(struct pt_regs *regs, __u64 pid_tgid, __s64 nr, __u16 flags)
 {
 	struct btrace_batch *b = this_cpu_batch();
-	struct btrace_syscall *rec;
 	__u64 now_ns = bpf_ktime_get_ns();
 
-	if (!b || !(rec = batch_reserve(b, sizeof(*rec))))
+	if (!b)
 		return;
-	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, sizeof(*rec), pid_tgid, now_ns);
-	rec->hdr.flags = BTRACE_SYS_NO_RETURN;
+	__u32 start = batch_start(b);
+	struct btrace_syscall *rec = batch_at(b, start);
+	read_syscall_args(regs, rec->args);
 	rec->nr = nr;
 	rec->ret = 0;
 	rec->duration_ns = 0;
-	read_syscall_args(regs, rec->args);
-	batch_commit(b, sizeof(*rec), now_ns);
+	__u32 size = sizeof(*rec);
+	if (flags & BTRACE_SYS_ENTER_PART)
+		size = capture_payloads(start, size, nr, rec->args, 0, true);
+	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, now_ns);
+	rec->hdr.flags = flags;
+	batch_commit(b, size, now_ns);
+}
+
+/* A thread's first call since tracing began (or since it was created): a
+ * slot for it if its process (or, with --no-follow, itself) is a target. */
+static __always_inline struct inflight *first_call_slot(__u64 pid_tgid, long id)
+{
+	__u32 key = target_key(pid_tgid);
+	__u8 *state = bpf_map_lookup_elem(&targets, &key);
+	struct inflight *slot;
+
+	if (!state)
+		return NULL;
+	if (*state == BTRACE_TARGET_AWAIT_EXEC) {
+		if (id != nr_execve && id != nr_execveat)
+			return NULL;
+		*state = BTRACE_TARGET_ACTIVE;
+	}
+	slot = inflight_slot((__u32)pid_tgid);
+	if (!slot)
+		count(BTRACE_CNT_STASH_FULL);
+	return slot;
 }
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 key = target_key(pid_tgid);
-	__u8 *state;
+	__u32 tid = (__u32)pid_tgid;
+	struct inflight *call;
 
 	if (id == -1) /* not a syscall: e.g. a ptrace'd or seccomp-skipped entry */
 		return 0;
-	state = bpf_map_lookup_elem(&targets, &key);
-	if (!state)
+	/* A slot means a target thread, so traced calls cost one lookup here. */
+	call = bpf_map_lookup_elem(&inflight, &tid);
+	if (!call && !(call = first_call_slot(pid_tgid, id)))
 		return 0;
-	if (*state == BTRACE_TARGET_AWAIT_EXEC) {
-		if (id != nr_execve && id != nr_execveat)
-			return 0;
-		*state = BTRACE_TARGET_ACTIVE;
-	}
 	if (id == nr_exit || id == nr_exit_group) {
-		emit_no_return(regs, pid_tgid, id);
+		emit_from_enter(regs, pid_tgid, id, BTRACE_SYS_NO_RETURN);
 		return 0;
 	}
+	if (capture_enabled && (id == nr_execve || id == nr_execveat))
+		emit_from_enter(regs, pid_tgid, id, BTRACE_SYS_ENTER_PART);
 
-	struct inflight *call = inflight_slot((__u32)pid_tgid);
-	if (!call) {
-		count(BTRACE_CNT_STASH_FULL);
-		return 0;
-	}
 	call->nr = id;
 	read_syscall_args(regs, call->args);
 	call->ts_ns = bpf_ktime_get_ns();
@@ -124,15 +142,18 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 		goto out;
 
 	b = this_cpu_batch();
-	if (!b || !(rec = batch_reserve(b, sizeof(*rec))))
+	if (!b)
 		goto out;
 	__u64 now_ns = bpf_ktime_get_ns();
-	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, sizeof(*rec), pid_tgid, call->ts_ns);
+	__u32 start = batch_start(b);
+	rec = batch_at(b, start);
 	rec->nr = call->nr;
 	rec->ret = ret;
 	rec->duration_ns = now_ns - call->ts_ns;
 	__builtin_memcpy(rec->args, call->args, sizeof(rec->args));
-	batch_commit(b, sizeof(*rec), now_ns);
+	__u32 size = capture_payloads(start, sizeof(*rec), call->nr, call->args, ret, false);
+	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, call->ts_ns);
+	batch_commit(b, size, now_ns);
 out:
 	call->ts_ns = 0; /* consumed */
 	return 0;

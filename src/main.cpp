@@ -108,7 +108,7 @@ Result<int> run(const cli::Options& opts) {
     auto sink = output::Sink::open(opts.output_path);
     if (!sink)
         return sink.error();
-    auto tracer = loader::Tracer::load({opts.follow, opts.buffer_bytes, opts.verbose});
+    auto tracer = loader::Tracer::load({opts.follow, opts.buffer_bytes, opts.verbose, !opts.raw, opts.string_max});
     if (!tracer)
         return tracer.error();
     install_signal_handlers();
@@ -125,7 +125,7 @@ Result<int> run(const cli::Options& opts) {
         return ok.error();
     }
 
-    output::TextFormatter formatter(monotonic_ns());
+    output::TextFormatter formatter(monotonic_ns(), opts.raw);
     consumer::Consumer consumer(formatter, *sink);
     if (auto ok = consumer.open((*tracer)->events()); !ok)
         return ok.error();

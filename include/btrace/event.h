@@ -28,14 +28,78 @@ struct btrace_hdr {
 };
 
 /* btrace_syscall.hdr.flags */
-#define BTRACE_SYS_NO_RETURN (1u << 0) /* exit/exit_group: reported at sys_enter */
+#define BTRACE_SYS_NO_RETURN (1u << 0)  /* exit/exit_group: reported at sys_enter */
+#define BTRACE_SYS_ENTER_PART (1u << 1) /* execve: arguments captured at sys_enter; the
+					 * completed call follows as its own record */
 
+/* Payloads (struct btrace_payload + bytes, each padded to 8) follow the fixed
+ * part up to hdr.size. */
 struct btrace_syscall {
 	struct btrace_hdr hdr;
 	__s64 nr;
 	__s64 ret;
 	__u64 duration_ns;
 	__u64 args[BTRACE_MAX_ARGS];
+};
+
+/* What the kernel side reads from user memory for an argument. */
+enum btrace_capture_how {
+	BTRACE_CAP_NONE = 0,
+	BTRACE_CAP_PATH,           /* NUL-terminated, up to BTRACE_PATH_MAX */
+	BTRACE_CAP_STR,            /* NUL-terminated, up to string_max */
+	BTRACE_CAP_BUF_ARG,        /* args[len_arg] bytes, up to string_max */
+	BTRACE_CAP_BUF_RET,        /* ret bytes when ret > 0, up to string_max */
+	BTRACE_CAP_STRUCT_IN,      /* size bytes, times args[len_arg] when len_arg is set */
+	BTRACE_CAP_STRUCT_OUT,     /* as STRUCT_IN, only when ret >= 0; count bounded by ret */
+	BTRACE_CAP_SOCKADDR_IN,    /* args[len_arg] bytes, up to BTRACE_SOCKADDR_MAX */
+	BTRACE_CAP_SOCKADDR_OUT,   /* *(int *)args[len_arg] bytes when ret >= 0 */
+	BTRACE_CAP_ARGV,           /* NULL-terminated array of strings */
+	BTRACE_CAP_ENVP,           /* NULL-terminated array: counted only */
+	BTRACE_CAP_IOVEC_IN,       /* args[len_arg] iovecs: lengths, data up to string_max */
+	BTRACE_CAP_IOVEC_OUT,      /* as IOVEC_IN, data up to ret */
+};
+
+#define BTRACE_MAX_CAPTURES 4
+#define BTRACE_PATH_MAX 4096
+#define BTRACE_STRING_MAX 4096   /* the largest -s */
+#define BTRACE_SOCKADDR_MAX 128
+#define BTRACE_STRUCT_MAX 512    /* one STRUCT_* capture, all elements */
+#define BTRACE_ARGV_MAX 32       /* strings captured per argv (strace's default) */
+#define BTRACE_ENVP_MAX 256      /* envp pointers counted */
+#define BTRACE_IOV_MAX 8         /* iovecs captured per call */
+
+/* Per syscall number: up to BTRACE_MAX_CAPTURES captures, filled by the
+ * loader from the syscall table. */
+struct btrace_capture {
+	__u8 how; /* enum btrace_capture_how; NONE ends the list */
+	__u8 arg;
+	__u8 len_arg; /* 0xff: none */
+	__u8 at_enter; /* execve: the memory is gone by sys_exit */
+	__u16 size;   /* STRUCT_*: bytes per element */
+	__u16 pad;
+};
+
+struct btrace_capture_spec {
+	struct btrace_capture items[BTRACE_MAX_CAPTURES];
+};
+
+/* btrace_payload.flags */
+#define BTRACE_PAYLOAD_TRUNCATED (1u << 0) /* more was there than was captured */
+#define BTRACE_PAYLOAD_FAULT (1u << 1)     /* reading user memory failed */
+
+struct btrace_payload {
+	__u8 arg;
+	__u8 how;
+	__u16 len;   /* bytes that follow (then padding to 8) */
+	__u16 flags;
+	__u16 count; /* ARGV: strings; ENVP: pointers; IOVEC: entries; STRUCT: elements */
+};
+
+/* One iovec inside an IOVEC payload: then `captured` bytes, padded to 8. */
+struct btrace_iov {
+	__u64 iov_len;
+	__u32 captured;
+	__u32 pad;
 };
 
 struct btrace_exit {
@@ -46,8 +110,10 @@ struct btrace_exit {
 
 /* A per-CPU batch of records (see bpf/batch.bpf.h). The consumer reads these
  * directly only after detaching, to collect what was never flushed. */
-#define BTRACE_BATCH_BYTES 4096 /* a power of two: offsets are masked for the verifier */
-#define BTRACE_BATCH_SLACK 512  /* room past BTRACE_BATCH_BYTES for the largest record */
+#define BTRACE_BATCH_BYTES 8192 /* flushed once this full; a power of two (verifier masks);
+                                * with the record room, under the 32K per-CPU value limit */
+#define BTRACE_RECORD_MAX 16384  /* the largest record, past the batch's last start offset */
+#define BTRACE_BATCH_SLACK BTRACE_RECORD_MAX
 
 struct btrace_batch {
 	__u32 len;

@@ -1,8 +1,9 @@
 #include "cli/options.h"
 
 #include <CLI/CLI.hpp>
+
+#include "btrace/event.h"
 #include <charconv>
-#include <unistd.h>
 
 namespace btrace::cli {
 
@@ -46,14 +47,13 @@ Result<std::size_t> parse_buffer_size(const std::string& text) {
     int shift = suffix.empty() ? 0 : suffix == "K" || suffix == "k" ? 10 : suffix == "M" || suffix == "m" ? 20
                                  : suffix == "G" || suffix == "g"   ? 30
                                                                      : -1;
-    const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
     if (ec != std::errc() || shift < 0 || value == 0 || value > (std::size_t{4} << 30 >> shift))
         return Error{"--buffer-size '" + text + "': expected a size such as 64K, 16M or 1G", 2};
     value <<= shift;
-    if (value < page || (value & (value - 1)) != 0)
-        return Error{"--buffer-size '" + text + "': must be a power of two of at least one page (" +
-                         std::to_string(page) + " bytes)",
-                     2};
+    // The kernel side writes batches of up to BTRACE_BATCH_BYTES + BTRACE_RECORD_MAX.
+    constexpr std::size_t kMin = 64 << 10;
+    if (value < kMin || (value & (value - 1)) != 0)
+        return Error{"--buffer-size '" + text + "': must be a power of two of at least 64K", 2};
     return value;
 }
 
@@ -76,6 +76,12 @@ ParseResult parse(int argc, const char* const* argv) {
     app.add_flag("--no-follow", no_follow, "Do not trace new children or threads");
     app.add_option("--buffer-size", buffer_size, "BPF ring buffer size (power of two; default 16M)")
         ->type_name("SIZE");
+    app.add_option("-s,--string-limit", opts.string_max,
+                   "Show at most SIZE bytes of each string and data buffer (default 256, max 4096); "
+                   "paths are shown whole")
+        ->type_name("SIZE")
+        ->check(CLI::Range(1, BTRACE_STRING_MAX));
+    app.add_flag("--raw", opts.raw, "Print raw register values: read no strings, buffers or structs");
     app.add_flag("-v,--verbose", opts.verbose, "Log libbpf and loader details to stderr");
     app.prefix_command();  // everything from COMMAND on belongs to COMMAND
 

@@ -19,6 +19,8 @@ struct Options {
     bool follow = true;                // children and threads
     std::size_t buffer_bytes = 16u << 20;
     bool verbose = false;
+    std::size_t string_max = 256;  // -s: bytes of each string or buffer shown
+    bool raw = false;              // --raw: register values only, nothing read from memory
 };
 
 // --help / --version: print text to stdout and exit 0.

@@ -3,6 +3,7 @@
 #include <bpf/libbpf.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 
 namespace btrace::consumer {
@@ -41,29 +42,55 @@ int Consumer::feed(const void* data, size_t size) {
     return sink_status_ ? 0 : -EIO;  // stop consuming: the output is gone
 }
 
-void Consumer::dispatch(const void* data, const btrace_hdr& header) {
-    const btrace_hdr* hdr = &header;
+void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
     ++records_;
     auto& out = sink_.buffer();
-    switch (hdr->type) {
-    case BTRACE_REC_SYSCALL:
-        if (hdr->size < sizeof(btrace_syscall)) {
+    switch (hdr.type) {
+    case BTRACE_REC_SYSCALL: {
+        if (hdr.size < sizeof(btrace_syscall)) {
             ++malformed_;
             return;
         }
-        formatter_.syscall(*static_cast<const btrace_syscall*>(data), out);
-        break;
-    case BTRACE_REC_EXIT:
-        if (hdr->size < sizeof(btrace_exit)) {
+        btrace_syscall rec;
+        std::memcpy(&rec, data, sizeof(rec));
+        std::span<const uint8_t> payloads(data + sizeof(rec), hdr.size - sizeof(rec));
+        if (hdr.flags & BTRACE_SYS_ENTER_PART) {
+            // execve's arguments, read before the old image went away: held
+            // until the call's completion (which may come from another tid).
+            exec_args_[hdr.tgid].assign(data, data + hdr.size);
+            return;
+        }
+        auto exec = exec_args_.find(hdr.tgid);
+        if (exec == exec_args_.end() || !is_same_call(exec->second, rec)) {
+            formatter_.syscall(rec, payloads, out);
+            return;
+        }
+        std::memcpy(rec.args, exec->second.data() + offsetof(btrace_syscall, args), sizeof(rec.args));
+        formatter_.syscall(rec, std::span<const uint8_t>(exec->second).subspan(sizeof(rec)), out);
+        exec_args_.erase(exec);
+        return;
+    }
+    case BTRACE_REC_EXIT: {
+        if (hdr.size < sizeof(btrace_exit)) {
             ++malformed_;
             return;
         }
-        formatter_.process_exit(*static_cast<const btrace_exit*>(data), out);
-        break;
+        btrace_exit rec;
+        std::memcpy(&rec, data, sizeof(rec));
+        exec_args_.erase(hdr.tgid);
+        formatter_.process_exit(rec, out);
+        return;
+    }
     default:
         ++malformed_;
         return;
     }
+}
+
+bool Consumer::is_same_call(const std::vector<uint8_t>& enter_part, const btrace_syscall& rec) {
+    btrace_syscall enter;
+    std::memcpy(&enter, enter_part.data(), sizeof(enter));  // stored only when at least this long
+    return enter.nr == rec.nr;
 }
 
 Result<void> Consumer::poll(int timeout_ms) {

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <unordered_map>
+#include <vector>
 
 #include "output/sink.h"
 #include "output/text.h"
@@ -38,7 +40,8 @@ public:
 
 private:
     static int on_record(void* ctx, void* data, size_t size);
-    void dispatch(const void* data, const btrace_hdr& hdr);
+    void dispatch(const uint8_t* data, const btrace_hdr& hdr);
+    static bool is_same_call(const std::vector<uint8_t>& enter_part, const btrace_syscall& rec);
 
     ring_buffer* ring_ = nullptr;
     const output::TextFormatter& formatter_;
@@ -46,6 +49,7 @@ private:
     Result<void> sink_status_;
     uint64_t records_ = 0;
     uint64_t malformed_ = 0;
+    std::unordered_map<uint32_t, std::vector<uint8_t>> exec_args_;  // tgid -> execve record from sys_enter
 };
 
 }  // namespace btrace::consumer

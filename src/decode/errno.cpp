@@ -34,16 +34,20 @@ constexpr std::array<ErrnoText, 19> kInternal = {{
     {"ERECALLCONFLICT", "conflict with recalled state"},
 }};
 
-// Realtime signal names are built once; their numbers depend on libc.
+// Kernel numbering, as strace prints it: realtime signals count from the
+// kernel's 32 (SIGRTMIN, SIGRT_1 ...), not from glibc's SIGRTMIN (34), and
+// 29 is SIGIO. Built once.
 struct SignalNames {
+    static constexpr int kKernelRtMin = 32;
     std::array<std::string, 65> names;
     SignalNames() {
-        for (int sig = 1; sig < static_cast<int>(names.size()); ++sig) {
-            if (sig >= SIGRTMIN && sig <= SIGRTMAX)
-                names[sig] = sig == SIGRTMIN ? "SIGRTMIN" : "SIGRT" + std::to_string(sig - SIGRTMIN);
-            else if (const char* abbrev = sigabbrev_np(sig))
+        for (int sig = 1; sig < kKernelRtMin; ++sig)
+            if (const char* abbrev = sigabbrev_np(sig))
                 names[sig] = std::string("SIG") + abbrev;
-        }
+        names[SIGIO] = "SIGIO";
+        names[kKernelRtMin] = "SIGRTMIN";
+        for (int sig = kKernelRtMin + 1; sig < static_cast<int>(names.size()); ++sig)
+            names[sig] = "SIGRT_" + std::to_string(sig - kKernelRtMin);
     }
 };
 

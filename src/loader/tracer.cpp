@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "btrace_bpf.skel.h"
+#include "syscalls/capture_spec.h"
 #include "syscalls/table.h"
 
 namespace btrace::loader {
@@ -74,6 +75,8 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
 
     auto* rodata = skel->rodata;
     rodata->follow = config.follow;
+    rodata->capture_enabled = config.capture;
+    rodata->string_max = static_cast<uint32_t>(config.string_max);
     rodata->wakeup_bytes = config.ring_bytes / 4;
     rodata->nr_exit = syscalls::number_of("exit");
     rodata->nr_exit_group = syscalls::number_of("exit_group");
@@ -84,6 +87,8 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
 
     if (int err = btrace_bpf__load(skel))
         return errno_error("loading BPF programs (run with -v for the verifier log)", err);
+    if (auto ok = tracer->fill_capture_specs(); !ok)
+        return ok.error();
     return tracer;
 }
 
@@ -92,6 +97,22 @@ Tracer::~Tracer() { btrace_bpf__destroy(skel_); }
 Result<void> Tracer::attach() {
     if (int err = btrace_bpf__attach(skel_))
         return errno_error("attaching to raw_syscalls tracepoints", err);
+    return {};
+}
+
+Result<void> Tracer::fill_capture_specs() {
+    const int fd = bpf_map__fd(skel_->maps.capture_specs);
+    const auto table = syscalls::all();
+    const uint32_t limit = bpf_map__max_entries(skel_->maps.capture_specs);
+    for (uint32_t nr = 0; nr < table.size() && nr < limit; ++nr) {
+        if (table[nr].name.empty())
+            continue;
+        const btrace_capture_spec spec = syscalls::capture_spec_for(table[nr]);
+        if (spec.items[0].how == BTRACE_CAP_NONE)
+            continue;
+        if (bpf_map_update_elem(fd, &nr, &spec, BPF_ANY) != 0)
+            return errno_error("filling the capture table", errno);
+    }
     return {};
 }
 

@@ -22,6 +22,8 @@ struct Config {
     bool follow = true;
     std::size_t ring_bytes = 16u << 20;
     bool verbose = false;
+    bool capture = true;             // read argument memory (off: --raw)
+    std::size_t string_max = 256;    // -s
 };
 
 using Counters = std::array<uint64_t, BTRACE_CNT_MAX>;
@@ -50,6 +52,7 @@ public:
 
 private:
     explicit Tracer(btrace_bpf* skel) : skel_(skel) {}
+    Result<void> fill_capture_specs();
     int targets_fd() const;
     bool next_target(const uint32_t* prev, uint32_t* next) const;
 

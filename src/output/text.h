@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <span>
 
 #include "btrace/event.h"
 
@@ -13,15 +14,19 @@ namespace btrace::output {
 class TextFormatter {
 public:
     // origin_ns: CLOCK_MONOTONIC instant printed as time 0.
-    explicit TextFormatter(uint64_t origin_ns) : origin_ns_(origin_ns) {}
+    // raw: print register values only (--raw).
+    explicit TextFormatter(uint64_t origin_ns, bool raw = false) : origin_ns_(origin_ns), raw_(raw) {}
 
-    void syscall(const btrace_syscall& rec, fmt::memory_buffer& out) const;
+    // payload_area: the captured memory for rec's arguments (what follows the
+    // fixed part of its record, or of the execve record captured at entry).
+    void syscall(const btrace_syscall& rec, std::span<const uint8_t> payload_area, fmt::memory_buffer& out) const;
     void process_exit(const btrace_exit& rec, fmt::memory_buffer& out) const;
     // A gap in the stream: calls the kernel side could not deliver.
     void lost(uint64_t count, fmt::memory_buffer& out) const;
 
 private:
     uint64_t origin_ns_;
+    bool raw_;
 };
 
 }  // namespace btrace::output

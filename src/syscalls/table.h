@@ -1,32 +1,63 @@
-// Per-arch syscall table: number -> name, argument names and raw kinds, return kind.
+// Per-arch syscall table: number -> name, argument names and kinds, return kind.
 // The data lives in generated, committed files (syscalls_<arch>.cpp, made by
-// scripts/gen-syscall-table); this header is the only way the rest of btrace sees it.
+// scripts/gen-syscall-table from the tracefs snapshot and the reviewed kinds in
+// scripts/syscall-kinds.txt); this header is the only way the rest of btrace sees it.
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <string_view>
 
 namespace btrace::syscalls {
 
-// How a raw register value is printed until a richer decoder exists for it.
+// What an argument is, which picks its formatter (decode/) and, for memory it
+// points to, what the kernel side captures.
 enum class ArgKind : uint8_t {
-    Hex,       // pointers, flags, opaque words: 0x7ffd1234
+    // Printed from the register alone.
+    Hex,       // opaque words: 0x7ffd1234
     Signed,    // long, off_t: the whole register, signed
-    Int,       // int, pid_t, fds: only the low 32 bits count (AT_FDCWD is -100)
-    Unsigned,  // size_t, unsigned counts: 131072
-    Octal,     // umode_t: 0644
+    Int,       // int: only the low 32 bits count
+    Unsigned,  // size_t, counts: 131072
+    Octal,     // 0644
+    Ptr,       // a pointer we do not follow: 0x7ffd1234 or NULL
+    Fd,        // int fd (named in the fd-naming step)
+    DirFd,     // int dirfd: AT_FDCWD or an fd
+    Pid,       // pid_t
+    Signal,    // SIGKILL, or 0
+    Mode,      // file mode: 0644, with S_IF* type bits when present
+    CreateMode,  // a Mode shown only when the call's OpenFlags argument creates (O_CREAT, O_TMPFILE)
+    Flags,     // aux = decode::Family (a flag set)
+    Enum,      // aux = decode::Family (one value)
+    // Memory captured in the kernel.
+    Path,      // NUL-terminated path, bounded by -s
+    String,    // other NUL-terminated string, bounded by -s
+    InBuf,     // bytes the caller passes in; length = argument len_arg
+    OutBuf,    // bytes the kernel fills in; length = the return value
+    InStruct,  // aux = decode::StructKind, read as passed in; len_arg = element count arg or kNone
+    OutStruct, // aux = decode::StructKind, read after a successful call; len_arg as above
+    Argv,      // char *const argv[]: the strings
+    Envp,      // char *const envp[]: counted
+    IovecIn,   // const struct iovec *; len_arg = iovcnt: data gathered, bounded by -s
+    IovecOut,  // struct iovec *; len_arg = iovcnt: data scattered (up to the return value)
+    SockaddrIn,   // const struct sockaddr *; len_arg = addrlen (a value)
+    SockaddrOut,  // struct sockaddr *; len_arg = socklen_t *addrlen (read after the call)
 };
 
+constexpr uint8_t kNone = 0xff;
+
 enum class RetKind : uint8_t {
-    Signed,   // counts, fds, 0/-1: decimal, negative errno decoded
+    Signed,   // counts, 0/-1: decimal, negative errno decoded
     Address,  // mmap, brk, mremap, shmat: hex unless an errno
+    Fd,       // a new file descriptor
+    Pid,      // a process or thread id
+    Hex,      // flags or masks returned (fcntl F_GETFL prints decimal in strace; personality)
 };
 
 struct Arg {
     std::string_view name;
     ArgKind kind;
+    uint8_t aux = 0;          // Family or StructKind, per kind
+    uint8_t len_arg = kNone;  // index of the length/count argument, per kind
 };
 
 struct Syscall {

@@ -72,7 +72,8 @@ TEST_CASE("buffer size accepts powers of two with K/M/G", "[cli]") {
     CHECK(*parse_buffer_size("16M") == (16u << 20));
     CHECK(*parse_buffer_size("64K") == (64u << 10));
     CHECK(*parse_buffer_size("1G") == (1u << 30));
-    CHECK(*parse_buffer_size("4096") == 4096);
+    CHECK(*parse_buffer_size("65536") == 65536);
+    CHECK_FALSE(parse_buffer_size("32K"));
     CHECK_FALSE(parse_buffer_size("3M"));
     CHECK_FALSE(parse_buffer_size("16X"));
     CHECK_FALSE(parse_buffer_size("0"));

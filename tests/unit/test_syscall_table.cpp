@@ -2,16 +2,55 @@
 #include <catch2/catch.hpp>
 
 #include <cstddef>
+#include <cstdint>
+#include <initializer_list>
 #include <string_view>
 
+#include "decode/families.h"
+#include "decode/structs.h"
 #include "syscalls/table.h"
 
+using btrace::decode::Family;
+using btrace::decode::StructKind;
+using btrace::syscalls::Arg;
 using btrace::syscalls::ArgKind;
+using btrace::syscalls::kNone;
 using btrace::syscalls::RetKind;
 using btrace::syscalls::Syscall;
 using btrace::syscalls::all;
 using btrace::syscalls::lookup;
 using btrace::syscalls::number_of;
+
+namespace {
+
+#define BTRACE_COUNT_ONE(...) +1
+constexpr unsigned kFamilyCount = 0 BTRACE_FAMILIES(BTRACE_COUNT_ONE);
+constexpr unsigned kStructCount = 0 BTRACE_STRUCTS(BTRACE_COUNT_ONE);
+#undef BTRACE_COUNT_ONE
+
+constexpr uint8_t aux(Family family) { return static_cast<uint8_t>(family); }
+constexpr uint8_t aux(StructKind kind) { return static_cast<uint8_t>(kind); }
+
+// The syscall called name, failing the test when there is none.
+const Syscall& by_name(std::string_view name) {
+    const Syscall* sc = lookup(number_of(name));
+    INFO("syscall " << name);
+    REQUIRE(sc != nullptr);
+    return *sc;
+}
+
+// Its argument called name.
+const Arg& arg(const Syscall& sc, std::string_view name) {
+    for (std::size_t i = 0; i < sc.nargs; ++i) {
+        if (sc.args[i].name == name) {
+            return sc.args[i];
+        }
+    }
+    FAIL("no argument " << name << " in " << sc.name);
+    return sc.args[0];
+}
+
+}  // namespace
 
 TEST_CASE("syscall table: out-of-range numbers are not syscalls", "[syscalls]") {
     CHECK(lookup(-1) == nullptr);
@@ -44,6 +83,46 @@ TEST_CASE("syscall table: every entry is well formed", "[syscalls]") {
     CHECK(named >= 300);
 }
 
+TEST_CASE("syscall table: aux and len_arg are consistent with the kinds", "[syscalls]") {
+    for (const Syscall& sc : all()) {
+        for (std::size_t i = 0; i < sc.nargs; ++i) {
+            const Arg& a = sc.args[i];
+            INFO(sc.name << " argument " << i << " " << a.name << " kind "
+                         << static_cast<int>(a.kind));
+            switch (a.kind) {
+            case ArgKind::Flags:
+            case ArgKind::Enum:
+                CHECK(a.aux < kFamilyCount);
+                CHECK(a.len_arg == kNone);
+                break;
+            case ArgKind::InStruct:
+            case ArgKind::OutStruct:
+                CHECK(a.aux < kStructCount);
+                // Optional element count.
+                if (a.len_arg != kNone) {
+                    CHECK(a.len_arg < sc.nargs);
+                    CHECK(a.len_arg != i);
+                }
+                break;
+            case ArgKind::InBuf:
+            case ArgKind::IovecIn:
+            case ArgKind::IovecOut:
+            case ArgKind::SockaddrIn:
+            case ArgKind::SockaddrOut:
+                CHECK(a.aux == 0);
+                REQUIRE(a.len_arg != kNone);
+                CHECK(a.len_arg < sc.nargs);
+                CHECK(a.len_arg != i);
+                break;
+            default:
+                CHECK(a.aux == 0);
+                CHECK(a.len_arg == kNone);
+                break;
+            }
+        }
+    }
+}
+
 #if defined(__x86_64__)
 
 TEST_CASE("x86_64 table: read", "[syscalls]") {
@@ -52,12 +131,24 @@ TEST_CASE("x86_64 table: read", "[syscalls]") {
     CHECK(sc->name == "read");
     REQUIRE(sc->nargs == 3);
     CHECK(sc->args[0].name == "fd");
-    CHECK(sc->args[0].kind == ArgKind::Int);
+    CHECK(sc->args[0].kind == ArgKind::Fd);
     CHECK(sc->args[1].name == "buf");
-    CHECK(sc->args[1].kind == ArgKind::Hex);
+    CHECK(sc->args[1].kind == ArgKind::OutBuf);
     CHECK(sc->args[2].name == "count");
     CHECK(sc->args[2].kind == ArgKind::Unsigned);
     CHECK(sc->ret == RetKind::Signed);
+}
+
+TEST_CASE("x86_64 table: write", "[syscalls]") {
+    const Syscall* sc = lookup(1);
+    REQUIRE(sc != nullptr);
+    CHECK(sc->name == "write");
+    REQUIRE(sc->nargs == 3);
+    CHECK(sc->args[0].kind == ArgKind::Fd);
+    CHECK(sc->args[1].name == "buf");
+    CHECK(sc->args[1].kind == ArgKind::InBuf);
+    CHECK(sc->args[1].len_arg == 2);
+    CHECK(sc->args[2].kind == ArgKind::Unsigned);
 }
 
 TEST_CASE("x86_64 table: openat", "[syscalls]") {
@@ -66,12 +157,97 @@ TEST_CASE("x86_64 table: openat", "[syscalls]") {
     CHECK(sc->name == "openat");
     REQUIRE(sc->nargs == 4);
     CHECK(sc->args[0].name == "dfd");
+    CHECK(sc->args[0].kind == ArgKind::DirFd);
     CHECK(sc->args[1].name == "filename");
+    CHECK(sc->args[1].kind == ArgKind::Path);
     CHECK(sc->args[2].name == "flags");
-    CHECK(sc->args[2].kind == ArgKind::Hex);
+    CHECK(sc->args[2].kind == ArgKind::Flags);
+    CHECK(sc->args[2].aux == aux(Family::OpenFlags));
     CHECK(sc->args[3].name == "mode");
-    CHECK(sc->args[3].kind == ArgKind::Octal);
+    CHECK(sc->args[3].kind == ArgKind::CreateMode);
+    CHECK(sc->ret == RetKind::Fd);
     CHECK(number_of("openat") == 257);
+}
+
+TEST_CASE("x86_64 table: mmap", "[syscalls]") {
+    const Syscall* sc = lookup(9);
+    REQUIRE(sc != nullptr);
+    CHECK(sc->name == "mmap");
+    REQUIRE(sc->nargs == 6);
+    CHECK(sc->args[0].kind == ArgKind::Ptr);
+    CHECK(sc->args[2].name == "prot");
+    CHECK(sc->args[2].kind == ArgKind::Flags);
+    CHECK(sc->args[2].aux == aux(Family::MmapProt));
+    CHECK(sc->args[3].kind == ArgKind::Flags);
+    CHECK(sc->args[3].aux == aux(Family::MmapFlags));
+    CHECK(sc->args[4].kind == ArgKind::Fd);
+    CHECK(sc->ret == RetKind::Address);
+}
+
+TEST_CASE("x86_64 table: execve", "[syscalls]") {
+    const Syscall* sc = lookup(59);
+    REQUIRE(sc != nullptr);
+    CHECK(sc->name == "execve");
+    REQUIRE(sc->nargs == 3);
+    CHECK(sc->args[0].kind == ArgKind::Path);
+    CHECK(sc->args[1].name == "argv");
+    CHECK(sc->args[1].kind == ArgKind::Argv);
+    CHECK(sc->args[2].kind == ArgKind::Envp);
+}
+
+TEST_CASE("x86_64 table: poll", "[syscalls]") {
+    const Syscall* sc = lookup(7);
+    REQUIRE(sc != nullptr);
+    CHECK(sc->name == "poll");
+    REQUIRE(sc->nargs == 3);
+    CHECK(sc->args[0].name == "ufds");
+    CHECK(sc->args[0].kind == ArgKind::InStruct);
+    CHECK(sc->args[0].aux == aux(StructKind::Pollfd));
+    CHECK(sc->args[0].len_arg == 1);
+    CHECK(sc->args[2].kind == ArgKind::Int);
+}
+
+TEST_CASE("x86_64 table: semantic kinds", "[syscalls]") {
+    const Syscall& connect = by_name("connect");
+    CHECK(arg(connect, "uservaddr").kind == ArgKind::SockaddrIn);
+    CHECK(arg(connect, "uservaddr").len_arg == 2);
+
+    const Syscall& accept4 = by_name("accept4");
+    CHECK(arg(accept4, "upeer_sockaddr").kind == ArgKind::SockaddrOut);
+    CHECK(arg(accept4, "upeer_sockaddr").len_arg == 2);
+    CHECK(arg(accept4, "flags").aux == aux(Family::SocketType));
+    CHECK(accept4.ret == RetKind::Fd);
+
+    const Syscall& readv = by_name("readv");
+    CHECK(arg(readv, "vec").kind == ArgKind::IovecOut);
+    CHECK(arg(readv, "vec").len_arg == 2);
+    CHECK(arg(by_name("writev"), "vec").kind == ArgKind::IovecIn);
+
+    const Syscall& fstat = by_name("fstat");
+    CHECK(arg(fstat, "statbuf").kind == ArgKind::OutStruct);
+    CHECK(arg(fstat, "statbuf").aux == aux(StructKind::Stat));
+    CHECK(arg(fstat, "statbuf").len_arg == kNone);
+    CHECK(arg(by_name("statx"), "buffer").aux == aux(StructKind::Statx));
+
+    const Syscall& sigaction = by_name("rt_sigaction");
+    CHECK(arg(sigaction, "sig").kind == ArgKind::Signal);
+    CHECK(arg(sigaction, "act").kind == ArgKind::InStruct);
+    CHECK(arg(sigaction, "oact").kind == ArgKind::OutStruct);
+    CHECK(arg(sigaction, "oact").aux == aux(StructKind::Sigaction));
+
+    const Syscall& epoll_wait = by_name("epoll_wait");
+    CHECK(arg(epoll_wait, "events").kind == ArgKind::OutStruct);
+    CHECK(arg(epoll_wait, "events").aux == aux(StructKind::EpollEvent));
+    CHECK(arg(epoll_wait, "events").len_arg == 2);
+
+    CHECK(arg(by_name("pipe2"), "fildes").aux == aux(StructKind::FdPair));
+    CHECK(arg(by_name("kill"), "sig").kind == ArgKind::Signal);
+    CHECK(arg(by_name("kill"), "pid").kind == ArgKind::Pid);
+    CHECK(arg(by_name("futex"), "op").kind == ArgKind::Enum);
+    CHECK(arg(by_name("futex"), "op").aux == aux(Family::FutexOp));
+    CHECK(arg(by_name("clone"), "clone_flags").aux == aux(Family::CloneFlags));
+    // Unlisted pointers are Ptr, not Hex.
+    CHECK(arg(by_name("sysinfo"), "info").kind == ArgKind::Ptr);
 }
 
 TEST_CASE("x86_64 table: names", "[syscalls]") {
@@ -98,6 +274,19 @@ TEST_CASE("x86_64 table: return kinds", "[syscalls]") {
     CHECK(lookup(number_of("mremap"))->ret == RetKind::Address);
     CHECK(lookup(number_of("shmat"))->ret == RetKind::Address);
     CHECK(lookup(0)->ret == RetKind::Signed);
+    for (std::string_view fd : {"open", "creat", "socket", "accept", "dup", "dup2", "dup3",
+                                "epoll_create1", "eventfd2", "memfd_create", "signalfd4",
+                                "timerfd_create", "inotify_init1", "pidfd_open", "fsopen"}) {
+        INFO(fd);
+        CHECK(by_name(fd).ret == RetKind::Fd);
+    }
+    for (std::string_view pid : {"fork", "vfork", "clone", "clone3", "getpid", "gettid",
+                                 "getppid", "wait4"}) {
+        INFO(pid);
+        CHECK(by_name(pid).ret == RetKind::Pid);
+    }
+    CHECK(by_name("waitid").ret == RetKind::Signed);  // 0 on success
+    CHECK(by_name("close").ret == RetKind::Signed);
 }
 
 TEST_CASE("x86_64 table: syscalls without arguments", "[syscalls]") {
@@ -129,6 +318,23 @@ TEST_CASE("arm64 table: spot checks", "[syscalls]") {
     const Syscall* clone = lookup(number_of("clone"));
     REQUIRE(clone != nullptr);
     CHECK(clone->args[3].name == "tls");  // CONFIG_CLONE_BACKWARDS
+}
+
+TEST_CASE("arm64 table: semantic kinds", "[syscalls]") {
+    // The kinds apply by name, also where the argument order differs.
+    const Syscall& clone = by_name("clone");
+    CHECK(arg(clone, "clone_flags").kind == ArgKind::Flags);
+    CHECK(arg(clone, "clone_flags").aux == aux(Family::CloneFlags));
+    CHECK(arg(clone, "tls").kind == ArgKind::Ptr);
+    CHECK(clone.ret == RetKind::Pid);
+    const Syscall& openat = by_name("openat");
+    CHECK(arg(openat, "dfd").kind == ArgKind::DirFd);
+    CHECK(arg(openat, "flags").aux == aux(Family::OpenFlags));
+    CHECK(openat.ret == RetKind::Fd);
+    CHECK(arg(by_name("write"), "buf").kind == ArgKind::InBuf);
+    CHECK(arg(by_name("write"), "buf").len_arg == 2);
+    CHECK(arg(by_name("ppoll"), "ufds").aux == aux(StructKind::Pollfd));
+    CHECK(arg(by_name("ppoll"), "ufds").len_arg == 1);
 }
 
 #endif

@@ -31,16 +31,16 @@ btrace_syscall make_call(const char* name, int64_t ret, std::initializer_list<ui
 
 std::string format(const btrace_syscall& rec) {
     fmt::memory_buffer out;
-    TextFormatter(kOrigin).syscall(rec, out);
+    TextFormatter(kOrigin).syscall(rec, {}, out);
     return fmt::to_string(out);
 }
 
 }  // namespace
 
-TEST_CASE("a successful call: relative time, duration, comm/tid, named raw args", "[text]") {
+TEST_CASE("a successful call: relative time, duration, comm/tid, named decoded args", "[text]") {
     auto rec = make_call("openat", 3, {static_cast<uint64_t>(-100), 0x7ffd1234, 0x80000, 0});
     CHECK(format(rec) ==
-          "     0.412 ( 0.004 ms): cat/4243 openat(dfd: -100, filename: 0x7ffd1234, flags: 0x80000, mode: 0) = 3\n");
+          "     0.412 ( 0.004 ms): cat/4243 openat(dfd: AT_FDCWD, filename: 0x7ffd1234, flags: O_RDONLY|O_CLOEXEC) = 3\n");
 }
 
 TEST_CASE("int arguments use only the low 32 bits", "[text]") {
@@ -50,13 +50,13 @@ TEST_CASE("int arguments use only the low 32 bits", "[text]") {
 
 TEST_CASE("a failed call shows -1, the errno name and message", "[text]") {
     auto rec = make_call("openat", -2, {static_cast<uint64_t>(-100), 0x1000, 0, 0});
-    CHECK(format(rec) == "     0.412 ( 0.004 ms): cat/4243 openat(dfd: -100, filename: 0x1000, flags: 0, mode: 0) "
+    CHECK(format(rec) == "     0.412 ( 0.004 ms): cat/4243 openat(dfd: AT_FDCWD, filename: 0x1000, flags: O_RDONLY) "
                          "= -1 ENOENT (No such file or directory)\n");
 }
 
 TEST_CASE("an interrupted call shows the kernel-internal restart errno like strace", "[text]") {
     auto rec = make_call("nanosleep", -512, {0x1000, 0});
-    CHECK(format(rec) == "     0.412 ( 0.004 ms): cat/4243 nanosleep(rqtp: 0x1000, rmtp: 0) "
+    CHECK(format(rec) == "     0.412 ( 0.004 ms): cat/4243 nanosleep(rqtp: 0x1000, rmtp: NULL) "
                          "= ? ERESTARTSYS (To be restarted if SA_RESTART is set)\n");
 }
 
@@ -67,8 +67,8 @@ TEST_CASE("an unknown errno value is numbered", "[text]") {
 
 TEST_CASE("address returns print in hex", "[text]") {
     auto rec = make_call("mmap", 0x7fa6f5080000, {0, 8192, 3, 0x22, static_cast<uint64_t>(-1), 0});
-    CHECK(format(rec) == "     0.412 ( 0.004 ms): cat/4243 mmap(addr: 0, len: 8192, prot: 0x3, flags: 0x22, "
-                         "fd: -1, off: 0) = 0x7fa6f5080000\n");
+    CHECK(format(rec) == "     0.412 ( 0.004 ms): cat/4243 mmap(addr: NULL, len: 8192, prot: PROT_READ|PROT_WRITE, "
+                         "flags: MAP_PRIVATE|MAP_ANONYMOUS, fd: -1, off: 0) = 0x7fa6f5080000\n");
 }
 
 TEST_CASE("a call that never returns has no duration and = ?", "[text]") {

@@ -1,0 +1,359 @@
+/* Reading argument memory (paths, strings, buffers, structs, argv, iovecs,
+ * sockaddrs) into a record's payloads, driven by a per-syscall spec map that
+ * the loader fills from the syscall table: no syscall is named here.
+ *
+ * Payloads are written straight into this CPU's batch after the record's
+ * fixed part. Every write is at batch_at(start) + (cursor & CURSOR_MASK) with
+ * a bounded size, so the verifier can prove it stays inside the batch. */
+#ifndef BTRACE_CAPTURE_BPF_H
+#define BTRACE_CAPTURE_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "btrace/event.h"
+#include "batch.bpf.h"
+
+#define NR_MAX 1024 /* syscall numbers with a capture spec */
+#define CURSOR_MASK (BTRACE_RECORD_MAX / 2 - 1)
+/* A payload may start only while this much room is left before CURSOR_MASK. */
+#define PAYLOAD_ROOM(max) ((max) + sizeof(struct btrace_payload))
+
+const volatile __u32 string_max = 256; /* -s: strings and buffers */
+const volatile bool capture_enabled = true;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NR_MAX);
+	__type(key, __u32);
+	__type(value, struct btrace_capture_spec);
+} capture_specs SEC(".maps");
+
+struct capture_ctx {
+	struct btrace_batch *b;
+	__u32 start;   /* the record's offset in the batch */
+	__u32 cursor;  /* bytes of the record written so far */
+	const __u64 *args;
+	long ret;
+};
+
+static __always_inline __u64 arg_at(const __u64 *args, __u8 i)
+{
+	return i < BTRACE_MAX_ARGS ? args[i] : 0;
+}
+
+static __always_inline __u8 *at_cursor(struct capture_ctx *c, __u32 cursor)
+{
+	return (__u8 *)batch_at(c->b, c->start) + (cursor & CURSOR_MASK);
+}
+
+static __always_inline bool has_room(const struct capture_ctx *c, __u32 max)
+{
+	return c->cursor + PAYLOAD_ROOM(max) <= CURSOR_MASK;
+}
+
+static __always_inline __u64 bounded(__u64 value, __u64 max)
+{
+	barrier_var(value);
+	if (value > max)
+		value = max;
+	barrier_var(value);
+	return value;
+}
+
+static __always_inline __u32 pad8(__u32 n)
+{
+	return (n + 7) & ~7u;
+}
+
+/* Writes the payload header at the cursor and advances past header + data. */
+static __always_inline void close_payload(struct capture_ctx *c, const struct btrace_capture *item,
+					  __u32 len, __u16 flags, __u16 count)
+{
+	struct btrace_payload *p = (struct btrace_payload *)at_cursor(c, c->cursor);
+
+	p->arg = item->arg;
+	p->how = item->how;
+	p->len = len;
+	p->flags = flags;
+	p->count = count;
+	c->cursor += sizeof(*p) + pad8(len);
+}
+
+static __always_inline void capture_str(struct capture_ctx *c, const struct btrace_capture *item,
+					__u64 max)
+{
+	const void *src = (const void *)arg_at(c->args, item->arg);
+	__u8 *dst = at_cursor(c, c->cursor + sizeof(struct btrace_payload));
+	long n;
+
+	if (!src)
+		return; /* NULL: the raw argument says it all */
+	n = bpf_probe_read_user_str(dst, bounded(max, BTRACE_PATH_MAX), src);
+	if (n < 0) {
+		close_payload(c, item, 0, BTRACE_PAYLOAD_FAULT, 0);
+		return;
+	}
+	/* n counts the NUL; a string that filled the buffer may go on */
+	close_payload(c, item, n > 0 ? n - 1 : 0, (__u64)n >= max ? BTRACE_PAYLOAD_TRUNCATED : 0, 0);
+}
+
+static __always_inline void capture_bytes(struct capture_ctx *c, const struct btrace_capture *item,
+					  const void *src, __u64 len, __u64 max, __u16 count)
+{
+	__u64 take = bounded(len, max);
+	__u8 *dst = at_cursor(c, c->cursor + sizeof(struct btrace_payload));
+
+	if (!src)
+		return;
+	take = bounded(take, BTRACE_STRING_MAX);
+	if (take && bpf_probe_read_user(dst, take, src)) {
+		close_payload(c, item, 0, BTRACE_PAYLOAD_FAULT, count);
+		return;
+	}
+	close_payload(c, item, take, len > take ? BTRACE_PAYLOAD_TRUNCATED : 0, count);
+}
+
+/* State of one argv/envp walk; bpf_loop() verifies the step once rather
+ * than once per element. */
+struct argv_walk {
+	const __u64 *argv;
+	__u32 start;      /* the record's offset in the batch */
+	__u32 string_at;  /* cursor where the next string goes */
+	__u16 count;
+	__u16 flags;
+	bool strings;     /* argv: keep the strings; envp: count only */
+	bool ended;       /* reached the NULL that ends the array */
+};
+
+static long argv_step(__u32 i, void *ctx)
+{
+	struct argv_walk *w = ctx;
+	__u64 ptr = 0;
+
+	if (w->strings && i >= BTRACE_ARGV_MAX)
+		return 1;
+	if (bpf_probe_read_user(&ptr, sizeof(ptr), &w->argv[i])) {
+		w->flags |= BTRACE_PAYLOAD_FAULT;
+		return 1;
+	}
+	if (!ptr) {
+		w->ended = true;
+		return 1;
+	}
+	w->count++;
+	if (!w->strings)
+		return 0;
+	struct btrace_batch *b = this_cpu_batch();
+	if (!b || w->string_at + string_max + 1 > CURSOR_MASK) {
+		w->flags |= BTRACE_PAYLOAD_TRUNCATED;
+		return 1;
+	}
+	__u8 *dst = (__u8 *)batch_at(b, w->start) + (w->string_at & CURSOR_MASK);
+	long n = bpf_probe_read_user_str(dst, bounded(string_max + 1, BTRACE_STRING_MAX), (const void *)ptr);
+	if (n < 0) {
+		w->flags |= BTRACE_PAYLOAD_FAULT;
+		return 1;
+	}
+	w->string_at += n; /* strings stay NUL-separated */
+	return 0;
+}
+
+static __always_inline void capture_argv(struct capture_ctx *c, const struct btrace_capture *item,
+					 bool strings)
+{
+	struct argv_walk w = {
+		.argv = (const __u64 *)arg_at(c->args, item->arg),
+		.start = c->start,
+		.string_at = c->cursor + sizeof(struct btrace_payload),
+		.strings = strings,
+	};
+
+	if (!w.argv)
+		return;
+	bpf_loop(BTRACE_ENVP_MAX, argv_step, &w, 0);
+	if (!w.ended) /* stopped early: more elements than were captured */
+		w.flags |= BTRACE_PAYLOAD_TRUNCATED;
+	close_payload(c, item, w.string_at - c->cursor - sizeof(struct btrace_payload), w.flags, w.count);
+}
+
+/* State of one iovec walk (bpf_loop step, as for argv). */
+struct iovec_walk {
+	const struct iovec *iov;
+	__u64 iovcnt;
+	__u64 budget;     /* data bytes still to capture */
+	__u32 start;      /* the record's offset in the batch */
+	__u32 entry_at;   /* cursor of the next btrace_iov */
+	__u16 count;
+	__u16 flags;
+};
+
+static long iovec_step(__u32 i, void *ctx)
+{
+	struct iovec_walk *w = ctx;
+	struct iovec v;
+
+	if (i >= w->iovcnt)
+		return 1;
+	if (bpf_probe_read_user(&v, sizeof(v), &w->iov[i])) {
+		w->flags |= BTRACE_PAYLOAD_FAULT;
+		return 1;
+	}
+	struct btrace_batch *b = this_cpu_batch();
+	if (!b || w->entry_at + sizeof(struct btrace_iov) + string_max > CURSOR_MASK) {
+		w->flags |= BTRACE_PAYLOAD_TRUNCATED;
+		return 1;
+	}
+	__u8 *base = batch_at(b, w->start);
+	struct btrace_iov *hdr = (struct btrace_iov *)(base + (w->entry_at & CURSOR_MASK));
+	__u64 take = bounded(bounded(v.iov_len, w->budget), BTRACE_STRING_MAX);
+	__u8 *dst = base + ((w->entry_at + sizeof(*hdr)) & CURSOR_MASK);
+	if (take && bpf_probe_read_user(dst, take, v.iov_base)) {
+		w->flags |= BTRACE_PAYLOAD_FAULT;
+		take = 0;
+	}
+	hdr->iov_len = v.iov_len;
+	hdr->captured = take;
+	hdr->pad = 0;
+	w->budget -= take;
+	w->entry_at += sizeof(*hdr) + pad8(take);
+	w->count++;
+	return 0;
+}
+
+static __always_inline void capture_iovec(struct capture_ctx *c, const struct btrace_capture *item,
+					  __u64 budget)
+{
+	struct iovec_walk w = {
+		.iov = (const struct iovec *)arg_at(c->args, item->arg),
+		.iovcnt = arg_at(c->args, item->len_arg),
+		.budget = budget,
+		.start = c->start,
+		.entry_at = c->cursor + sizeof(struct btrace_payload),
+	};
+
+	if (!w.iov)
+		return;
+	if (w.iovcnt > BTRACE_IOV_MAX)
+		w.flags |= BTRACE_PAYLOAD_TRUNCATED;
+	bpf_loop(BTRACE_IOV_MAX, iovec_step, &w, 0);
+	close_payload(c, item, w.entry_at - c->cursor - sizeof(struct btrace_payload), w.flags, w.count);
+}
+
+static __always_inline void capture_one(struct capture_ctx *c, const struct btrace_capture *item)
+{
+	const __u64 *args = c->args;
+	__u64 smax = bounded(string_max, BTRACE_STRING_MAX);
+	__u64 count = item->len_arg < BTRACE_MAX_ARGS ? arg_at(args, item->len_arg) : 1;
+
+	switch (item->how) {
+	case BTRACE_CAP_PATH:
+		if (has_room(c, BTRACE_PATH_MAX))
+			capture_str(c, item, BTRACE_PATH_MAX);
+		break;
+	case BTRACE_CAP_STR:
+		if (has_room(c, smax))
+			capture_str(c, item, smax + 1);
+		break;
+	case BTRACE_CAP_BUF_ARG:
+		if (has_room(c, smax))
+			capture_bytes(c, item, (const void *)arg_at(args, item->arg), arg_at(args, item->len_arg), smax, 0);
+		break;
+	case BTRACE_CAP_BUF_RET:
+		if (c->ret >= 0 && has_room(c, smax))
+			capture_bytes(c, item, (const void *)arg_at(args, item->arg), c->ret, smax, 0);
+		break;
+	case BTRACE_CAP_STRUCT_OUT:
+		if (c->ret < 0)
+			break;
+		if (item->len_arg < BTRACE_MAX_ARGS && (__u64)c->ret < count)
+			count = c->ret; /* epoll_wait: only the filled elements */
+		/* fall through */
+	case BTRACE_CAP_STRUCT_IN:
+		if (has_room(c, BTRACE_STRUCT_MAX))
+			capture_bytes(c, item, (const void *)arg_at(args, item->arg), count * item->size,
+				      BTRACE_STRUCT_MAX, bounded(count, 0xffff));
+		break;
+	case BTRACE_CAP_SOCKADDR_IN:
+		if (has_room(c, BTRACE_SOCKADDR_MAX))
+			capture_bytes(c, item, (const void *)arg_at(args, item->arg), arg_at(args, item->len_arg),
+				      BTRACE_SOCKADDR_MAX, 0);
+		break;
+	case BTRACE_CAP_SOCKADDR_OUT: {
+		int addrlen = 0;
+		if (c->ret < 0 || !has_room(c, BTRACE_SOCKADDR_MAX) ||
+		    bpf_probe_read_user(&addrlen, sizeof(addrlen), (const void *)arg_at(args, item->len_arg)))
+			break;
+		capture_bytes(c, item, (const void *)arg_at(args, item->arg), addrlen < 0 ? 0 : addrlen,
+			      BTRACE_SOCKADDR_MAX, 0);
+		break;
+	}
+	case BTRACE_CAP_ARGV:
+	case BTRACE_CAP_ENVP:
+		if (has_room(c, BTRACE_STRING_MAX))
+			capture_argv(c, item, item->how == BTRACE_CAP_ARGV);
+		break;
+	case BTRACE_CAP_IOVEC_IN:
+		if (has_room(c, smax))
+			capture_iovec(c, item, smax);
+		break;
+	case BTRACE_CAP_IOVEC_OUT:
+		if (c->ret > 0 && has_room(c, smax))
+			capture_iovec(c, item, bounded(c->ret, smax));
+		break;
+	}
+}
+
+/* One capture, as a global (non-static) function: the verifier checks it once
+ * on its own instead of once per inlined copy, which for four items with
+ * argv and iovec loops would exceed its budget. Global functions see their
+ * pointer argument as plain memory, so the batch is looked up again here. */
+struct capture_job {
+	__u64 args[BTRACE_MAX_ARGS];
+	__s64 ret;
+	__u32 start;
+	__u32 cursor;
+	struct btrace_capture item;
+};
+
+__noinline int capture_item(struct capture_job *job)
+{
+	struct btrace_batch *b = this_cpu_batch();
+
+	if (!job)
+		return 0;
+	if (!b)
+		return job->cursor;
+	struct capture_ctx c = {
+		.b = b, .start = job->start, .cursor = job->cursor, .args = job->args, .ret = job->ret
+	};
+	capture_one(&c, &job->item);
+	return c.cursor;
+}
+
+/* Captures the spec's items for this phase (sys_enter or sys_exit) after the
+ * fixed part at `start`; returns the record's total size. */
+static __always_inline __u32 capture_payloads(__u32 start, __u32 fixed_size, __s64 nr, const __u64 *args,
+					      long ret, bool at_enter)
+{
+	struct capture_job job = { .ret = ret, .start = start, .cursor = fixed_size };
+	__u32 key = nr;
+	struct btrace_capture_spec *spec;
+
+	if (!capture_enabled || !(spec = bpf_map_lookup_elem(&capture_specs, &key)))
+		return fixed_size;
+	__builtin_memcpy(job.args, args, sizeof(job.args));
+	for (int i = 0; i < BTRACE_MAX_CAPTURES; i++) {
+		job.item = spec->items[i];
+		if (job.item.how == BTRACE_CAP_NONE)
+			break;
+		if (job.item.at_enter != at_enter)
+			continue;
+		int next = capture_item(&job);
+		if (next < 0 || next > CURSOR_MASK) /* cannot happen: has_room() bounds it */
+			break;
+		job.cursor = next;
+	}
+	return job.cursor;
+}
+
+#endif

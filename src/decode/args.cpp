@@ -1,0 +1,177 @@
+#include "decode/args.h"
+
+#include <fmt/compile.h>
+
+#include <cstring>
+#include <iterator>
+
+#include "decode/errno.h"
+#include "decode/families.h"
+#include "decode/structs.h"
+
+namespace btrace::decode {
+
+namespace {
+
+using syscalls::ArgKind;
+
+constexpr int32_t kAtFdcwd = -100;
+constexpr std::size_t kArgvShown = BTRACE_ARGV_MAX;
+
+void put(fmt::memory_buffer& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
+
+void hex(uint64_t value, fmt::memory_buffer& out) {
+    if (value == 0)
+        out.push_back('0');
+    else
+        fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:#x}"), value);
+}
+
+void pointer(uint64_t value, fmt::memory_buffer& out) {
+    if (value == 0)
+        put(out, "NULL");
+    else
+        hex(value, out);
+}
+
+void int32(uint64_t value, fmt::memory_buffer& out) {
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), static_cast<int32_t>(value));
+}
+
+void mode(uint64_t value, fmt::memory_buffer& out) {
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:#03o}"), static_cast<uint32_t>(value));
+}
+
+// NUL-separated strings -> ["a", "b"]; "..." when more were there.
+void argv(const Payload& p, fmt::memory_buffer& out) {
+    out.push_back('[');
+    std::size_t off = 0, shown = 0;
+    while (off < p.bytes.size() && shown < kArgvShown) {
+        const auto* start = p.bytes.data() + off;
+        const auto* nul = static_cast<const uint8_t*>(std::memchr(start, 0, p.bytes.size() - off));
+        const std::size_t len = nul ? static_cast<std::size_t>(nul - start) : p.bytes.size() - off;
+        if (shown++)
+            put(out, ", ");
+        format_string({start, len}, !nul, out);
+        off += len + 1;
+    }
+    if (p.truncated() || p.faulted())
+        put(out, shown ? ", ..." : "...");
+    out.push_back(']');
+}
+
+void iovec(const Payload& p, fmt::memory_buffer& out) {
+    out.push_back('[');
+    std::size_t off = 0;
+    for (unsigned i = 0; i < p.hdr.count; ++i) {
+        btrace_iov iov;
+        if (p.bytes.size() - off < sizeof(iov))
+            break;
+        std::memcpy(&iov, p.bytes.data() + off, sizeof(iov));
+        off += sizeof(iov);
+        const std::size_t captured = std::min<std::size_t>(iov.captured, p.bytes.size() - off);
+        if (i)
+            put(out, ", ");
+        put(out, "{iov_base=");
+        format_string(p.bytes.subspan(off, captured), captured < iov.iov_len, out);
+        fmt::format_to(std::back_inserter(out), FMT_COMPILE(", iov_len={}}}"), iov.iov_len);
+        off += (captured + 7) & ~std::size_t{7};
+    }
+    if (p.truncated())
+        put(out, p.hdr.count ? ", ..." : "...");
+    out.push_back(']');
+}
+
+// Memory kinds fall back to the pointer when nothing was captured: NULL, a
+// failed call's out-parameter, or a read that faulted (strace does the same).
+bool captured(const Payload& p) { return p.present && !(p.faulted() && p.bytes.empty()); }
+
+}  // namespace
+
+void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload, const CallContext& call,
+                fmt::memory_buffer& out) {
+    auto it = std::back_inserter(out);
+    if (call.raw) {
+        switch (arg.kind) {
+        case ArgKind::Signed: fmt::format_to(it, FMT_COMPILE("{}"), static_cast<int64_t>(value)); return;
+        case ArgKind::Unsigned: fmt::format_to(it, FMT_COMPILE("{}"), value); return;
+        case ArgKind::Int: case ArgKind::Fd: case ArgKind::DirFd: case ArgKind::Pid: case ArgKind::Signal:
+            int32(value, out);
+            return;
+        case ArgKind::Octal: case ArgKind::Mode: case ArgKind::CreateMode: mode(value, out); return;
+        default: hex(value, out); return;
+        }
+    }
+
+    switch (arg.kind) {
+    case ArgKind::Hex: hex(value, out); return;
+    case ArgKind::Signed: fmt::format_to(it, FMT_COMPILE("{}"), static_cast<int64_t>(value)); return;
+    case ArgKind::Unsigned: fmt::format_to(it, FMT_COMPILE("{}"), value); return;
+    case ArgKind::Int: case ArgKind::Fd: case ArgKind::Pid: int32(value, out); return;
+    case ArgKind::Octal: case ArgKind::Mode: case ArgKind::CreateMode: mode(value, out); return;
+    case ArgKind::Ptr: pointer(value, out); return;
+    case ArgKind::DirFd:
+        if (static_cast<int32_t>(value) == kAtFdcwd)
+            put(out, "AT_FDCWD");
+        else
+            int32(value, out);
+        return;
+    case ArgKind::Signal: {
+        std::string_view name = signal_name(static_cast<int32_t>(value));
+        if (name.empty())
+            int32(value, out);
+        else
+            put(out, name);
+        return;
+    }
+    case ArgKind::Flags: case ArgKind::Enum:
+        format_family(static_cast<Family>(arg.aux), value, out);
+        return;
+    case ArgKind::Path: case ArgKind::String: case ArgKind::InBuf:
+        if (!captured(payload))
+            break;
+        format_string(payload.bytes, payload.truncated(), out);
+        return;
+    case ArgKind::OutBuf: case ArgKind::IovecOut:
+        if (call.failed || !captured(payload))
+            break;
+        if (arg.kind == ArgKind::OutBuf)
+            format_string(payload.bytes, payload.truncated(), out);
+        else
+            iovec(payload, out);
+        return;
+    case ArgKind::IovecIn:
+        if (!captured(payload))
+            break;
+        iovec(payload, out);
+        return;
+    case ArgKind::InStruct: case ArgKind::OutStruct: {
+        if ((arg.kind == ArgKind::OutStruct && call.failed) || !captured(payload))
+            break;
+        const auto kind = static_cast<StructKind>(arg.aux);
+        if (arg.len_arg == syscalls::kNone)
+            format_struct(kind, payload.bytes, out);
+        else
+            format_struct_array(kind, payload.bytes, payload.hdr.count, out);
+        return;
+    }
+    case ArgKind::SockaddrIn: case ArgKind::SockaddrOut:
+        if ((arg.kind == ArgKind::SockaddrOut && call.failed) || !captured(payload))
+            break;
+        format_sockaddr(payload.bytes, out);
+        return;
+    case ArgKind::Argv:
+        if (!captured(payload))
+            break;
+        argv(payload, out);
+        return;
+    case ArgKind::Envp:
+        pointer(value, out);
+        if (payload.present)
+            fmt::format_to(it, FMT_COMPILE(" /* {}{} vars */"), payload.hdr.count, payload.truncated() ? "+" : "");
+        return;
+    }
+    pointer(value, out);
+}
+
+}  // namespace btrace::decode

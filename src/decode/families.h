@@ -1,0 +1,93 @@
+// Named families of flag sets and enumerations that syscall arguments use.
+// The syscall table refers to a family by this enum; decode/flags.cpp holds
+// each family's names. X-macro so the name of each family exists once.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace btrace::decode {
+
+// X(name, is_flag_set): flag sets print as A|B|0x40 (unknown bits in hex at
+// the end, 0 when empty); enumerations print one name or the number.
+#define BTRACE_FAMILIES(X)          \
+    X(OpenFlags, true)              \
+    X(AtFlags, true)                \
+    X(AccessMode, true)             \
+    X(MmapProt, true)               \
+    X(MmapFlags, true)              \
+    X(MremapFlags, true)            \
+    X(MsyncFlags, true)             \
+    X(MadviseAdvice, false)         \
+    X(CloneFlags, true)             \
+    X(UnshareFlags, true)           \
+    X(SocketDomain, false)          \
+    X(SocketType, true)             \
+    X(IpProtocol, false)            \
+    X(MsgFlags, true)               \
+    X(ShutdownHow, false)           \
+    X(SockoptLevel, false)          \
+    X(FcntlCmd, false)              \
+    X(IoctlCmd, false)              \
+    X(PollEvents, true)             \
+    X(EpollEvents, true)            \
+    X(EpollCtlOp, false)            \
+    X(LseekWhence, false)           \
+    X(FutexOp, false)               \
+    X(PrctlOption, false)           \
+    X(ArchPrctlCode, false)         \
+    X(RlimitResource, false)        \
+    X(ClockId, false)               \
+    X(TimerFlags, true)             \
+    X(WaitOptions, true)            \
+    X(IdType, false)                \
+    X(SigprocmaskHow, false)        \
+    X(FadviseAdvice, false)         \
+    X(GetrandomFlags, true)         \
+    X(EventfdFlags, true)           \
+    X(MemfdFlags, true)             \
+    X(TimerfdFlags, true)           \
+    X(InotifyMask, true)            \
+    X(RenameFlags, true)            \
+    X(StatxMask, true)              \
+    X(MountFlags, true)             \
+    X(UmountFlags, true)            \
+    X(FallocateMode, true)          \
+    X(FlockOp, true)                \
+    X(XattrFlags, true)             \
+    X(SpliceFlags, true)            \
+    X(SchedPolicy, false)           \
+    X(PriorityWhich, false)         \
+    X(ItimerWhich, false)           \
+    X(PtraceRequest, false)         \
+    X(SeccompOp, false)             \
+    X(BpfCmd, false)                \
+    X(KcmpType, false)              \
+    X(MlockFlags, true)             \
+    X(MembarrierCmd, false)         \
+    X(CloseRangeFlags, true)        \
+    X(PidfdFlags, true)             \
+    X(SignalfdFlags, true)          \
+    X(PersonalityFlags, true)       \
+    X(SyslogAction, false)          \
+    X(RebootCmd, false)             \
+    X(QuotactlCmd, false)           \
+    X(KeyctlCmd, false)
+
+enum class Family : uint8_t {
+#define BTRACE_FAMILY_ENUM(name, is_flags) name,
+    BTRACE_FAMILIES(BTRACE_FAMILY_ENUM)
+#undef BTRACE_FAMILY_ENUM
+};
+
+// "OpenFlags"
+std::string_view family_name(Family family);
+
+// Appends the symbolic form of value, strace-style: O_RDONLY|O_CLOEXEC,
+// AT_FDCWD-free flags, MAP_PRIVATE|MAP_ANONYMOUS, CLONE_VM|...|SIGCHLD,
+// F_SETFD, FUTEX_WAIT_PRIVATE, 0x80000000 for unknown bits.
+void format_family(Family family, uint64_t value, fmt::memory_buffer& out);
+
+}  // namespace btrace::decode

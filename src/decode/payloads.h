@@ -1,0 +1,29 @@
+// Splitting a record's payload area into per-argument views, bounds-checked:
+// the bytes come from the kernel side but a consumer must survive any input.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+
+#include "btrace/event.h"
+
+namespace btrace::decode {
+
+struct Payload {
+    btrace_payload hdr{};
+    std::span<const uint8_t> bytes;  // exactly hdr.len bytes, inside the record
+    bool present = false;
+
+    bool truncated() const { return hdr.flags & BTRACE_PAYLOAD_TRUNCATED; }
+    bool faulted() const { return hdr.flags & BTRACE_PAYLOAD_FAULT; }
+};
+
+using Payloads = std::array<Payload, BTRACE_MAX_ARGS>;
+
+// Fills one Payload per argument index from `area` (what follows the fixed
+// part of a syscall record). Returns false if the area is malformed; the
+// payloads parsed before the fault are kept.
+bool split_payloads(std::span<const uint8_t> area, Payloads& out);
+
+}  // namespace btrace::decode

@@ -1,0 +1,757 @@
+#include "decode/structs.h"
+
+#include <arpa/inet.h>
+#include <linux/netlink.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+
+#include <fmt/compile.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <csignal>
+#include <cstddef>
+#include <cstring>
+#include <iterator>
+#include <string_view>
+
+#include "decode/errno.h"
+
+namespace btrace::decode {
+
+namespace {
+
+using Bytes = std::span<const uint8_t>;
+
+// Kernel layouts. glibc's struct stat, struct statx and struct epoll_event
+// are the kernel's byte for byte (x86_64: stat is 144 bytes and epoll_event
+// packed to 12, as the BTRACE_STRUCTS sizes say; arm64's stat is 128 bytes
+// and its epoll_event 16, which offsetof/sizeof below follow).
+#if defined(__x86_64__)
+static_assert(sizeof(struct stat) == 144);
+static_assert(sizeof(struct epoll_event) == 12);
+#endif
+static_assert(sizeof(struct statx) == 256);
+static_assert(sizeof(struct sockaddr_in) == 16);
+static_assert(sizeof(struct sockaddr_in6) == 28);
+static_assert(sizeof(struct sockaddr_un) == 110);
+static_assert(sizeof(struct sockaddr_nl) == 12);
+static_assert(sizeof(struct sockaddr_storage) == 128);
+
+constexpr std::size_t kStatMode = offsetof(struct stat, st_mode);
+constexpr std::size_t kStatRdev = offsetof(struct stat, st_rdev);
+constexpr std::size_t kStatSize = offsetof(struct stat, st_size);
+constexpr std::size_t kStatxMask = offsetof(struct statx, stx_mask);
+constexpr std::size_t kStatxAttributes = offsetof(struct statx, stx_attributes);
+constexpr std::size_t kStatxMode = offsetof(struct statx, stx_mode);
+constexpr std::size_t kStatxSize = offsetof(struct statx, stx_size);
+constexpr std::size_t kEpollEvents = offsetof(struct epoll_event, events);
+constexpr std::size_t kEpollData = offsetof(struct epoll_event, data);
+constexpr std::size_t kEpollEventSize = sizeof(struct epoll_event);
+
+// The kernel's struct sigaction (x86_64, arm64): handler, flags, restorer, mask.
+constexpr std::size_t kSaHandlerOff = 0, kSaFlagsOff = 8, kSaRestorerOff = 16, kSaMaskOff = 24;
+constexpr uint64_t kSaRestorerFlag = 0x04000000;
+
+// struct new_utsname: six char[65].
+constexpr std::size_t kUtsField = 65;
+
+// strace prints at most this many array elements by default (-s 32).
+constexpr std::size_t kMaxArrayElements = 32;
+
+void put(fmt::memory_buffer& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
+
+// format is always an FMT_COMPILE string.
+template <typename Format, typename... Args>
+void put_fmt(fmt::memory_buffer& out, const Format& format, const Args&... args) {
+    fmt::format_to(std::back_inserter(out), format, args...);
+}
+
+// Copies a T out of bytes at off; false when the bytes do not cover it.
+template <typename T>
+bool load(Bytes bytes, std::size_t off, T& value) {
+    if (off > bytes.size() || bytes.size() - off < sizeof(T))
+        return false;
+    std::memcpy(&value, bytes.data() + off, sizeof(T));
+    return true;
+}
+
+// ---------------------------------------------------------------- strings
+
+bool is_octal_digit(uint8_t c) { return c >= '0' && c <= '7'; }
+
+// strace's string_quote body (no quotes): the lookahead for 3-digit octal
+// only sees bytes inside the span, as strace only sees the printed size.
+void quote_body(Bytes bytes, fmt::memory_buffer& out) {
+    static constexpr char kDigits[] = "01234567";
+    const std::size_t n = bytes.size();
+    std::size_t i = 0;
+    while (i < n) {
+        // A run of printable characters other than " and \ goes as it is.
+        const std::size_t start = i;
+        while (i < n && bytes[i] >= 0x20 && bytes[i] <= 0x7e && bytes[i] != '"' && bytes[i] != '\\')
+            ++i;
+        if (i != start) {
+            const auto* first = reinterpret_cast<const char*>(bytes.data() + start);
+            out.append(first, first + (i - start));
+            if (i == n)
+                break;
+        }
+        const uint8_t c = bytes[i++];
+        switch (c) {
+        case '"': put(out, "\\\""); continue;
+        case '\\': put(out, "\\\\"); continue;
+        case '\t': put(out, "\\t"); continue;
+        case '\n': put(out, "\\n"); continue;
+        case '\v': put(out, "\\v"); continue;
+        case '\f': put(out, "\\f"); continue;
+        case '\r': put(out, "\\r"); continue;
+        default: break;
+        }
+        // Octal, three digits when an octal digit follows (i is the next byte).
+        out.push_back('\\');
+        const bool digit_follows = i < n && is_octal_digit(bytes[i]);
+        if (digit_follows || c >= 0100) {
+            out.push_back(kDigits[c >> 6]);
+            out.push_back(kDigits[(c >> 3) & 7]);
+        } else if (c >= 010) {
+            out.push_back(kDigits[c >> 3]);
+        }
+        out.push_back(kDigits[c & 7]);
+    }
+}
+
+void quote(Bytes bytes, fmt::memory_buffer& out) {
+    out.push_back('"');
+    quote_body(bytes, out);
+    out.push_back('"');
+}
+
+// ---------------------------------------------------------------- flags
+
+struct Flag {
+    uint64_t value;
+    std::string_view name;
+};
+
+// strace's printflags: names in table order (a name matches when all its
+// bits are set, and takes them), leftover bits in hex, "0" when empty.
+void flags(std::span<const Flag> table, uint64_t value, fmt::memory_buffer& out) {
+    if (value == 0) {
+        out.push_back('0');
+        return;
+    }
+    bool first = true;
+    for (const Flag& flag : table) {
+        if (flag.value != 0 && (value & flag.value) == flag.value) {
+            if (!first)
+                out.push_back('|');
+            put(out, flag.name);
+            value &= ~flag.value;
+            first = false;
+        }
+    }
+    if (value != 0) {
+        if (!first)
+            out.push_back('|');
+        put_fmt(out, FMT_COMPILE("{:#x}"), value);
+    }
+}
+
+// strace's statx_masks (newest: 6.1 still prints the bits above DIOALIGN in hex).
+constexpr std::array<Flag, 20> kStatxMasks = {{
+    {0x00000fff, "STATX_ALL"},
+    {0x000007ff, "STATX_BASIC_STATS"},
+    {0x00000001, "STATX_TYPE"},
+    {0x00000002, "STATX_MODE"},
+    {0x00000004, "STATX_NLINK"},
+    {0x00000008, "STATX_UID"},
+    {0x00000010, "STATX_GID"},
+    {0x00000020, "STATX_ATIME"},
+    {0x00000040, "STATX_MTIME"},
+    {0x00000080, "STATX_CTIME"},
+    {0x00000100, "STATX_INO"},
+    {0x00000200, "STATX_SIZE"},
+    {0x00000400, "STATX_BLOCKS"},
+    {0x00000800, "STATX_BTIME"},
+    {0x00001000, "STATX_MNT_ID"},
+    {0x00002000, "STATX_DIOALIGN"},
+    {0x00004000, "STATX_MNT_ID_UNIQUE"},
+    {0x00008000, "STATX_SUBVOL"},
+    {0x00010000, "STATX_WRITE_ATOMIC"},
+    {0x00020000, "STATX_DIO_READ_ALIGN"},
+}};
+
+constexpr std::array<Flag, 10> kStatxAttrs = {{
+    {0x00000004, "STATX_ATTR_COMPRESSED"},
+    {0x00000010, "STATX_ATTR_IMMUTABLE"},
+    {0x00000020, "STATX_ATTR_APPEND"},
+    {0x00000040, "STATX_ATTR_NODUMP"},
+    {0x00000800, "STATX_ATTR_ENCRYPTED"},
+    {0x00001000, "STATX_ATTR_AUTOMOUNT"},
+    {0x00002000, "STATX_ATTR_MOUNT_ROOT"},
+    {0x00100000, "STATX_ATTR_VERITY"},
+    {0x00200000, "STATX_ATTR_DAX"},
+    {0x00400000, "STATX_ATTR_WRITE_ATOMIC"},
+}};
+
+// x86_64 values, in strace's sigact_flags order.
+constexpr std::array<Flag, 9> kSaFlags = {{
+    {0x04000000, "SA_RESTORER"},
+    {0x08000000, "SA_ONSTACK"},
+    {0x10000000, "SA_RESTART"},
+    {0x20000000, "SA_INTERRUPT"},
+    {0x40000000, "SA_NODEFER"},
+    {0x80000000, "SA_RESETHAND"},
+    {0x00000004, "SA_SIGINFO"},
+    {0x00000001, "SA_NOCLDSTOP"},
+    {0x00000002, "SA_NOCLDWAIT"},
+}};
+
+constexpr std::array<Flag, 14> kPollFlags = {{
+    {0x0001, "POLLIN"},
+    {0x0002, "POLLPRI"},
+    {0x0004, "POLLOUT"},
+    {0x0008, "POLLERR"},
+    {0x0010, "POLLHUP"},
+    {0x0020, "POLLNVAL"},
+    {0x0040, "POLLRDNORM"},
+    {0x0080, "POLLRDBAND"},
+    {0x0100, "POLLWRNORM"},
+    {0x0200, "POLLWRBAND"},
+    {0x0400, "POLLMSG"},
+    {0x1000, "POLLREMOVE"},
+    {0x2000, "POLLRDHUP"},
+    {0x8000, "POLL_BUSY_LOOP"},
+}};
+
+constexpr std::array<Flag, 16> kEpollFlags = {{
+    {0x00000001, "EPOLLIN"},
+    {0x00000002, "EPOLLPRI"},
+    {0x00000004, "EPOLLOUT"},
+    {0x00000008, "EPOLLERR"},
+    {0x00000010, "EPOLLHUP"},
+    {0x00000020, "EPOLLNVAL"},
+    {0x00000040, "EPOLLRDNORM"},
+    {0x00000080, "EPOLLRDBAND"},
+    {0x00000100, "EPOLLWRNORM"},
+    {0x00000200, "EPOLLWRBAND"},
+    {0x00000400, "EPOLLMSG"},
+    {0x00002000, "EPOLLRDHUP"},
+    {0x10000000, "EPOLLEXCLUSIVE"},
+    {0x20000000, "EPOLLWAKEUP"},
+    {0x40000000, "EPOLLONESHOT"},
+    {0x80000000, "EPOLLET"},
+}};
+
+// include/linux/socket.h, as strace's addrfams names them.
+constexpr std::array<std::string_view, 46> kAddressFamilies = {
+    "AF_UNSPEC",    "AF_UNIX",   "AF_INET",     "AF_AX25",      "AF_IPX",     "AF_APPLETALK",
+    "AF_NETROM",    "AF_BRIDGE", "AF_ATMPVC",   "AF_X25",       "AF_INET6",   "AF_ROSE",
+    "AF_DECnet",    "AF_NETBEUI", "AF_SECURITY", "AF_KEY",      "AF_NETLINK", "AF_PACKET",
+    "AF_ASH",       "AF_ECONET", "AF_ATMSVC",   "AF_RDS",       "AF_SNA",     "AF_IRDA",
+    "AF_PPPOX",     "AF_WANPIPE", "AF_LLC",     "AF_IB",        "AF_MPLS",    "AF_CAN",
+    "AF_TIPC",      "AF_BLUETOOTH", "AF_IUCV",  "AF_RXRPC",     "AF_ISDN",    "AF_PHONET",
+    "AF_IEEE802154", "AF_CAIF",  "AF_ALG",      "AF_NFC",       "AF_VSOCK",   "AF_KCM",
+    "AF_QIPCRTR",   "AF_SMC",    "AF_XDP",      "AF_MCTP",
+};
+
+// ---------------------------------------------------------------- scalars
+
+// strace's %#03o: "000", "007", "0644".
+void octal_mode(uint32_t value, fmt::memory_buffer& out) {
+    if (value == 0)
+        put(out, "000");
+    else
+        put_fmt(out, FMT_COMPILE("0{:02o}"), value);
+}
+
+// strace's print_symbolic_mode_t (abbreviated style).
+void symbolic_mode(uint32_t mode, fmt::memory_buffer& out) {
+    std::string_view type;
+    switch (mode & S_IFMT) {
+    case 0: break;
+    case S_IFREG: type = "S_IFREG"; break;
+    case S_IFSOCK: type = "S_IFSOCK"; break;
+    case S_IFIFO: type = "S_IFIFO"; break;
+    case S_IFLNK: type = "S_IFLNK"; break;
+    case S_IFDIR: type = "S_IFDIR"; break;
+    case S_IFBLK: type = "S_IFBLK"; break;
+    case S_IFCHR: type = "S_IFCHR"; break;
+    default:  // an unknown file type: the whole value, raw
+        octal_mode(mode, out);
+        return;
+    }
+    if (!type.empty()) {
+        put(out, type);
+        out.push_back('|');
+    }
+    if (mode & S_ISUID)
+        put(out, "S_ISUID|");
+    if (mode & S_ISGID)
+        put(out, "S_ISGID|");
+    if (mode & S_ISVTX)
+        put(out, "S_ISVTX|");
+    octal_mode(mode & ~(S_IFMT | S_ISUID | S_ISGID | S_ISVTX), out);
+}
+
+// "%#x" as C prints it: 0 is "0", not "0x0".
+void c_hex(uint64_t value, fmt::memory_buffer& out) {
+    if (value == 0)
+        out.push_back('0');
+    else
+        put_fmt(out, FMT_COMPILE("{:#x}"), value);
+}
+
+// strace's printaddr.
+void address(uint64_t value, fmt::memory_buffer& out) {
+    if (value == 0)
+        put(out, "NULL");
+    else
+        put_fmt(out, FMT_COMPILE("{:#x}"), value);
+}
+
+void rlim(uint64_t value, fmt::memory_buffer& out) {
+    if (value == UINT64_MAX)
+        put(out, "RLIM64_INFINITY");
+    else if (value > 1024 && value % 1024 == 0)
+        put_fmt(out, FMT_COMPILE("{}*1024"), value / 1024);
+    else
+        put_fmt(out, FMT_COMPILE("{}"), value);
+}
+
+// strace's signal names: no SIG prefix, kernel realtime numbering.
+// Sigset members print without the SIG prefix: [INT TERM RTMIN RT_1].
+void signal_abbrev(int sig, fmt::memory_buffer& out) {
+    std::string_view name = signal_name(sig);
+    if (name.starts_with("SIG"))
+        put(out, name.substr(3));
+    else
+        put_fmt(out, FMT_COMPILE("{}"), sig);
+}
+
+// strace's sprintsigmask_n for a 64-bit kernel sigset: the complement with
+// "~" when at least 2/3 of the bits are set.
+void print_sigmask(uint64_t mask, fmt::memory_buffer& out) {
+    if (std::popcount(mask) >= 64 * 2 / 3) {
+        out.push_back('~');
+        mask = ~mask;
+    }
+    out.push_back('[');
+    bool first = true;
+    for (int bit = 0; bit < 64; ++bit) {
+        if (!(mask & (uint64_t{1} << bit)))
+            continue;
+        if (!first)
+            out.push_back(' ');
+        signal_abbrev(bit + 1, out);
+        first = false;
+    }
+    out.push_back(']');
+}
+
+// ---------------------------------------------------------------- structs
+
+// Each struct printer prints the fields that are complete in order and, at
+// the first one that is not, "..." in its place. It returns false then.
+
+void elided(bool first, fmt::memory_buffer& out) { put(out, first ? "..." : ", ..."); }
+
+void format_stat(Bytes b, fmt::memory_buffer& out) {
+    out.push_back('{');
+    uint32_t mode;
+    if (!load(b, kStatMode, mode)) {
+        put(out, "...}");
+        return;
+    }
+    put(out, "st_mode=");
+    symbolic_mode(mode, out);
+    uint64_t value;
+    const bool device = (mode & S_IFMT) == S_IFCHR || (mode & S_IFMT) == S_IFBLK;
+    if (load(b, device ? kStatRdev : kStatSize, value)) {
+        if (device) {
+            put(out, ", st_rdev=makedev(");
+            c_hex(major(value), out);
+            put(out, ", ");
+            c_hex(minor(value), out);
+            out.push_back(')');
+        } else {
+            put_fmt(out, FMT_COMPILE(", st_size={}"), value);
+        }
+    }
+    put(out, ", ...}");
+}
+
+void format_statx(Bytes b, fmt::memory_buffer& out) {
+    out.push_back('{');
+    uint32_t mask;
+    uint64_t attributes, size;
+    uint16_t mode;
+    if (!load(b, kStatxMask, mask)) {
+        put(out, "...}");
+        return;
+    }
+    put(out, "stx_mask=");
+    flags(kStatxMasks, mask, out);
+    if (load(b, kStatxAttributes, attributes)) {
+        put(out, ", stx_attributes=");
+        flags(kStatxAttrs, attributes, out);
+        if (load(b, kStatxMode, mode)) {
+            put(out, ", stx_mode=");
+            symbolic_mode(mode, out);
+            if (load(b, kStatxSize, size))
+                put_fmt(out, FMT_COMPILE(", stx_size={}"), size);
+        }
+    }
+    put(out, ", ...}");
+}
+
+// {tv_sec=S, tv_<frac>=N}: strace prints the seconds signed, the fraction
+// unsigned. Returns false when incomplete.
+bool format_time_pair(Bytes b, std::string_view frac, fmt::memory_buffer& out) {
+    out.push_back('{');
+    int64_t sec;
+    uint64_t sub;
+    if (!load(b, 0, sec)) {
+        put(out, "...}");
+        return false;
+    }
+    put_fmt(out, FMT_COMPILE("tv_sec={}"), sec);
+    if (!load(b, 8, sub)) {
+        put(out, ", ...}");
+        return false;
+    }
+    put_fmt(out, FMT_COMPILE(", tv_{}={}}}"), frac, sub);
+    return true;
+}
+
+void format_itimerspec(Bytes b, fmt::memory_buffer& out) {
+    if (b.empty()) {
+        put(out, "{...}");
+        return;
+    }
+    put(out, "{it_interval=");
+    if (format_time_pair(b, "nsec", out)) {
+        if (b.size() <= 16) {
+            put(out, ", ...}");
+            return;
+        }
+        put(out, ", it_value=");
+        format_time_pair(b.subspan(16), "nsec", out);
+    }
+    out.push_back('}');
+}
+
+void format_rlimit(Bytes b, fmt::memory_buffer& out) {
+    uint64_t cur, max;
+    out.push_back('{');
+    if (!load(b, 0, cur)) {
+        put(out, "...}");
+        return;
+    }
+    put(out, "rlim_cur=");
+    rlim(cur, out);
+    if (!load(b, 8, max)) {
+        put(out, ", ...}");
+        return;
+    }
+    put(out, ", rlim_max=");
+    rlim(max, out);
+    out.push_back('}');
+}
+
+void format_sigset(Bytes b, fmt::memory_buffer& out) {
+    uint64_t mask;
+    if (!load(b, 0, mask))
+        put(out, "[...]");
+    else
+        print_sigmask(mask, out);
+}
+
+void format_sigaction(Bytes b, fmt::memory_buffer& out) {
+    uint64_t handler = 0, sa_flags = 0, restorer = 0, mask = 0;
+    out.push_back('{');
+    if (!load(b, kSaHandlerOff, handler)) {
+        put(out, "...}");
+        return;
+    }
+    put(out, "sa_handler=");
+    if (handler == 0)
+        put(out, "SIG_DFL");
+    else if (handler == 1)
+        put(out, "SIG_IGN");
+    else if (handler == UINT64_MAX)
+        put(out, "SIG_ERR");
+    else
+        address(handler, out);
+    if (!load(b, kSaMaskOff, mask)) {  // the mask is last in memory, second in print
+        put(out, ", ...}");
+        return;
+    }
+    put(out, ", sa_mask=");
+    print_sigmask(mask, out);
+    load(b, kSaFlagsOff, sa_flags);
+    put(out, ", sa_flags=");
+    flags(kSaFlags, sa_flags, out);
+    load(b, kSaRestorerOff, restorer);
+    if (sa_flags & kSaRestorerFlag) {
+        put(out, ", sa_restorer=");
+        address(restorer, out);
+    }
+    out.push_back('}');
+}
+
+void format_fd_pair(Bytes b, fmt::memory_buffer& out) {
+    int32_t fds[2];
+    out.push_back('[');
+    if (!load(b, 0, fds[0])) {
+        put(out, "...]");
+        return;
+    }
+    put_fmt(out, FMT_COMPILE("{}"), fds[0]);
+    if (load(b, 4, fds[1]))
+        put_fmt(out, FMT_COMPILE(", {}]"), fds[1]);
+    else
+        put(out, ", ...]");
+}
+
+void format_int(Bytes b, fmt::memory_buffer& out) {
+    int32_t value;
+    if (load(b, 0, value))
+        put_fmt(out, FMT_COMPILE("[{}]"), value);
+    else
+        put(out, "[...]");
+}
+
+// One char[65] of struct new_utsname, as strace's PRINT_FIELD_CSTRING: at
+// most 64 chars, "..." when the 65th is not NUL. False when the capture
+// ends before the string does.
+bool uts_field(Bytes b, std::size_t off, std::string_view name, fmt::memory_buffer& out) {
+    if (off >= b.size())
+        return false;
+    const Bytes field = b.subspan(off, std::min(kUtsField, b.size() - off));
+    const auto* nul = static_cast<const uint8_t*>(std::memchr(field.data(), 0, field.size()));
+    if (!nul && field.size() < kUtsField)
+        return false;
+    const std::size_t len = nul ? static_cast<std::size_t>(nul - field.data()) : kUtsField;
+    put(out, name);
+    out.push_back('=');
+    quote(field.first(std::min<std::size_t>(len, kUtsField - 1)), out);
+    if (len == kUtsField)
+        put(out, "...");
+    return true;
+}
+
+void format_utsname(Bytes b, fmt::memory_buffer& out) {
+    out.push_back('{');
+    if (!uts_field(b, 0, "sysname", out)) {
+        put(out, "...}");
+        return;
+    }
+    put(out, ", ");
+    if (uts_field(b, kUtsField, "nodename", out))
+        put(out, ", ");
+    put(out, "...}");
+}
+
+void format_epoll_event(Bytes b, fmt::memory_buffer& out) {
+    uint32_t events;
+    uint64_t data;
+    out.push_back('{');
+    if (!load(b, kEpollEvents, events)) {
+        put(out, "...}");
+        return;
+    }
+    put(out, "events=");
+    flags(kEpollFlags, events, out);
+    if (!load(b, kEpollData, data)) {
+        put(out, ", ...}");
+        return;
+    }
+    put_fmt(out, FMT_COMPILE(", data={{u32={}, u64={}}}}}"), static_cast<uint32_t>(data), data);
+}
+
+void format_pollfd(Bytes b, fmt::memory_buffer& out) {
+    int32_t fd;
+    uint16_t events;
+    out.push_back('{');
+    if (!load(b, 0, fd)) {
+        put(out, "...}");
+        return;
+    }
+    put_fmt(out, FMT_COMPILE("fd={}"), fd);
+    if (fd < 0) {  // strace omits events of ignored entries
+        out.push_back('}');
+        return;
+    }
+    if (!load(b, 4, events)) {
+        put(out, ", ...}");
+        return;
+    }
+    put(out, ", events=");
+    flags(kPollFlags, events, out);
+    out.push_back('}');
+}
+
+using ElementPrinter = void (*)(Bytes, fmt::memory_buffer&);
+
+// [e0, e1, ...]: complete elements only, at most kMaxArrayElements.
+void format_array(Bytes b, std::size_t elem_size, std::size_t count, ElementPrinter print,
+                  fmt::memory_buffer& out) {
+    const std::size_t complete = b.size() / elem_size;
+    const std::size_t shown = std::min({count, complete, kMaxArrayElements});
+    out.push_back('[');
+    for (std::size_t i = 0; i < shown; ++i) {
+        if (i)
+            put(out, ", ");
+        print(b.subspan(i * elem_size, elem_size), out);
+    }
+    if (shown < count)
+        elided(shown == 0, out);
+    out.push_back(']');
+}
+
+constexpr std::size_t kStructSizes[] = {
+#define BTRACE_STRUCT_SIZE(name, size) size,
+    BTRACE_STRUCTS(BTRACE_STRUCT_SIZE)
+#undef BTRACE_STRUCT_SIZE
+};
+
+// ---------------------------------------------------------------- sockaddr
+
+// strace's print_ifindex: if_nametoindex("lo") when the index names an
+// interface, else the number.
+void ifindex(uint32_t index, fmt::memory_buffer& out) {
+    char name[IF_NAMESIZE + 1] = {};
+    if (index != 0 && if_indextoname(index, name))
+        put_fmt(out, FMT_COMPILE("if_nametoindex(\"{}\")"), std::string_view(name));
+    else
+        put_fmt(out, FMT_COMPILE("{}"), index);
+}
+
+}  // namespace
+
+std::size_t struct_size(StructKind kind) {
+    const auto index = static_cast<std::size_t>(kind);
+    return index < std::size(kStructSizes) ? kStructSizes[index] : 0;
+}
+
+void format_string(std::span<const uint8_t> bytes, bool truncated, fmt::memory_buffer& out) {
+    quote(bytes, out);
+    if (truncated)
+        put(out, "...");
+}
+
+void format_struct_array(StructKind kind, std::span<const uint8_t> bytes, std::size_t count,
+                         fmt::memory_buffer& out) {
+    switch (kind) {
+    case StructKind::EpollEvent: format_array(bytes, kEpollEventSize, count, format_epoll_event, out); return;
+    case StructKind::Pollfd: format_array(bytes, sizeof(struct pollfd), count, format_pollfd, out); return;
+    default: break;
+    }
+    out.push_back('[');
+    format_struct(kind, bytes, out);
+    put(out, count > 1 ? ", ...]" : "]");
+}
+
+void format_struct(StructKind kind, std::span<const uint8_t> bytes, fmt::memory_buffer& out) {
+    switch (kind) {
+    case StructKind::Stat: format_stat(bytes, out); return;
+    case StructKind::Statx: format_statx(bytes, out); return;
+    case StructKind::Timespec: format_time_pair(bytes, "nsec", out); return;
+    case StructKind::Timeval: format_time_pair(bytes, "usec", out); return;
+    case StructKind::Itimerspec: format_itimerspec(bytes, out); return;
+    case StructKind::Rlimit: format_rlimit(bytes, out); return;
+    case StructKind::Sigset: format_sigset(bytes, out); return;
+    case StructKind::Sigaction: format_sigaction(bytes, out); return;
+    case StructKind::FdPair: format_fd_pair(bytes, out); return;
+    case StructKind::Int: format_int(bytes, out); return;
+    case StructKind::Utsname: format_utsname(bytes, out); return;
+    case StructKind::EpollEvent: format_epoll_event(bytes, out); return;
+    case StructKind::Pollfd: format_pollfd(bytes, out); return;
+    }
+    put(out, "...");
+}
+
+void format_sockaddr(std::span<const uint8_t> bytes, fmt::memory_buffer& out) {
+    if (bytes.size() < sizeof(sa_family_t)) {
+        put(out, "{...}");
+        return;
+    }
+    // As strace: at most a sockaddr_storage, zero past the end (so a field
+    // the address only partly covers reads as zero-padded).
+    std::array<uint8_t, sizeof(sockaddr_storage) + 1> buf{};
+    const std::size_t len = std::min(bytes.size(), sizeof(sockaddr_storage));
+    std::memcpy(buf.data(), bytes.data(), len);
+    const Bytes sa{buf.data(), len};
+
+    uint16_t family;
+    std::memcpy(&family, buf.data(), sizeof(family));
+    put(out, "{sa_family=");
+    if (family < kAddressFamilies.size())
+        put(out, kAddressFamilies[family]);
+    else
+        put_fmt(out, FMT_COMPILE("{:#x} /* AF_??? */"), family);
+    if (len == sizeof(sa_family_t)) {
+        out.push_back('}');
+        return;
+    }
+    put(out, ", ");
+
+    if (family == AF_UNIX && len >= sizeof(sa_family_t) + 1) {
+        const std::size_t path_len = std::min(len, sizeof(sockaddr_un)) - sizeof(sa_family_t);
+        const Bytes path = sa.subspan(offsetof(sockaddr_un, sun_path), path_len);
+        put(out, "sun_path=");
+        if (path[0] != 0) {
+            const auto* nul = static_cast<const uint8_t*>(std::memchr(path.data(), 0, path.size()));
+            quote(path.first(nul ? static_cast<std::size_t>(nul - path.data()) : path.size()), out);
+        } else {
+            out.push_back('@');
+            quote(path.subspan(1), out);
+        }
+    } else if (family == AF_INET && len >= sizeof(sockaddr_in)) {
+        sockaddr_in in;
+        std::memcpy(&in, buf.data(), sizeof(in));
+        char text[INET_ADDRSTRLEN] = {};
+        inet_ntop(AF_INET, &in.sin_addr, text, sizeof(text));
+        put_fmt(out, FMT_COMPILE("sin_port=htons({}), sin_addr=inet_addr(\"{}\")"), ntohs(in.sin_port),
+                std::string_view(text));
+    } else if (family == AF_INET6 && len >= offsetof(sockaddr_in6, sin6_scope_id)) {
+        sockaddr_in6 in6;
+        std::memcpy(&in6, buf.data(), sizeof(in6));
+        char text[INET6_ADDRSTRLEN] = {};
+        inet_ntop(AF_INET6, &in6.sin6_addr, text, sizeof(text));
+        put_fmt(out, FMT_COMPILE("sin6_port=htons({}), sin6_flowinfo=htonl({}), inet_pton(AF_INET6, \"{}\", &sin6_addr)"),
+                ntohs(in6.sin6_port), ntohl(in6.sin6_flowinfo), std::string_view(text));
+        if (len > offsetof(sockaddr_in6, sin6_scope_id)) {
+            put(out, ", sin6_scope_id=");
+            if (IN6_IS_ADDR_LINKLOCAL(&in6.sin6_addr) || IN6_IS_ADDR_MC_LINKLOCAL(&in6.sin6_addr))
+                ifindex(in6.sin6_scope_id, out);
+            else
+                put_fmt(out, FMT_COMPILE("{}"), in6.sin6_scope_id);
+        }
+    } else if (family == AF_NETLINK && len >= sizeof(sockaddr_nl)) {
+        sockaddr_nl nl;
+        std::memcpy(&nl, buf.data(), sizeof(nl));
+        if (nl.nl_pad)
+            put_fmt(out, FMT_COMPILE("nl_pad={:#x}, "), nl.nl_pad);
+        put_fmt(out, FMT_COMPILE("nl_pid={}, nl_groups="), static_cast<int32_t>(nl.nl_pid));
+        if (nl.nl_groups == 0)
+            put(out, "00000000");  // C's %#08x
+        else
+            put_fmt(out, FMT_COMPILE("{:#08x}"), nl.nl_groups);
+    } else {
+        put(out, "sa_data=");
+        quote(sa.subspan(sizeof(sa_family_t)), out);
+    }
+    out.push_back('}');
+}
+
+}  // namespace btrace::decode

@@ -1,0 +1,58 @@
+// strace-style text for strings, data buffers and structs captured in the
+// kernel. Every decoder takes the captured bytes and their length and must
+// never read past them: a short or malformed capture prints what it can and
+// marks the rest ("..." or the raw pointer), it never crashes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include <fmt/format.h>
+
+namespace btrace::decode {
+
+// Structs the kernel side captures by size (x86_64 / arm64 kernel layouts).
+#define BTRACE_STRUCTS(X)                                    \
+    X(Stat, 144)        /* struct stat (x86_64: 144 bytes) */ \
+    X(Statx, 256)       /* struct statx */                    \
+    X(Timespec, 16)     /* struct __kernel_timespec */        \
+    X(Timeval, 16)      /* struct __kernel_old_timeval */     \
+    X(Itimerspec, 32)   /* struct __kernel_itimerspec */      \
+    X(Rlimit, 16)       /* struct rlimit64 */                 \
+    X(Sigset, 8)        /* kernel sigset_t */                 \
+    X(Sigaction, 32)    /* struct kernel_sigaction (x86_64) */\
+    X(FdPair, 8)        /* int[2] from pipe/socketpair */     \
+    X(Utsname, 390)     /* struct new_utsname */              \
+    X(EpollEvent, 12)   /* struct epoll_event (packed) */     \
+    X(Pollfd, 8)        /* one struct pollfd; arrays repeat */ \
+    X(Int, 4)           /* int out-parameter (e.g. *addrlen) */
+
+enum class StructKind : uint8_t {
+#define BTRACE_STRUCT_ENUM(name, size) name,
+    BTRACE_STRUCTS(BTRACE_STRUCT_ENUM)
+#undef BTRACE_STRUCT_ENUM
+};
+
+// Bytes the kernel side captures for one element of kind.
+std::size_t struct_size(StructKind kind);
+
+// Quoted, escaped like strace: printable ASCII as is, \t \n \v \f \r \" \\,
+// other bytes as octal (\0, \177, \377; three digits when a digit follows).
+// truncated: append "..." after the closing quote (the string was longer).
+void format_string(std::span<const uint8_t> bytes, bool truncated, fmt::memory_buffer& out);
+
+// One struct. bytes may be shorter than needed: print the fields that are
+// complete and "..." for the rest.
+void format_struct(StructKind kind, std::span<const uint8_t> bytes, fmt::memory_buffer& out);
+
+// An array of `count` elements, always bracketed like strace's
+// [{fd=3, events=POLLIN}, ...] (at most 32 shown); bounded by bytes as above.
+void format_struct_array(StructKind kind, std::span<const uint8_t> bytes, std::size_t count, fmt::memory_buffer& out);
+
+// A sockaddr: {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("127.0.0.1")},
+// AF_INET6 with inet_pton(AF_INET6, "::1", &sin6_addr), AF_UNIX with sun_path="/run/x.sock"
+// (abstract: @name), AF_NETLINK and others as {sa_family=AF_X, sa_data=...}.
+void format_sockaddr(std::span<const uint8_t> bytes, fmt::memory_buffer& out);
+
+}  // namespace btrace::decode

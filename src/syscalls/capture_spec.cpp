@@ -1,0 +1,52 @@
+#include "syscalls/capture_spec.h"
+
+#include "decode/structs.h"
+
+namespace btrace::syscalls {
+
+namespace {
+
+btrace_capture_how capture_how(ArgKind kind) {
+    switch (kind) {
+    case ArgKind::Path: return BTRACE_CAP_PATH;
+    case ArgKind::String: return BTRACE_CAP_STR;
+    case ArgKind::InBuf: return BTRACE_CAP_BUF_ARG;
+    case ArgKind::OutBuf: return BTRACE_CAP_BUF_RET;
+    case ArgKind::InStruct: return BTRACE_CAP_STRUCT_IN;
+    case ArgKind::OutStruct: return BTRACE_CAP_STRUCT_OUT;
+    case ArgKind::SockaddrIn: return BTRACE_CAP_SOCKADDR_IN;
+    case ArgKind::SockaddrOut: return BTRACE_CAP_SOCKADDR_OUT;
+    case ArgKind::Argv: return BTRACE_CAP_ARGV;
+    case ArgKind::Envp: return BTRACE_CAP_ENVP;
+    case ArgKind::IovecIn: return BTRACE_CAP_IOVEC_IN;
+    case ArgKind::IovecOut: return BTRACE_CAP_IOVEC_OUT;
+    default: return BTRACE_CAP_NONE;
+    }
+}
+
+}  // namespace
+
+btrace_capture_spec capture_spec_for(const Syscall& sc) {
+    btrace_capture_spec spec{};
+    bool at_enter = false;
+    for (unsigned i = 0; i < sc.nargs; ++i)
+        at_enter |= sc.args[i].kind == ArgKind::Argv;
+
+    unsigned n = 0;
+    for (unsigned i = 0; i < sc.nargs && n < BTRACE_MAX_CAPTURES; ++i) {
+        const Arg& arg = sc.args[i];
+        const btrace_capture_how how = capture_how(arg.kind);
+        if (how == BTRACE_CAP_NONE)
+            continue;
+        btrace_capture& item = spec.items[n++];
+        item.how = how;
+        item.arg = static_cast<uint8_t>(i);
+        item.len_arg = arg.len_arg;
+        item.at_enter = at_enter;
+        if (arg.kind == ArgKind::InStruct || arg.kind == ArgKind::OutStruct)
+            item.size = static_cast<uint16_t>(decode::struct_size(static_cast<decode::StructKind>(arg.aux)));
+    }
+    return spec;
+}
+
+}  // namespace btrace::syscalls

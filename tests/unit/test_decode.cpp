@@ -1,0 +1,146 @@
+// Arguments decoded by kind from synthetic records, and payload parsing that
+// must survive malformed input.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <poll.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "decode/payloads.h"
+#include "output/text.h"
+#include "syscalls/capture_spec.h"
+#include "syscalls/table.h"
+
+using btrace::output::TextFormatter;
+
+namespace {
+
+constexpr uint64_t kOrigin = 1'000'000'000;
+
+struct Record {
+    btrace_syscall rec{};
+    std::vector<uint8_t> payloads;
+
+    Record(const char* name, int64_t ret, std::initializer_list<uint64_t> args) {
+        rec.hdr.type = BTRACE_REC_SYSCALL;
+        rec.hdr.tgid = rec.hdr.tid = 7;
+        rec.hdr.ts_ns = kOrigin + 1'000'000;
+        std::strncpy(rec.hdr.comm, "t", sizeof(rec.hdr.comm));
+        rec.nr = btrace::syscalls::number_of(name);
+        rec.ret = ret;
+        rec.duration_ns = 1'000;
+        unsigned i = 0;
+        for (uint64_t arg : args)
+            rec.args[i++] = arg;
+    }
+
+    Record& payload(uint8_t arg, uint8_t how, std::string_view bytes, uint16_t flags = 0, uint16_t count = 0) {
+        btrace_payload p{arg, how, static_cast<uint16_t>(bytes.size()), flags, count};
+        const auto* raw = reinterpret_cast<const uint8_t*>(&p);
+        payloads.insert(payloads.end(), raw, raw + sizeof(p));
+        payloads.insert(payloads.end(), bytes.begin(), bytes.end());
+        payloads.resize((payloads.size() + 7) & ~std::size_t{7});
+        return *this;
+    }
+
+    std::string text(bool raw = false) const {
+        fmt::memory_buffer out;
+        TextFormatter(kOrigin, raw).syscall(rec, payloads, out);
+        std::string line = fmt::to_string(out);
+        return line.substr(line.find("): ") + 3);  // drop the time columns
+    }
+};
+
+}  // namespace
+
+TEST_CASE("openat: AT_FDCWD, the path, symbolic flags", "[decode]") {
+    Record r("openat", 3, {static_cast<uint64_t>(-100), 0x1000, 0x80000, 0});
+    r.payload(1, BTRACE_CAP_PATH, "/etc/ld.so.cache");
+    CHECK(r.text() == "t/7 openat(dfd: AT_FDCWD, filename: \"/etc/ld.so.cache\", flags: O_RDONLY|O_CLOEXEC) = 3\n");
+    CHECK(r.text(true) == "t/7 openat(dfd: -100, filename: 0x1000, flags: 0x80000, mode: 000) = 3\n");
+}
+
+TEST_CASE("open's mode shows only when the call creates", "[decode]") {
+    Record r("openat", 3, {static_cast<uint64_t>(-100), 0x1000, O_WRONLY | O_CREAT | O_TRUNC, 0644});
+    r.payload(1, BTRACE_CAP_PATH, "out.txt");
+    CHECK(r.text() == "t/7 openat(dfd: AT_FDCWD, filename: \"out.txt\", flags: O_WRONLY|O_CREAT|O_TRUNC, mode: 0644) = 3\n");
+}
+
+TEST_CASE("poll's pollfd array is bracketed even with one element", "[decode]") {
+    Record r("poll", 1, {0x1000, 1, 1000});
+    const struct pollfd fd{3, POLLIN, POLLIN};
+    r.payload(0, BTRACE_CAP_STRUCT_IN, std::string_view(reinterpret_cast<const char*>(&fd), sizeof(fd)), 0, 1);
+    CHECK(r.text().starts_with("t/7 poll(ufds: [{fd=3, events=POLLIN}], nfds: 1, timeout_msecs: 1000) = 1"));
+}
+
+TEST_CASE("read shows the bytes read, escaped; a failed read shows the pointer", "[decode]") {
+    Record ok("read", 5, {3, 0x2000, 131072});
+    ok.payload(1, BTRACE_CAP_BUF_RET, std::string_view("ab\n\0\1", 5));
+    CHECK(ok.text() == "t/7 read(fd: 3, buf: \"ab\\n\\0\\1\", count: 131072) = 5\n");
+
+    Record failed("read", -11, {3, 0x2000, 16});
+    CHECK(failed.text() == "t/7 read(fd: 3, buf: 0x2000, count: 16) = -1 EAGAIN (Resource temporarily unavailable)\n");
+}
+
+TEST_CASE("write of a truncated buffer ends with ...", "[decode]") {
+    Record r("write", 300, {1, 0x2000, 300});
+    r.payload(1, BTRACE_CAP_BUF_ARG, "xxxx", BTRACE_PAYLOAD_TRUNCATED);
+    CHECK(r.text() == "t/7 write(fd: 1, buf: \"xxxx\"..., count: 300) = 300\n");
+}
+
+TEST_CASE("execve: argv strings and the envp count", "[decode]") {
+    Record r("execve", 0, {0x1000, 0x2000, 0x3000});
+    r.payload(0, BTRACE_CAP_PATH, "/usr/bin/cat")
+        .payload(1, BTRACE_CAP_ARGV, std::string_view("cat\0/etc/issue\0", 15), 0, 2)
+        .payload(2, BTRACE_CAP_ENVP, "", 0, 20);
+    CHECK(r.text() == "t/7 execve(filename: \"/usr/bin/cat\", argv: [\"cat\", \"/etc/issue\"], "
+                      "envp: 0x3000 /* 20 vars */) = 0\n");
+}
+
+TEST_CASE("a faulted read of a path falls back to the pointer", "[decode]") {
+    Record r("unlink", -14, {0xdead});
+    r.payload(0, BTRACE_CAP_PATH, "", BTRACE_PAYLOAD_FAULT);
+    CHECK(r.text() == "t/7 unlink(pathname: 0xdead) = -1 EFAULT (Bad address)\n");
+}
+
+TEST_CASE("malformed payload areas never read out of bounds", "[decode]") {
+    Record r("openat", 3, {static_cast<uint64_t>(-100), 0x1000, 0, 0});
+    r.payload(1, BTRACE_CAP_PATH, "/etc/passwd");
+    // Claim more bytes than there are: the payload is dropped, the pointer shown.
+    btrace_payload lying{1, BTRACE_CAP_PATH, 4000, 0, 0};
+    std::memcpy(r.payloads.data(), &lying, sizeof(lying));
+    CHECK(r.text() == "t/7 openat(dfd: AT_FDCWD, filename: 0x1000, flags: O_RDONLY) = 3\n");
+
+    btrace::decode::Payloads out;
+    const uint8_t short_area[5] = {1, 1, 1, 0, 0};
+    CHECK_FALSE(btrace::decode::split_payloads(short_area, out));
+    const uint8_t bad_arg[8] = {9, 1, 0, 0, 0, 0, 0, 0};
+    CHECK_FALSE(btrace::decode::split_payloads(bad_arg, out));
+    CHECK(btrace::decode::split_payloads({}, out));
+}
+
+TEST_CASE("capture specs follow the table's kinds", "[decode]") {
+    using namespace btrace::syscalls;
+    auto spec = capture_spec_for(*lookup(number_of("openat")));
+    CHECK(spec.items[0].how == BTRACE_CAP_PATH);
+    CHECK(spec.items[0].arg == 1);
+    CHECK(spec.items[1].how == BTRACE_CAP_NONE);
+
+    spec = capture_spec_for(*lookup(number_of("write")));
+    CHECK(spec.items[0].how == BTRACE_CAP_BUF_ARG);
+    CHECK(spec.items[0].len_arg == 2);
+
+    spec = capture_spec_for(*lookup(number_of("execve")));
+    CHECK(spec.items[0].how == BTRACE_CAP_PATH);
+    CHECK(spec.items[1].how == BTRACE_CAP_ARGV);
+    CHECK(spec.items[2].how == BTRACE_CAP_ENVP);
+    CHECK(spec.items[0].at_enter);
+
+    spec = capture_spec_for(*lookup(number_of("newfstatat")));
+    CHECK(spec.items[1].how == BTRACE_CAP_STRUCT_OUT);
+    CHECK(spec.items[1].size == 144);
+    CHECK_FALSE(spec.items[1].at_enter);
+}
