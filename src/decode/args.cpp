@@ -132,10 +132,10 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
             break;
         format_string(payload.bytes, payload.truncated(), out);
         return;
-    case ArgKind::OutBuf: case ArgKind::IovecOut:
+    case ArgKind::OutBuf: case ArgKind::OutString: case ArgKind::IovecOut:
         if (call.failed || !captured(payload))
             break;
-        if (arg.kind == ArgKind::OutBuf)
+        if (arg.kind != ArgKind::IovecOut)
             format_string(payload.bytes, payload.truncated(), out);
         else
             iovec(payload, out);

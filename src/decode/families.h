@@ -14,6 +14,7 @@ namespace btrace::decode {
 // the end, 0 when empty); enumerations print one name or the number.
 #define BTRACE_FAMILIES(X)          \
     X(OpenFlags, true)              \
+    X(FdFlags, true)                \
     X(AtFlags, true)                \
     X(AccessMode, true)             \
     X(MmapProt, true)               \

@@ -1043,6 +1043,7 @@ std::string_view family_name(Family family) {
 void format_family(Family family, uint64_t value, fmt::memory_buffer& out) {
     switch (family) {
     case Family::OpenFlags:        return format_open_flags(value, out);
+    case Family::FdFlags:          return print_flags(kOpenFlags, low32(value), out);  // no access mode
     case Family::AtFlags:          return print_flags(kAtFlags, low32(value), out);
     case Family::AccessMode:       return print_flags(kAccessMode, low32(value), out);
     case Family::MmapProt:         return print_flags(kMmapProt, value, out);

@@ -9,7 +9,7 @@ namespace {
 btrace_capture_how capture_how(ArgKind kind) {
     switch (kind) {
     case ArgKind::Path: return BTRACE_CAP_PATH;
-    case ArgKind::String: return BTRACE_CAP_STR;
+    case ArgKind::String: case ArgKind::OutString: return BTRACE_CAP_STR;
     case ArgKind::InBuf: return BTRACE_CAP_BUF_ARG;
     case ArgKind::OutBuf: return BTRACE_CAP_BUF_RET;
     case ArgKind::InStruct: return BTRACE_CAP_STRUCT_IN;

@@ -56,7 +56,7 @@ constexpr Syscall kSyscalls[470] = {
     // 16: fremovexattr(int fd, const char *name)
     {"fremovexattr", 2, {{"fd", ArgKind::Fd}, {"name", ArgKind::String}}, RetKind::Signed},
     // 17: getcwd(char *buf, unsigned long size)
-    {"getcwd", 2, {{"buf", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed},
+    {"getcwd", 2, {{"buf", ArgKind::OutString}, {"size", ArgKind::Unsigned}}, RetKind::Signed},
     // 18: lookup_dcookie(u64 cookie64, char *buf, size_t len)
     {"lookup_dcookie", 3, {{"cookie64", ArgKind::Unsigned}, {"buf", ArgKind::Ptr}, {"len", ArgKind::Unsigned}}, RetKind::Signed},
     // 19: eventfd2(unsigned int count, int flags)
@@ -70,7 +70,7 @@ constexpr Syscall kSyscalls[470] = {
     // 23: dup(unsigned int fildes)
     {"dup", 1, {{"fildes", ArgKind::Fd}}, RetKind::Fd},
     // 24: dup3(unsigned int oldfd, unsigned int newfd, int flags)
-    {"dup3", 3, {{"oldfd", ArgKind::Fd}, {"newfd", ArgKind::Fd}, {"flags", ArgKind::Flags, fam(Family::OpenFlags)}}, RetKind::Fd},
+    {"dup3", 3, {{"oldfd", ArgKind::Fd}, {"newfd", ArgKind::Fd}, {"flags", ArgKind::Flags, fam(Family::FdFlags)}}, RetKind::Fd},
     // 25: fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)
     {"fcntl", 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::Hex}}, RetKind::Signed},
     // 26: inotify_init1(int flags)
@@ -140,7 +140,7 @@ constexpr Syscall kSyscalls[470] = {
     // 58: vhangup()
     {"vhangup", 0, {}, RetKind::Signed},
     // 59: pipe2(int *fildes, int flags)
-    {"pipe2", 2, {{"fildes", ArgKind::OutStruct, st(StructKind::FdPair)}, {"flags", ArgKind::Flags, fam(Family::OpenFlags)}}, RetKind::Signed},
+    {"pipe2", 2, {{"fildes", ArgKind::OutStruct, st(StructKind::FdPair)}, {"flags", ArgKind::Flags, fam(Family::FdFlags)}}, RetKind::Signed},
     // 60: quotactl(unsigned int cmd, const char *special, qid_t id, void *addr)
     {"quotactl", 4, {{"cmd", ArgKind::Enum, fam(Family::QuotactlCmd)}, {"special", ArgKind::Path}, {"id", ArgKind::Int}, {"addr", ArgKind::Ptr}}, RetKind::Signed},
     // 61: getdents64(unsigned int fd, struct linux_dirent64 *dirent, unsigned int count)

@@ -180,7 +180,7 @@ constexpr Syscall kSyscalls[470] = {
     // 78: getdents(unsigned int fd, struct linux_dirent *dirent, unsigned int count)
     {"getdents", 3, {{"fd", ArgKind::Fd}, {"dirent", ArgKind::Ptr}, {"count", ArgKind::Unsigned}}, RetKind::Signed},
     // 79: getcwd(char *buf, unsigned long size)
-    {"getcwd", 2, {{"buf", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed},
+    {"getcwd", 2, {{"buf", ArgKind::OutString}, {"size", ArgKind::Unsigned}}, RetKind::Signed},
     // 80: chdir(const char *filename)
     {"chdir", 1, {{"filename", ArgKind::Path}}, RetKind::Signed},
     // 81: fchdir(unsigned int fd)
@@ -606,9 +606,9 @@ constexpr Syscall kSyscalls[470] = {
     // 291: epoll_create1(int flags)
     {"epoll_create1", 1, {{"flags", ArgKind::Hex}}, RetKind::Fd},
     // 292: dup3(unsigned int oldfd, unsigned int newfd, int flags)
-    {"dup3", 3, {{"oldfd", ArgKind::Fd}, {"newfd", ArgKind::Fd}, {"flags", ArgKind::Flags, fam(Family::OpenFlags)}}, RetKind::Fd},
+    {"dup3", 3, {{"oldfd", ArgKind::Fd}, {"newfd", ArgKind::Fd}, {"flags", ArgKind::Flags, fam(Family::FdFlags)}}, RetKind::Fd},
     // 293: pipe2(int *fildes, int flags)
-    {"pipe2", 2, {{"fildes", ArgKind::OutStruct, st(StructKind::FdPair)}, {"flags", ArgKind::Flags, fam(Family::OpenFlags)}}, RetKind::Signed},
+    {"pipe2", 2, {{"fildes", ArgKind::OutStruct, st(StructKind::FdPair)}, {"flags", ArgKind::Flags, fam(Family::FdFlags)}}, RetKind::Signed},
     // 294: inotify_init1(int flags)
     {"inotify_init1", 1, {{"flags", ArgKind::Hex}}, RetKind::Fd},
     // 295: preadv(unsigned long fd, const struct iovec *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h)

@@ -33,6 +33,7 @@ enum class ArgKind : uint8_t {
     String,    // other NUL-terminated string, bounded by -s
     InBuf,     // bytes the caller passes in; length = argument len_arg
     OutBuf,    // bytes the kernel fills in; length = the return value
+    OutString, // a NUL-terminated string the kernel fills in (getcwd), bounded by -s
     InStruct,  // aux = decode::StructKind, read as passed in; len_arg = element count arg or kNone
     OutStruct, // aux = decode::StructKind, read after a successful call; len_arg as above
     Argv,      // char *const argv[]: the strings

@@ -240,6 +240,12 @@ TEST_CASE("without privileges btrace says so in one line", "[integration]") {
     CHECK(output.err == "btrace: permission denied: run as root (or with CAP_BPF and CAP_PERFMON) to load BPF programs\n");
 }
 
+TEST_CASE("fd flags print without an access mode", "[integration][decode]") {
+    auto [output, text] = trace({helper("decode_calls"), temp_path("fdflags")});
+    REQUIRE(output.exit_code == 0);
+    CHECK(count_matching(text, R"( pipe2\(fildes: \[\d+, \d+\], flags: O_CLOEXEC\) = 0$)") == 1);
+}
+
 TEST_CASE("version and help", "[integration]") {
     Output version = run({btrace_bin(), "--version"});
     CHECK(version.exit_code == 0);

@@ -1,0 +1,226 @@
+// Decoded arguments end to end: exact lines for a helper that makes one call
+// of each family, and the same calls, returns and strings as strace for real
+// programs.
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "run.h"
+
+using namespace itest;
+
+namespace {
+
+// The lines of `text` made by `comm`, without the time and comm/tid columns.
+std::vector<std::string> calls_of(const std::string& text, const std::string& comm) {
+    std::vector<std::string> calls;
+    const std::regex line_re(R"(^ +-?\d+\.\d{3} \((?: *\d+\.\d{3} ms|         )\): )" + comm + R"(/\d+ (.*)$)");
+    std::smatch m;
+    for (const auto& line : lines_of(text))
+        if (std::regex_match(line, m, line_re))
+            calls.push_back(m[1].str());
+    return calls;
+}
+
+std::string trace_file(std::vector<std::string> argv, std::vector<std::string> options = {}) {
+    const std::string path = temp_path("decode.txt");
+    std::vector<std::string> cmd = {btrace_bin(), "-o", path};
+    cmd.insert(cmd.end(), options.begin(), options.end());
+    cmd.push_back("--");
+    cmd.insert(cmd.end(), argv.begin(), argv.end());
+    Output output = run(cmd);
+    INFO(output.err);
+    REQUIRE(output.exit_code == 0);
+    return read_file(path);
+}
+
+// One call as both tools see it: name, return, and every quoted string.
+struct Call {
+    std::string name, ret;
+    std::vector<std::string> strings;
+    bool operator<(const Call& o) const { return std::tie(name, ret, strings) < std::tie(o.name, o.ret, o.strings); }
+    bool operator==(const Call& o) const { return name == o.name && ret == o.ret && strings == o.strings; }
+};
+
+// The allow-list of differences that are not decoding errors:
+// - getrandom's bytes are random (and strace prints them in hex);
+// - pids, thread ids and addresses differ between two runs;
+// - strace decodes some return values further (fcntl F_GETFL: "0x8000 (flags
+//   O_RDONLY|O_LARGEFILE)"): only the number is compared;
+// - where an asynchronous signal lands differs between runs, so signal
+//   returns (rt_sigreturn) and calls it interrupted (ERESTART*) are left out.
+const std::set<std::string> kRandomData = {"getrandom"};
+const std::set<std::string> kPidReturns = {"clone", "clone3", "fork", "vfork", "getpid", "gettid", "getppid",
+                                           "set_tid_address", "wait4", "getpgrp", "getsid", "setsid"};
+const std::set<std::string> kAddressReturns = {"mmap", "brk", "mremap", "shmat"};
+
+bool signal_timing(const std::string& name, const std::string& ret) {
+    return name == "rt_sigreturn" || ret.starts_with("? ERESTART");
+}
+
+// "-1 ENOENT (...)" -> "-1 ENOENT"; "0x8000 (flags ...)" and "32768" -> "32768".
+std::string normalize_return(const std::string& name, const std::string& ret) {
+    if (kPidReturns.count(name))
+        return "PID";
+    if (ret.starts_with("-1 ") || ret.starts_with("? "))
+        return ret.substr(0, ret.find(' ', 3));
+    if (kAddressReturns.count(name))
+        return "ADDR";
+    const std::string number = ret.substr(0, ret.find(' '));
+    try {
+        return std::to_string(std::stoll(number, nullptr, 0));
+    } catch (const std::exception&) {
+        return number;
+    }
+}
+
+Call make_call(const std::string& name, const std::string& args, std::string ret) {
+    static const std::regex quoted(R"("(?:[^"\\]|\\.)*"(?:\.\.\.)?)");
+    Call call{name, normalize_return(name, ret), {}};
+    if (!kRandomData.count(name))
+        for (auto it = std::sregex_iterator(args.begin(), args.end(), quoted); it != std::sregex_iterator(); ++it)
+            call.strings.push_back(it->str());
+    return call;
+}
+
+// Our trace: per tid, in order.
+std::map<std::string, std::vector<Call>> our_calls(const std::string& text) {
+    std::map<std::string, std::vector<Call>> by_tid;
+    const std::regex line_re(R"(^ +-?\d+\.\d{3} \([^)]*\): .+/(\d+) (\w+)\((.*)\) = (.*)$)");
+    std::smatch m;
+    for (const auto& line : lines_of(text))
+        if (std::regex_match(line, m, line_re) && !signal_timing(m[2].str(), m[4].str()))
+            by_tid[m[1].str()].push_back(make_call(m[2].str(), m[3].str(), m[4].str()));
+    return by_tid;
+}
+
+// strace -f: "PID name(args) = ret", with calls split by other processes
+// ("<unfinished ...>" / "<... name resumed>") joined back together.
+std::map<std::string, std::vector<Call>> strace_calls(const std::string& text) {
+    std::map<std::string, std::vector<Call>> by_tid;
+    std::map<std::string, std::string> pending;
+    const std::regex prefix(R"(^(\d+) +(.*)$)");
+    const std::regex call_re(R"(^(\w+)\((.*)\) += (.*)$)");
+    std::smatch m, c;
+    for (const auto& line : lines_of(text)) {
+        if (!std::regex_match(line, m, prefix))
+            continue;
+        const std::string tid = m[1].str();
+        std::string rest = m[2].str();
+        if (rest.starts_with("---") || rest.starts_with("+++"))
+            continue;
+        if (rest.ends_with(" <unfinished ...>")) {
+            pending[tid] = rest.substr(0, rest.size() - std::string(" <unfinished ...>").size());
+            continue;
+        }
+        if (rest.starts_with("<... ")) {
+            rest = pending[tid] + rest.substr(rest.find("resumed>") + 8);
+            pending.erase(tid);
+        }
+        if (std::regex_match(rest, c, call_re) && !signal_timing(c[1].str(), c[3].str()))
+            by_tid[tid].push_back(make_call(c[1].str(), c[2].str(), c[3].str()));
+    }
+    return by_tid;
+}
+
+// Per-thread sequences, sorted: thread ids differ between the runs.
+std::vector<std::vector<Call>> sequences(const std::map<std::string, std::vector<Call>>& by_tid) {
+    std::vector<std::vector<Call>> all;
+    for (const auto& [tid, calls] : by_tid)
+        all.push_back(calls);
+    std::sort(all.begin(), all.end());
+    return all;
+}
+
+std::string describe(const std::vector<Call>& calls) {
+    std::string text;
+    for (const auto& c : calls) {
+        text += c.name + " = " + c.ret;
+        for (const auto& s : c.strings)
+            text += " " + s;
+        text += "\n";
+    }
+    return text;
+}
+
+}  // namespace
+
+TEST_CASE("each decoded family prints exactly", "[integration][decode]") {
+    const std::string scratch = temp_path("scratch");
+    const auto calls = calls_of(trace_file({helper("decode_calls"), scratch}), "decode_calls");
+    auto position = [&](const std::string& expected) {
+        return std::find(calls.begin(), calls.end(), expected) != calls.end();
+    };
+    const std::vector<std::string> expected = {
+        "openat(dfd: AT_FDCWD, filename: \"" + scratch + "\", flags: O_WRONLY|O_CREAT|O_TRUNC, mode: 0644) = 3",
+        "write(fd: 3, buf: \"hello\\tworld\\n\\1\", count: 13) = 13",
+        "openat(dfd: AT_FDCWD, filename: \"" + scratch + "\", flags: O_RDONLY|O_CLOEXEC) = 3",
+        "read(fd: 3, buf: \"hello\\tworld\\n\\1\", count: 64) = 13",
+        "fstat(fd: 3, statbuf: {st_mode=S_IFREG|0644, st_size=13, ...}) = 0",
+        "lseek(fd: 3, offset: 0, whence: SEEK_SET) = 0",
+        "access(filename: \"/nonexistent/btrace\", mode: R_OK|W_OK) = -1 ENOENT (No such file or directory)",
+        "nanosleep(rqtp: {tv_sec=0, tv_nsec=1000000}, rmtp: NULL) = 0",
+        "socket(family: AF_INET, type: SOCK_STREAM|SOCK_CLOEXEC, protocol: IPPROTO_IP) = 3",
+        "connect(fd: 3, uservaddr: {sa_family=AF_INET, sin_port=htons(1), sin_addr=inet_addr(\"127.0.0.1\")}, "
+        "addrlen: 16) = -1 ECONNREFUSED (Connection refused)",
+        "writev(fd: 4, vec: [{iov_base=\"ab\", iov_len=2}, {iov_base=\"cde\", iov_len=3}], vlen: 2) = 5",
+        "unlink(pathname: \"" + scratch + "\") = 0",
+    };
+    for (const auto& line : expected) {
+        INFO(line);
+        CHECK(position(line));
+    }
+    CHECK(std::count_if(calls.begin(), calls.end(), [](const std::string& c) {
+              return std::regex_match(c, std::regex(R"(mmap\(addr: NULL, len: 4096, prot: PROT_READ\|PROT_WRITE, )"
+                                                    R"(flags: MAP_PRIVATE\|MAP_ANONYMOUS, fd: -1, off: 0\) = 0x[0-9a-f]+)"));
+          }) >= 1);
+}
+
+TEST_CASE("-s bounds strings and buffers; truncated ones end with ...", "[integration][decode]") {
+    const auto calls = calls_of(trace_file({helper("decode_calls"), temp_path("short")}, {"-s", "5"}), "decode_calls");
+    CHECK(std::find(calls.begin(), calls.end(), "write(fd: 3, buf: \"hello\"..., count: 13) = 13") != calls.end());
+}
+
+TEST_CASE("raw mode prints registers only", "[integration][decode]") {
+    const auto calls = calls_of(trace_file({helper("open_missing"), "/nonexistent/x"}, {"--raw"}), "open_missing");
+    CHECK(std::count_if(calls.begin(), calls.end(), [](const std::string& c) {
+              return std::regex_match(c, std::regex(R"(openat\(dfd: -100, filename: 0x[0-9a-f]+, flags: 0, mode: 000\) )"
+                                                    R"(= -1 ENOENT \(No such file or directory\))"));
+          }) == 1);
+}
+
+TEST_CASE("real programs: same calls, returns and strings as strace -f -s 256", "[integration][decode][strace]") {
+    const std::string dir = temp_path("tree");
+    REQUIRE(run({"sh", "-c", "mkdir -p " + dir + "/a && echo data > " + dir + "/a/f && ln -s f " + dir + "/a/l"}).exit_code == 0);
+    const std::vector<std::vector<std::string>> programs = {
+        {"cat", "/etc/os-release"},
+        {"ls", "-la", dir + "/a"},
+        {"cp", dir + "/a/f", "/dev/null"},
+        {"sh", "-c", "echo hi | cat > /dev/null; cat " + dir + "/a/f"},
+        {"/usr/bin/python3", "-S", "-c",
+         "import socket,os\n"
+         "s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(); c=socket.create_connection(s.getsockname())\n"
+         "a,_=s.accept(); c.send(b'ping'); a.recv(4); os.stat('" + dir + "/a/f')"},
+    };
+    for (const auto& program : programs) {
+        INFO(program.front() << " " << (program.size() > 1 ? program[1] : ""));
+        const std::string ours = trace_file(program);
+        const std::string strace_path = temp_path("strace.txt");
+        std::vector<std::string> cmd = {"strace", "-f", "-s", "256", "-o", strace_path};
+        cmd.insert(cmd.end(), program.begin(), program.end());
+        REQUIRE(run(cmd).exit_code == 0);
+        const auto a = sequences(our_calls(ours));
+        const auto b = sequences(strace_calls(read_file(strace_path)));
+        REQUIRE(a.size() == b.size());
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            INFO("btrace:\n" << describe(a[i]) << "strace:\n" << describe(b[i]));
+            CHECK(a[i] == b[i]);
+        }
+    }
+}
