@@ -43,9 +43,9 @@ static __always_inline void fill_hdr(struct btrace_hdr *hdr, __u16 type, __u32 s
 /* The thread's slot, created on its first traced call. Slots are reused in
  * place (an update per call would allocate and free a hash element) and
  * deleted when the thread exits. */
-static __always_inline struct inflight *inflight_slot(__u32 tid)
+static __always_inline struct btrace_inflight *inflight_slot(__u32 tid)
 {
-	static const struct inflight empty;
+	static const struct btrace_inflight empty;
 
 	bpf_map_update_elem(&inflight, &tid, &empty, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&inflight, &tid);
@@ -76,11 +76,11 @@ static __always_inline void emit_from_enter(struct pt_regs *regs, __u64 pid_tgid
 
 /* A thread's first call since tracing began (or since it was created): a
  * slot for it if its process (or, with --no-follow, itself) is a target. */
-static __always_inline struct inflight *first_call_slot(__u64 pid_tgid, long id)
+static __always_inline struct btrace_inflight *first_call_slot(__u64 pid_tgid, long id)
 {
 	__u32 key = target_key(pid_tgid);
 	__u8 *state = bpf_map_lookup_elem(&targets, &key);
-	struct inflight *slot;
+	struct btrace_inflight *slot;
 
 	if (!state)
 		return NULL;
@@ -100,7 +100,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
-	struct inflight *call;
+	struct btrace_inflight *call;
 
 	if (id == -1) /* not a syscall: e.g. a ptrace'd or seccomp-skipped entry */
 		return 0;
@@ -116,6 +116,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 		emit_from_enter(regs, pid_tgid, id, BTRACE_SYS_ENTER_PART);
 
 	call->nr = id;
+	call->flags = 0;
 	read_syscall_args(regs, call->args);
 	call->ts_ns = bpf_ktime_get_ns();
 	return 0;
@@ -127,7 +128,7 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
 	struct btrace_syscall *rec;
-	struct inflight *call;
+	struct btrace_inflight *call;
 	struct btrace_batch *b;
 
 	/* Only target threads have a slot, so one lookup filters everyone else. */
@@ -138,7 +139,7 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 		count(BTRACE_CNT_MISSED_ENTER);
 		return 0;
 	}
-	if (call->nr == INFLIGHT_FORK_CHILD)
+	if (call->nr == BTRACE_NR_FORK_CHILD)
 		goto out;
 
 	b = this_cpu_batch();
@@ -153,6 +154,7 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 	__builtin_memcpy(rec->args, call->args, sizeof(rec->args));
 	__u32 size = capture_payloads(start, sizeof(*rec), call->nr, call->args, ret, false);
 	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, call->ts_ns);
+	rec->hdr.flags = call->flags;
 	batch_commit(b, size, now_ns);
 out:
 	call->ts_ns = 0; /* consumed */
@@ -168,6 +170,25 @@ int BPF_PROG(on_sched_switch)
 	if (b && b->len)
 		batch_flush(b);
 	return 0;
+}
+
+/* The child inherits the parent's fds: the consumer copies its table. The
+ * batch goes out at once, before the child can run (it is woken after this
+ * tracepoint) and produce records on another CPU. */
+static __always_inline void emit_fork(__u32 child_tgid)
+{
+	struct btrace_batch *b = this_cpu_batch();
+	__u64 now_ns = bpf_ktime_get_ns();
+
+	if (!b)
+		return;
+	__u32 start = batch_start(b);
+	struct btrace_fork *rec = batch_at(b, start);
+	fill_hdr(&rec->hdr, BTRACE_REC_FORK, sizeof(*rec), bpf_get_current_pid_tgid(), now_ns);
+	rec->child_tgid = child_tgid;
+	rec->pad = 0;
+	batch_commit(b, sizeof(*rec), now_ns);
+	batch_flush(b);
 }
 
 SEC("tp_btf/sched_process_fork")
@@ -186,9 +207,11 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	if (child_tgid != parent_tgid && bpf_map_update_elem(&targets, &child_tgid, state, BPF_ANY))
 		return 0; /* target set full: the child is not traced, its exits won't count */
 
-	struct inflight marker = { .ts_ns = 1, .nr = INFLIGHT_FORK_CHILD };
+	struct btrace_inflight marker = { .ts_ns = 1, .nr = BTRACE_NR_FORK_CHILD };
 	if (bpf_map_update_elem(&inflight, &child_tid, &marker, BPF_ANY))
 		count(BTRACE_CNT_STASH_FULL);
+	if (child_tgid != parent_tgid)
+		emit_fork(child_tgid);
 	return 0;
 }
 

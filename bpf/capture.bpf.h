@@ -330,6 +330,36 @@ __noinline int capture_item(struct capture_job *job)
 	return c.cursor;
 }
 
+#include "fd_desc.bpf.h"
+
+static __always_inline __u32 describe_one(__u32 start, __u32 cursor, __s64 fd)
+{
+	struct describe_job job = { .start = start, .cursor = cursor, .fd = fd };
+	int next = describe_fd(&job);
+
+	return next < 0 || next > CURSOR_MASK ? cursor : next;
+}
+
+/* Descriptions of the fds a successful call created or changed. */
+static __always_inline __u32 describe_fds(const struct btrace_capture_spec *spec, __u32 start, __u32 cursor,
+					  const __u64 *args, long ret)
+{
+	int pair[2];
+
+	switch (spec->describe) {
+	case BTRACE_DESCRIBE_RET:
+		return describe_one(start, cursor, ret);
+	case BTRACE_DESCRIBE_ARG:
+		return describe_one(start, cursor, (int)arg_at(args, spec->describe_arg));
+	case BTRACE_DESCRIBE_PAIR:
+		if (bpf_probe_read_user(pair, sizeof(pair), (const void *)arg_at(args, spec->describe_arg)))
+			return cursor;
+		cursor = describe_one(start, cursor, pair[0]);
+		return describe_one(start, cursor, pair[1]);
+	}
+	return cursor;
+}
+
 /* Captures the spec's items for this phase (sys_enter or sys_exit) after the
  * fixed part at `start`; returns the record's total size. */
 static __always_inline __u32 capture_payloads(__u32 start, __u32 fixed_size, __s64 nr, const __u64 *args,
@@ -353,6 +383,9 @@ static __always_inline __u32 capture_payloads(__u32 start, __u32 fixed_size, __s
 			break;
 		job.cursor = next;
 	}
+	/* a non-blocking connect has its peer already: EINPROGRESS too */
+	if (!at_enter && spec->describe && (ret >= 0 || (spec->describe == BTRACE_DESCRIBE_ARG && ret == -115)))
+		job.cursor = describe_fds(spec, start, job.cursor, args, ret);
 	return job.cursor;
 }
 

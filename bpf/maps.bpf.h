@@ -6,16 +6,6 @@
 #include <bpf/bpf_helpers.h>
 #include "btrace/event.h"
 
-/* A call between sys_enter and sys_exit, keyed by tid. */
-struct inflight {
-	__u64 ts_ns;
-	__s64 nr;
-	__u64 args[BTRACE_MAX_ARGS];
-};
-
-/* Marks the child side of a fork: its first sys_exit is the return from clone,
- * which it never entered. */
-#define INFLIGHT_FORK_CHILD (-1)
 
 /* Traced tgids (tids with --no-follow) -> enum btrace_target_state.
  * Sizes are set by the loader before load. */
@@ -34,7 +24,7 @@ struct {
 	__uint(max_entries, 65536);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
-	__type(value, struct inflight);
+	__type(value, struct btrace_inflight);
 } inflight SEC(".maps");
 
 struct {

@@ -8,13 +8,18 @@
 
 #include <chrono>
 #include <cstdio>
+#include <algorithm>
 #include <optional>
 
 #include "cli/options.h"
 #include "consumer/consumer.h"
+#include "consumer/pending.h"
 #include "loader/tracer.h"
 #include "output/sink.h"
 #include "output/text.h"
+#include "state/fd_desc.h"
+#include "state/fd_table.h"
+#include "state/proc_snapshot.h"
 #include "target/attach.h"
 #include "target/launch.h"
 
@@ -24,6 +29,7 @@ namespace {
 
 constexpr int kPollMs = 20;  // bounds output latency: producers rarely wake us
 constexpr auto kSweepInterval = std::chrono::seconds(1);
+constexpr auto kPendingScanInterval = std::chrono::milliseconds(100);
 
 volatile sig_atomic_t g_stop_signal = 0;
 volatile pid_t g_child = 0;
@@ -81,6 +87,31 @@ Result<void> add_targets(loader::Tracer& tracer, const cli::Options& opts) {
     return {};
 }
 
+// What each fd of pid is now, from /proc: names for fds opened before tracing.
+void snapshot_fds(state::FdTable& fds, pid_t pid) {
+    const auto sockets = state::SocketTable::load(pid);
+    for (const auto& entry : state::snapshot_fds(pid, sockets))
+        fds.set(static_cast<uint32_t>(pid), entry.fd, state::fd_name(entry.desc), entry.cloexec);
+}
+
+// --fds: one line per fd, like lsof -p.
+Result<int> print_fd_tables(const cli::Options& opts, output::Sink& sink) {
+    auto& out = sink.buffer();
+    for (pid_t pid : opts.pids) {
+        const auto sockets = state::SocketTable::load(pid);
+        auto entries = state::snapshot_fds(pid, sockets);
+        std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.fd < b.fd; });
+        const auto id = state::thread_identity(pid);
+        fmt::format_to(std::back_inserter(out), "{}/{}: {} fds\n", id ? id->comm : "?", pid, entries.size());
+        for (const auto& entry : entries)
+            fmt::format_to(std::back_inserter(out), "  {:>5}{} {}\n", entry.fd, entry.cloexec ? "e" : " ",
+                           state::fd_name(entry.desc));
+    }
+    if (auto ok = sink.flush(); !ok)
+        return ok.error();
+    return 0;
+}
+
 void report_counters(const loader::Counters& counters, uint64_t malformed) {
     const uint64_t lost = counters[BTRACE_CNT_RB_FULL] + counters[BTRACE_CNT_STASH_FULL];
     if (lost)
@@ -108,10 +139,20 @@ Result<int> run(const cli::Options& opts) {
     auto sink = output::Sink::open(opts.output_path);
     if (!sink)
         return sink.error();
+    if (opts.fds_only) {  // a listing, not a trace: stdout unless -o
+        auto listing = opts.output_path.empty() ? output::Sink::stdout_sink() : std::move(*sink);
+        return print_fd_tables(opts, listing);
+    }
     auto tracer = loader::Tracer::load({opts.follow, opts.buffer_bytes, opts.verbose, !opts.raw, opts.string_max});
     if (!tracer)
         return tracer.error();
     install_signal_handlers();
+
+    state::FdTable fds;
+    output::TextFormatter formatter(monotonic_ns(), opts.raw, &fds);
+    consumer::Consumer consumer(formatter, *sink, fds);
+    if (auto ok = consumer.open((*tracer)->events()); !ok)
+        return ok.error();
 
     std::optional<target::HeldChild> child;
     if (!opts.command.empty()) {
@@ -119,16 +160,18 @@ Result<int> run(const cli::Options& opts) {
         if (!spawned)
             return spawned.error();
         child.emplace(std::move(*spawned));
+        snapshot_fds(fds, child->pid());  // what it inherits from us; CLOEXEC ones go at its execve
         if (auto ok = (*tracer)->add_target(static_cast<uint32_t>(child->pid()), BTRACE_TARGET_AWAIT_EXEC); !ok)
             return ok.error();
-    } else if (auto ok = add_targets(**tracer, opts); !ok) {
-        return ok.error();
+    } else {
+        if (auto ok = add_targets(**tracer, opts); !ok)
+            return ok.error();
+        for (pid_t pid : opts.pids) {
+            snapshot_fds(fds, pid);
+            if (auto ok = consumer::report_calls_in_flight(pid, monotonic_ns(), **tracer, formatter, sink->buffer()); !ok)
+                return ok.error();
+        }
     }
-
-    output::TextFormatter formatter(monotonic_ns(), opts.raw);
-    consumer::Consumer consumer(formatter, *sink);
-    if (auto ok = consumer.open((*tracer)->events()); !ok)
-        return ok.error();
     if (auto ok = (*tracer)->attach(); !ok)
         return ok.error();
     if (child) {
@@ -142,6 +185,8 @@ Result<int> run(const cli::Options& opts) {
     std::optional<int> child_status;
     uint64_t lost_marked = 0;
     auto next_sweep = std::chrono::steady_clock::now() + kSweepInterval;
+    auto next_pending_scan = std::chrono::steady_clock::now() + kPendingScanInterval;
+    consumer::PendingReporter pending(static_cast<uint64_t>(opts.pending_ms * 1e6));
     auto mark_new_losses = [&] {
         const auto counters = (*tracer)->counters();
         const uint64_t lost = counters[BTRACE_CNT_RB_FULL] + counters[BTRACE_CNT_STASH_FULL];
@@ -163,6 +208,10 @@ Result<int> run(const cli::Options& opts) {
         if (auto now = std::chrono::steady_clock::now(); now >= next_sweep) {
             sweep_dead_targets(**tracer);
             next_sweep = now + kSweepInterval;
+        }
+        if (auto now = std::chrono::steady_clock::now(); opts.pending_ms > 0 && now >= next_pending_scan) {
+            pending.scan(**tracer, monotonic_ns(), formatter, sink->buffer());
+            next_pending_scan = now + kPendingScanInterval;
         }
         if (!(*tracer)->has_targets())
             break;

@@ -13,6 +13,7 @@
 enum btrace_record_type {
 	BTRACE_REC_SYSCALL = 1, /* a completed call, or one that never returns */
 	BTRACE_REC_EXIT = 2,    /* a traced process (thread group) ended */
+	BTRACE_REC_FORK = 3,    /* a traced process made a child process (not a thread) */
 };
 
 /* Every record starts with this; size covers the header, the body and any
@@ -31,6 +32,8 @@ struct btrace_hdr {
 #define BTRACE_SYS_NO_RETURN (1u << 0)  /* exit/exit_group: reported at sys_enter */
 #define BTRACE_SYS_ENTER_PART (1u << 1) /* execve: arguments captured at sys_enter; the
 					 * completed call follows as its own record */
+#define BTRACE_SYS_STARTED_BEFORE (1u << 2) /* in flight when tracing began: the
+					     * duration is a lower bound */
 
 /* Payloads (struct btrace_payload + bytes, each padded to 8) follow the fixed
  * part up to hdr.size. */
@@ -57,6 +60,15 @@ enum btrace_capture_how {
 	BTRACE_CAP_ENVP,           /* NULL-terminated array: counted only */
 	BTRACE_CAP_IOVEC_IN,       /* args[len_arg] iovecs: lengths, data up to string_max */
 	BTRACE_CAP_IOVEC_OUT,      /* as IOVEC_IN, data up to ret */
+	BTRACE_CAP_FD_DESC,        /* what an fd refers to after the call: struct btrace_fd_desc */
+};
+
+/* Which fds a successful call creates or changes (btrace_capture_spec.describe). */
+enum btrace_describe {
+	BTRACE_DESCRIBE_NONE = 0,
+	BTRACE_DESCRIBE_RET,     /* the returned fd (open, socket, accept, dup ...) */
+	BTRACE_DESCRIBE_ARG,     /* args[describe_arg] (connect, bind, listen) */
+	BTRACE_DESCRIBE_PAIR,    /* the int[2] at args[describe_arg] (pipe, socketpair) */
 };
 
 #define BTRACE_MAX_CAPTURES 4
@@ -81,6 +93,40 @@ struct btrace_capture {
 
 struct btrace_capture_spec {
 	struct btrace_capture items[BTRACE_MAX_CAPTURES];
+	__u8 describe;     /* enum btrace_describe */
+	__u8 describe_arg;
+	__u8 pad[6];
+};
+
+/* BTRACE_CAP_FD_DESC payloads carry this arg marker instead of an argument index. */
+#define BTRACE_PAYLOAD_FD_DESC 0x80
+
+enum btrace_fd_kind {
+	BTRACE_FD_UNKNOWN = 0,
+	BTRACE_FD_FILE,   /* name: path components, leaf first, each NUL-terminated */
+	BTRACE_FD_SOCKET, /* AF_UNIX: name = bound path, name2 = the peer's */
+	BTRACE_FD_PIPE,
+	BTRACE_FD_ANON,   /* name: the anon inode's name, e.g. "[eventfd]" */
+};
+
+/* A BTRACE_CAP_FD_DESC payload: this, then name_len + name2_len bytes. */
+struct btrace_fd_desc {
+	__s32 fd;
+	__u8 kind;
+	__u8 cloexec;
+	__u16 family;
+	__u64 inode;
+	__u16 type;
+	__u16 protocol;
+	__u16 local_port;  /* host order */
+	__u16 remote_port; /* host order */
+	__u8 state;
+	__u8 truncated;    /* the path walk stopped before the root */
+	__u16 name_len;
+	__u16 name2_len;
+	__u16 pad;
+	__u8 local_addr[16]; /* network order; IPv4 in the first 4 bytes */
+	__u8 remote_addr[16];
 };
 
 /* btrace_payload.flags */
@@ -101,6 +147,25 @@ struct btrace_iov {
 	__u32 captured;
 	__u32 pad;
 };
+
+struct btrace_fork {
+	struct btrace_hdr hdr; /* the parent */
+	__u32 child_tgid;
+	__u32 pad;
+};
+
+/* The in-flight map's value: a call between sys_enter and sys_exit, keyed by
+ * tid. Userspace writes one for each call already in flight at attach. */
+struct btrace_inflight {
+	__u64 ts_ns; /* 0: no call in flight */
+	__s64 nr;    /* BTRACE_NR_FORK_CHILD: the child side of a fork */
+	__u64 args[BTRACE_MAX_ARGS];
+	__u32 flags; /* BTRACE_SYS_* copied to the record */
+	__u32 pad;
+};
+
+/* A fork child's first sys_exit is the return from clone, which it never entered. */
+#define BTRACE_NR_FORK_CHILD (-1)
 
 struct btrace_exit {
 	struct btrace_hdr hdr;

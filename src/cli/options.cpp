@@ -18,6 +18,7 @@ Examples:
   btrace -o trace.txt -- make -j2   write the trace to a file instead of stderr
   btrace -p 1234                    trace a running process (all threads) until Ctrl-C
   btrace -p 1234,5678 --no-follow   trace only those threads, not new children/threads
+  btrace --fds -p 1234              list what each fd of 1234 is (files, sockets, pipes), like lsof -p
 
 Each line: time since start (ms), call duration (ms), comm/tid, call(args) = result.
 )";
@@ -81,6 +82,11 @@ ParseResult parse(int argc, const char* const* argv) {
                    "paths are shown whole")
         ->type_name("SIZE")
         ->check(CLI::Range(1, BTRACE_STRING_MAX));
+    app.add_option("--pending", opts.pending_ms,
+                   "Report each call still in flight after MS milliseconds, with its fds (default 1000; 0: off)")
+        ->type_name("MS")
+        ->check(CLI::NonNegativeNumber);
+    app.add_flag("--fds", opts.fds_only, "Print the fd table of each -p process, like lsof -p, and exit");
     app.add_flag("--raw", opts.raw, "Print raw register values: read no strings, buffers or structs");
     app.add_flag("-v,--verbose", opts.verbose, "Log libbpf and loader details to stderr");
     app.prefix_command();  // everything from COMMAND on belongs to COMMAND
@@ -119,6 +125,8 @@ ParseResult parse(int argc, const char* const* argv) {
         return Error{"nothing to trace: give -- COMMAND or -p PID (see btrace --help)", 2};
     if (!opts.command.empty() && !opts.pids.empty())
         return Error{"give either -- COMMAND or -p PID, not both", 2};
+    if (opts.fds_only && opts.pids.empty())
+        return Error{"--fds needs -p PID", 2};
     return opts;
 }
 

@@ -21,6 +21,8 @@ struct Options {
     bool verbose = false;
     std::size_t string_max = 256;  // -s: bytes of each string or buffer shown
     bool raw = false;              // --raw: register values only, nothing read from memory
+    double pending_ms = 1000;      // --pending: report calls in flight this long (0: never)
+    bool fds_only = false;         // --fds: print the fd table of each -p target and exit
 };
 
 // --help / --version: print text to stdout and exit 0.

@@ -79,6 +79,17 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         std::memcpy(&rec, data, sizeof(rec));
         exec_args_.erase(hdr.tgid);
         formatter_.process_exit(rec, out);
+        fds_.exit(hdr.tgid);  // its earlier records are decoded: the names are done with
+        return;
+    }
+    case BTRACE_REC_FORK: {
+        if (hdr.size < sizeof(btrace_fork)) {
+            ++malformed_;
+            return;
+        }
+        btrace_fork rec;
+        std::memcpy(&rec, data, sizeof(rec));
+        fds_.fork(hdr.tgid, rec.child_tgid);
         return;
     }
     default:

@@ -7,6 +7,7 @@
 
 #include "output/sink.h"
 #include "output/text.h"
+#include "state/fd_table.h"
 #include "util/result.h"
 
 struct ring_buffer;
@@ -16,7 +17,10 @@ namespace btrace::consumer {
 
 class Consumer {
 public:
-    Consumer(const output::TextFormatter& formatter, output::Sink& sink) : formatter_(formatter), sink_(sink) {}
+    // fds: follows forks and exits of traced processes (the formatter keeps
+    // it current from their calls).
+    Consumer(output::TextFormatter& formatter, output::Sink& sink, state::FdTable& fds)
+        : formatter_(formatter), sink_(sink), fds_(fds) {}
     // libbpf keeps `this` as the callback context: the consumer stays put.
     Consumer(const Consumer&) = delete;
     Consumer& operator=(const Consumer&) = delete;
@@ -44,8 +48,9 @@ private:
     static bool is_same_call(const std::vector<uint8_t>& enter_part, const btrace_syscall& rec);
 
     ring_buffer* ring_ = nullptr;
-    const output::TextFormatter& formatter_;
+    output::TextFormatter& formatter_;
     output::Sink& sink_;
+    state::FdTable& fds_;
     Result<void> sink_status_;
     uint64_t records_ = 0;
     uint64_t malformed_ = 0;

@@ -8,6 +8,7 @@
 #include "decode/errno.h"
 #include "decode/families.h"
 #include "decode/structs.h"
+#include "state/fd_table.h"
 
 namespace btrace::decode {
 
@@ -88,6 +89,18 @@ bool captured(const Payload& p) { return p.present && !(p.faulted() && p.bytes.e
 
 }  // namespace
 
+void format_fd(int fd, const CallContext& call, fmt::memory_buffer& out) {
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), fd);
+    if (!call.fds || fd < 0)
+        return;
+    std::string_view name = call.fds->name(call.tgid, fd);
+    if (name.empty())
+        return;
+    out.push_back('<');
+    put(out, name);
+    out.push_back('>');
+}
+
 void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload, const CallContext& call,
                 fmt::memory_buffer& out) {
     auto it = std::back_inserter(out);
@@ -95,7 +108,8 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
         switch (arg.kind) {
         case ArgKind::Signed: fmt::format_to(it, FMT_COMPILE("{}"), static_cast<int64_t>(value)); return;
         case ArgKind::Unsigned: fmt::format_to(it, FMT_COMPILE("{}"), value); return;
-        case ArgKind::Int: case ArgKind::Fd: case ArgKind::DirFd: case ArgKind::Pid: case ArgKind::Signal:
+        case ArgKind::Int: case ArgKind::Fd: case ArgKind::SockFd: case ArgKind::DirFd: case ArgKind::Pid:
+        case ArgKind::Signal:
             int32(value, out);
             return;
         case ArgKind::Octal: case ArgKind::Mode: case ArgKind::CreateMode: mode(value, out); return;
@@ -107,14 +121,15 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
     case ArgKind::Hex: hex(value, out); return;
     case ArgKind::Signed: fmt::format_to(it, FMT_COMPILE("{}"), static_cast<int64_t>(value)); return;
     case ArgKind::Unsigned: fmt::format_to(it, FMT_COMPILE("{}"), value); return;
-    case ArgKind::Int: case ArgKind::Fd: case ArgKind::Pid: int32(value, out); return;
+    case ArgKind::Int: case ArgKind::Pid: int32(value, out); return;
+    case ArgKind::Fd: case ArgKind::SockFd: format_fd(static_cast<int32_t>(value), call, out); return;
     case ArgKind::Octal: case ArgKind::Mode: case ArgKind::CreateMode: mode(value, out); return;
     case ArgKind::Ptr: pointer(value, out); return;
     case ArgKind::DirFd:
         if (static_cast<int32_t>(value) == kAtFdcwd)
             put(out, "AT_FDCWD");
         else
-            int32(value, out);
+            format_fd(static_cast<int32_t>(value), call, out);
         return;
     case ArgKind::Signal: {
         std::string_view name = signal_name(static_cast<int32_t>(value));

@@ -9,6 +9,10 @@
 #include "decode/payloads.h"
 #include "syscalls/table.h"
 
+namespace btrace::state {
+class FdTable;
+}
+
 namespace btrace::decode {
 
 struct CallContext {
@@ -16,7 +20,12 @@ struct CallContext {
     int64_t ret;
     bool failed;  // ret is an errno: out-parameters were not filled
     bool raw;     // --raw: register values only
+    const state::FdTable* fds = nullptr;  // names for fd arguments (none: numbers only)
+    uint32_t tgid = 0;
 };
+
+// 3</etc/issue>, or 3 when the name is unknown.
+void format_fd(int fd, const CallContext& call, fmt::memory_buffer& out);
 
 void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload, const CallContext& call,
                 fmt::memory_buffer& out);

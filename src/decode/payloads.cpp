@@ -1,5 +1,6 @@
 #include "decode/payloads.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace btrace::decode {
@@ -13,9 +14,19 @@ bool split_payloads(std::span<const uint8_t> area, Payloads& out) {
             return false;
         std::memcpy(&hdr, area.data() + off, sizeof(hdr));
         off += sizeof(hdr);
-        if (hdr.len > area.size() - off || hdr.arg >= BTRACE_MAX_ARGS)
+        if (hdr.len > area.size() - off)
             return false;
-        out[hdr.arg] = Payload{hdr, area.subspan(off, hdr.len), true};
+        const Payload payload{hdr, area.subspan(off, hdr.len), true};
+        if (hdr.arg == BTRACE_PAYLOAD_FD_DESC) {
+            auto slot = std::find_if(out.fd_descs.begin(), out.fd_descs.end(), [](const Payload& p) { return !p.present; });
+            if (slot == out.fd_descs.end())
+                return false;
+            *slot = payload;
+        } else if (hdr.arg < BTRACE_MAX_ARGS) {
+            out.args[hdr.arg] = payload;
+        } else {
+            return false;
+        }
         off += (static_cast<std::size_t>(hdr.len) + 7) & ~std::size_t{7};
     }
     return true;

@@ -19,11 +19,14 @@ struct Payload {
     bool faulted() const { return hdr.flags & BTRACE_PAYLOAD_FAULT; }
 };
 
-using Payloads = std::array<Payload, BTRACE_MAX_ARGS>;
+struct Payloads {
+    std::array<Payload, BTRACE_MAX_ARGS> args;  // by argument index
+    std::array<Payload, 2> fd_descs;           // BTRACE_CAP_FD_DESC: new or changed fds
+};
 
-// Fills one Payload per argument index from `area` (what follows the fixed
-// part of a syscall record). Returns false if the area is malformed; the
-// payloads parsed before the fault are kept.
+// Fills one Payload per argument index, and the fd descriptions, from `area`
+// (what follows the fixed part of a syscall record). Returns false if the area
+// is malformed; the payloads parsed before the fault are kept.
 bool split_payloads(std::span<const uint8_t> area, Payloads& out);
 
 }  // namespace btrace::decode

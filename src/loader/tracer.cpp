@@ -108,7 +108,7 @@ Result<void> Tracer::fill_capture_specs() {
         if (table[nr].name.empty())
             continue;
         const btrace_capture_spec spec = syscalls::capture_spec_for(table[nr]);
-        if (spec.items[0].how == BTRACE_CAP_NONE)
+        if (spec.items[0].how == BTRACE_CAP_NONE && spec.describe == BTRACE_DESCRIBE_NONE)
             continue;
         if (bpf_map_update_elem(fd, &nr, &spec, BPF_ANY) != 0)
             return errno_error("filling the capture table", errno);
@@ -149,6 +149,20 @@ void Tracer::remove_target(uint32_t key) { bpf_map_delete_elem(targets_fd(), &ke
 
 bool Tracer::next_target(const uint32_t* prev, uint32_t* next) const {
     return bpf_map_get_next_key(targets_fd(), prev, next) == 0;
+}
+
+Result<void> Tracer::add_inflight(uint32_t tid, const btrace_inflight& call) {
+    if (bpf_map_update_elem(bpf_map__fd(skel_->maps.inflight), &tid, &call, BPF_ANY) != 0)
+        return errno_error("recording the call in flight in thread " + std::to_string(tid), errno);
+    return {};
+}
+
+bool Tracer::next_inflight(const uint32_t* prev, uint32_t* next) const {
+    return bpf_map_get_next_key(bpf_map__fd(skel_->maps.inflight), prev, next) == 0;
+}
+
+bool Tracer::inflight_at(uint32_t tid, btrace_inflight* call) const {
+    return bpf_map_lookup_elem(bpf_map__fd(skel_->maps.inflight), &tid, call) == 0;
 }
 
 bool Tracer::has_targets() const {

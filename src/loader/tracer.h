@@ -47,6 +47,12 @@ public:
     void for_each_target(F&& visit) const;
     bool has_targets() const;
 
+    // A call already in flight at attach, so that its completion pairs up.
+    Result<void> add_inflight(uint32_t tid, const btrace_inflight& call);
+    // Visits every thread's in-flight slot (tid, slot); ts_ns == 0: none.
+    template <class F>
+    void for_each_inflight(F&& visit) const;
+
     Counters counters() const;  // summed over CPUs
     bpf_map* events() const;
 
@@ -55,6 +61,8 @@ private:
     Result<void> fill_capture_specs();
     int targets_fd() const;
     bool next_target(const uint32_t* prev, uint32_t* next) const;
+    bool next_inflight(const uint32_t* prev, uint32_t* next) const;
+    bool inflight_at(uint32_t tid, btrace_inflight* call) const;
 
     btrace_bpf* skel_;
 };
@@ -67,6 +75,19 @@ void Tracer::for_each_target(F&& visit) const {
         uint32_t current = key;
         have = next_target(&current, &key);
         visit(current);
+    }
+}
+
+template <class F>
+void Tracer::for_each_inflight(F&& visit) const {
+    uint32_t key = 0;
+    bool have = next_inflight(nullptr, &key);
+    while (have) {
+        uint32_t current = key;
+        have = next_inflight(&current, &key);
+        btrace_inflight call;
+        if (inflight_at(current, &call))
+            visit(current, call);
     }
 }
 

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <string>
 
 #include "util/result.h"
@@ -13,6 +15,7 @@ class Sink {
 public:
     // Empty path: stderr, as strace and perf trace do (the command keeps stdout).
     static Result<Sink> open(const std::string& path);
+    static Sink stdout_sink() { return Sink(STDOUT_FILENO, false, "stdout"); }
 
     Sink(Sink&& other) noexcept;
     Sink& operator=(Sink&&) = delete;

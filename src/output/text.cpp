@@ -53,11 +53,16 @@ bool creates_file(const syscalls::Syscall& sc, const __u64* args) {
     return false;
 }
 
+void put(fmt::memory_buffer& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
+
 std::string_view comm_of(const btrace_hdr& hdr) {
     return {hdr.comm, strnlen(hdr.comm, sizeof(hdr.comm))};
 }
 
-void format_return(const btrace_syscall& rec, const syscalls::Syscall* info, fmt::memory_buffer& out) {
+}  // namespace
+
+void TextFormatter::format_return(const btrace_syscall& rec, const syscalls::Syscall* info,
+                                  fmt::memory_buffer& out) const {
     auto it = std::back_inserter(out);
     if (rec.hdr.flags & BTRACE_SYS_NO_RETURN) {
         fmt::format_to(it, FMT_COMPILE(" = ?\n"));
@@ -73,41 +78,62 @@ void format_return(const btrace_syscall& rec, const syscalls::Syscall* info, fmt
             fmt::format_to(it, FMT_COMPILE(" = {} {} ({})\n"), shown, err.name, err.message);
         return;
     }
-    if (info && (info->ret == RetKind::Address || info->ret == RetKind::Hex))
+    if (info && (info->ret == RetKind::Address || info->ret == RetKind::Hex)) {
         fmt::format_to(it, FMT_COMPILE(" = {:#x}\n"), static_cast<uint64_t>(ret));
-    else
+    } else if (info && info->ret == RetKind::Fd && !raw_) {
+        put(out, " = ");
+        const decode::CallContext call{rec.args, ret, false, raw_, fds_, rec.hdr.tgid};
+        decode::format_fd(static_cast<int>(ret), call, out);
+        out.push_back('\n');
+    } else {
         fmt::format_to(it, FMT_COMPILE(" = {}\n"), ret);
+    }
 }
 
-}  // namespace
-
 void TextFormatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> payload_area,
-                            fmt::memory_buffer& out) const {
-    auto it = std::back_inserter(out);
+                            fmt::memory_buffer& out) {
     put_ms(static_cast<int64_t>(rec.hdr.ts_ns - origin_ns_), 10, out);
     if (rec.hdr.flags & BTRACE_SYS_NO_RETURN) {
-        fmt::format_to(it, FMT_COMPILE(" (         ): "));
+        put(out, " (         ): ");
     } else {
-        fmt::format_to(it, FMT_COMPILE(" ("));
-        put_ms(static_cast<int64_t>(rec.duration_ns), 6, out);
-        fmt::format_to(it, FMT_COMPILE(" ms): "));
+        // In flight when tracing began: it took at least this long.
+        put(out, rec.hdr.flags & BTRACE_SYS_STARTED_BEFORE ? " (>=" : " (");
+        put_ms(static_cast<int64_t>(rec.duration_ns), rec.hdr.flags & BTRACE_SYS_STARTED_BEFORE ? 0 : 6, out);
+        put(out, " ms): ");
     }
+    decode::Payloads payloads;
+    decode::split_payloads(payload_area, payloads);  // a malformed tail just shows pointers
+    const syscalls::Syscall* info = call_head(rec, payloads, out);
+    if (tracker_)
+        tracker_->apply(rec, payloads);  // the return shows the fd's new name
+    format_return(rec, info, out);
+}
 
+void TextFormatter::in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) const {
+    put_ms(static_cast<int64_t>(rec.hdr.ts_ns - origin_ns_), 10, out);
+    put(out, " (         ): ");
+    call_head(rec, decode::Payloads{}, out);
+    put(out, " ");
+    put(out, note);
+    out.push_back('\n');
+}
+
+const syscalls::Syscall* TextFormatter::call_head(const btrace_syscall& rec, const decode::Payloads& payloads,
+                                                  fmt::memory_buffer& out) const {
+    auto it = std::back_inserter(out);
     const syscalls::Syscall* info = syscalls::lookup(rec.nr);
     if (info) {
         fmt::format_to(it, FMT_COMPILE("{}/{} {}("), comm_of(rec.hdr), rec.hdr.tid, info->name);
-        decode::Payloads payloads;
-        decode::split_payloads(payload_area, payloads);  // a malformed tail just shows pointers
         const bool no_return = rec.hdr.flags & BTRACE_SYS_NO_RETURN;
-        const decode::CallContext call{rec.args, rec.ret, !no_return && is_error(rec.ret), raw_};
+        const decode::CallContext call{rec.args, rec.ret, !no_return && is_error(rec.ret), raw_, fds_, rec.hdr.tgid};
         const bool creates = creates_file(*info, rec.args);
         for (unsigned i = 0; i < info->nargs; ++i) {
             if (info->args[i].kind == syscalls::ArgKind::CreateMode && !creates && !raw_)
                 continue;  // like strace: open's mode means nothing without O_CREAT
             if (i)
-                fmt::format_to(it, FMT_COMPILE(", "));
+                put(out, ", ");
             fmt::format_to(it, FMT_COMPILE("{}: "), info->args[i].name);
-            decode::format_arg(info->args[i], rec.args[i], payloads[i], call, out);
+            decode::format_arg(info->args[i], rec.args[i], payloads.args[i], call, out);
         }
     } else {
         // Unknown to our table (a newer kernel): every register, numbered.
@@ -116,7 +142,7 @@ void TextFormatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> 
             fmt::format_to(it, FMT_COMPILE("{}arg{}: {:#x}"), i ? ", " : "", i, rec.args[i]);
     }
     out.push_back(')');
-    format_return(rec, info, out);
+    return info;
 }
 
 void TextFormatter::process_exit(const btrace_exit& rec, fmt::memory_buffer& out) const {

@@ -46,6 +46,19 @@ btrace_capture_spec capture_spec_for(const Syscall& sc) {
         if (arg.kind == ArgKind::InStruct || arg.kind == ArgKind::OutStruct)
             item.size = static_cast<uint16_t>(decode::struct_size(static_cast<decode::StructKind>(arg.aux)));
     }
+    // Which fds a successful call creates or changes, for their names.
+    if (sc.ret == RetKind::Fd)
+        spec.describe = BTRACE_DESCRIBE_RET;
+    for (unsigned i = 0; i < sc.nargs; ++i) {
+        const Arg& arg = sc.args[i];
+        if (arg.kind == ArgKind::SockFd) {
+            spec.describe = BTRACE_DESCRIBE_ARG;
+            spec.describe_arg = static_cast<uint8_t>(i);
+        } else if (arg.kind == ArgKind::OutStruct && arg.aux == static_cast<uint8_t>(decode::StructKind::FdPair)) {
+            spec.describe = BTRACE_DESCRIBE_PAIR;
+            spec.describe_arg = static_cast<uint8_t>(i);
+        }
+    }
     return spec;
 }
 

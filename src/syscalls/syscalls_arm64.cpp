@@ -422,13 +422,13 @@ constexpr Syscall kSyscalls[470] = {
     // 199: socketpair(int family, int type, int protocol, int *usockvec)
     {"socketpair", 4, {{"family", ArgKind::Enum, fam(Family::SocketDomain)}, {"type", ArgKind::Flags, fam(Family::SocketType)}, {"protocol", ArgKind::Enum, fam(Family::IpProtocol)}, {"usockvec", ArgKind::OutStruct, st(StructKind::FdPair)}}, RetKind::Signed},
     // 200: bind(int fd, struct sockaddr *umyaddr, int addrlen)
-    {"bind", 3, {{"fd", ArgKind::Fd}, {"umyaddr", ArgKind::SockaddrIn, 0, 2}, {"addrlen", ArgKind::Int}}, RetKind::Signed},
+    {"bind", 3, {{"fd", ArgKind::SockFd}, {"umyaddr", ArgKind::SockaddrIn, 0, 2}, {"addrlen", ArgKind::Int}}, RetKind::Signed},
     // 201: listen(int fd, int backlog)
-    {"listen", 2, {{"fd", ArgKind::Fd}, {"backlog", ArgKind::Int}}, RetKind::Signed},
+    {"listen", 2, {{"fd", ArgKind::SockFd}, {"backlog", ArgKind::Int}}, RetKind::Signed},
     // 202: accept(int fd, struct sockaddr *upeer_sockaddr, int *upeer_addrlen)
     {"accept", 3, {{"fd", ArgKind::Fd}, {"upeer_sockaddr", ArgKind::SockaddrOut, 0, 2}, {"upeer_addrlen", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Fd},
     // 203: connect(int fd, struct sockaddr *uservaddr, int addrlen)
-    {"connect", 3, {{"fd", ArgKind::Fd}, {"uservaddr", ArgKind::SockaddrIn, 0, 2}, {"addrlen", ArgKind::Int}}, RetKind::Signed},
+    {"connect", 3, {{"fd", ArgKind::SockFd}, {"uservaddr", ArgKind::SockaddrIn, 0, 2}, {"addrlen", ArgKind::Int}}, RetKind::Signed},
     // 204: getsockname(int fd, struct sockaddr *usockaddr, int *usockaddr_len)
     {"getsockname", 3, {{"fd", ArgKind::Fd}, {"usockaddr", ArgKind::SockaddrOut, 0, 2}, {"usockaddr_len", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed},
     // 205: getpeername(int fd, struct sockaddr *usockaddr, int *usockaddr_len)

@@ -106,7 +106,7 @@ constexpr Syscall kSyscalls[470] = {
     // 41: socket(int family, int type, int protocol)
     {"socket", 3, {{"family", ArgKind::Enum, fam(Family::SocketDomain)}, {"type", ArgKind::Flags, fam(Family::SocketType)}, {"protocol", ArgKind::Enum, fam(Family::IpProtocol)}}, RetKind::Fd},
     // 42: connect(int fd, struct sockaddr *uservaddr, int addrlen)
-    {"connect", 3, {{"fd", ArgKind::Fd}, {"uservaddr", ArgKind::SockaddrIn, 0, 2}, {"addrlen", ArgKind::Int}}, RetKind::Signed},
+    {"connect", 3, {{"fd", ArgKind::SockFd}, {"uservaddr", ArgKind::SockaddrIn, 0, 2}, {"addrlen", ArgKind::Int}}, RetKind::Signed},
     // 43: accept(int fd, struct sockaddr *upeer_sockaddr, int *upeer_addrlen)
     {"accept", 3, {{"fd", ArgKind::Fd}, {"upeer_sockaddr", ArgKind::SockaddrOut, 0, 2}, {"upeer_addrlen", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Fd},
     // 44: sendto(int fd, void *buff, size_t len, unsigned int flags, struct sockaddr *addr, int addr_len)
@@ -120,9 +120,9 @@ constexpr Syscall kSyscalls[470] = {
     // 48: shutdown(int fd, int how)
     {"shutdown", 2, {{"fd", ArgKind::Fd}, {"how", ArgKind::Enum, fam(Family::ShutdownHow)}}, RetKind::Signed},
     // 49: bind(int fd, struct sockaddr *umyaddr, int addrlen)
-    {"bind", 3, {{"fd", ArgKind::Fd}, {"umyaddr", ArgKind::SockaddrIn, 0, 2}, {"addrlen", ArgKind::Int}}, RetKind::Signed},
+    {"bind", 3, {{"fd", ArgKind::SockFd}, {"umyaddr", ArgKind::SockaddrIn, 0, 2}, {"addrlen", ArgKind::Int}}, RetKind::Signed},
     // 50: listen(int fd, int backlog)
-    {"listen", 2, {{"fd", ArgKind::Fd}, {"backlog", ArgKind::Int}}, RetKind::Signed},
+    {"listen", 2, {{"fd", ArgKind::SockFd}, {"backlog", ArgKind::Int}}, RetKind::Signed},
     // 51: getsockname(int fd, struct sockaddr *usockaddr, int *usockaddr_len)
     {"getsockname", 3, {{"fd", ArgKind::Fd}, {"usockaddr", ArgKind::SockaddrOut, 0, 2}, {"usockaddr_len", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed},
     // 52: getpeername(int fd, struct sockaddr *usockaddr, int *usockaddr_len)

@@ -20,7 +20,8 @@ enum class ArgKind : uint8_t {
     Unsigned,  // size_t, counts: 131072
     Octal,     // 0644
     Ptr,       // a pointer we do not follow: 0x7ffd1234 or NULL
-    Fd,        // int fd (named in the fd-naming step)
+    Fd,        // int fd, printed with its name: 3</etc/issue>
+    SockFd,    // an fd the call changes (bind, connect, listen): named again after it
     DirFd,     // int dirfd: AT_FDCWD or an fd
     Pid,       // pid_t
     Signal,    // SIGKILL, or 0

@@ -1,0 +1,65 @@
+#include "consumer/pending.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "state/proc_snapshot.h"
+
+namespace btrace::consumer {
+
+namespace {
+
+btrace_syscall call_record(pid_t tgid, pid_t tid, std::string_view comm, long nr, const uint64_t* args,
+                           uint64_t ts_ns) {
+    btrace_syscall rec{};
+    rec.hdr.type = BTRACE_REC_SYSCALL;
+    rec.hdr.tgid = static_cast<uint32_t>(tgid);
+    rec.hdr.tid = static_cast<uint32_t>(tid);
+    rec.hdr.ts_ns = ts_ns;
+    std::memcpy(rec.hdr.comm, comm.data(), std::min(comm.size(), sizeof(rec.hdr.comm) - 1));
+    rec.nr = nr;
+    std::copy(args, args + BTRACE_MAX_ARGS, rec.args);
+    return rec;
+}
+
+}  // namespace
+
+Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, loader::Tracer& tracer,
+                                    const output::TextFormatter& formatter, fmt::memory_buffer& out) {
+    for (const auto& call : state::calls_in_flight(pid)) {
+        const btrace_syscall rec = call_record(pid, call.tid, call.comm, call.nr, call.args, now_ns);
+        formatter.in_progress(rec, "... in progress when tracing started", out);
+        btrace_inflight slot{};
+        slot.ts_ns = now_ns;
+        slot.nr = call.nr;
+        std::copy(call.args, call.args + BTRACE_MAX_ARGS, slot.args);
+        slot.flags = BTRACE_SYS_STARTED_BEFORE;
+        if (auto ok = tracer.add_inflight(static_cast<uint32_t>(call.tid), slot); !ok)
+            return ok;
+    }
+    return {};
+}
+
+void PendingReporter::scan(const loader::Tracer& tracer, uint64_t now_ns, const output::TextFormatter& formatter,
+                           fmt::memory_buffer& out) {
+    tracer.for_each_inflight([&](uint32_t tid, const btrace_inflight& call) {
+        if (call.ts_ns == 0 || call.nr == BTRACE_NR_FORK_CHILD || now_ns < call.ts_ns + threshold_ns_)
+            return;
+        auto [it, fresh] = reported_.try_emplace(tid, call.ts_ns);
+        if (!fresh && it->second == call.ts_ns)
+            return;  // this call was reported already
+        it->second = call.ts_ns;
+        auto id = state::thread_identity(static_cast<pid_t>(tid));
+        if (!id)
+            return;  // gone meanwhile: its exit comes through the ring buffer
+        const btrace_syscall rec = call_record(id->tgid, static_cast<pid_t>(tid), id->comm, call.nr,
+                                               reinterpret_cast<const uint64_t*>(call.args), call.ts_ns);
+        const double seconds = static_cast<double>(now_ns - call.ts_ns) / 1e9;
+        formatter.in_progress(rec,
+                              fmt::format("... still in progress after {}{:.3f} s",
+                                          call.flags & BTRACE_SYS_STARTED_BEFORE ? ">=" : "", seconds),
+                              out);
+    });
+}
+
+}  // namespace btrace::consumer

@@ -1,0 +1,78 @@
+#include "state/fd_table.h"
+
+#include <iterator>
+
+namespace btrace::state {
+
+void FdTable::set(uint32_t tgid, int fd, std::string name, bool cloexec) {
+    processes_[tgid][fd] = Entry{std::move(name), cloexec};
+}
+
+void FdTable::copy(uint32_t tgid, int from, int to, bool cloexec) {
+    auto& fds = processes_[tgid];
+    auto source = fds.find(from);
+    if (source == fds.end()) {
+        fds.erase(to);
+        return;
+    }
+    fds[to] = Entry{source->second.name, cloexec};
+}
+
+void FdTable::close(uint32_t tgid, int fd) {
+    if (auto it = processes_.find(tgid); it != processes_.end())
+        it->second.erase(fd);
+}
+
+void FdTable::close_range(uint32_t tgid, unsigned first, unsigned last) {
+    auto it = processes_.find(tgid);
+    if (it == processes_.end())
+        return;
+    std::erase_if(it->second, [&](const auto& entry) {
+        const auto fd = static_cast<unsigned>(entry.first);
+        return fd >= first && fd <= last;
+    });
+}
+
+void FdTable::set_cloexec(uint32_t tgid, int fd, bool cloexec) {
+    auto it = processes_.find(tgid);
+    if (it == processes_.end())
+        return;
+    if (auto entry = it->second.find(fd); entry != it->second.end())
+        entry->second.cloexec = cloexec;
+}
+
+void FdTable::set_cloexec_range(uint32_t tgid, unsigned first, unsigned last) {
+    auto it = processes_.find(tgid);
+    if (it == processes_.end())
+        return;
+    for (auto& [fd, entry] : it->second)
+        if (static_cast<unsigned>(fd) >= first && static_cast<unsigned>(fd) <= last)
+            entry.cloexec = true;
+}
+
+void FdTable::fork(uint32_t parent, uint32_t child) {
+    auto it = processes_.find(parent);
+    if (it == processes_.end())
+        processes_.erase(child);
+    else {
+        auto fds = it->second;  // copied first: inserting the child may rehash
+        processes_[child] = std::move(fds);
+    }
+}
+
+void FdTable::exec(uint32_t tgid) {
+    if (auto it = processes_.find(tgid); it != processes_.end())
+        std::erase_if(it->second, [](const auto& entry) { return entry.second.cloexec; });
+}
+
+void FdTable::exit(uint32_t tgid) { processes_.erase(tgid); }
+
+std::string_view FdTable::name(uint32_t tgid, int fd) const {
+    auto it = processes_.find(tgid);
+    if (it == processes_.end())
+        return {};
+    auto entry = it->second.find(fd);
+    return entry == it->second.end() ? std::string_view{} : std::string_view(entry->second.name);
+}
+
+}  // namespace btrace::state

@@ -1,0 +1,49 @@
+// Per-process fd names (keyed by tgid, shared by its threads), kept current
+// from the trace itself: names resolve when a record is decoded, so a process
+// that has already exited still prints 3</etc/issue>.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace btrace::state {
+
+class FdTable {
+public:
+    void set(uint32_t tgid, int fd, std::string name, bool cloexec);
+    // dup2/F_DUPFD-style copy; a missing source leaves `to` unknown.
+    void copy(uint32_t tgid, int from, int to, bool cloexec);
+    void close(uint32_t tgid, int fd);
+    void close_range(uint32_t tgid, unsigned first, unsigned last);
+    void set_cloexec(uint32_t tgid, int fd, bool cloexec);
+    void set_cloexec_range(uint32_t tgid, unsigned first, unsigned last);
+    void fork(uint32_t parent, uint32_t child);  // the child inherits every fd
+    void exec(uint32_t tgid);                    // O_CLOEXEC fds close
+    void exit(uint32_t tgid);
+
+    // Empty when unknown.
+    std::string_view name(uint32_t tgid, int fd) const;
+
+    template <class F>
+    void for_each(uint32_t tgid, F&& visit) const;  // visit(fd, name, cloexec), unordered
+
+private:
+    struct Entry {
+        std::string name;
+        bool cloexec = false;
+    };
+    std::unordered_map<uint32_t, std::unordered_map<int, Entry>> processes_;
+};
+
+template <class F>
+void FdTable::for_each(uint32_t tgid, F&& visit) const {
+    auto it = processes_.find(tgid);
+    if (it == processes_.end())
+        return;
+    for (const auto& [fd, entry] : it->second)
+        visit(fd, std::string_view(entry.name), entry.cloexec);
+}
+
+}  // namespace btrace::state

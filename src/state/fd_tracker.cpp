@@ -1,0 +1,130 @@
+#include "state/fd_tracker.h"
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+#include "syscalls/table.h"
+
+namespace btrace::state {
+
+namespace {
+
+constexpr long kMaxErrno = 4095;
+
+// Leaf-first NUL-terminated components -> "/a/b/c".
+std::string join_components(std::span<const uint8_t> bytes) {
+    std::vector<std::string_view> parts;
+    std::size_t off = 0;
+    while (off < bytes.size()) {
+        const auto* start = reinterpret_cast<const char*>(bytes.data() + off);
+        const std::size_t len = strnlen(start, bytes.size() - off);
+        parts.emplace_back(start, len);
+        off += len + 1;
+    }
+    std::string path;
+    for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+        path += '/';
+        path += *it;
+    }
+    return path.empty() ? "/" : path;
+}
+
+std::string unix_path(std::span<const uint8_t> bytes) {
+    if (bytes.empty())
+        return {};
+    if (bytes[0] == 0)  // abstract
+        return "@" + std::string(reinterpret_cast<const char*>(bytes.data()) + 1, bytes.size() - 1);
+    const auto* start = reinterpret_cast<const char*>(bytes.data());
+    return std::string(start, strnlen(start, bytes.size()));
+}
+
+}  // namespace
+
+bool from_kernel(std::span<const uint8_t> payload, FdDescription& desc, int& fd, bool& cloexec) {
+    btrace_fd_desc k;
+    if (payload.size() < sizeof(k))
+        return false;
+    std::memcpy(&k, payload.data(), sizeof(k));
+    const auto names = payload.subspan(sizeof(k));
+    if (static_cast<std::size_t>(k.name_len) + k.name2_len > names.size())
+        return false;
+    const auto name = names.subspan(0, k.name_len);
+    const auto name2 = names.subspan(k.name_len, k.name2_len);
+
+    desc = FdDescription{};
+    desc.inode = k.inode;
+    fd = k.fd;
+    cloexec = k.cloexec;
+    switch (k.kind) {
+    case BTRACE_FD_FILE:
+        desc.kind = FdDescription::Kind::File;
+        desc.path = join_components(name);
+        break;
+    case BTRACE_FD_PIPE: desc.kind = FdDescription::Kind::Pipe; break;
+    case BTRACE_FD_ANON:
+        desc.kind = FdDescription::Kind::AnonInode;
+        desc.path.assign(reinterpret_cast<const char*>(name.data()), name.size());
+        break;
+    case BTRACE_FD_SOCKET:
+        desc.kind = FdDescription::Kind::Socket;
+        desc.family = k.family;
+        desc.type = k.type;
+        desc.protocol = k.protocol;
+        desc.state = k.state;
+        std::memcpy(desc.local_addr, k.local_addr, sizeof(desc.local_addr));
+        std::memcpy(desc.remote_addr, k.remote_addr, sizeof(desc.remote_addr));
+        desc.local_port = k.local_port;
+        desc.remote_port = k.remote_port;
+        desc.unix_path = unix_path(name);
+        desc.unix_peer_path = unix_path(name2);
+        break;
+    default: desc.kind = FdDescription::Kind::Unknown; break;
+    }
+    return true;
+}
+
+FdTracker::FdTracker(FdTable& table)
+    : table_(table),
+      nr_close_(syscalls::number_of("close")),
+      nr_close_range_(syscalls::number_of("close_range")),
+      nr_fcntl_(syscalls::number_of("fcntl")),
+      nr_execve_(syscalls::number_of("execve")),
+      nr_execveat_(syscalls::number_of("execveat")) {}
+
+void FdTracker::apply(const btrace_syscall& rec, const decode::Payloads& payloads) {
+    const uint32_t tgid = rec.hdr.tgid;
+    // Present only when the call succeeded (or a non-blocking connect is under way).
+    for (const auto& payload : payloads.fd_descs) {
+        FdDescription desc;
+        int fd;
+        bool cloexec;
+        if (payload.present && from_kernel(payload.bytes, desc, fd, cloexec))
+            table_.set(tgid, fd, fd_name(desc), cloexec);
+    }
+    if (rec.ret < 0 && rec.ret >= -kMaxErrno)
+        return;
+    const int arg0 = static_cast<int>(rec.args[0]);
+    if (rec.nr == nr_close_) {
+        table_.close(tgid, arg0);
+    } else if (rec.nr == nr_close_range_) {
+        const auto first = static_cast<unsigned>(rec.args[0]), last = static_cast<unsigned>(rec.args[1]);
+        if (rec.args[2] & CLOSE_RANGE_CLOEXEC)
+            table_.set_cloexec_range(tgid, first, last);
+        else
+            table_.close_range(tgid, first, last);
+    } else if (rec.nr == nr_fcntl_) {
+        const int cmd = static_cast<int>(rec.args[1]);
+        if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)
+            table_.copy(tgid, arg0, static_cast<int>(rec.ret), cmd == F_DUPFD_CLOEXEC);
+        else if (cmd == F_SETFD)
+            table_.set_cloexec(tgid, arg0, rec.args[2] & FD_CLOEXEC);
+    } else if (rec.nr == nr_execve_ || rec.nr == nr_execveat_) {
+        table_.exec(tgid);
+    }
+}
+
+}  // namespace btrace::state

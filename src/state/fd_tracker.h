@@ -1,0 +1,31 @@
+// Keeps an FdTable current from completed calls: fds the kernel side
+// described (open, socket, accept, dup, pipe, connect ...), close and
+// close_range, fcntl F_DUPFD/F_SETFD, and execve closing O_CLOEXEC fds.
+#pragma once
+
+#include <span>
+
+#include "btrace/event.h"
+#include "decode/payloads.h"
+#include "state/fd_desc.h"
+#include "state/fd_table.h"
+
+namespace btrace::state {
+
+// A kernel-side description (BTRACE_CAP_FD_DESC payload) as an FdDescription;
+// the fd number and cloexec bit come back through the out-parameters.
+bool from_kernel(std::span<const uint8_t> payload, FdDescription& desc, int& fd, bool& cloexec);
+
+class FdTracker {
+public:
+    explicit FdTracker(FdTable& table);
+
+    // After a call completed (rec.ret is its result).
+    void apply(const btrace_syscall& rec, const decode::Payloads& payloads);
+
+private:
+    FdTable& table_;
+    long nr_close_, nr_close_range_, nr_fcntl_, nr_execve_, nr_execveat_;
+};
+
+}  // namespace btrace::state

@@ -1,0 +1,108 @@
+// fd names end to end, and the blocked-call story: what a process is stuck
+// in, on which connection, for how long, without waiting for it to return.
+#include <catch2/catch.hpp>
+#include <signal.h>
+#include <unistd.h>
+
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "run.h"
+
+using namespace itest;
+
+namespace {
+
+std::string traced(std::vector<std::string> command) {
+    const std::string path = temp_path("fds.txt");
+    std::vector<std::string> argv = {btrace_bin(), "-o", path, "--"};
+    argv.insert(argv.end(), command.begin(), command.end());
+    Output output = run(argv);
+    INFO(output.err);
+    REQUIRE(output.exit_code == 0);
+    return read_file(path);
+}
+
+bool has_line(const std::string& text, const std::string& regex) { return count_matching(text, regex) > 0; }
+
+struct Client {
+    std::string pid, server_port, client_port;
+};
+
+Client start_blocked(Background& helper) {
+    std::istringstream line(helper.read_line());
+    std::string word;
+    Client c;
+    line >> word >> c.pid >> c.server_port >> c.client_port;
+    REQUIRE(word == "client");
+    usleep(100 * 1000);  // into its read
+    return c;
+}
+
+}  // namespace
+
+TEST_CASE("fds are named by kind, and follow close, reuse and dup2", "[integration][fds]") {
+    const std::string scratch = temp_path("fd-kinds");
+    const std::string text = traced({helper("fd_kinds"), scratch});
+    const std::string who = R"(fd_kinds/\d+ )";
+    CHECK(has_line(text, who + R"(write\(fd: 3<)" + scratch + R"(>, buf: "x", count: 1\) = 1$)"));
+    // 3 is closed and reused for another file
+    CHECK(has_line(text, who + R"(read\(fd: 3</etc/hostname>, buf: ".", count: 1\) = 1$)"));
+    CHECK(has_line(text, who + R"(write\(fd: 5<pipe:\[\d+\]>, buf: "p", count: 1\) = 1$)"));
+    CHECK(has_line(text, who + R"(eventfd2\(count: 0, flags: 0\) = 6<anon_inode:\[eventfd\]>$)"));
+    CHECK(has_line(text, who + R"(listen\(fd: 7<TCP 127\.0\.0\.1:\d+>, backlog: 1\) = 0$)"));
+    CHECK(has_line(text, who + R"(getsockname\(fd: 7<TCP 127\.0\.0\.1:\d+ LISTEN>, )"));
+    std::smatch m;
+    REQUIRE(std::regex_search(text, m, std::regex(R"(accept\(fd: 7<TCP 127\.0\.0\.1:(\d+) LISTEN>, .*\) = 9<TCP 127\.0\.0\.1:(\d+)->127\.0\.0\.1:(\d+)>)")));
+    const std::string server_port = m[1].str(), client_port = m[3].str();
+    CHECK(m[2].str() == server_port);
+    CHECK(has_line(text, who + R"(write\(fd: 8<TCP 127\.0\.0\.1:)" + client_port + "->127\\.0\\.0\\.1:" + server_port +
+                             R"(>, buf: "c", count: 1\) = 1$)"));
+    CHECK(has_line(text, who + R"(read\(fd: 9<TCP 127\.0\.0\.1:)" + server_port + "->127\\.0\\.0\\.1:" + client_port +
+                             R"(>, buf: "c", count: 1\) = 1$)"));
+    CHECK(has_line(text, who + R"(write\(fd: \d+<UNIX:\[\d+\]>, buf: "u", count: 1\) = 1$)"));
+    // dup2 over the open /etc/hostname: 3 is now the pipe's read end
+    CHECK(has_line(text, who + R"(dup2\(oldfd: 4<pipe:\[\d+\]>, newfd: 3</etc/hostname>\) = 3<pipe:\[\d+\]>$)"));
+    CHECK(has_line(text, who + R"(read\(fd: 3<pipe:\[\d+\]>, buf: "p", count: 1\) = 1$)"));
+}
+
+TEST_CASE("fds inherited from the parent process are named in the child", "[integration][fds]") {
+    const std::string text = traced({"sh", "-c", "exec 7</etc/hostname; cat <&7 >/dev/null"});
+    CHECK(has_line(text, R"(cat/\d+ read\(fd: 0</etc/hostname>, buf: ".*", count: \d+\) = \d+$)"));
+    CHECK(has_line(text, R"(cat/\d+ write\(fd: 1</dev/null>, )"));
+}
+
+TEST_CASE("attaching shows the call a process is blocked in, its connection, and how long", "[integration][fds][story]") {
+    Background helper(std::vector<std::string>{itest::helper("blocked_client")});
+    const Client c = start_blocked(helper);
+    const std::string path = temp_path("story.txt");
+    Background btrace({btrace_bin(), "-p", c.pid, "-o", path});
+    const std::string call = R"(blocked_client/)" + c.pid + R"( read\(fd: 4<TCP 127\.0\.0\.1:)" + c.client_port +
+                             "->127\\.0\\.0\\.1:" + c.server_port + R"(>, buf: 0x[0-9a-f]+, count: 64\))";
+    // At once, without any traffic: the call it is in.
+    CHECK(eventually([&] { return has_line(read_file(path), call + R"( \.\.\. in progress when tracing started$)"); },
+                     2000));
+    // Past --pending (1 s by default): how long so far.
+    CHECK(eventually([&] { return has_line(read_file(path), call + R"( \.\.\. still in progress after >=1\.\d{3} s$)"); },
+                     3000));
+    // When it returns (the server goes away), the duration is a lower bound.
+    kill(helper.pid(), SIGKILL);
+    CHECK(eventually([&] {
+        return has_line(read_file(path), R"(\(>=\d+\.\d{3} ms\): blocked_client/)" + c.pid +
+                                             R"( read\(fd: 4<TCP .+>, buf: "", count: 64\) = 0$)");
+    }));
+    CHECK(btrace.wait() == 0);  // the client exits after its read returns
+}
+
+TEST_CASE("fds mode lists every fd of a process and exits", "[integration][fds]") {
+    Background helper(std::vector<std::string>{itest::helper("blocked_client")});
+    const Client c = start_blocked(helper);
+    Output output = run({btrace_bin(), "--fds", "-p", c.pid});
+    CHECK(output.exit_code == 0);
+    CHECK(has_line(output.out, "^blocked_client/" + c.pid + ": \\d+ fds$"));
+    CHECK(has_line(output.out, R"(^ +4  TCP 127\.0\.0\.1:)" + c.client_port + "->127\\.0\\.0\\.1:" + c.server_port + "$"));
+    CHECK(has_line(output.out, R"(^ +3  TCP 127\.0\.0\.1:)" + c.server_port + " LISTEN$"));
+    kill(helper.pid(), SIGKILL);
+}

@@ -1,0 +1,177 @@
+// The fd state machine on synthetic records: names set by the kernel side's
+// descriptions, dup2 over an open fd, close and close_range, O_CLOEXEC at
+// execve, fork inheritance, exit.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "decode/payloads.h"
+#include "state/fd_tracker.h"
+#include "syscalls/table.h"
+
+using namespace btrace;
+
+namespace {
+
+constexpr uint32_t kPid = 100;
+
+// A BTRACE_CAP_FD_DESC payload for a file fd; components leaf first.
+std::vector<uint8_t> file_desc(int fd, std::vector<std::string> leaf_first, bool cloexec = false) {
+    btrace_fd_desc d{};
+    d.fd = fd;
+    d.kind = BTRACE_FD_FILE;
+    d.cloexec = cloexec;
+    std::vector<uint8_t> names;
+    for (const auto& c : leaf_first) {
+        names.insert(names.end(), c.begin(), c.end());
+        names.push_back(0);
+    }
+    d.name_len = static_cast<uint16_t>(names.size());
+    std::vector<uint8_t> bytes(sizeof(d) + names.size());
+    std::memcpy(bytes.data(), &d, sizeof(d));
+    std::copy(names.begin(), names.end(), bytes.begin() + sizeof(d));
+    return bytes;
+}
+
+struct Call {
+    btrace_syscall rec{};
+    std::vector<std::vector<uint8_t>> descs;
+    Call(const char* name, int64_t ret, std::initializer_list<uint64_t> args) {
+        rec.hdr.tgid = rec.hdr.tid = kPid;
+        rec.nr = syscalls::number_of(name);
+        rec.ret = ret;
+        unsigned i = 0;
+        for (uint64_t a : args)
+            rec.args[i++] = a;
+    }
+    void apply(state::FdTracker& tracker) {
+        decode::Payloads payloads;
+        for (std::size_t i = 0; i < descs.size(); ++i) {
+            btrace_payload hdr{BTRACE_PAYLOAD_FD_DESC, BTRACE_CAP_FD_DESC, static_cast<uint16_t>(descs[i].size()), 0, 1};
+            payloads.fd_descs[i] = decode::Payload{hdr, descs[i], true};
+        }
+        tracker.apply(rec, payloads);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("open names an fd, close forgets it, a reused number gets the new name", "[fdstate]") {
+    state::FdTable table;
+    state::FdTracker tracker(table);
+    Call open1("openat", 3, {static_cast<uint64_t>(-100), 0, 0, 0});
+    open1.descs.push_back(file_desc(3, {"issue", "etc"}));
+    open1.apply(tracker);
+    CHECK(table.name(kPid, 3) == "/etc/issue");
+
+    Call close3("close", 0, {3});
+    close3.apply(tracker);
+    CHECK(table.name(kPid, 3).empty());
+
+    Call open2("openat", 3, {static_cast<uint64_t>(-100), 0, 0, 0});
+    open2.descs.push_back(file_desc(3, {"hostname", "etc"}));
+    open2.apply(tracker);
+    CHECK(table.name(kPid, 3) == "/etc/hostname");
+}
+
+TEST_CASE("a failed close keeps the name", "[fdstate]") {
+    state::FdTable table;
+    state::FdTracker tracker(table);
+    table.set(kPid, 4, "/x", false);
+    Call failed("close", -EBADF, {4});
+    failed.apply(tracker);
+    CHECK(table.name(kPid, 4) == "/x");
+}
+
+TEST_CASE("dup2 over an open fd takes the source's description", "[fdstate]") {
+    state::FdTable table;
+    state::FdTracker tracker(table);
+    table.set(kPid, 3, "/etc/hostname", false);
+    table.set(kPid, 4, "pipe:[7]", false);
+    Call dup2("dup2", 3, {4, 3});
+    dup2.descs.push_back(file_desc(3, {}));  // the kernel side describes the new 3
+    dup2.descs[0][offsetof(btrace_fd_desc, kind)] = BTRACE_FD_PIPE;
+    btrace_fd_desc d;
+    std::memcpy(&d, dup2.descs[0].data(), sizeof(d));
+    d.inode = 7;
+    std::memcpy(dup2.descs[0].data(), &d, sizeof(d));
+    dup2.apply(tracker);
+    CHECK(table.name(kPid, 3) == "pipe:[7]");
+}
+
+TEST_CASE("fcntl F_DUPFD copies a name; F_SETFD sets close-on-exec", "[fdstate]") {
+    state::FdTable table;
+    state::FdTracker tracker(table);
+    table.set(kPid, 3, "/a", false);
+    Call dup("fcntl", 10, {3, F_DUPFD_CLOEXEC, 10});
+    dup.apply(tracker);
+    CHECK(table.name(kPid, 10) == "/a");
+    Call setfd("fcntl", 0, {3, F_SETFD, FD_CLOEXEC});
+    setfd.apply(tracker);
+    Call exec("execve", 0, {0, 0, 0});
+    exec.apply(tracker);
+    CHECK(table.name(kPid, 3).empty());   // set close-on-exec by F_SETFD
+    CHECK(table.name(kPid, 10).empty());  // F_DUPFD_CLOEXEC
+}
+
+TEST_CASE("close_range closes, or with CLOSE_RANGE_CLOEXEC marks, a range", "[fdstate]") {
+    state::FdTable table;
+    state::FdTracker tracker(table);
+    for (int fd = 3; fd <= 8; ++fd)
+        table.set(kPid, fd, "/f" + std::to_string(fd), false);
+    Call closing("close_range", 0, {3, 4, 0});
+    closing.apply(tracker);
+    CHECK(table.name(kPid, 3).empty());
+    CHECK(table.name(kPid, 4).empty());
+    CHECK(table.name(kPid, 5) == "/f5");
+    Call marking("close_range", 0, {5, ~0u, CLOSE_RANGE_CLOEXEC});
+    marking.apply(tracker);
+    CHECK(table.name(kPid, 5) == "/f5");
+    Call exec("execve", 0, {0, 0, 0});
+    exec.apply(tracker);
+    CHECK(table.name(kPid, 8).empty());
+}
+
+TEST_CASE("execve drops only close-on-exec fds; a failed execve drops none", "[fdstate]") {
+    state::FdTable table;
+    state::FdTracker tracker(table);
+    table.set(kPid, 1, "/dev/pts/0", false);
+    table.set(kPid, 3, "/etc/ld.so.cache", true);
+    Call failed("execve", -ENOENT, {0, 0, 0});
+    failed.apply(tracker);
+    CHECK(table.name(kPid, 3) == "/etc/ld.so.cache");
+    Call exec("execve", 0, {0, 0, 0});
+    exec.apply(tracker);
+    CHECK(table.name(kPid, 1) == "/dev/pts/0");
+    CHECK(table.name(kPid, 3).empty());
+}
+
+TEST_CASE("a forked child inherits the table; each then goes its own way; exit forgets", "[fdstate]") {
+    state::FdTable table;
+    table.set(kPid, 1, "/dev/null", false);
+    table.fork(kPid, 200);
+    CHECK(table.name(200, 1) == "/dev/null");
+    table.close(200, 1);
+    CHECK(table.name(kPid, 1) == "/dev/null");
+    table.exit(kPid);
+    CHECK(table.name(kPid, 1).empty());
+}
+
+TEST_CASE("a malformed kernel description is ignored", "[fdstate]") {
+    state::FdDescription desc;
+    int fd;
+    bool cloexec;
+    std::vector<uint8_t> bytes = file_desc(3, {"etc"});
+    CHECK(state::from_kernel(bytes, desc, fd, cloexec));
+    CHECK(desc.path == "/etc");
+    bytes.resize(sizeof(btrace_fd_desc) - 1);
+    CHECK_FALSE(state::from_kernel(bytes, desc, fd, cloexec));
+    std::vector<uint8_t> lying = file_desc(3, {"etc"});
+    lying.pop_back();  // name_len now claims one byte more than there is
+    CHECK_FALSE(state::from_kernel(lying, desc, fd, cloexec));
+}
