@@ -87,13 +87,17 @@ Output run(const std::vector<std::string>& argv, int timeout_s) {
     return result;
 }
 
-Background::Background(const std::vector<std::string>& argv) {
+Background::Background(const std::vector<std::string>& argv, const std::string& stderr_path) {
     int out[2];
     if (pipe2(out, O_CLOEXEC))
         throw std::runtime_error("pipe");
     pid_ = fork();
     if (pid_ == 0) {
         dup2(out[1], 1);
+        if (!stderr_path.empty()) {
+            int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            dup2(err, 2);
+        }
         exec_child(argv);
     }
     close(out[1]);

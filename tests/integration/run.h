@@ -20,7 +20,8 @@ Output run(const std::vector<std::string>& argv, int timeout_s = 60);
 // A background process whose stdout is a pipe; killed and reaped on destruction.
 class Background {
 public:
-    explicit Background(const std::vector<std::string>& argv);
+    // stderr_path: where its stderr goes (default: inherited).
+    explicit Background(const std::vector<std::string>& argv, const std::string& stderr_path = "");
     ~Background();
     pid_t pid() const { return pid_; }
     std::string read_line(int timeout_ms = 5000);  // one line of its stdout
