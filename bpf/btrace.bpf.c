@@ -9,6 +9,8 @@
 #include "maps.bpf.h"
 #include "batch.bpf.h"
 #include "capture.bpf.h"
+#include "filter.bpf.h"
+#include "summary.bpf.h"
 #include "syscall_regs.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -82,9 +84,9 @@ static __always_inline struct btrace_inflight *first_call_slot(__u64 pid_tgid, l
 	__u8 *state = bpf_map_lookup_elem(&targets, &key);
 	struct btrace_inflight *slot;
 
-	if (!state)
+	if (!state && !selected_without_targets(pid_tgid))
 		return NULL;
-	if (*state == BTRACE_TARGET_AWAIT_EXEC) {
+	if (state && *state == BTRACE_TARGET_AWAIT_EXEC) {
 		if (id != nr_execve && id != nr_execveat)
 			return NULL;
 		*state = BTRACE_TARGET_ACTIVE;
@@ -108,11 +110,20 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 	call = bpf_map_lookup_elem(&inflight, &tid);
 	if (!call && !(call = first_call_slot(pid_tgid, id)))
 		return 0;
-	if (id == nr_exit || id == nr_exit_group) {
-		emit_from_enter(regs, pid_tgid, id, BTRACE_SYS_NO_RETURN);
+	if (!syscall_selected(id)) {
+		call->ts_ns = 0;
+		call->nr = BTRACE_NR_SKIPPED;
 		return 0;
 	}
-	if (capture_enabled && (id == nr_execve || id == nr_execveat))
+	if (id == nr_exit || id == nr_exit_group) {
+		if (summary_enabled)
+			summary_add(pid_tgid, id, 0, 0);
+		/* no duration to compare with --duration: left out then */
+		if (records_enabled && (status_mask & BTRACE_STATUS_UNFINISHED) && !min_duration_ns)
+			emit_from_enter(regs, pid_tgid, id, BTRACE_SYS_NO_RETURN);
+		return 0;
+	}
+	if (records_enabled && capture_enabled && (id == nr_execve || id == nr_execveat))
 		emit_from_enter(regs, pid_tgid, id, BTRACE_SYS_ENTER_PART);
 
 	call->nr = id;
@@ -136,21 +147,26 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 	if (!call)
 		return 0;
 	if (!call->ts_ns) {
-		count(BTRACE_CNT_MISSED_ENTER);
+		if (call->nr != BTRACE_NR_SKIPPED)
+			count(BTRACE_CNT_MISSED_ENTER);
 		return 0;
 	}
 	if (call->nr == BTRACE_NR_FORK_CHILD)
 		goto out;
 
-	b = this_cpu_batch();
-	if (!b)
-		goto out;
 	__u64 now_ns = bpf_ktime_get_ns();
+	__u64 duration_ns = now_ns - call->ts_ns;
+	if (!completion_selected(ret, duration_ns))
+		goto out;
+	if (summary_enabled)
+		summary_add(pid_tgid, call->nr, ret, duration_ns);
+	if (!records_enabled || !(b = this_cpu_batch()))
+		goto out;
 	__u32 start = batch_start(b);
 	rec = batch_at(b, start);
 	rec->nr = call->nr;
 	rec->ret = ret;
-	rec->duration_ns = now_ns - call->ts_ns;
+	rec->duration_ns = duration_ns;
 	__builtin_memcpy(rec->args, call->args, sizeof(rec->args));
 	__u32 size = capture_payloads(start, sizeof(*rec), call->nr, call->args, ret, false);
 	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, call->ts_ns);

@@ -2,6 +2,8 @@
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -9,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <algorithm>
+#include <memory>
 #include <optional>
 
 #include "cli/options.h"
@@ -16,6 +19,8 @@
 #include "consumer/pending.h"
 #include "loader/tracer.h"
 #include "output/sink.h"
+#include "output/json.h"
+#include "output/summary.h"
 #include "output/text.h"
 #include "state/fd_desc.h"
 #include "state/fd_table.h"
@@ -124,6 +129,73 @@ void report_counters(const loader::Counters& counters, uint64_t malformed) {
         spdlog::warn("{} malformed records skipped", malformed);
 }
 
+output::TimeFormat time_format(cli::Options::Time time) {
+    using T = cli::Options::Time;
+    switch (time) {
+    case T::Wall: return output::TimeFormat::WallSeconds;
+    case T::WallMicros: return output::TimeFormat::WallMicros;
+    case T::Epoch: return output::TimeFormat::Epoch;
+    case T::SincePrevious: return output::TimeFormat::SincePrevious;
+    case T::Relative: break;
+    }
+    return output::TimeFormat::SinceStart;
+}
+
+output::SummaryBy summary_by(cli::Options::SummaryBy by) {
+    using B = cli::Options::SummaryBy;
+    return by == B::Process ? output::SummaryBy::Process
+           : by == B::Thread ? output::SummaryBy::Thread
+                             : output::SummaryBy::Syscall;
+}
+
+int64_t realtime_offset_ns() {
+    timespec real, mono;
+    clock_gettime(CLOCK_REALTIME, &real);
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    return (static_cast<int64_t>(real.tv_sec) - mono.tv_sec) * 1000000000 + (real.tv_nsec - mono.tv_nsec);
+}
+
+// --cgroup PATH: the cgroup v2 id the kernel reports is the directory's inode.
+Result<uint64_t> cgroup_id_of(const std::string& path) {
+    struct statfs fs;
+    struct stat st;
+    if (statfs(path.c_str(), &fs) != 0 || stat(path.c_str(), &st) != 0)
+        return errno_error("--cgroup " + path, errno);
+    constexpr long kCgroup2Magic = 0x63677270;
+    if (fs.f_type != kCgroup2Magic)
+        return Error{"--cgroup " + path + ": not a cgroup v2 directory (cgroup v1 is not supported)", 2};
+    return static_cast<uint64_t>(st.st_ino);
+}
+
+Result<loader::Config> loader_config(const cli::Options& opts) {
+    loader::Config config;
+    config.follow = opts.follow;
+    config.ring_bytes = opts.buffer_bytes;
+    config.verbose = opts.verbose;
+    config.capture = !opts.raw;
+    config.string_max = opts.string_max;
+    config.syscalls = opts.syscalls;
+    config.status_mask = (opts.status.successful ? BTRACE_STATUS_SUCCESSFUL : 0) |
+                         (opts.status.failed ? BTRACE_STATUS_FAILED : 0) |
+                         (opts.status.unfinished ? BTRACE_STATUS_UNFINISHED : 0);
+    config.min_duration_ns = static_cast<uint64_t>(opts.min_duration_ms * 1e6);
+    config.errnos = opts.errnos;
+    config.system_wide = opts.system_wide;
+    config.comm = opts.comm;
+    if (!opts.cgroup_path.empty()) {
+        auto id = cgroup_id_of(opts.cgroup_path);
+        if (!id)
+            return id.error();
+        config.cgroup_id = *id;
+    }
+    config.summary = opts.summary != cli::Options::Summary::None;
+    config.records = opts.summary != cli::Options::Summary::Only;
+    config.summary_by = opts.summary_by == cli::Options::SummaryBy::Process  ? BTRACE_SUMMARY_BY_PROCESS
+                        : opts.summary_by == cli::Options::SummaryBy::Thread ? BTRACE_SUMMARY_BY_THREAD
+                                                                             : BTRACE_SUMMARY_BY_SYSCALL;
+    return config;
+}
+
 Result<int> run(const cli::Options& opts) {
     std::string command_path;
     if (!opts.command.empty()) {
@@ -143,14 +215,23 @@ Result<int> run(const cli::Options& opts) {
         auto listing = opts.output_path.empty() ? output::Sink::stdout_sink() : std::move(*sink);
         return print_fd_tables(opts, listing);
     }
-    auto tracer = loader::Tracer::load({opts.follow, opts.buffer_bytes, opts.verbose, !opts.raw, opts.string_max});
+    auto config = loader_config(opts);
+    if (!config)
+        return config.error();
+    auto tracer = loader::Tracer::load(*config);
     if (!tracer)
         return tracer.error();
     install_signal_handlers();
 
     state::FdTable fds;
-    output::TextFormatter formatter(monotonic_ns(), opts.raw, &fds);
-    consumer::Consumer consumer(formatter, *sink, fds);
+    const output::FormatOptions format{monotonic_ns(), realtime_offset_ns(), opts.raw, time_format(opts.time)};
+    std::unique_ptr<output::Formatter> formatter;
+    if (opts.json)
+        formatter = std::make_unique<output::JsonFormatter>(format, &fds);
+    else
+        formatter = std::make_unique<output::TextFormatter>(format, &fds);
+    consumer::Consumer consumer(*formatter, *sink, fds);
+    consumer.limit_calls(opts.max_events);
     if (auto ok = consumer.open((*tracer)->events()); !ok)
         return ok.error();
 
@@ -168,7 +249,7 @@ Result<int> run(const cli::Options& opts) {
             return ok.error();
         for (pid_t pid : opts.pids) {
             snapshot_fds(fds, pid);
-            if (auto ok = consumer::report_calls_in_flight(pid, monotonic_ns(), **tracer, formatter, sink->buffer()); !ok)
+            if (auto ok = consumer::report_calls_in_flight(pid, monotonic_ns(), **tracer, *formatter, sink->buffer()); !ok)
                 return ok.error();
         }
     }
@@ -178,7 +259,7 @@ Result<int> run(const cli::Options& opts) {
         g_child = child->pid();
         if (auto ok = child->release(); !ok)
             return Error{opts.command.front() + ": " + ok.error().message, ok.error().exit_code};
-    } else {
+    } else if (!opts.system_wide) {
         sweep_dead_targets(**tracer);
     }
 
@@ -205,16 +286,18 @@ Result<int> run(const cli::Options& opts) {
             if (waitpid(child->pid(), &status, WNOHANG) == child->pid())
                 child_status = status;
         }
-        if (auto now = std::chrono::steady_clock::now(); now >= next_sweep) {
+        if (auto now = std::chrono::steady_clock::now(); !opts.system_wide && now >= next_sweep) {
             sweep_dead_targets(**tracer);
             next_sweep = now + kSweepInterval;
         }
         if (auto now = std::chrono::steady_clock::now(); opts.pending_ms > 0 && now >= next_pending_scan) {
-            pending.scan(**tracer, monotonic_ns(), formatter, sink->buffer());
+            pending.scan(**tracer, monotonic_ns(), *formatter, sink->buffer());
             next_pending_scan = now + kPendingScanInterval;
         }
-        if (!(*tracer)->has_targets())
-            break;
+        if (consumer.limit_reached())
+            break;  // --max-events: the command, if any, runs on untraced
+        if (!opts.system_wide && !(*tracer)->has_targets())
+            break;  // system-wide tracing ends only on a signal
     }
 
     // Detach first (the command runs on untraced), then collect what the
@@ -225,6 +308,8 @@ Result<int> run(const cli::Options& opts) {
     for (const auto& batch : (*tracer)->unflushed_batches())
         consumer.feed(batch.data(), batch.size());
     const auto counters = mark_new_losses();
+    if (opts.summary != cli::Options::Summary::None)
+        output::format_summary((*tracer)->stats(), summary_by(opts.summary_by), opts.histogram, sink->buffer());
     if (auto ok = sink->flush(); !ok)
         return ok.error();
     tracer->reset();

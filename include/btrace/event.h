@@ -166,6 +166,8 @@ struct btrace_inflight {
 
 /* A fork child's first sys_exit is the return from clone, which it never entered. */
 #define BTRACE_NR_FORK_CHILD (-1)
+/* A call -e trace= leaves out: its sys_exit is expected and ignored. */
+#define BTRACE_NR_SKIPPED (-2)
 
 struct btrace_exit {
 	struct btrace_hdr hdr;
@@ -187,12 +189,50 @@ struct btrace_batch {
 	__u8 data[BTRACE_BATCH_BYTES + BTRACE_BATCH_SLACK];
 };
 
+/* Syscall numbers that are traced (-e trace=): bit nr of words[nr / 64]. */
+#define BTRACE_NR_MAX 1024
+struct btrace_syscall_set {
+	__u64 words[BTRACE_NR_MAX / 64];
+};
+
+/* -e status= (and -z, -Z, --failure): which completions are shown. */
+#define BTRACE_STATUS_SUCCESSFUL (1u << 0)
+#define BTRACE_STATUS_FAILED (1u << 1)
+#define BTRACE_STATUS_UNFINISHED (1u << 2) /* exit/exit_group: never return */
+#define BTRACE_STATUS_ALL 7u
+#define BTRACE_ERRNO_FILTER_MAX 8
+
+/* Summary statistics (-c, -S), kept in the kernel so they are exact even
+ * when records are lost. Key: the syscall and, with --summary-by, who made it. */
+#define BTRACE_HIST_BUCKETS 40 /* log2(ns): bucket b holds [2^(b-1), 2^b) ns, b = 0 for 0 ns */
+struct btrace_stats_key {
+	__u32 nr;
+	__u32 id; /* 0, the tgid or the tid */
+};
+
+struct btrace_stats {
+	__u64 calls;
+	__u64 errors;
+	__u64 total_ns;
+	__u64 min_ns;
+	__u64 max_ns;
+	__u64 hist[BTRACE_HIST_BUCKETS];
+	char comm[BTRACE_COMM_LEN];
+};
+
+enum btrace_summary_by {
+	BTRACE_SUMMARY_BY_SYSCALL = 0,
+	BTRACE_SUMMARY_BY_PROCESS = 1,
+	BTRACE_SUMMARY_BY_THREAD = 2,
+};
+
 /* Per-CPU counters of what the kernel side lost or could not pair. */
 enum btrace_counter {
 	BTRACE_CNT_RB_FULL = 0,      /* ring-buffer reserve failed: record lost */
 	BTRACE_CNT_STASH_FULL = 1,   /* in-flight map full at sys_enter: record lost */
 	BTRACE_CNT_MISSED_ENTER = 2, /* sys_exit with no stashed enter (e.g. in flight at attach) */
-	BTRACE_CNT_MAX = 3,
+	BTRACE_CNT_STATS_FULL = 3,   /* summary map full: a call not counted */
+	BTRACE_CNT_MAX = 4,
 };
 
 /* Value in the targets map. */

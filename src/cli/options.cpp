@@ -19,6 +19,11 @@ Examples:
   btrace -p 1234                    trace a running process (all threads) until Ctrl-C
   btrace -p 1234,5678 --no-follow   trace only those threads, not new children/threads
   btrace --fds -p 1234              list what each fd of 1234 is (files, sockets, pipes), like lsof -p
+  btrace -e trace=%file -- make     only file calls (classes, names, /regex, !negation as in strace)
+  btrace -Z --errno ENOENT -- sh    only calls that failed with ENOENT
+  btrace --duration 10 -p 1234      only calls that took 10 ms or more
+  btrace -c -- ls -R /usr           per-syscall counts, errors and latency percentiles, no trace
+  btrace -a --comm nginx --json     every nginx on the host, as JSON lines
 
 Each line: time since start (ms), call duration (ms), comm/tid, call(args) = result.
 )";
@@ -89,6 +94,39 @@ ParseResult parse(int argc, const char* const* argv) {
     app.add_flag("--fds", opts.fds_only, "Print the fd table of each -p process, like lsof -p, and exit");
     app.add_flag("--raw", opts.raw, "Print raw register values: read no strings, buffers or structs");
     app.add_flag("-v,--verbose", opts.verbose, "Log libbpf and loader details to stderr");
+
+    std::vector<std::string> expressions;
+    std::string errnos, summary_by;
+    bool only_successful = false, only_failed = false, summary_only = false, summary_also = false;
+    int time_flags = 0;
+    bool since_previous = false;
+    app.add_option("-e", expressions,
+                   "Select calls like strace: trace=SET (names, %file %desc %network %process %memory "
+                   "%signal %ipc %clock %creds %stat ..., /regex, !negation) or status=successful,failed,unfinished")
+        ->type_name("EXPR")
+        ->allow_extra_args(false);
+    app.add_flag("-z", only_successful, "Show only calls that succeeded (-e status=successful)");
+    app.add_flag("-Z,--failure", only_failed, "Show only calls that failed (-e status=failed)");
+    app.add_option("--errno", errnos, "With failed calls: only these errors (ENOENT,EACCES or numbers)")
+        ->type_name("LIST");
+    app.add_option("--duration", opts.min_duration_ms, "Show only calls that took at least MS milliseconds")
+        ->type_name("MS")
+        ->check(CLI::NonNegativeNumber);
+    app.add_flag("-a,--all", opts.system_wide, "Trace every process on the system (until Ctrl-C)");
+    app.add_option("--comm", opts.comm, "Trace processes with this command name (system-wide)")->type_name("NAME");
+    app.add_option("--cgroup", opts.cgroup_path, "Trace processes in this cgroup v2 directory (system-wide)")
+        ->type_name("PATH");
+    app.add_flag("-c,--summary-only", summary_only,
+                 "Count time, calls and errors per syscall and print a summary at the end, no trace");
+    app.add_flag("-S,--summary", summary_also, "Trace, then print the summary too");
+    app.add_option("--summary-by", summary_by, "Group the summary by syscall (default), process or thread")
+        ->type_name("WHAT")
+        ->check(CLI::IsMember({"syscall", "process", "thread"}));
+    app.add_flag("--histogram", opts.histogram, "With the summary, a latency histogram per syscall");
+    app.add_flag("-t", time_flags, "Time of day (-tt with microseconds, -ttt seconds since the epoch)");
+    app.add_flag("-r", since_previous, "Time since the previous line instead of since the start");
+    app.add_flag("--json", opts.json, "One JSON object per line, with the same fields as the text");
+    app.add_option("--max-events", opts.max_events, "Stop after N calls")->type_name("N");
     app.prefix_command();  // everything from COMMAND on belongs to COMMAND
 
     try {
@@ -121,10 +159,64 @@ ParseResult parse(int argc, const char* const* argv) {
     }
     opts.follow = !no_follow;
 
-    if (opts.command.empty() && opts.pids.empty())
-        return Error{"nothing to trace: give -- COMMAND or -p PID (see btrace --help)", 2};
-    if (!opts.command.empty() && !opts.pids.empty())
-        return Error{"give either -- COMMAND or -p PID, not both", 2};
+    for (const auto& expr : expressions) {
+        if (expr.starts_with("trace=")) {
+            auto set = parse_trace_set(expr.substr(6));
+            if (!set)
+                return set.error();
+            opts.syscalls = std::move(*set);
+        } else if (expr.starts_with("status=")) {
+            auto status = parse_status(expr.substr(7));
+            if (!status)
+                return status.error();
+            opts.status = *status;
+        } else if (expr.find('=') == std::string::npos) {
+            auto set = parse_trace_set(expr);  // strace: -e open,close means -e trace=open,close
+            if (!set)
+                return set.error();
+            opts.syscalls = std::move(*set);
+        } else {
+            return Error{"-e " + expr + ": expected trace=SET or status=LIST", 2};
+        }
+    }
+    if (only_successful && only_failed)
+        return Error{"-z and -Z exclude each other: nothing would be shown", 2};
+    if (only_successful)
+        opts.status = StatusFilter{true, false, false};
+    if (only_failed)
+        opts.status = StatusFilter{false, true, false};
+    if (!errnos.empty()) {
+        auto list = parse_errno_list(errnos);
+        if (!list)
+            return list.error();
+        if (list->size() > BTRACE_ERRNO_FILTER_MAX)
+            return Error{"--errno: at most " + std::to_string(BTRACE_ERRNO_FILTER_MAX) + " errors", 2};
+        opts.errnos = std::move(*list);
+    }
+    if (summary_only && summary_also)
+        return Error{"-c and -S exclude each other (-c: summary only; -S: trace and summary)", 2};
+    opts.summary = summary_only ? Options::Summary::Only : summary_also ? Options::Summary::Also : Options::Summary::None;
+    if (summary_by == "process")
+        opts.summary_by = Options::SummaryBy::Process;
+    else if (summary_by == "thread")
+        opts.summary_by = Options::SummaryBy::Thread;
+    if ((!summary_by.empty() || opts.histogram) && opts.summary == Options::Summary::None)
+        opts.summary = Options::Summary::Also;  // asking for its form asks for the summary
+    if (since_previous)
+        opts.time = Options::Time::SincePrevious;
+    else if (time_flags > 0)
+        opts.time = time_flags == 1 ? Options::Time::Wall : time_flags == 2 ? Options::Time::WallMicros : Options::Time::Epoch;
+    if (!opts.comm.empty() || !opts.cgroup_path.empty())
+        opts.system_wide = true;
+    if (opts.comm.size() >= BTRACE_COMM_LEN)
+        return Error{"--comm " + opts.comm + ": longer than the kernel's " + std::to_string(BTRACE_COMM_LEN - 1) +
+                         " characters",
+                     2};
+
+    if (!opts.any_target())
+        return Error{"nothing to trace: give -- COMMAND, -p PID or -a (see btrace --help)", 2};
+    if (!opts.command.empty() + !opts.pids.empty() + opts.system_wide > 1)
+        return Error{"give one of -- COMMAND, -p PID or -a/--comm/--cgroup", 2};
     if (opts.fds_only && opts.pids.empty())
         return Error{"--fds needs -p PID", 2};
     return opts;

@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "cli/filter.h"
 #include "util/result.h"
 
 namespace btrace::cli {
@@ -23,6 +24,25 @@ struct Options {
     bool raw = false;              // --raw: register values only, nothing read from memory
     double pending_ms = 1000;      // --pending: report calls in flight this long (0: never)
     bool fds_only = false;         // --fds: print the fd table of each -p target and exit
+
+    // Selection, applied in the kernel.
+    std::vector<bool> syscalls;       // -e trace=: by number; empty = all
+    StatusFilter status;              // -e status=, -z, -Z, --failure
+    std::vector<int> errnos;          // --errno: failed calls with these only
+    double min_duration_ms = 0;       // --duration
+    bool system_wide = false;         // -a
+    std::string comm;                 // --comm: processes with this name (implies -a)
+    std::string cgroup_path;          // --cgroup: processes in this cgroup v2 (implies -a)
+
+    // Summary and output form.
+    enum class Summary { None, Only, Also } summary = Summary::None;  // -c / -S
+    enum class SummaryBy { Syscall, Process, Thread } summary_by = SummaryBy::Syscall;
+    bool histogram = false;           // --histogram: latency histograms with the summary
+    enum class Time { Relative, Wall, WallMicros, Epoch, SincePrevious } time = Time::Relative;  // -t -tt -ttt -r
+    bool json = false;                // --json: one JSON object per line
+    uint64_t max_events = 0;          // --max-events: stop after this many calls (0: no limit)
+
+    bool any_target() const { return !command.empty() || !pids.empty() || system_wide; }
 };
 
 // --help / --version: print text to stdout and exit 0.

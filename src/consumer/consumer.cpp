@@ -60,6 +60,9 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
             exec_args_[hdr.tgid].assign(data, data + hdr.size);
             return;
         }
+        if (limit_reached())
+            return;
+        ++calls_;
         auto exec = exec_args_.find(hdr.tgid);
         if (exec == exec_args_.end() || !is_same_call(exec->second, rec)) {
             formatter_.syscall(rec, payloads, out);

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "output/sink.h"
-#include "output/text.h"
+#include "output/formatter.h"
 #include "state/fd_table.h"
 #include "util/result.h"
 
@@ -19,7 +19,7 @@ class Consumer {
 public:
     // fds: follows forks and exits of traced processes (the formatter keeps
     // it current from their calls).
-    Consumer(output::TextFormatter& formatter, output::Sink& sink, state::FdTable& fds)
+    Consumer(output::Formatter& formatter, output::Sink& sink, state::FdTable& fds)
         : formatter_(formatter), sink_(sink), fds_(fds) {}
     // libbpf keeps `this` as the callback context: the consumer stays put.
     Consumer(const Consumer&) = delete;
@@ -40,6 +40,9 @@ public:
     void mark_lost(uint64_t count) { formatter_.lost(count, sink_.buffer()); }
 
     uint64_t records() const { return records_; }
+    // --max-events: calls after the first `limit` are not printed (0: no limit).
+    void limit_calls(uint64_t limit) { call_limit_ = limit; }
+    bool limit_reached() const { return call_limit_ && calls_ >= call_limit_; }
     uint64_t malformed() const { return malformed_; }
 
 private:
@@ -48,12 +51,14 @@ private:
     static bool is_same_call(const std::vector<uint8_t>& enter_part, const btrace_syscall& rec);
 
     ring_buffer* ring_ = nullptr;
-    output::TextFormatter& formatter_;
+    output::Formatter& formatter_;
     output::Sink& sink_;
     state::FdTable& fds_;
     Result<void> sink_status_;
     uint64_t records_ = 0;
     uint64_t malformed_ = 0;
+    uint64_t calls_ = 0;
+    uint64_t call_limit_ = 0;
     std::unordered_map<uint32_t, std::vector<uint8_t>> exec_args_;  // tgid -> execve record from sys_enter
 };
 

@@ -25,7 +25,7 @@ btrace_syscall call_record(pid_t tgid, pid_t tid, std::string_view comm, long nr
 }  // namespace
 
 Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, loader::Tracer& tracer,
-                                    const output::TextFormatter& formatter, fmt::memory_buffer& out) {
+                                    output::Formatter& formatter, fmt::memory_buffer& out) {
     for (const auto& call : state::calls_in_flight(pid)) {
         const btrace_syscall rec = call_record(pid, call.tid, call.comm, call.nr, call.args, now_ns);
         formatter.in_progress(rec, "... in progress when tracing started", out);
@@ -40,7 +40,7 @@ Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, loader::Tracer& 
     return {};
 }
 
-void PendingReporter::scan(const loader::Tracer& tracer, uint64_t now_ns, const output::TextFormatter& formatter,
+void PendingReporter::scan(const loader::Tracer& tracer, uint64_t now_ns, output::Formatter& formatter,
                            fmt::memory_buffer& out) {
     tracer.for_each_inflight([&](uint32_t tid, const btrace_inflight& call) {
         if (call.ts_ns == 0 || call.nr == BTRACE_NR_FORK_CHILD || now_ns < call.ts_ns + threshold_ns_)

@@ -9,7 +9,7 @@
 #include <unordered_map>
 
 #include "loader/tracer.h"
-#include "output/text.h"
+#include "output/formatter.h"
 #include "util/result.h"
 
 namespace btrace::consumer {
@@ -18,14 +18,14 @@ namespace btrace::consumer {
 // it in the kernel, so that its completion pairs up with a lower-bound
 // duration (>=...).
 Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, loader::Tracer& tracer,
-                                    const output::TextFormatter& formatter, fmt::memory_buffer& out);
+                                    output::Formatter& formatter, fmt::memory_buffer& out);
 
 class PendingReporter {
 public:
     explicit PendingReporter(uint64_t threshold_ns) : threshold_ns_(threshold_ns) {}
 
     // Prints, once per call, each call in flight for at least the threshold.
-    void scan(const loader::Tracer& tracer, uint64_t now_ns, const output::TextFormatter& formatter,
+    void scan(const loader::Tracer& tracer, uint64_t now_ns, output::Formatter& formatter,
               fmt::memory_buffer& out);
 
 private:

@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -75,7 +76,21 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
 
     auto* rodata = skel->rodata;
     rodata->follow = config.follow;
-    rodata->capture_enabled = config.capture;
+    rodata->capture_enabled = config.capture && config.records;
+    rodata->filter_syscalls = !config.syscalls.empty();
+    rodata->status_mask = config.status_mask;
+    rodata->min_duration_ns = config.min_duration_ns;
+    rodata->errno_count = static_cast<uint32_t>(std::min<std::size_t>(config.errnos.size(), BTRACE_ERRNO_FILTER_MAX));
+    for (uint32_t i = 0; i < rodata->errno_count; ++i)
+        rodata->errno_filter[i] = config.errnos[i];
+    rodata->system_wide = config.system_wide;
+    rodata->self_tgid = static_cast<uint32_t>(getpid());
+    std::memcpy(const_cast<char*>(rodata->comm_filter), config.comm.c_str(),
+                std::min(config.comm.size(), sizeof(rodata->comm_filter) - 1));
+    rodata->cgroup_id = config.cgroup_id;
+    rodata->summary_enabled = config.summary;
+    rodata->records_enabled = config.records;
+    rodata->summary_by = config.summary_by;
     rodata->string_max = static_cast<uint32_t>(config.string_max);
     rodata->wakeup_bytes = config.ring_bytes / 4;
     rodata->nr_exit = syscalls::number_of("exit");
@@ -88,6 +103,8 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
     if (int err = btrace_bpf__load(skel))
         return errno_error("loading BPF programs (run with -v for the verifier log)", err);
     if (auto ok = tracer->fill_capture_specs(); !ok)
+        return ok.error();
+    if (auto ok = tracer->fill_syscall_set(config.syscalls); !ok)
         return ok.error();
     return tracer;
 }
@@ -114,6 +131,52 @@ Result<void> Tracer::fill_capture_specs() {
             return errno_error("filling the capture table", errno);
     }
     return {};
+}
+
+Result<void> Tracer::fill_syscall_set(const std::vector<bool>& syscalls) {
+    if (syscalls.empty())
+        return {};
+    btrace_syscall_set set{};
+    for (std::size_t nr = 0; nr < syscalls.size() && nr < BTRACE_NR_MAX; ++nr)
+        if (syscalls[nr])
+            set.words[nr / 64] |= 1ull << (nr % 64);
+    uint32_t zero = 0;
+    if (bpf_map_update_elem(bpf_map__fd(skel_->maps.syscall_set), &zero, &set, BPF_ANY) != 0)
+        return errno_error("setting the syscall filter", errno);
+    return {};
+}
+
+std::vector<StatsEntry> Tracer::stats() const {
+    std::vector<StatsEntry> entries;
+    const int fd = bpf_map__fd(skel_->maps.stats);
+    const std::size_t ncpus = static_cast<std::size_t>(std::max(libbpf_num_possible_cpus(), 1));
+    std::vector<btrace_stats> per_cpu(ncpus);  // 8-byte multiple: no per-CPU padding
+    static_assert(sizeof(btrace_stats) % 8 == 0);
+    btrace_stats_key key, next;
+    const btrace_stats_key* prev = nullptr;
+    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+        key = next;
+        prev = &key;
+        if (bpf_map_lookup_elem(fd, &key, per_cpu.data()) != 0)
+            continue;
+        StatsEntry entry{key, {}};
+        entry.stats.min_ns = ~0ull;
+        for (const auto& cpu : per_cpu) {
+            if (cpu.calls == 0)
+                continue;
+            entry.stats.calls += cpu.calls;
+            entry.stats.errors += cpu.errors;
+            entry.stats.total_ns += cpu.total_ns;
+            entry.stats.min_ns = std::min(entry.stats.min_ns, cpu.min_ns);
+            entry.stats.max_ns = std::max(entry.stats.max_ns, cpu.max_ns);
+            for (int b = 0; b < BTRACE_HIST_BUCKETS; ++b)
+                entry.stats.hist[b] += cpu.hist[b];
+            if (cpu.comm[0])
+                std::memcpy(entry.stats.comm, cpu.comm, sizeof(cpu.comm));
+        }
+        entries.push_back(entry);
+    }
+    return entries;
 }
 
 void Tracer::detach() { btrace_bpf__detach(skel_); }

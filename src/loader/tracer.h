@@ -8,9 +8,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "btrace/event.h"
+#include "state/stats.h"
 #include "util/result.h"
 
 struct btrace_bpf;
@@ -24,7 +26,23 @@ struct Config {
     bool verbose = false;
     bool capture = true;             // read argument memory (off: --raw)
     std::size_t string_max = 256;    // -s
+
+    // Selection in the kernel.
+    std::vector<bool> syscalls;      // by number; empty: all
+    uint32_t status_mask = BTRACE_STATUS_ALL;
+    uint64_t min_duration_ns = 0;
+    std::vector<int> errnos;         // at most BTRACE_ERRNO_FILTER_MAX
+    bool system_wide = false;        // every process but btrace (narrowed by comm, cgroup_id)
+    std::string comm;
+    uint64_t cgroup_id = 0;
+
+    // Summary statistics in the kernel; records off for -c.
+    bool summary = false;
+    bool records = true;
+    btrace_summary_by summary_by = BTRACE_SUMMARY_BY_SYSCALL;
 };
+
+using state::StatsEntry;
 
 using Counters = std::array<uint64_t, BTRACE_CNT_MAX>;
 
@@ -54,11 +72,13 @@ public:
     void for_each_inflight(F&& visit) const;
 
     Counters counters() const;  // summed over CPUs
+    std::vector<StatsEntry> stats() const;
     bpf_map* events() const;
 
 private:
     explicit Tracer(btrace_bpf* skel) : skel_(skel) {}
     Result<void> fill_capture_specs();
+    Result<void> fill_syscall_set(const std::vector<bool>& syscalls);
     int targets_fd() const;
     bool next_target(const uint32_t* prev, uint32_t* next) const;
     bool next_inflight(const uint32_t* prev, uint32_t* next) const;

@@ -2,7 +2,8 @@
 // arm64 syscall table: numbers from <asm-generic/unistd.h> (Linux 6.1) plus newer
 // syscalls up to Linux 6.18, argument names and types from tracefs
 // (scripts/syscall-formats.txt), semantic kinds from
-// scripts/syscall-kinds.txt. Compiled into every build; only the
+// scripts/syscall-kinds.txt, strace's classes from
+// scripts/syscall-classes.txt. Compiled into every build; only the
 // matching architecture defines anything.
 #if defined(__aarch64__)
 
@@ -22,493 +23,493 @@ constexpr uint8_t st(StructKind kind) { return static_cast<uint8_t>(kind); }
 
 constexpr Syscall kSyscalls[470] = {
     // 0: io_setup(unsigned nr_events, aio_context_t *ctxp)
-    {"io_setup", 2, {{"nr_events", ArgKind::Unsigned}, {"ctxp", ArgKind::Ptr}}, RetKind::Signed},
+    {"io_setup", 2, {{"nr_events", ArgKind::Unsigned}, {"ctxp", ArgKind::Ptr}}, RetKind::Signed, kMemory},
     // 1: io_destroy(aio_context_t ctx)
-    {"io_destroy", 1, {{"ctx", ArgKind::Ptr}}, RetKind::Signed},
+    {"io_destroy", 1, {{"ctx", ArgKind::Ptr}}, RetKind::Signed, kMemory},
     // 2: io_submit(aio_context_t ctx_id, long nr, struct iocb * *iocbpp)
-    {"io_submit", 3, {{"ctx_id", ArgKind::Ptr}, {"nr", ArgKind::Signed}, {"iocbpp", ArgKind::Ptr}}, RetKind::Signed},
+    {"io_submit", 3, {{"ctx_id", ArgKind::Ptr}, {"nr", ArgKind::Signed}, {"iocbpp", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 3: io_cancel(aio_context_t ctx_id, struct iocb *iocb, struct io_event *result)
-    {"io_cancel", 3, {{"ctx_id", ArgKind::Ptr}, {"iocb", ArgKind::Ptr}, {"result", ArgKind::Ptr}}, RetKind::Signed},
+    {"io_cancel", 3, {{"ctx_id", ArgKind::Ptr}, {"iocb", ArgKind::Ptr}, {"result", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 4: io_getevents(aio_context_t ctx_id, long min_nr, long nr, struct io_event *events, struct __kernel_timespec *timeout)
-    {"io_getevents", 5, {{"ctx_id", ArgKind::Ptr}, {"min_nr", ArgKind::Signed}, {"nr", ArgKind::Signed}, {"events", ArgKind::Ptr}, {"timeout", ArgKind::InStruct, st(StructKind::Timespec)}}, RetKind::Signed},
+    {"io_getevents", 5, {{"ctx_id", ArgKind::Ptr}, {"min_nr", ArgKind::Signed}, {"nr", ArgKind::Signed}, {"events", ArgKind::Ptr}, {"timeout", ArgKind::InStruct, st(StructKind::Timespec)}}, RetKind::Signed, 0},
     // 5: setxattr(const char *pathname, const char *name, const void *value, size_t size, int flags)
-    {"setxattr", 5, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}, {"value", ArgKind::InBuf, 0, 3}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::XattrFlags)}}, RetKind::Signed},
+    {"setxattr", 5, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}, {"value", ArgKind::InBuf, 0, 3}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::XattrFlags)}}, RetKind::Signed, kFile},
     // 6: lsetxattr(const char *pathname, const char *name, const void *value, size_t size, int flags)
-    {"lsetxattr", 5, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}, {"value", ArgKind::InBuf, 0, 3}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::XattrFlags)}}, RetKind::Signed},
+    {"lsetxattr", 5, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}, {"value", ArgKind::InBuf, 0, 3}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::XattrFlags)}}, RetKind::Signed, kFile},
     // 7: fsetxattr(int fd, const char *name, const void *value, size_t size, int flags)
-    {"fsetxattr", 5, {{"fd", ArgKind::Fd}, {"name", ArgKind::String}, {"value", ArgKind::InBuf, 0, 3}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::XattrFlags)}}, RetKind::Signed},
+    {"fsetxattr", 5, {{"fd", ArgKind::Fd}, {"name", ArgKind::String}, {"value", ArgKind::InBuf, 0, 3}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::XattrFlags)}}, RetKind::Signed, kDesc},
     // 8: getxattr(const char *pathname, const char *name, void *value, size_t size)
-    {"getxattr", 4, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}, {"value", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed},
+    {"getxattr", 4, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}, {"value", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
     // 9: lgetxattr(const char *pathname, const char *name, void *value, size_t size)
-    {"lgetxattr", 4, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}, {"value", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed},
+    {"lgetxattr", 4, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}, {"value", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
     // 10: fgetxattr(int fd, const char *name, void *value, size_t size)
-    {"fgetxattr", 4, {{"fd", ArgKind::Fd}, {"name", ArgKind::String}, {"value", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed},
+    {"fgetxattr", 4, {{"fd", ArgKind::Fd}, {"name", ArgKind::String}, {"value", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 11: listxattr(const char *pathname, char *list, size_t size)
-    {"listxattr", 3, {{"pathname", ArgKind::Path}, {"list", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed},
+    {"listxattr", 3, {{"pathname", ArgKind::Path}, {"list", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
     // 12: llistxattr(const char *pathname, char *list, size_t size)
-    {"llistxattr", 3, {{"pathname", ArgKind::Path}, {"list", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed},
+    {"llistxattr", 3, {{"pathname", ArgKind::Path}, {"list", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
     // 13: flistxattr(int fd, char *list, size_t size)
-    {"flistxattr", 3, {{"fd", ArgKind::Fd}, {"list", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed},
+    {"flistxattr", 3, {{"fd", ArgKind::Fd}, {"list", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 14: removexattr(const char *pathname, const char *name)
-    {"removexattr", 2, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}}, RetKind::Signed},
+    {"removexattr", 2, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}}, RetKind::Signed, kFile},
     // 15: lremovexattr(const char *pathname, const char *name)
-    {"lremovexattr", 2, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}}, RetKind::Signed},
+    {"lremovexattr", 2, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}}, RetKind::Signed, kFile},
     // 16: fremovexattr(int fd, const char *name)
-    {"fremovexattr", 2, {{"fd", ArgKind::Fd}, {"name", ArgKind::String}}, RetKind::Signed},
+    {"fremovexattr", 2, {{"fd", ArgKind::Fd}, {"name", ArgKind::String}}, RetKind::Signed, kDesc},
     // 17: getcwd(char *buf, unsigned long size)
-    {"getcwd", 2, {{"buf", ArgKind::OutString}, {"size", ArgKind::Unsigned}}, RetKind::Signed},
+    {"getcwd", 2, {{"buf", ArgKind::OutString}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
     // 18: lookup_dcookie(u64 cookie64, char *buf, size_t len)
-    {"lookup_dcookie", 3, {{"cookie64", ArgKind::Unsigned}, {"buf", ArgKind::Ptr}, {"len", ArgKind::Unsigned}}, RetKind::Signed},
+    {"lookup_dcookie", 3, {{"cookie64", ArgKind::Unsigned}, {"buf", ArgKind::Ptr}, {"len", ArgKind::Unsigned}}, RetKind::Signed, 0},
     // 19: eventfd2(unsigned int count, int flags)
-    {"eventfd2", 2, {{"count", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::EventfdFlags)}}, RetKind::Fd},
+    {"eventfd2", 2, {{"count", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::EventfdFlags)}}, RetKind::Fd, kDesc},
     // 20: epoll_create1(int flags)
-    {"epoll_create1", 1, {{"flags", ArgKind::Hex}}, RetKind::Fd},
+    {"epoll_create1", 1, {{"flags", ArgKind::Hex}}, RetKind::Fd, kDesc},
     // 21: epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)
-    {"epoll_ctl", 4, {{"epfd", ArgKind::Fd}, {"op", ArgKind::Enum, fam(Family::EpollCtlOp)}, {"fd", ArgKind::Fd}, {"event", ArgKind::InStruct, st(StructKind::EpollEvent)}}, RetKind::Signed},
+    {"epoll_ctl", 4, {{"epfd", ArgKind::Fd}, {"op", ArgKind::Enum, fam(Family::EpollCtlOp)}, {"fd", ArgKind::Fd}, {"event", ArgKind::InStruct, st(StructKind::EpollEvent)}}, RetKind::Signed, kDesc},
     // 22: epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout, const sigset_t *sigmask, size_t sigsetsize)
-    {"epoll_pwait", 6, {{"epfd", ArgKind::Fd}, {"events", ArgKind::OutStruct, st(StructKind::EpollEvent), 2}, {"maxevents", ArgKind::Int}, {"timeout", ArgKind::Int}, {"sigmask", ArgKind::InStruct, st(StructKind::Sigset)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed},
+    {"epoll_pwait", 6, {{"epfd", ArgKind::Fd}, {"events", ArgKind::OutStruct, st(StructKind::EpollEvent), 2}, {"maxevents", ArgKind::Int}, {"timeout", ArgKind::Int}, {"sigmask", ArgKind::InStruct, st(StructKind::Sigset)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 23: dup(unsigned int fildes)
-    {"dup", 1, {{"fildes", ArgKind::Fd}}, RetKind::Fd},
+    {"dup", 1, {{"fildes", ArgKind::Fd}}, RetKind::Fd, kDesc},
     // 24: dup3(unsigned int oldfd, unsigned int newfd, int flags)
-    {"dup3", 3, {{"oldfd", ArgKind::Fd}, {"newfd", ArgKind::Fd}, {"flags", ArgKind::Flags, fam(Family::FdFlags)}}, RetKind::Fd},
+    {"dup3", 3, {{"oldfd", ArgKind::Fd}, {"newfd", ArgKind::Fd}, {"flags", ArgKind::Flags, fam(Family::FdFlags)}}, RetKind::Fd, kDesc},
     // 25: fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)
-    {"fcntl", 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::Hex}}, RetKind::Signed},
+    {"fcntl", 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::Hex}}, RetKind::Signed, kDesc},
     // 26: inotify_init1(int flags)
-    {"inotify_init1", 1, {{"flags", ArgKind::Hex}}, RetKind::Fd},
+    {"inotify_init1", 1, {{"flags", ArgKind::Hex}}, RetKind::Fd, kDesc},
     // 27: inotify_add_watch(int fd, const char *pathname, u32 mask)
-    {"inotify_add_watch", 3, {{"fd", ArgKind::Fd}, {"pathname", ArgKind::Path}, {"mask", ArgKind::Flags, fam(Family::InotifyMask)}}, RetKind::Signed},
+    {"inotify_add_watch", 3, {{"fd", ArgKind::Fd}, {"pathname", ArgKind::Path}, {"mask", ArgKind::Flags, fam(Family::InotifyMask)}}, RetKind::Signed, kFile | kDesc},
     // 28: inotify_rm_watch(int fd, __s32 wd)
-    {"inotify_rm_watch", 2, {{"fd", ArgKind::Fd}, {"wd", ArgKind::Int}}, RetKind::Signed},
+    {"inotify_rm_watch", 2, {{"fd", ArgKind::Fd}, {"wd", ArgKind::Int}}, RetKind::Signed, kDesc},
     // 29: ioctl(unsigned int fd, unsigned int cmd, unsigned long arg)
-    {"ioctl", 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::IoctlCmd)}, {"arg", ArgKind::Hex}}, RetKind::Signed},
+    {"ioctl", 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::IoctlCmd)}, {"arg", ArgKind::Hex}}, RetKind::Signed, kDesc},
     // 30: ioprio_set(int which, int who, int ioprio)
-    {"ioprio_set", 3, {{"which", ArgKind::Int}, {"who", ArgKind::Int}, {"ioprio", ArgKind::Hex}}, RetKind::Signed},
+    {"ioprio_set", 3, {{"which", ArgKind::Int}, {"who", ArgKind::Int}, {"ioprio", ArgKind::Hex}}, RetKind::Signed, 0},
     // 31: ioprio_get(int which, int who)
-    {"ioprio_get", 2, {{"which", ArgKind::Int}, {"who", ArgKind::Int}}, RetKind::Signed},
+    {"ioprio_get", 2, {{"which", ArgKind::Int}, {"who", ArgKind::Int}}, RetKind::Signed, 0},
     // 32: flock(unsigned int fd, unsigned int cmd)
-    {"flock", 2, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Flags, fam(Family::FlockOp)}}, RetKind::Signed},
+    {"flock", 2, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Flags, fam(Family::FlockOp)}}, RetKind::Signed, kDesc},
     // 33: mknodat(int dfd, const char *filename, umode_t mode, unsigned int dev)
-    {"mknodat", 4, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"mode", ArgKind::Mode}, {"dev", ArgKind::Hex}}, RetKind::Signed},
+    {"mknodat", 4, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"mode", ArgKind::Mode}, {"dev", ArgKind::Hex}}, RetKind::Signed, kFile | kDesc},
     // 34: mkdirat(int dfd, const char *pathname, umode_t mode)
-    {"mkdirat", 3, {{"dfd", ArgKind::DirFd}, {"pathname", ArgKind::Path}, {"mode", ArgKind::Mode}}, RetKind::Signed},
+    {"mkdirat", 3, {{"dfd", ArgKind::DirFd}, {"pathname", ArgKind::Path}, {"mode", ArgKind::Mode}}, RetKind::Signed, kFile | kDesc},
     // 35: unlinkat(int dfd, const char *pathname, int flag)
-    {"unlinkat", 3, {{"dfd", ArgKind::DirFd}, {"pathname", ArgKind::Path}, {"flag", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed},
+    {"unlinkat", 3, {{"dfd", ArgKind::DirFd}, {"pathname", ArgKind::Path}, {"flag", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed, kFile | kDesc},
     // 36: symlinkat(const char *oldname, int newdfd, const char *newname)
-    {"symlinkat", 3, {{"oldname", ArgKind::Path}, {"newdfd", ArgKind::DirFd}, {"newname", ArgKind::Path}}, RetKind::Signed},
+    {"symlinkat", 3, {{"oldname", ArgKind::Path}, {"newdfd", ArgKind::DirFd}, {"newname", ArgKind::Path}}, RetKind::Signed, kFile | kDesc},
     // 37: linkat(int olddfd, const char *oldname, int newdfd, const char *newname, int flags)
-    {"linkat", 5, {{"olddfd", ArgKind::DirFd}, {"oldname", ArgKind::Path}, {"newdfd", ArgKind::DirFd}, {"newname", ArgKind::Path}, {"flags", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed},
+    {"linkat", 5, {{"olddfd", ArgKind::DirFd}, {"oldname", ArgKind::Path}, {"newdfd", ArgKind::DirFd}, {"newname", ArgKind::Path}, {"flags", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed, kFile | kDesc},
     // 38: renameat(int olddfd, const char *oldname, int newdfd, const char *newname)
-    {"renameat", 4, {{"olddfd", ArgKind::DirFd}, {"oldname", ArgKind::Path}, {"newdfd", ArgKind::DirFd}, {"newname", ArgKind::Path}}, RetKind::Signed},
+    {"renameat", 4, {{"olddfd", ArgKind::DirFd}, {"oldname", ArgKind::Path}, {"newdfd", ArgKind::DirFd}, {"newname", ArgKind::Path}}, RetKind::Signed, kFile | kDesc},
     // 39: umount2(char *name, int flags)
-    {"umount2", 2, {{"name", ArgKind::Path}, {"flags", ArgKind::Flags, fam(Family::UmountFlags)}}, RetKind::Signed},
+    {"umount2", 2, {{"name", ArgKind::Path}, {"flags", ArgKind::Flags, fam(Family::UmountFlags)}}, RetKind::Signed, kFile},
     // 40: mount(char *dev_name, char *dir_name, char *type, unsigned long flags, void *data)
-    {"mount", 5, {{"dev_name", ArgKind::Path}, {"dir_name", ArgKind::Path}, {"type", ArgKind::String}, {"flags", ArgKind::Flags, fam(Family::MountFlags)}, {"data", ArgKind::String}}, RetKind::Signed},
+    {"mount", 5, {{"dev_name", ArgKind::Path}, {"dir_name", ArgKind::Path}, {"type", ArgKind::String}, {"flags", ArgKind::Flags, fam(Family::MountFlags)}, {"data", ArgKind::String}}, RetKind::Signed, kFile},
     // 41: pivot_root(const char *new_root, const char *put_old)
-    {"pivot_root", 2, {{"new_root", ArgKind::Path}, {"put_old", ArgKind::Path}}, RetKind::Signed},
+    {"pivot_root", 2, {{"new_root", ArgKind::Path}, {"put_old", ArgKind::Path}}, RetKind::Signed, kFile},
     // 42: nfsservctl(int cmd, struct nfsctl_arg *argp, union nfsctl_res *resp)
-    {"nfsservctl", 3, {{"cmd", ArgKind::Hex}, {"argp", ArgKind::Ptr}, {"resp", ArgKind::Ptr}}, RetKind::Signed},
+    {"nfsservctl", 3, {{"cmd", ArgKind::Hex}, {"argp", ArgKind::Ptr}, {"resp", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 43: statfs(const char *pathname, struct statfs *buf)
-    {"statfs", 2, {{"pathname", ArgKind::Path}, {"buf", ArgKind::Ptr}}, RetKind::Signed},
+    {"statfs", 2, {{"pathname", ArgKind::Path}, {"buf", ArgKind::Ptr}}, RetKind::Signed, kFile | kStatfs | kStatfsLike},
     // 44: fstatfs(unsigned int fd, struct statfs *buf)
-    {"fstatfs", 2, {{"fd", ArgKind::Fd}, {"buf", ArgKind::Ptr}}, RetKind::Signed},
+    {"fstatfs", 2, {{"fd", ArgKind::Fd}, {"buf", ArgKind::Ptr}}, RetKind::Signed, kDesc | kFstatfs | kStatfsLike},
     // 45: truncate(const char *path, long length)
-    {"truncate", 2, {{"path", ArgKind::Path}, {"length", ArgKind::Signed}}, RetKind::Signed},
+    {"truncate", 2, {{"path", ArgKind::Path}, {"length", ArgKind::Signed}}, RetKind::Signed, kFile},
     // 46: ftruncate(unsigned int fd, off_t length)
-    {"ftruncate", 2, {{"fd", ArgKind::Fd}, {"length", ArgKind::Signed}}, RetKind::Signed},
+    {"ftruncate", 2, {{"fd", ArgKind::Fd}, {"length", ArgKind::Signed}}, RetKind::Signed, kDesc},
     // 47: fallocate(int fd, int mode, loff_t offset, loff_t len)
-    {"fallocate", 4, {{"fd", ArgKind::Fd}, {"mode", ArgKind::Flags, fam(Family::FallocateMode)}, {"offset", ArgKind::Signed}, {"len", ArgKind::Signed}}, RetKind::Signed},
+    {"fallocate", 4, {{"fd", ArgKind::Fd}, {"mode", ArgKind::Flags, fam(Family::FallocateMode)}, {"offset", ArgKind::Signed}, {"len", ArgKind::Signed}}, RetKind::Signed, kDesc},
     // 48: faccessat(int dfd, const char *filename, int mode)
-    {"faccessat", 3, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"mode", ArgKind::Flags, fam(Family::AccessMode)}}, RetKind::Signed},
+    {"faccessat", 3, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"mode", ArgKind::Flags, fam(Family::AccessMode)}}, RetKind::Signed, kFile | kDesc},
     // 49: chdir(const char *filename)
-    {"chdir", 1, {{"filename", ArgKind::Path}}, RetKind::Signed},
+    {"chdir", 1, {{"filename", ArgKind::Path}}, RetKind::Signed, kFile},
     // 50: fchdir(unsigned int fd)
-    {"fchdir", 1, {{"fd", ArgKind::Fd}}, RetKind::Signed},
+    {"fchdir", 1, {{"fd", ArgKind::Fd}}, RetKind::Signed, kDesc},
     // 51: chroot(const char *filename)
-    {"chroot", 1, {{"filename", ArgKind::Path}}, RetKind::Signed},
+    {"chroot", 1, {{"filename", ArgKind::Path}}, RetKind::Signed, kFile},
     // 52: fchmod(unsigned int fd, umode_t mode)
-    {"fchmod", 2, {{"fd", ArgKind::Fd}, {"mode", ArgKind::Mode}}, RetKind::Signed},
+    {"fchmod", 2, {{"fd", ArgKind::Fd}, {"mode", ArgKind::Mode}}, RetKind::Signed, kDesc},
     // 53: fchmodat(int dfd, const char *filename, umode_t mode)
-    {"fchmodat", 3, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"mode", ArgKind::Mode}}, RetKind::Signed},
+    {"fchmodat", 3, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"mode", ArgKind::Mode}}, RetKind::Signed, kFile | kDesc},
     // 54: fchownat(int dfd, const char *filename, uid_t user, gid_t group, int flag)
-    {"fchownat", 5, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"user", ArgKind::Int}, {"group", ArgKind::Int}, {"flag", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed},
+    {"fchownat", 5, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"user", ArgKind::Int}, {"group", ArgKind::Int}, {"flag", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed, kFile | kDesc},
     // 55: fchown(unsigned int fd, uid_t user, gid_t group)
-    {"fchown", 3, {{"fd", ArgKind::Fd}, {"user", ArgKind::Int}, {"group", ArgKind::Int}}, RetKind::Signed},
+    {"fchown", 3, {{"fd", ArgKind::Fd}, {"user", ArgKind::Int}, {"group", ArgKind::Int}}, RetKind::Signed, kDesc},
     // 56: openat(int dfd, const char *filename, int flags, umode_t mode)
-    {"openat", 4, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"flags", ArgKind::Flags, fam(Family::OpenFlags)}, {"mode", ArgKind::CreateMode}}, RetKind::Fd},
+    {"openat", 4, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"flags", ArgKind::Flags, fam(Family::OpenFlags)}, {"mode", ArgKind::CreateMode}}, RetKind::Fd, kFile | kDesc},
     // 57: close(unsigned int fd)
-    {"close", 1, {{"fd", ArgKind::Fd}}, RetKind::Signed},
+    {"close", 1, {{"fd", ArgKind::Fd}}, RetKind::Signed, kDesc},
     // 58: vhangup()
-    {"vhangup", 0, {}, RetKind::Signed},
+    {"vhangup", 0, {}, RetKind::Signed, 0},
     // 59: pipe2(int *fildes, int flags)
-    {"pipe2", 2, {{"fildes", ArgKind::OutStruct, st(StructKind::FdPair)}, {"flags", ArgKind::Flags, fam(Family::FdFlags)}}, RetKind::Signed},
+    {"pipe2", 2, {{"fildes", ArgKind::OutStruct, st(StructKind::FdPair)}, {"flags", ArgKind::Flags, fam(Family::FdFlags)}}, RetKind::Signed, kDesc},
     // 60: quotactl(unsigned int cmd, const char *special, qid_t id, void *addr)
-    {"quotactl", 4, {{"cmd", ArgKind::Enum, fam(Family::QuotactlCmd)}, {"special", ArgKind::Path}, {"id", ArgKind::Int}, {"addr", ArgKind::Ptr}}, RetKind::Signed},
+    {"quotactl", 4, {{"cmd", ArgKind::Enum, fam(Family::QuotactlCmd)}, {"special", ArgKind::Path}, {"id", ArgKind::Int}, {"addr", ArgKind::Ptr}}, RetKind::Signed, kFile},
     // 61: getdents64(unsigned int fd, struct linux_dirent64 *dirent, unsigned int count)
-    {"getdents64", 3, {{"fd", ArgKind::Fd}, {"dirent", ArgKind::Ptr}, {"count", ArgKind::Unsigned}}, RetKind::Signed},
+    {"getdents64", 3, {{"fd", ArgKind::Fd}, {"dirent", ArgKind::Ptr}, {"count", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 62: lseek(unsigned int fd, off_t offset, unsigned int whence)
-    {"lseek", 3, {{"fd", ArgKind::Fd}, {"offset", ArgKind::Signed}, {"whence", ArgKind::Enum, fam(Family::LseekWhence)}}, RetKind::Signed},
+    {"lseek", 3, {{"fd", ArgKind::Fd}, {"offset", ArgKind::Signed}, {"whence", ArgKind::Enum, fam(Family::LseekWhence)}}, RetKind::Signed, kDesc},
     // 63: read(unsigned int fd, char *buf, size_t count)
-    {"read", 3, {{"fd", ArgKind::Fd}, {"buf", ArgKind::OutBuf}, {"count", ArgKind::Unsigned}}, RetKind::Signed},
+    {"read", 3, {{"fd", ArgKind::Fd}, {"buf", ArgKind::OutBuf}, {"count", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 64: write(unsigned int fd, const char *buf, size_t count)
-    {"write", 3, {{"fd", ArgKind::Fd}, {"buf", ArgKind::InBuf, 0, 2}, {"count", ArgKind::Unsigned}}, RetKind::Signed},
+    {"write", 3, {{"fd", ArgKind::Fd}, {"buf", ArgKind::InBuf, 0, 2}, {"count", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 65: readv(unsigned long fd, const struct iovec *vec, unsigned long vlen)
-    {"readv", 3, {{"fd", ArgKind::Fd}, {"vec", ArgKind::IovecOut, 0, 2}, {"vlen", ArgKind::Unsigned}}, RetKind::Signed},
+    {"readv", 3, {{"fd", ArgKind::Fd}, {"vec", ArgKind::IovecOut, 0, 2}, {"vlen", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 66: writev(unsigned long fd, const struct iovec *vec, unsigned long vlen)
-    {"writev", 3, {{"fd", ArgKind::Fd}, {"vec", ArgKind::IovecIn, 0, 2}, {"vlen", ArgKind::Unsigned}}, RetKind::Signed},
+    {"writev", 3, {{"fd", ArgKind::Fd}, {"vec", ArgKind::IovecIn, 0, 2}, {"vlen", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 67: pread64(unsigned int fd, char *buf, size_t count, loff_t pos)
-    {"pread64", 4, {{"fd", ArgKind::Fd}, {"buf", ArgKind::OutBuf}, {"count", ArgKind::Unsigned}, {"pos", ArgKind::Signed}}, RetKind::Signed},
+    {"pread64", 4, {{"fd", ArgKind::Fd}, {"buf", ArgKind::OutBuf}, {"count", ArgKind::Unsigned}, {"pos", ArgKind::Signed}}, RetKind::Signed, kDesc},
     // 68: pwrite64(unsigned int fd, const char *buf, size_t count, loff_t pos)
-    {"pwrite64", 4, {{"fd", ArgKind::Fd}, {"buf", ArgKind::InBuf, 0, 2}, {"count", ArgKind::Unsigned}, {"pos", ArgKind::Signed}}, RetKind::Signed},
+    {"pwrite64", 4, {{"fd", ArgKind::Fd}, {"buf", ArgKind::InBuf, 0, 2}, {"count", ArgKind::Unsigned}, {"pos", ArgKind::Signed}}, RetKind::Signed, kDesc},
     // 69: preadv(unsigned long fd, const struct iovec *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h)
-    {"preadv", 5, {{"fd", ArgKind::Fd}, {"vec", ArgKind::IovecOut, 0, 2}, {"vlen", ArgKind::Unsigned}, {"pos_l", ArgKind::Unsigned}, {"pos_h", ArgKind::Unsigned}}, RetKind::Signed},
+    {"preadv", 5, {{"fd", ArgKind::Fd}, {"vec", ArgKind::IovecOut, 0, 2}, {"vlen", ArgKind::Unsigned}, {"pos_l", ArgKind::Unsigned}, {"pos_h", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 70: pwritev(unsigned long fd, const struct iovec *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h)
-    {"pwritev", 5, {{"fd", ArgKind::Fd}, {"vec", ArgKind::IovecIn, 0, 2}, {"vlen", ArgKind::Unsigned}, {"pos_l", ArgKind::Unsigned}, {"pos_h", ArgKind::Unsigned}}, RetKind::Signed},
+    {"pwritev", 5, {{"fd", ArgKind::Fd}, {"vec", ArgKind::IovecIn, 0, 2}, {"vlen", ArgKind::Unsigned}, {"pos_l", ArgKind::Unsigned}, {"pos_h", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 71: sendfile(int out_fd, int in_fd, loff_t *offset, size_t count)
-    {"sendfile", 4, {{"out_fd", ArgKind::Fd}, {"in_fd", ArgKind::Fd}, {"offset", ArgKind::Ptr}, {"count", ArgKind::Unsigned}}, RetKind::Signed},
+    {"sendfile", 4, {{"out_fd", ArgKind::Fd}, {"in_fd", ArgKind::Fd}, {"offset", ArgKind::Ptr}, {"count", ArgKind::Unsigned}}, RetKind::Signed, kDesc | kNetwork},
     // 72: pselect6(int n, fd_set *inp, fd_set *outp, fd_set *exp, struct __kernel_timespec *tsp, void *sig)
-    {"pselect6", 6, {{"n", ArgKind::Int}, {"inp", ArgKind::Ptr}, {"outp", ArgKind::Ptr}, {"exp", ArgKind::Ptr}, {"tsp", ArgKind::InStruct, st(StructKind::Timespec)}, {"sig", ArgKind::Ptr}}, RetKind::Signed},
+    {"pselect6", 6, {{"n", ArgKind::Int}, {"inp", ArgKind::Ptr}, {"outp", ArgKind::Ptr}, {"exp", ArgKind::Ptr}, {"tsp", ArgKind::InStruct, st(StructKind::Timespec)}, {"sig", ArgKind::Ptr}}, RetKind::Signed, kDesc},
     // 73: ppoll(struct pollfd *ufds, unsigned int nfds, struct __kernel_timespec *tsp, const sigset_t *sigmask, size_t sigsetsize)
-    {"ppoll", 5, {{"ufds", ArgKind::InStruct, st(StructKind::Pollfd), 1}, {"nfds", ArgKind::Unsigned}, {"tsp", ArgKind::InStruct, st(StructKind::Timespec)}, {"sigmask", ArgKind::InStruct, st(StructKind::Sigset)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed},
+    {"ppoll", 5, {{"ufds", ArgKind::InStruct, st(StructKind::Pollfd), 1}, {"nfds", ArgKind::Unsigned}, {"tsp", ArgKind::InStruct, st(StructKind::Timespec)}, {"sigmask", ArgKind::InStruct, st(StructKind::Sigset)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 74: signalfd4(int ufd, sigset_t *user_mask, size_t sizemask, int flags)
-    {"signalfd4", 4, {{"ufd", ArgKind::Fd}, {"user_mask", ArgKind::InStruct, st(StructKind::Sigset)}, {"sizemask", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::SignalfdFlags)}}, RetKind::Fd},
+    {"signalfd4", 4, {{"ufd", ArgKind::Fd}, {"user_mask", ArgKind::InStruct, st(StructKind::Sigset)}, {"sizemask", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::SignalfdFlags)}}, RetKind::Fd, kDesc | kSignal},
     // 75: vmsplice(int fd, const struct iovec *uiov, unsigned long nr_segs, unsigned int flags)
-    {"vmsplice", 4, {{"fd", ArgKind::Fd}, {"uiov", ArgKind::IovecIn, 0, 2}, {"nr_segs", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::SpliceFlags)}}, RetKind::Signed},
+    {"vmsplice", 4, {{"fd", ArgKind::Fd}, {"uiov", ArgKind::IovecIn, 0, 2}, {"nr_segs", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::SpliceFlags)}}, RetKind::Signed, kDesc},
     // 76: splice(int fd_in, loff_t *off_in, int fd_out, loff_t *off_out, size_t len, unsigned int flags)
-    {"splice", 6, {{"fd_in", ArgKind::Fd}, {"off_in", ArgKind::Ptr}, {"fd_out", ArgKind::Fd}, {"off_out", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::SpliceFlags)}}, RetKind::Signed},
+    {"splice", 6, {{"fd_in", ArgKind::Fd}, {"off_in", ArgKind::Ptr}, {"fd_out", ArgKind::Fd}, {"off_out", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::SpliceFlags)}}, RetKind::Signed, kDesc},
     // 77: tee(int fdin, int fdout, size_t len, unsigned int flags)
-    {"tee", 4, {{"fdin", ArgKind::Fd}, {"fdout", ArgKind::Fd}, {"len", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::SpliceFlags)}}, RetKind::Signed},
+    {"tee", 4, {{"fdin", ArgKind::Fd}, {"fdout", ArgKind::Fd}, {"len", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::SpliceFlags)}}, RetKind::Signed, kDesc},
     // 78: readlinkat(int dfd, const char *pathname, char *buf, int bufsiz)
-    {"readlinkat", 4, {{"dfd", ArgKind::DirFd}, {"pathname", ArgKind::Path}, {"buf", ArgKind::OutBuf}, {"bufsiz", ArgKind::Int}}, RetKind::Signed},
+    {"readlinkat", 4, {{"dfd", ArgKind::DirFd}, {"pathname", ArgKind::Path}, {"buf", ArgKind::OutBuf}, {"bufsiz", ArgKind::Int}}, RetKind::Signed, kFile | kDesc},
     // 79: newfstatat(int dfd, const char *filename, struct stat *statbuf, int flag)
-    {"newfstatat", 4, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"statbuf", ArgKind::OutStruct, st(StructKind::Stat)}, {"flag", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed},
+    {"newfstatat", 4, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"statbuf", ArgKind::OutStruct, st(StructKind::Stat)}, {"flag", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed, kFile | kDesc | kFstat},
     // 80: fstat(unsigned int fd, struct stat *statbuf)
-    {"fstat", 2, {{"fd", ArgKind::Fd}, {"statbuf", ArgKind::OutStruct, st(StructKind::Stat)}}, RetKind::Signed},
+    {"fstat", 2, {{"fd", ArgKind::Fd}, {"statbuf", ArgKind::OutStruct, st(StructKind::Stat)}}, RetKind::Signed, kDesc | kFstat},
     // 81: sync()
-    {"sync", 0, {}, RetKind::Signed},
+    {"sync", 0, {}, RetKind::Signed, 0},
     // 82: fsync(unsigned int fd)
-    {"fsync", 1, {{"fd", ArgKind::Fd}}, RetKind::Signed},
+    {"fsync", 1, {{"fd", ArgKind::Fd}}, RetKind::Signed, kDesc},
     // 83: fdatasync(unsigned int fd)
-    {"fdatasync", 1, {{"fd", ArgKind::Fd}}, RetKind::Signed},
+    {"fdatasync", 1, {{"fd", ArgKind::Fd}}, RetKind::Signed, kDesc},
     // 84: sync_file_range(int fd, loff_t offset, loff_t nbytes, unsigned int flags)
-    {"sync_file_range", 4, {{"fd", ArgKind::Fd}, {"offset", ArgKind::Signed}, {"nbytes", ArgKind::Signed}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"sync_file_range", 4, {{"fd", ArgKind::Fd}, {"offset", ArgKind::Signed}, {"nbytes", ArgKind::Signed}, {"flags", ArgKind::Hex}}, RetKind::Signed, kDesc},
     // 85: timerfd_create(int clockid, int flags)
-    {"timerfd_create", 2, {{"clockid", ArgKind::Enum, fam(Family::ClockId)}, {"flags", ArgKind::Flags, fam(Family::TimerfdFlags)}}, RetKind::Fd},
+    {"timerfd_create", 2, {{"clockid", ArgKind::Enum, fam(Family::ClockId)}, {"flags", ArgKind::Flags, fam(Family::TimerfdFlags)}}, RetKind::Fd, kDesc},
     // 86: timerfd_settime(int ufd, int flags, const struct __kernel_itimerspec *utmr, struct __kernel_itimerspec *otmr)
-    {"timerfd_settime", 4, {{"ufd", ArgKind::Fd}, {"flags", ArgKind::Flags, fam(Family::TimerfdFlags)}, {"utmr", ArgKind::InStruct, st(StructKind::Itimerspec)}, {"otmr", ArgKind::OutStruct, st(StructKind::Itimerspec)}}, RetKind::Signed},
+    {"timerfd_settime", 4, {{"ufd", ArgKind::Fd}, {"flags", ArgKind::Flags, fam(Family::TimerfdFlags)}, {"utmr", ArgKind::InStruct, st(StructKind::Itimerspec)}, {"otmr", ArgKind::OutStruct, st(StructKind::Itimerspec)}}, RetKind::Signed, kDesc},
     // 87: timerfd_gettime(int ufd, struct __kernel_itimerspec *otmr)
-    {"timerfd_gettime", 2, {{"ufd", ArgKind::Fd}, {"otmr", ArgKind::OutStruct, st(StructKind::Itimerspec)}}, RetKind::Signed},
+    {"timerfd_gettime", 2, {{"ufd", ArgKind::Fd}, {"otmr", ArgKind::OutStruct, st(StructKind::Itimerspec)}}, RetKind::Signed, kDesc},
     // 88: utimensat(int dfd, const char *filename, struct __kernel_timespec *utimes, int flags)
-    {"utimensat", 4, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"utimes", ArgKind::Ptr}, {"flags", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed},
+    {"utimensat", 4, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"utimes", ArgKind::Ptr}, {"flags", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed, kFile | kDesc},
     // 89: acct(const char *name)
-    {"acct", 1, {{"name", ArgKind::Path}}, RetKind::Signed},
+    {"acct", 1, {{"name", ArgKind::Path}}, RetKind::Signed, kFile},
     // 90: capget(cap_user_header_t header, cap_user_data_t dataptr)
-    {"capget", 2, {{"header", ArgKind::Ptr}, {"dataptr", ArgKind::Ptr}}, RetKind::Signed},
+    {"capget", 2, {{"header", ArgKind::Ptr}, {"dataptr", ArgKind::Ptr}}, RetKind::Signed, kCreds},
     // 91: capset(cap_user_header_t header, const cap_user_data_t data)
-    {"capset", 2, {{"header", ArgKind::Ptr}, {"data", ArgKind::Ptr}}, RetKind::Signed},
+    {"capset", 2, {{"header", ArgKind::Ptr}, {"data", ArgKind::Ptr}}, RetKind::Signed, kCreds},
     // 92: personality(unsigned int personality)
-    {"personality", 1, {{"personality", ArgKind::Flags, fam(Family::PersonalityFlags)}}, RetKind::Hex},
+    {"personality", 1, {{"personality", ArgKind::Flags, fam(Family::PersonalityFlags)}}, RetKind::Hex, 0},
     // 93: exit(int error_code)
-    {"exit", 1, {{"error_code", ArgKind::Int}}, RetKind::Signed},
+    {"exit", 1, {{"error_code", ArgKind::Int}}, RetKind::Signed, kProcess},
     // 94: exit_group(int error_code)
-    {"exit_group", 1, {{"error_code", ArgKind::Int}}, RetKind::Signed},
+    {"exit_group", 1, {{"error_code", ArgKind::Int}}, RetKind::Signed, kProcess},
     // 95: waitid(int which, pid_t upid, struct siginfo *infop, int options, struct rusage *ru)
-    {"waitid", 5, {{"which", ArgKind::Enum, fam(Family::IdType)}, {"upid", ArgKind::Int}, {"infop", ArgKind::Ptr}, {"options", ArgKind::Flags, fam(Family::WaitOptions)}, {"ru", ArgKind::Ptr}}, RetKind::Signed},
+    {"waitid", 5, {{"which", ArgKind::Enum, fam(Family::IdType)}, {"upid", ArgKind::Int}, {"infop", ArgKind::Ptr}, {"options", ArgKind::Flags, fam(Family::WaitOptions)}, {"ru", ArgKind::Ptr}}, RetKind::Signed, kProcess},
     // 96: set_tid_address(int *tidptr)
-    {"set_tid_address", 1, {{"tidptr", ArgKind::Ptr}}, RetKind::Pid},
+    {"set_tid_address", 1, {{"tidptr", ArgKind::Ptr}}, RetKind::Pid, 0},
     // 97: unshare(unsigned long unshare_flags)
-    {"unshare", 1, {{"unshare_flags", ArgKind::Flags, fam(Family::UnshareFlags)}}, RetKind::Signed},
+    {"unshare", 1, {{"unshare_flags", ArgKind::Flags, fam(Family::UnshareFlags)}}, RetKind::Signed, 0},
     // 98: futex(u32 *uaddr, int op, u32 val, const struct __kernel_timespec *utime, u32 *uaddr2, u32 val3)
-    {"futex", 6, {{"uaddr", ArgKind::Ptr}, {"op", ArgKind::Enum, fam(Family::FutexOp)}, {"val", ArgKind::Unsigned}, {"utime", ArgKind::InStruct, st(StructKind::Timespec)}, {"uaddr2", ArgKind::Ptr}, {"val3", ArgKind::Hex}}, RetKind::Signed},
+    {"futex", 6, {{"uaddr", ArgKind::Ptr}, {"op", ArgKind::Enum, fam(Family::FutexOp)}, {"val", ArgKind::Unsigned}, {"utime", ArgKind::InStruct, st(StructKind::Timespec)}, {"uaddr2", ArgKind::Ptr}, {"val3", ArgKind::Hex}}, RetKind::Signed, 0},
     // 99: set_robust_list(struct robust_list_head *head, size_t len)
-    {"set_robust_list", 2, {{"head", ArgKind::Ptr}, {"len", ArgKind::Unsigned}}, RetKind::Signed},
+    {"set_robust_list", 2, {{"head", ArgKind::Ptr}, {"len", ArgKind::Unsigned}}, RetKind::Signed, 0},
     // 100: get_robust_list(int pid, struct robust_list_head * *head_ptr, size_t *len_ptr)
-    {"get_robust_list", 3, {{"pid", ArgKind::Pid}, {"head_ptr", ArgKind::Ptr}, {"len_ptr", ArgKind::Ptr}}, RetKind::Signed},
+    {"get_robust_list", 3, {{"pid", ArgKind::Pid}, {"head_ptr", ArgKind::Ptr}, {"len_ptr", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 101: nanosleep(struct __kernel_timespec *rqtp, struct __kernel_timespec *rmtp)
-    {"nanosleep", 2, {{"rqtp", ArgKind::InStruct, st(StructKind::Timespec)}, {"rmtp", ArgKind::OutStruct, st(StructKind::Timespec)}}, RetKind::Signed},
+    {"nanosleep", 2, {{"rqtp", ArgKind::InStruct, st(StructKind::Timespec)}, {"rmtp", ArgKind::OutStruct, st(StructKind::Timespec)}}, RetKind::Signed, 0},
     // 102: getitimer(int which, struct __kernel_old_itimerval *value)
-    {"getitimer", 2, {{"which", ArgKind::Enum, fam(Family::ItimerWhich)}, {"value", ArgKind::Ptr}}, RetKind::Signed},
+    {"getitimer", 2, {{"which", ArgKind::Enum, fam(Family::ItimerWhich)}, {"value", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 103: setitimer(int which, struct __kernel_old_itimerval *value, struct __kernel_old_itimerval *ovalue)
-    {"setitimer", 3, {{"which", ArgKind::Enum, fam(Family::ItimerWhich)}, {"value", ArgKind::Ptr}, {"ovalue", ArgKind::Ptr}}, RetKind::Signed},
+    {"setitimer", 3, {{"which", ArgKind::Enum, fam(Family::ItimerWhich)}, {"value", ArgKind::Ptr}, {"ovalue", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 104: kexec_load(unsigned long entry, unsigned long nr_segments, struct kexec_segment *segments, unsigned long flags)
-    {"kexec_load", 4, {{"entry", ArgKind::Hex}, {"nr_segments", ArgKind::Unsigned}, {"segments", ArgKind::Ptr}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"kexec_load", 4, {{"entry", ArgKind::Hex}, {"nr_segments", ArgKind::Unsigned}, {"segments", ArgKind::Ptr}, {"flags", ArgKind::Hex}}, RetKind::Signed, 0},
     // 105: init_module(void *umod, unsigned long len, const char *uargs)
-    {"init_module", 3, {{"umod", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"uargs", ArgKind::String}}, RetKind::Signed},
+    {"init_module", 3, {{"umod", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"uargs", ArgKind::String}}, RetKind::Signed, 0},
     // 106: delete_module(const char *name_user, unsigned int flags)
-    {"delete_module", 2, {{"name_user", ArgKind::String}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"delete_module", 2, {{"name_user", ArgKind::String}, {"flags", ArgKind::Hex}}, RetKind::Signed, 0},
     // 107: timer_create(const clockid_t which_clock, struct sigevent *timer_event_spec, timer_t *created_timer_id)
-    {"timer_create", 3, {{"which_clock", ArgKind::Enum, fam(Family::ClockId)}, {"timer_event_spec", ArgKind::Ptr}, {"created_timer_id", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed},
+    {"timer_create", 3, {{"which_clock", ArgKind::Enum, fam(Family::ClockId)}, {"timer_event_spec", ArgKind::Ptr}, {"created_timer_id", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, 0},
     // 108: timer_gettime(timer_t timer_id, struct __kernel_itimerspec *setting)
-    {"timer_gettime", 2, {{"timer_id", ArgKind::Int}, {"setting", ArgKind::OutStruct, st(StructKind::Itimerspec)}}, RetKind::Signed},
+    {"timer_gettime", 2, {{"timer_id", ArgKind::Int}, {"setting", ArgKind::OutStruct, st(StructKind::Itimerspec)}}, RetKind::Signed, 0},
     // 109: timer_getoverrun(timer_t timer_id)
-    {"timer_getoverrun", 1, {{"timer_id", ArgKind::Int}}, RetKind::Signed},
+    {"timer_getoverrun", 1, {{"timer_id", ArgKind::Int}}, RetKind::Signed, 0},
     // 110: timer_settime(timer_t timer_id, int flags, const struct __kernel_itimerspec *new_setting, struct __kernel_itimerspec *old_setting)
-    {"timer_settime", 4, {{"timer_id", ArgKind::Int}, {"flags", ArgKind::Flags, fam(Family::TimerFlags)}, {"new_setting", ArgKind::InStruct, st(StructKind::Itimerspec)}, {"old_setting", ArgKind::OutStruct, st(StructKind::Itimerspec)}}, RetKind::Signed},
+    {"timer_settime", 4, {{"timer_id", ArgKind::Int}, {"flags", ArgKind::Flags, fam(Family::TimerFlags)}, {"new_setting", ArgKind::InStruct, st(StructKind::Itimerspec)}, {"old_setting", ArgKind::OutStruct, st(StructKind::Itimerspec)}}, RetKind::Signed, 0},
     // 111: timer_delete(timer_t timer_id)
-    {"timer_delete", 1, {{"timer_id", ArgKind::Int}}, RetKind::Signed},
+    {"timer_delete", 1, {{"timer_id", ArgKind::Int}}, RetKind::Signed, 0},
     // 112: clock_settime(const clockid_t which_clock, const struct __kernel_timespec *tp)
-    {"clock_settime", 2, {{"which_clock", ArgKind::Enum, fam(Family::ClockId)}, {"tp", ArgKind::InStruct, st(StructKind::Timespec)}}, RetKind::Signed},
+    {"clock_settime", 2, {{"which_clock", ArgKind::Enum, fam(Family::ClockId)}, {"tp", ArgKind::InStruct, st(StructKind::Timespec)}}, RetKind::Signed, kClock},
     // 113: clock_gettime(const clockid_t which_clock, struct __kernel_timespec *tp)
-    {"clock_gettime", 2, {{"which_clock", ArgKind::Enum, fam(Family::ClockId)}, {"tp", ArgKind::OutStruct, st(StructKind::Timespec)}}, RetKind::Signed},
+    {"clock_gettime", 2, {{"which_clock", ArgKind::Enum, fam(Family::ClockId)}, {"tp", ArgKind::OutStruct, st(StructKind::Timespec)}}, RetKind::Signed, kClock},
     // 114: clock_getres(const clockid_t which_clock, struct __kernel_timespec *tp)
-    {"clock_getres", 2, {{"which_clock", ArgKind::Enum, fam(Family::ClockId)}, {"tp", ArgKind::OutStruct, st(StructKind::Timespec)}}, RetKind::Signed},
+    {"clock_getres", 2, {{"which_clock", ArgKind::Enum, fam(Family::ClockId)}, {"tp", ArgKind::OutStruct, st(StructKind::Timespec)}}, RetKind::Signed, kClock},
     // 115: clock_nanosleep(const clockid_t which_clock, int flags, const struct __kernel_timespec *rqtp, struct __kernel_timespec *rmtp)
-    {"clock_nanosleep", 4, {{"which_clock", ArgKind::Enum, fam(Family::ClockId)}, {"flags", ArgKind::Flags, fam(Family::TimerFlags)}, {"rqtp", ArgKind::InStruct, st(StructKind::Timespec)}, {"rmtp", ArgKind::OutStruct, st(StructKind::Timespec)}}, RetKind::Signed},
+    {"clock_nanosleep", 4, {{"which_clock", ArgKind::Enum, fam(Family::ClockId)}, {"flags", ArgKind::Flags, fam(Family::TimerFlags)}, {"rqtp", ArgKind::InStruct, st(StructKind::Timespec)}, {"rmtp", ArgKind::OutStruct, st(StructKind::Timespec)}}, RetKind::Signed, 0},
     // 116: syslog(int type, char *buf, int len)
-    {"syslog", 3, {{"type", ArgKind::Enum, fam(Family::SyslogAction)}, {"buf", ArgKind::Ptr}, {"len", ArgKind::Int}}, RetKind::Signed},
+    {"syslog", 3, {{"type", ArgKind::Enum, fam(Family::SyslogAction)}, {"buf", ArgKind::Ptr}, {"len", ArgKind::Int}}, RetKind::Signed, 0},
     // 117: ptrace(long request, long pid, unsigned long addr, unsigned long data)
-    {"ptrace", 4, {{"request", ArgKind::Enum, fam(Family::PtraceRequest)}, {"pid", ArgKind::Pid}, {"addr", ArgKind::Ptr}, {"data", ArgKind::Hex}}, RetKind::Signed},
+    {"ptrace", 4, {{"request", ArgKind::Enum, fam(Family::PtraceRequest)}, {"pid", ArgKind::Pid}, {"addr", ArgKind::Ptr}, {"data", ArgKind::Hex}}, RetKind::Signed, 0},
     // 118: sched_setparam(pid_t pid, struct sched_param *param)
-    {"sched_setparam", 2, {{"pid", ArgKind::Pid}, {"param", ArgKind::Ptr}}, RetKind::Signed},
+    {"sched_setparam", 2, {{"pid", ArgKind::Pid}, {"param", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 119: sched_setscheduler(pid_t pid, int policy, struct sched_param *param)
-    {"sched_setscheduler", 3, {{"pid", ArgKind::Pid}, {"policy", ArgKind::Enum, fam(Family::SchedPolicy)}, {"param", ArgKind::Ptr}}, RetKind::Signed},
+    {"sched_setscheduler", 3, {{"pid", ArgKind::Pid}, {"policy", ArgKind::Enum, fam(Family::SchedPolicy)}, {"param", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 120: sched_getscheduler(pid_t pid)
-    {"sched_getscheduler", 1, {{"pid", ArgKind::Pid}}, RetKind::Signed},
+    {"sched_getscheduler", 1, {{"pid", ArgKind::Pid}}, RetKind::Signed, 0},
     // 121: sched_getparam(pid_t pid, struct sched_param *param)
-    {"sched_getparam", 2, {{"pid", ArgKind::Pid}, {"param", ArgKind::Ptr}}, RetKind::Signed},
+    {"sched_getparam", 2, {{"pid", ArgKind::Pid}, {"param", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 122: sched_setaffinity(pid_t pid, unsigned int len, unsigned long *user_mask_ptr)
-    {"sched_setaffinity", 3, {{"pid", ArgKind::Pid}, {"len", ArgKind::Unsigned}, {"user_mask_ptr", ArgKind::Ptr}}, RetKind::Signed},
+    {"sched_setaffinity", 3, {{"pid", ArgKind::Pid}, {"len", ArgKind::Unsigned}, {"user_mask_ptr", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 123: sched_getaffinity(pid_t pid, unsigned int len, unsigned long *user_mask_ptr)
-    {"sched_getaffinity", 3, {{"pid", ArgKind::Pid}, {"len", ArgKind::Unsigned}, {"user_mask_ptr", ArgKind::Ptr}}, RetKind::Signed},
+    {"sched_getaffinity", 3, {{"pid", ArgKind::Pid}, {"len", ArgKind::Unsigned}, {"user_mask_ptr", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 124: sched_yield()
-    {"sched_yield", 0, {}, RetKind::Signed},
+    {"sched_yield", 0, {}, RetKind::Signed, 0},
     // 125: sched_get_priority_max(int policy)
-    {"sched_get_priority_max", 1, {{"policy", ArgKind::Enum, fam(Family::SchedPolicy)}}, RetKind::Signed},
+    {"sched_get_priority_max", 1, {{"policy", ArgKind::Enum, fam(Family::SchedPolicy)}}, RetKind::Signed, 0},
     // 126: sched_get_priority_min(int policy)
-    {"sched_get_priority_min", 1, {{"policy", ArgKind::Enum, fam(Family::SchedPolicy)}}, RetKind::Signed},
+    {"sched_get_priority_min", 1, {{"policy", ArgKind::Enum, fam(Family::SchedPolicy)}}, RetKind::Signed, 0},
     // 127: sched_rr_get_interval(pid_t pid, struct __kernel_timespec *interval)
-    {"sched_rr_get_interval", 2, {{"pid", ArgKind::Pid}, {"interval", ArgKind::OutStruct, st(StructKind::Timespec)}}, RetKind::Signed},
+    {"sched_rr_get_interval", 2, {{"pid", ArgKind::Pid}, {"interval", ArgKind::OutStruct, st(StructKind::Timespec)}}, RetKind::Signed, 0},
     // 128: restart_syscall()
-    {"restart_syscall", 0, {}, RetKind::Signed},
+    {"restart_syscall", 0, {}, RetKind::Signed, 0},
     // 129: kill(pid_t pid, int sig)
-    {"kill", 2, {{"pid", ArgKind::Pid}, {"sig", ArgKind::Signal}}, RetKind::Signed},
+    {"kill", 2, {{"pid", ArgKind::Pid}, {"sig", ArgKind::Signal}}, RetKind::Signed, kProcess | kSignal},
     // 130: tkill(pid_t pid, int sig)
-    {"tkill", 2, {{"pid", ArgKind::Pid}, {"sig", ArgKind::Signal}}, RetKind::Signed},
+    {"tkill", 2, {{"pid", ArgKind::Pid}, {"sig", ArgKind::Signal}}, RetKind::Signed, kProcess | kSignal},
     // 131: tgkill(pid_t tgid, pid_t pid, int sig)
-    {"tgkill", 3, {{"tgid", ArgKind::Pid}, {"pid", ArgKind::Pid}, {"sig", ArgKind::Signal}}, RetKind::Signed},
+    {"tgkill", 3, {{"tgid", ArgKind::Pid}, {"pid", ArgKind::Pid}, {"sig", ArgKind::Signal}}, RetKind::Signed, kProcess | kSignal},
     // 132: sigaltstack(const stack_t *uss, stack_t *uoss)
-    {"sigaltstack", 2, {{"uss", ArgKind::Ptr}, {"uoss", ArgKind::Ptr}}, RetKind::Signed},
+    {"sigaltstack", 2, {{"uss", ArgKind::Ptr}, {"uoss", ArgKind::Ptr}}, RetKind::Signed, kSignal},
     // 133: rt_sigsuspend(sigset_t *unewset, size_t sigsetsize)
-    {"rt_sigsuspend", 2, {{"unewset", ArgKind::InStruct, st(StructKind::Sigset)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed},
+    {"rt_sigsuspend", 2, {{"unewset", ArgKind::InStruct, st(StructKind::Sigset)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed, kSignal},
     // 134: rt_sigaction(int sig, const struct sigaction *act, struct sigaction *oact, size_t sigsetsize)
-    {"rt_sigaction", 4, {{"sig", ArgKind::Signal}, {"act", ArgKind::InStruct, st(StructKind::Sigaction)}, {"oact", ArgKind::OutStruct, st(StructKind::Sigaction)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed},
+    {"rt_sigaction", 4, {{"sig", ArgKind::Signal}, {"act", ArgKind::InStruct, st(StructKind::Sigaction)}, {"oact", ArgKind::OutStruct, st(StructKind::Sigaction)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed, kSignal},
     // 135: rt_sigprocmask(int how, sigset_t *nset, sigset_t *oset, size_t sigsetsize)
-    {"rt_sigprocmask", 4, {{"how", ArgKind::Enum, fam(Family::SigprocmaskHow)}, {"nset", ArgKind::InStruct, st(StructKind::Sigset)}, {"oset", ArgKind::OutStruct, st(StructKind::Sigset)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed},
+    {"rt_sigprocmask", 4, {{"how", ArgKind::Enum, fam(Family::SigprocmaskHow)}, {"nset", ArgKind::InStruct, st(StructKind::Sigset)}, {"oset", ArgKind::OutStruct, st(StructKind::Sigset)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed, kSignal},
     // 136: rt_sigpending(sigset_t *uset, size_t sigsetsize)
-    {"rt_sigpending", 2, {{"uset", ArgKind::OutStruct, st(StructKind::Sigset)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed},
+    {"rt_sigpending", 2, {{"uset", ArgKind::OutStruct, st(StructKind::Sigset)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed, kSignal},
     // 137: rt_sigtimedwait(const sigset_t *uthese, siginfo_t *uinfo, const struct __kernel_timespec *uts, size_t sigsetsize)
-    {"rt_sigtimedwait", 4, {{"uthese", ArgKind::InStruct, st(StructKind::Sigset)}, {"uinfo", ArgKind::Ptr}, {"uts", ArgKind::InStruct, st(StructKind::Timespec)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed},
+    {"rt_sigtimedwait", 4, {{"uthese", ArgKind::InStruct, st(StructKind::Sigset)}, {"uinfo", ArgKind::Ptr}, {"uts", ArgKind::InStruct, st(StructKind::Timespec)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed, kSignal},
     // 138: rt_sigqueueinfo(pid_t pid, int sig, siginfo_t *uinfo)
-    {"rt_sigqueueinfo", 3, {{"pid", ArgKind::Pid}, {"sig", ArgKind::Signal}, {"uinfo", ArgKind::Ptr}}, RetKind::Signed},
+    {"rt_sigqueueinfo", 3, {{"pid", ArgKind::Pid}, {"sig", ArgKind::Signal}, {"uinfo", ArgKind::Ptr}}, RetKind::Signed, kProcess | kSignal},
     // 139: rt_sigreturn()
-    {"rt_sigreturn", 0, {}, RetKind::Signed},
+    {"rt_sigreturn", 0, {}, RetKind::Signed, kSignal},
     // 140: setpriority(int which, int who, int niceval)
-    {"setpriority", 3, {{"which", ArgKind::Enum, fam(Family::PriorityWhich)}, {"who", ArgKind::Int}, {"niceval", ArgKind::Int}}, RetKind::Signed},
+    {"setpriority", 3, {{"which", ArgKind::Enum, fam(Family::PriorityWhich)}, {"who", ArgKind::Int}, {"niceval", ArgKind::Int}}, RetKind::Signed, 0},
     // 141: getpriority(int which, int who)
-    {"getpriority", 2, {{"which", ArgKind::Enum, fam(Family::PriorityWhich)}, {"who", ArgKind::Int}}, RetKind::Signed},
+    {"getpriority", 2, {{"which", ArgKind::Enum, fam(Family::PriorityWhich)}, {"who", ArgKind::Int}}, RetKind::Signed, 0},
     // 142: reboot(int magic1, int magic2, unsigned int cmd, void *arg)
-    {"reboot", 4, {{"magic1", ArgKind::Hex}, {"magic2", ArgKind::Hex}, {"cmd", ArgKind::Enum, fam(Family::RebootCmd)}, {"arg", ArgKind::Ptr}}, RetKind::Signed},
+    {"reboot", 4, {{"magic1", ArgKind::Hex}, {"magic2", ArgKind::Hex}, {"cmd", ArgKind::Enum, fam(Family::RebootCmd)}, {"arg", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 143: setregid(gid_t rgid, gid_t egid)
-    {"setregid", 2, {{"rgid", ArgKind::Int}, {"egid", ArgKind::Int}}, RetKind::Signed},
+    {"setregid", 2, {{"rgid", ArgKind::Int}, {"egid", ArgKind::Int}}, RetKind::Signed, kCreds},
     // 144: setgid(gid_t gid)
-    {"setgid", 1, {{"gid", ArgKind::Int}}, RetKind::Signed},
+    {"setgid", 1, {{"gid", ArgKind::Int}}, RetKind::Signed, kCreds},
     // 145: setreuid(uid_t ruid, uid_t euid)
-    {"setreuid", 2, {{"ruid", ArgKind::Int}, {"euid", ArgKind::Int}}, RetKind::Signed},
+    {"setreuid", 2, {{"ruid", ArgKind::Int}, {"euid", ArgKind::Int}}, RetKind::Signed, kCreds},
     // 146: setuid(uid_t uid)
-    {"setuid", 1, {{"uid", ArgKind::Int}}, RetKind::Signed},
+    {"setuid", 1, {{"uid", ArgKind::Int}}, RetKind::Signed, kCreds},
     // 147: setresuid(uid_t ruid, uid_t euid, uid_t suid)
-    {"setresuid", 3, {{"ruid", ArgKind::Int}, {"euid", ArgKind::Int}, {"suid", ArgKind::Int}}, RetKind::Signed},
+    {"setresuid", 3, {{"ruid", ArgKind::Int}, {"euid", ArgKind::Int}, {"suid", ArgKind::Int}}, RetKind::Signed, kCreds},
     // 148: getresuid(uid_t *ruidp, uid_t *euidp, uid_t *suidp)
-    {"getresuid", 3, {{"ruidp", ArgKind::OutStruct, st(StructKind::Int)}, {"euidp", ArgKind::OutStruct, st(StructKind::Int)}, {"suidp", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed},
+    {"getresuid", 3, {{"ruidp", ArgKind::OutStruct, st(StructKind::Int)}, {"euidp", ArgKind::OutStruct, st(StructKind::Int)}, {"suidp", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kCreds},
     // 149: setresgid(gid_t rgid, gid_t egid, gid_t sgid)
-    {"setresgid", 3, {{"rgid", ArgKind::Int}, {"egid", ArgKind::Int}, {"sgid", ArgKind::Int}}, RetKind::Signed},
+    {"setresgid", 3, {{"rgid", ArgKind::Int}, {"egid", ArgKind::Int}, {"sgid", ArgKind::Int}}, RetKind::Signed, kCreds},
     // 150: getresgid(gid_t *rgidp, gid_t *egidp, gid_t *sgidp)
-    {"getresgid", 3, {{"rgidp", ArgKind::OutStruct, st(StructKind::Int)}, {"egidp", ArgKind::OutStruct, st(StructKind::Int)}, {"sgidp", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed},
+    {"getresgid", 3, {{"rgidp", ArgKind::OutStruct, st(StructKind::Int)}, {"egidp", ArgKind::OutStruct, st(StructKind::Int)}, {"sgidp", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kCreds},
     // 151: setfsuid(uid_t uid)
-    {"setfsuid", 1, {{"uid", ArgKind::Int}}, RetKind::Signed},
+    {"setfsuid", 1, {{"uid", ArgKind::Int}}, RetKind::Signed, kCreds},
     // 152: setfsgid(gid_t gid)
-    {"setfsgid", 1, {{"gid", ArgKind::Int}}, RetKind::Signed},
+    {"setfsgid", 1, {{"gid", ArgKind::Int}}, RetKind::Signed, kCreds},
     // 153: times(struct tms *tbuf)
-    {"times", 1, {{"tbuf", ArgKind::Ptr}}, RetKind::Signed},
+    {"times", 1, {{"tbuf", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 154: setpgid(pid_t pid, pid_t pgid)
-    {"setpgid", 2, {{"pid", ArgKind::Pid}, {"pgid", ArgKind::Pid}}, RetKind::Signed},
+    {"setpgid", 2, {{"pid", ArgKind::Pid}, {"pgid", ArgKind::Pid}}, RetKind::Signed, 0},
     // 155: getpgid(pid_t pid)
-    {"getpgid", 1, {{"pid", ArgKind::Pid}}, RetKind::Pid},
+    {"getpgid", 1, {{"pid", ArgKind::Pid}}, RetKind::Pid, 0},
     // 156: getsid(pid_t pid)
-    {"getsid", 1, {{"pid", ArgKind::Pid}}, RetKind::Pid},
+    {"getsid", 1, {{"pid", ArgKind::Pid}}, RetKind::Pid, 0},
     // 157: setsid()
-    {"setsid", 0, {}, RetKind::Pid},
+    {"setsid", 0, {}, RetKind::Pid, 0},
     // 158: getgroups(int gidsetsize, gid_t *grouplist)
-    {"getgroups", 2, {{"gidsetsize", ArgKind::Int}, {"grouplist", ArgKind::Ptr}}, RetKind::Signed},
+    {"getgroups", 2, {{"gidsetsize", ArgKind::Int}, {"grouplist", ArgKind::Ptr}}, RetKind::Signed, kCreds},
     // 159: setgroups(int gidsetsize, gid_t *grouplist)
-    {"setgroups", 2, {{"gidsetsize", ArgKind::Int}, {"grouplist", ArgKind::Ptr}}, RetKind::Signed},
+    {"setgroups", 2, {{"gidsetsize", ArgKind::Int}, {"grouplist", ArgKind::Ptr}}, RetKind::Signed, kCreds},
     // 160: uname(struct new_utsname *name)
-    {"uname", 1, {{"name", ArgKind::OutStruct, st(StructKind::Utsname)}}, RetKind::Signed},
+    {"uname", 1, {{"name", ArgKind::OutStruct, st(StructKind::Utsname)}}, RetKind::Signed, 0},
     // 161: sethostname(char *name, int len)
-    {"sethostname", 2, {{"name", ArgKind::InBuf, 0, 1}, {"len", ArgKind::Int}}, RetKind::Signed},
+    {"sethostname", 2, {{"name", ArgKind::InBuf, 0, 1}, {"len", ArgKind::Int}}, RetKind::Signed, 0},
     // 162: setdomainname(char *name, int len)
-    {"setdomainname", 2, {{"name", ArgKind::InBuf, 0, 1}, {"len", ArgKind::Int}}, RetKind::Signed},
+    {"setdomainname", 2, {{"name", ArgKind::InBuf, 0, 1}, {"len", ArgKind::Int}}, RetKind::Signed, 0},
     // 163: getrlimit(unsigned int resource, struct rlimit *rlim)
-    {"getrlimit", 2, {{"resource", ArgKind::Enum, fam(Family::RlimitResource)}, {"rlim", ArgKind::OutStruct, st(StructKind::Rlimit)}}, RetKind::Signed},
+    {"getrlimit", 2, {{"resource", ArgKind::Enum, fam(Family::RlimitResource)}, {"rlim", ArgKind::OutStruct, st(StructKind::Rlimit)}}, RetKind::Signed, 0},
     // 164: setrlimit(unsigned int resource, struct rlimit *rlim)
-    {"setrlimit", 2, {{"resource", ArgKind::Enum, fam(Family::RlimitResource)}, {"rlim", ArgKind::InStruct, st(StructKind::Rlimit)}}, RetKind::Signed},
+    {"setrlimit", 2, {{"resource", ArgKind::Enum, fam(Family::RlimitResource)}, {"rlim", ArgKind::InStruct, st(StructKind::Rlimit)}}, RetKind::Signed, 0},
     // 165: getrusage(int who, struct rusage *ru)
-    {"getrusage", 2, {{"who", ArgKind::Int}, {"ru", ArgKind::Ptr}}, RetKind::Signed},
+    {"getrusage", 2, {{"who", ArgKind::Int}, {"ru", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 166: umask(int mask)
-    {"umask", 1, {{"mask", ArgKind::Octal}}, RetKind::Signed},
+    {"umask", 1, {{"mask", ArgKind::Octal}}, RetKind::Signed, 0},
     // 167: prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)
-    {"prctl", 5, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}, {"arg2", ArgKind::Hex}, {"arg3", ArgKind::Hex}, {"arg4", ArgKind::Hex}, {"arg5", ArgKind::Hex}}, RetKind::Signed},
+    {"prctl", 5, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}, {"arg2", ArgKind::Hex}, {"arg3", ArgKind::Hex}, {"arg4", ArgKind::Hex}, {"arg5", ArgKind::Hex}}, RetKind::Signed, kCreds},
     // 168: getcpu(unsigned *cpup, unsigned *nodep, struct getcpu_cache *unused)
-    {"getcpu", 3, {{"cpup", ArgKind::OutStruct, st(StructKind::Int)}, {"nodep", ArgKind::OutStruct, st(StructKind::Int)}, {"unused", ArgKind::Ptr}}, RetKind::Signed},
+    {"getcpu", 3, {{"cpup", ArgKind::OutStruct, st(StructKind::Int)}, {"nodep", ArgKind::OutStruct, st(StructKind::Int)}, {"unused", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 169: gettimeofday(struct __kernel_old_timeval *tv, struct timezone *tz)
-    {"gettimeofday", 2, {{"tv", ArgKind::OutStruct, st(StructKind::Timeval)}, {"tz", ArgKind::Ptr}}, RetKind::Signed},
+    {"gettimeofday", 2, {{"tv", ArgKind::OutStruct, st(StructKind::Timeval)}, {"tz", ArgKind::Ptr}}, RetKind::Signed, kClock},
     // 170: settimeofday(struct __kernel_old_timeval *tv, struct timezone *tz)
-    {"settimeofday", 2, {{"tv", ArgKind::InStruct, st(StructKind::Timeval)}, {"tz", ArgKind::Ptr}}, RetKind::Signed},
+    {"settimeofday", 2, {{"tv", ArgKind::InStruct, st(StructKind::Timeval)}, {"tz", ArgKind::Ptr}}, RetKind::Signed, kClock},
     // 171: adjtimex(struct __kernel_timex *txc_p)
-    {"adjtimex", 1, {{"txc_p", ArgKind::Ptr}}, RetKind::Signed},
+    {"adjtimex", 1, {{"txc_p", ArgKind::Ptr}}, RetKind::Signed, kClock},
     // 172: getpid()
-    {"getpid", 0, {}, RetKind::Pid},
+    {"getpid", 0, {}, RetKind::Pid, kPure},
     // 173: getppid()
-    {"getppid", 0, {}, RetKind::Pid},
+    {"getppid", 0, {}, RetKind::Pid, kPure},
     // 174: getuid()
-    {"getuid", 0, {}, RetKind::Signed},
+    {"getuid", 0, {}, RetKind::Signed, kCreds | kPure},
     // 175: geteuid()
-    {"geteuid", 0, {}, RetKind::Signed},
+    {"geteuid", 0, {}, RetKind::Signed, kCreds | kPure},
     // 176: getgid()
-    {"getgid", 0, {}, RetKind::Signed},
+    {"getgid", 0, {}, RetKind::Signed, kCreds | kPure},
     // 177: getegid()
-    {"getegid", 0, {}, RetKind::Signed},
+    {"getegid", 0, {}, RetKind::Signed, kCreds | kPure},
     // 178: gettid()
-    {"gettid", 0, {}, RetKind::Pid},
+    {"gettid", 0, {}, RetKind::Pid, kPure},
     // 179: sysinfo(struct sysinfo *info)
-    {"sysinfo", 1, {{"info", ArgKind::Ptr}}, RetKind::Signed},
+    {"sysinfo", 1, {{"info", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 180: mq_open(const char *u_name, int oflag, umode_t mode, struct mq_attr *u_attr)
-    {"mq_open", 4, {{"u_name", ArgKind::String}, {"oflag", ArgKind::Flags, fam(Family::OpenFlags)}, {"mode", ArgKind::CreateMode}, {"u_attr", ArgKind::Ptr}}, RetKind::Fd},
+    {"mq_open", 4, {{"u_name", ArgKind::String}, {"oflag", ArgKind::Flags, fam(Family::OpenFlags)}, {"mode", ArgKind::CreateMode}, {"u_attr", ArgKind::Ptr}}, RetKind::Fd, kDesc},
     // 181: mq_unlink(const char *u_name)
-    {"mq_unlink", 1, {{"u_name", ArgKind::String}}, RetKind::Signed},
+    {"mq_unlink", 1, {{"u_name", ArgKind::String}}, RetKind::Signed, 0},
     // 182: mq_timedsend(mqd_t mqdes, const char *u_msg_ptr, size_t msg_len, unsigned int msg_prio, const struct __kernel_timespec *u_abs_timeout)
-    {"mq_timedsend", 5, {{"mqdes", ArgKind::Fd}, {"u_msg_ptr", ArgKind::InBuf, 0, 2}, {"msg_len", ArgKind::Unsigned}, {"msg_prio", ArgKind::Unsigned}, {"u_abs_timeout", ArgKind::InStruct, st(StructKind::Timespec)}}, RetKind::Signed},
+    {"mq_timedsend", 5, {{"mqdes", ArgKind::Fd}, {"u_msg_ptr", ArgKind::InBuf, 0, 2}, {"msg_len", ArgKind::Unsigned}, {"msg_prio", ArgKind::Unsigned}, {"u_abs_timeout", ArgKind::InStruct, st(StructKind::Timespec)}}, RetKind::Signed, kDesc},
     // 183: mq_timedreceive(mqd_t mqdes, char *u_msg_ptr, size_t msg_len, unsigned int *u_msg_prio, const struct __kernel_timespec *u_abs_timeout)
-    {"mq_timedreceive", 5, {{"mqdes", ArgKind::Fd}, {"u_msg_ptr", ArgKind::OutBuf}, {"msg_len", ArgKind::Unsigned}, {"u_msg_prio", ArgKind::OutStruct, st(StructKind::Int)}, {"u_abs_timeout", ArgKind::InStruct, st(StructKind::Timespec)}}, RetKind::Signed},
+    {"mq_timedreceive", 5, {{"mqdes", ArgKind::Fd}, {"u_msg_ptr", ArgKind::OutBuf}, {"msg_len", ArgKind::Unsigned}, {"u_msg_prio", ArgKind::OutStruct, st(StructKind::Int)}, {"u_abs_timeout", ArgKind::InStruct, st(StructKind::Timespec)}}, RetKind::Signed, kDesc},
     // 184: mq_notify(mqd_t mqdes, const struct sigevent *u_notification)
-    {"mq_notify", 2, {{"mqdes", ArgKind::Fd}, {"u_notification", ArgKind::Ptr}}, RetKind::Signed},
+    {"mq_notify", 2, {{"mqdes", ArgKind::Fd}, {"u_notification", ArgKind::Ptr}}, RetKind::Signed, kDesc},
     // 185: mq_getsetattr(mqd_t mqdes, const struct mq_attr *u_mqstat, struct mq_attr *u_omqstat)
-    {"mq_getsetattr", 3, {{"mqdes", ArgKind::Fd}, {"u_mqstat", ArgKind::Ptr}, {"u_omqstat", ArgKind::Ptr}}, RetKind::Signed},
+    {"mq_getsetattr", 3, {{"mqdes", ArgKind::Fd}, {"u_mqstat", ArgKind::Ptr}, {"u_omqstat", ArgKind::Ptr}}, RetKind::Signed, kDesc},
     // 186: msgget(key_t key, int msgflg)
-    {"msgget", 2, {{"key", ArgKind::Signed}, {"msgflg", ArgKind::Hex}}, RetKind::Signed},
+    {"msgget", 2, {{"key", ArgKind::Signed}, {"msgflg", ArgKind::Hex}}, RetKind::Signed, kIpc},
     // 187: msgctl(int msqid, int cmd, struct msqid_ds *buf)
-    {"msgctl", 3, {{"msqid", ArgKind::Int}, {"cmd", ArgKind::Hex}, {"buf", ArgKind::Ptr}}, RetKind::Signed},
+    {"msgctl", 3, {{"msqid", ArgKind::Int}, {"cmd", ArgKind::Hex}, {"buf", ArgKind::Ptr}}, RetKind::Signed, kIpc},
     // 188: msgrcv(int msqid, struct msgbuf *msgp, size_t msgsz, long msgtyp, int msgflg)
-    {"msgrcv", 5, {{"msqid", ArgKind::Int}, {"msgp", ArgKind::Ptr}, {"msgsz", ArgKind::Unsigned}, {"msgtyp", ArgKind::Signed}, {"msgflg", ArgKind::Hex}}, RetKind::Signed},
+    {"msgrcv", 5, {{"msqid", ArgKind::Int}, {"msgp", ArgKind::Ptr}, {"msgsz", ArgKind::Unsigned}, {"msgtyp", ArgKind::Signed}, {"msgflg", ArgKind::Hex}}, RetKind::Signed, kIpc},
     // 189: msgsnd(int msqid, struct msgbuf *msgp, size_t msgsz, int msgflg)
-    {"msgsnd", 4, {{"msqid", ArgKind::Int}, {"msgp", ArgKind::Ptr}, {"msgsz", ArgKind::Unsigned}, {"msgflg", ArgKind::Hex}}, RetKind::Signed},
+    {"msgsnd", 4, {{"msqid", ArgKind::Int}, {"msgp", ArgKind::Ptr}, {"msgsz", ArgKind::Unsigned}, {"msgflg", ArgKind::Hex}}, RetKind::Signed, kIpc},
     // 190: semget(key_t key, int nsems, int semflg)
-    {"semget", 3, {{"key", ArgKind::Signed}, {"nsems", ArgKind::Int}, {"semflg", ArgKind::Hex}}, RetKind::Signed},
+    {"semget", 3, {{"key", ArgKind::Signed}, {"nsems", ArgKind::Int}, {"semflg", ArgKind::Hex}}, RetKind::Signed, kIpc},
     // 191: semctl(int semid, int semnum, int cmd, unsigned long arg)
-    {"semctl", 4, {{"semid", ArgKind::Int}, {"semnum", ArgKind::Int}, {"cmd", ArgKind::Hex}, {"arg", ArgKind::Hex}}, RetKind::Signed},
+    {"semctl", 4, {{"semid", ArgKind::Int}, {"semnum", ArgKind::Int}, {"cmd", ArgKind::Hex}, {"arg", ArgKind::Hex}}, RetKind::Signed, kIpc},
     // 192: semtimedop(int semid, struct sembuf *tsops, unsigned int nsops, const struct __kernel_timespec *timeout)
-    {"semtimedop", 4, {{"semid", ArgKind::Int}, {"tsops", ArgKind::Ptr}, {"nsops", ArgKind::Unsigned}, {"timeout", ArgKind::InStruct, st(StructKind::Timespec)}}, RetKind::Signed},
+    {"semtimedop", 4, {{"semid", ArgKind::Int}, {"tsops", ArgKind::Ptr}, {"nsops", ArgKind::Unsigned}, {"timeout", ArgKind::InStruct, st(StructKind::Timespec)}}, RetKind::Signed, kIpc},
     // 193: semop(int semid, struct sembuf *tsops, unsigned nsops)
-    {"semop", 3, {{"semid", ArgKind::Int}, {"tsops", ArgKind::Ptr}, {"nsops", ArgKind::Unsigned}}, RetKind::Signed},
+    {"semop", 3, {{"semid", ArgKind::Int}, {"tsops", ArgKind::Ptr}, {"nsops", ArgKind::Unsigned}}, RetKind::Signed, kIpc},
     // 194: shmget(key_t key, size_t size, int shmflg)
-    {"shmget", 3, {{"key", ArgKind::Signed}, {"size", ArgKind::Unsigned}, {"shmflg", ArgKind::Hex}}, RetKind::Signed},
+    {"shmget", 3, {{"key", ArgKind::Signed}, {"size", ArgKind::Unsigned}, {"shmflg", ArgKind::Hex}}, RetKind::Signed, kIpc},
     // 195: shmctl(int shmid, int cmd, struct shmid_ds *buf)
-    {"shmctl", 3, {{"shmid", ArgKind::Int}, {"cmd", ArgKind::Hex}, {"buf", ArgKind::Ptr}}, RetKind::Signed},
+    {"shmctl", 3, {{"shmid", ArgKind::Int}, {"cmd", ArgKind::Hex}, {"buf", ArgKind::Ptr}}, RetKind::Signed, kIpc},
     // 196: shmat(int shmid, char *shmaddr, int shmflg)
-    {"shmat", 3, {{"shmid", ArgKind::Int}, {"shmaddr", ArgKind::Ptr}, {"shmflg", ArgKind::Hex}}, RetKind::Address},
+    {"shmat", 3, {{"shmid", ArgKind::Int}, {"shmaddr", ArgKind::Ptr}, {"shmflg", ArgKind::Hex}}, RetKind::Address, kMemory | kIpc},
     // 197: shmdt(char *shmaddr)
-    {"shmdt", 1, {{"shmaddr", ArgKind::Ptr}}, RetKind::Signed},
+    {"shmdt", 1, {{"shmaddr", ArgKind::Ptr}}, RetKind::Signed, kMemory | kIpc},
     // 198: socket(int family, int type, int protocol)
-    {"socket", 3, {{"family", ArgKind::Enum, fam(Family::SocketDomain)}, {"type", ArgKind::Flags, fam(Family::SocketType)}, {"protocol", ArgKind::Enum, fam(Family::IpProtocol)}}, RetKind::Fd},
+    {"socket", 3, {{"family", ArgKind::Enum, fam(Family::SocketDomain)}, {"type", ArgKind::Flags, fam(Family::SocketType)}, {"protocol", ArgKind::Enum, fam(Family::IpProtocol)}}, RetKind::Fd, kNetwork},
     // 199: socketpair(int family, int type, int protocol, int *usockvec)
-    {"socketpair", 4, {{"family", ArgKind::Enum, fam(Family::SocketDomain)}, {"type", ArgKind::Flags, fam(Family::SocketType)}, {"protocol", ArgKind::Enum, fam(Family::IpProtocol)}, {"usockvec", ArgKind::OutStruct, st(StructKind::FdPair)}}, RetKind::Signed},
+    {"socketpair", 4, {{"family", ArgKind::Enum, fam(Family::SocketDomain)}, {"type", ArgKind::Flags, fam(Family::SocketType)}, {"protocol", ArgKind::Enum, fam(Family::IpProtocol)}, {"usockvec", ArgKind::OutStruct, st(StructKind::FdPair)}}, RetKind::Signed, kNetwork},
     // 200: bind(int fd, struct sockaddr *umyaddr, int addrlen)
-    {"bind", 3, {{"fd", ArgKind::SockFd}, {"umyaddr", ArgKind::SockaddrIn, 0, 2}, {"addrlen", ArgKind::Int}}, RetKind::Signed},
+    {"bind", 3, {{"fd", ArgKind::SockFd}, {"umyaddr", ArgKind::SockaddrIn, 0, 2}, {"addrlen", ArgKind::Int}}, RetKind::Signed, kNetwork},
     // 201: listen(int fd, int backlog)
-    {"listen", 2, {{"fd", ArgKind::SockFd}, {"backlog", ArgKind::Int}}, RetKind::Signed},
+    {"listen", 2, {{"fd", ArgKind::SockFd}, {"backlog", ArgKind::Int}}, RetKind::Signed, kNetwork},
     // 202: accept(int fd, struct sockaddr *upeer_sockaddr, int *upeer_addrlen)
-    {"accept", 3, {{"fd", ArgKind::Fd}, {"upeer_sockaddr", ArgKind::SockaddrOut, 0, 2}, {"upeer_addrlen", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Fd},
+    {"accept", 3, {{"fd", ArgKind::Fd}, {"upeer_sockaddr", ArgKind::SockaddrOut, 0, 2}, {"upeer_addrlen", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Fd, kNetwork},
     // 203: connect(int fd, struct sockaddr *uservaddr, int addrlen)
-    {"connect", 3, {{"fd", ArgKind::SockFd}, {"uservaddr", ArgKind::SockaddrIn, 0, 2}, {"addrlen", ArgKind::Int}}, RetKind::Signed},
+    {"connect", 3, {{"fd", ArgKind::SockFd}, {"uservaddr", ArgKind::SockaddrIn, 0, 2}, {"addrlen", ArgKind::Int}}, RetKind::Signed, kNetwork},
     // 204: getsockname(int fd, struct sockaddr *usockaddr, int *usockaddr_len)
-    {"getsockname", 3, {{"fd", ArgKind::Fd}, {"usockaddr", ArgKind::SockaddrOut, 0, 2}, {"usockaddr_len", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed},
+    {"getsockname", 3, {{"fd", ArgKind::Fd}, {"usockaddr", ArgKind::SockaddrOut, 0, 2}, {"usockaddr_len", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kNetwork},
     // 205: getpeername(int fd, struct sockaddr *usockaddr, int *usockaddr_len)
-    {"getpeername", 3, {{"fd", ArgKind::Fd}, {"usockaddr", ArgKind::SockaddrOut, 0, 2}, {"usockaddr_len", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed},
+    {"getpeername", 3, {{"fd", ArgKind::Fd}, {"usockaddr", ArgKind::SockaddrOut, 0, 2}, {"usockaddr_len", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kNetwork},
     // 206: sendto(int fd, void *buff, size_t len, unsigned int flags, struct sockaddr *addr, int addr_len)
-    {"sendto", 6, {{"fd", ArgKind::Fd}, {"buff", ArgKind::InBuf, 0, 2}, {"len", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}, {"addr", ArgKind::SockaddrIn, 0, 5}, {"addr_len", ArgKind::Int}}, RetKind::Signed},
+    {"sendto", 6, {{"fd", ArgKind::Fd}, {"buff", ArgKind::InBuf, 0, 2}, {"len", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}, {"addr", ArgKind::SockaddrIn, 0, 5}, {"addr_len", ArgKind::Int}}, RetKind::Signed, kNetwork},
     // 207: recvfrom(int fd, void *ubuf, size_t size, unsigned int flags, struct sockaddr *addr, int *addr_len)
-    {"recvfrom", 6, {{"fd", ArgKind::Fd}, {"ubuf", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}, {"addr", ArgKind::SockaddrOut, 0, 5}, {"addr_len", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed},
+    {"recvfrom", 6, {{"fd", ArgKind::Fd}, {"ubuf", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}, {"addr", ArgKind::SockaddrOut, 0, 5}, {"addr_len", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kNetwork},
     // 208: setsockopt(int fd, int level, int optname, char *optval, int optlen)
-    {"setsockopt", 5, {{"fd", ArgKind::Fd}, {"level", ArgKind::Enum, fam(Family::SockoptLevel)}, {"optname", ArgKind::Int}, {"optval", ArgKind::InBuf, 0, 4}, {"optlen", ArgKind::Int}}, RetKind::Signed},
+    {"setsockopt", 5, {{"fd", ArgKind::Fd}, {"level", ArgKind::Enum, fam(Family::SockoptLevel)}, {"optname", ArgKind::Int}, {"optval", ArgKind::InBuf, 0, 4}, {"optlen", ArgKind::Int}}, RetKind::Signed, kNetwork},
     // 209: getsockopt(int fd, int level, int optname, char *optval, int *optlen)
-    {"getsockopt", 5, {{"fd", ArgKind::Fd}, {"level", ArgKind::Enum, fam(Family::SockoptLevel)}, {"optname", ArgKind::Int}, {"optval", ArgKind::Ptr}, {"optlen", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed},
+    {"getsockopt", 5, {{"fd", ArgKind::Fd}, {"level", ArgKind::Enum, fam(Family::SockoptLevel)}, {"optname", ArgKind::Int}, {"optval", ArgKind::Ptr}, {"optlen", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kNetwork},
     // 210: shutdown(int fd, int how)
-    {"shutdown", 2, {{"fd", ArgKind::Fd}, {"how", ArgKind::Enum, fam(Family::ShutdownHow)}}, RetKind::Signed},
+    {"shutdown", 2, {{"fd", ArgKind::Fd}, {"how", ArgKind::Enum, fam(Family::ShutdownHow)}}, RetKind::Signed, kNetwork},
     // 211: sendmsg(int fd, struct user_msghdr *msg, unsigned int flags)
-    {"sendmsg", 3, {{"fd", ArgKind::Fd}, {"msg", ArgKind::Ptr}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}}, RetKind::Signed},
+    {"sendmsg", 3, {{"fd", ArgKind::Fd}, {"msg", ArgKind::Ptr}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}}, RetKind::Signed, kNetwork},
     // 212: recvmsg(int fd, struct user_msghdr *msg, unsigned int flags)
-    {"recvmsg", 3, {{"fd", ArgKind::Fd}, {"msg", ArgKind::Ptr}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}}, RetKind::Signed},
+    {"recvmsg", 3, {{"fd", ArgKind::Fd}, {"msg", ArgKind::Ptr}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}}, RetKind::Signed, kNetwork},
     // 213: readahead(int fd, loff_t offset, size_t count)
-    {"readahead", 3, {{"fd", ArgKind::Fd}, {"offset", ArgKind::Signed}, {"count", ArgKind::Unsigned}}, RetKind::Signed},
+    {"readahead", 3, {{"fd", ArgKind::Fd}, {"offset", ArgKind::Signed}, {"count", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 214: brk(unsigned long brk)
-    {"brk", 1, {{"brk", ArgKind::Ptr}}, RetKind::Address},
+    {"brk", 1, {{"brk", ArgKind::Ptr}}, RetKind::Address, kMemory},
     // 215: munmap(unsigned long addr, size_t len)
-    {"munmap", 2, {{"addr", ArgKind::Ptr}, {"len", ArgKind::Unsigned}}, RetKind::Signed},
+    {"munmap", 2, {{"addr", ArgKind::Ptr}, {"len", ArgKind::Unsigned}}, RetKind::Signed, kMemory},
     // 216: mremap(unsigned long addr, unsigned long old_len, unsigned long new_len, unsigned long flags, unsigned long new_addr)
-    {"mremap", 5, {{"addr", ArgKind::Ptr}, {"old_len", ArgKind::Unsigned}, {"new_len", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MremapFlags)}, {"new_addr", ArgKind::Ptr}}, RetKind::Address},
+    {"mremap", 5, {{"addr", ArgKind::Ptr}, {"old_len", ArgKind::Unsigned}, {"new_len", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MremapFlags)}, {"new_addr", ArgKind::Ptr}}, RetKind::Address, kMemory},
     // 217: add_key(const char *_type, const char *_description, const void *_payload, size_t plen, key_serial_t ringid)
-    {"add_key", 5, {{"_type", ArgKind::String}, {"_description", ArgKind::String}, {"_payload", ArgKind::InBuf, 0, 3}, {"plen", ArgKind::Unsigned}, {"ringid", ArgKind::Int}}, RetKind::Signed},
+    {"add_key", 5, {{"_type", ArgKind::String}, {"_description", ArgKind::String}, {"_payload", ArgKind::InBuf, 0, 3}, {"plen", ArgKind::Unsigned}, {"ringid", ArgKind::Int}}, RetKind::Signed, 0},
     // 218: request_key(const char *_type, const char *_description, const char *_callout_info, key_serial_t destringid)
-    {"request_key", 4, {{"_type", ArgKind::String}, {"_description", ArgKind::String}, {"_callout_info", ArgKind::String}, {"destringid", ArgKind::Int}}, RetKind::Signed},
+    {"request_key", 4, {{"_type", ArgKind::String}, {"_description", ArgKind::String}, {"_callout_info", ArgKind::String}, {"destringid", ArgKind::Int}}, RetKind::Signed, 0},
     // 219: keyctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)
-    {"keyctl", 5, {{"option", ArgKind::Enum, fam(Family::KeyctlCmd)}, {"arg2", ArgKind::Hex}, {"arg3", ArgKind::Hex}, {"arg4", ArgKind::Hex}, {"arg5", ArgKind::Hex}}, RetKind::Signed},
+    {"keyctl", 5, {{"option", ArgKind::Enum, fam(Family::KeyctlCmd)}, {"arg2", ArgKind::Hex}, {"arg3", ArgKind::Hex}, {"arg4", ArgKind::Hex}, {"arg5", ArgKind::Hex}}, RetKind::Signed, 0},
     // 220: clone(unsigned long clone_flags, unsigned long newsp, int *parent_tidptr, unsigned long tls, int *child_tidptr)
-    {"clone", 5, {{"clone_flags", ArgKind::Flags, fam(Family::CloneFlags)}, {"newsp", ArgKind::Ptr}, {"parent_tidptr", ArgKind::Ptr}, {"tls", ArgKind::Ptr}, {"child_tidptr", ArgKind::Ptr}}, RetKind::Pid},
+    {"clone", 5, {{"clone_flags", ArgKind::Flags, fam(Family::CloneFlags)}, {"newsp", ArgKind::Ptr}, {"parent_tidptr", ArgKind::Ptr}, {"tls", ArgKind::Ptr}, {"child_tidptr", ArgKind::Ptr}}, RetKind::Pid, kProcess},
     // 221: execve(const char *filename, const char *const *argv, const char *const *envp)
-    {"execve", 3, {{"filename", ArgKind::Path}, {"argv", ArgKind::Argv}, {"envp", ArgKind::Envp}}, RetKind::Signed},
+    {"execve", 3, {{"filename", ArgKind::Path}, {"argv", ArgKind::Argv}, {"envp", ArgKind::Envp}}, RetKind::Signed, kFile | kProcess},
     // 222: mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags, unsigned long fd, unsigned long off)
-    {"mmap", 6, {{"addr", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"prot", ArgKind::Flags, fam(Family::MmapProt)}, {"flags", ArgKind::Flags, fam(Family::MmapFlags)}, {"fd", ArgKind::Fd}, {"off", ArgKind::Hex}}, RetKind::Address},
+    {"mmap", 6, {{"addr", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"prot", ArgKind::Flags, fam(Family::MmapProt)}, {"flags", ArgKind::Flags, fam(Family::MmapFlags)}, {"fd", ArgKind::Fd}, {"off", ArgKind::Hex}}, RetKind::Address, kDesc | kMemory},
     // 223: fadvise64(int fd, loff_t offset, loff_t len, int advice)
-    {"fadvise64", 4, {{"fd", ArgKind::Fd}, {"offset", ArgKind::Signed}, {"len", ArgKind::Signed}, {"advice", ArgKind::Enum, fam(Family::FadviseAdvice)}}, RetKind::Signed},
+    {"fadvise64", 4, {{"fd", ArgKind::Fd}, {"offset", ArgKind::Signed}, {"len", ArgKind::Signed}, {"advice", ArgKind::Enum, fam(Family::FadviseAdvice)}}, RetKind::Signed, kDesc},
     // 224: swapon(const char *specialfile, int swap_flags)
-    {"swapon", 2, {{"specialfile", ArgKind::Path}, {"swap_flags", ArgKind::Hex}}, RetKind::Signed},
+    {"swapon", 2, {{"specialfile", ArgKind::Path}, {"swap_flags", ArgKind::Hex}}, RetKind::Signed, kFile},
     // 225: swapoff(const char *specialfile)
-    {"swapoff", 1, {{"specialfile", ArgKind::Path}}, RetKind::Signed},
+    {"swapoff", 1, {{"specialfile", ArgKind::Path}}, RetKind::Signed, kFile},
     // 226: mprotect(unsigned long start, size_t len, unsigned long prot)
-    {"mprotect", 3, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"prot", ArgKind::Flags, fam(Family::MmapProt)}}, RetKind::Signed},
+    {"mprotect", 3, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"prot", ArgKind::Flags, fam(Family::MmapProt)}}, RetKind::Signed, kMemory},
     // 227: msync(unsigned long start, size_t len, int flags)
-    {"msync", 3, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsyncFlags)}}, RetKind::Signed},
+    {"msync", 3, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsyncFlags)}}, RetKind::Signed, kMemory},
     // 228: mlock(unsigned long start, size_t len)
-    {"mlock", 2, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}}, RetKind::Signed},
+    {"mlock", 2, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}}, RetKind::Signed, kMemory},
     // 229: munlock(unsigned long start, size_t len)
-    {"munlock", 2, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}}, RetKind::Signed},
+    {"munlock", 2, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}}, RetKind::Signed, kMemory},
     // 230: mlockall(int flags)
-    {"mlockall", 1, {{"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"mlockall", 1, {{"flags", ArgKind::Hex}}, RetKind::Signed, kMemory},
     // 231: munlockall()
-    {"munlockall", 0, {}, RetKind::Signed},
+    {"munlockall", 0, {}, RetKind::Signed, kMemory},
     // 232: mincore(unsigned long start, size_t len, unsigned char *vec)
-    {"mincore", 3, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"vec", ArgKind::Ptr}}, RetKind::Signed},
+    {"mincore", 3, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"vec", ArgKind::Ptr}}, RetKind::Signed, kMemory},
     // 233: madvise(unsigned long start, size_t len_in, int behavior)
-    {"madvise", 3, {{"start", ArgKind::Ptr}, {"len_in", ArgKind::Unsigned}, {"behavior", ArgKind::Enum, fam(Family::MadviseAdvice)}}, RetKind::Signed},
+    {"madvise", 3, {{"start", ArgKind::Ptr}, {"len_in", ArgKind::Unsigned}, {"behavior", ArgKind::Enum, fam(Family::MadviseAdvice)}}, RetKind::Signed, kMemory},
     // 234: remap_file_pages(unsigned long start, unsigned long size, unsigned long prot, unsigned long pgoff, unsigned long flags)
-    {"remap_file_pages", 5, {{"start", ArgKind::Ptr}, {"size", ArgKind::Unsigned}, {"prot", ArgKind::Flags, fam(Family::MmapProt)}, {"pgoff", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MmapFlags)}}, RetKind::Signed},
+    {"remap_file_pages", 5, {{"start", ArgKind::Ptr}, {"size", ArgKind::Unsigned}, {"prot", ArgKind::Flags, fam(Family::MmapProt)}, {"pgoff", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MmapFlags)}}, RetKind::Signed, kMemory},
     // 235: mbind(unsigned long start, unsigned long len, unsigned long mode, const unsigned long *nmask, unsigned long maxnode, unsigned int flags)
-    {"mbind", 6, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"mode", ArgKind::Int}, {"nmask", ArgKind::Ptr}, {"maxnode", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"mbind", 6, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"mode", ArgKind::Int}, {"nmask", ArgKind::Ptr}, {"maxnode", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed, kMemory},
     // 236: get_mempolicy(int *policy, unsigned long *nmask, unsigned long maxnode, unsigned long addr, unsigned long flags)
-    {"get_mempolicy", 5, {{"policy", ArgKind::Ptr}, {"nmask", ArgKind::Ptr}, {"maxnode", ArgKind::Unsigned}, {"addr", ArgKind::Ptr}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"get_mempolicy", 5, {{"policy", ArgKind::Ptr}, {"nmask", ArgKind::Ptr}, {"maxnode", ArgKind::Unsigned}, {"addr", ArgKind::Ptr}, {"flags", ArgKind::Hex}}, RetKind::Signed, kMemory},
     // 237: set_mempolicy(int mode, const unsigned long *nmask, unsigned long maxnode)
-    {"set_mempolicy", 3, {{"mode", ArgKind::Int}, {"nmask", ArgKind::Ptr}, {"maxnode", ArgKind::Unsigned}}, RetKind::Signed},
+    {"set_mempolicy", 3, {{"mode", ArgKind::Int}, {"nmask", ArgKind::Ptr}, {"maxnode", ArgKind::Unsigned}}, RetKind::Signed, kMemory},
     // 238: migrate_pages(pid_t pid, unsigned long maxnode, const unsigned long *old_nodes, const unsigned long *new_nodes)
-    {"migrate_pages", 4, {{"pid", ArgKind::Pid}, {"maxnode", ArgKind::Unsigned}, {"old_nodes", ArgKind::Ptr}, {"new_nodes", ArgKind::Ptr}}, RetKind::Signed},
+    {"migrate_pages", 4, {{"pid", ArgKind::Pid}, {"maxnode", ArgKind::Unsigned}, {"old_nodes", ArgKind::Ptr}, {"new_nodes", ArgKind::Ptr}}, RetKind::Signed, kMemory},
     // 239: move_pages(pid_t pid, unsigned long nr_pages, const void * *pages, const int *nodes, int *status, int flags)
-    {"move_pages", 6, {{"pid", ArgKind::Pid}, {"nr_pages", ArgKind::Unsigned}, {"pages", ArgKind::Ptr}, {"nodes", ArgKind::Ptr}, {"status", ArgKind::Ptr}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"move_pages", 6, {{"pid", ArgKind::Pid}, {"nr_pages", ArgKind::Unsigned}, {"pages", ArgKind::Ptr}, {"nodes", ArgKind::Ptr}, {"status", ArgKind::Ptr}, {"flags", ArgKind::Hex}}, RetKind::Signed, kMemory},
     // 240: rt_tgsigqueueinfo(pid_t tgid, pid_t pid, int sig, siginfo_t *uinfo)
-    {"rt_tgsigqueueinfo", 4, {{"tgid", ArgKind::Pid}, {"pid", ArgKind::Pid}, {"sig", ArgKind::Signal}, {"uinfo", ArgKind::Ptr}}, RetKind::Signed},
+    {"rt_tgsigqueueinfo", 4, {{"tgid", ArgKind::Pid}, {"pid", ArgKind::Pid}, {"sig", ArgKind::Signal}, {"uinfo", ArgKind::Ptr}}, RetKind::Signed, kProcess | kSignal},
     // 241: perf_event_open(struct perf_event_attr *attr_uptr, pid_t pid, int cpu, int group_fd, unsigned long flags)
-    {"perf_event_open", 5, {{"attr_uptr", ArgKind::Ptr}, {"pid", ArgKind::Pid}, {"cpu", ArgKind::Int}, {"group_fd", ArgKind::Fd}, {"flags", ArgKind::Hex}}, RetKind::Fd},
+    {"perf_event_open", 5, {{"attr_uptr", ArgKind::Ptr}, {"pid", ArgKind::Pid}, {"cpu", ArgKind::Int}, {"group_fd", ArgKind::Fd}, {"flags", ArgKind::Hex}}, RetKind::Fd, kDesc},
     // 242: accept4(int fd, struct sockaddr *upeer_sockaddr, int *upeer_addrlen, int flags)
-    {"accept4", 4, {{"fd", ArgKind::Fd}, {"upeer_sockaddr", ArgKind::SockaddrOut, 0, 2}, {"upeer_addrlen", ArgKind::OutStruct, st(StructKind::Int)}, {"flags", ArgKind::Flags, fam(Family::SocketType)}}, RetKind::Fd},
+    {"accept4", 4, {{"fd", ArgKind::Fd}, {"upeer_sockaddr", ArgKind::SockaddrOut, 0, 2}, {"upeer_addrlen", ArgKind::OutStruct, st(StructKind::Int)}, {"flags", ArgKind::Flags, fam(Family::SocketType)}}, RetKind::Fd, kNetwork},
     // 243: recvmmsg(int fd, struct mmsghdr *mmsg, unsigned int vlen, unsigned int flags, struct __kernel_timespec *timeout)
-    {"recvmmsg", 5, {{"fd", ArgKind::Fd}, {"mmsg", ArgKind::Ptr}, {"vlen", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}, {"timeout", ArgKind::InStruct, st(StructKind::Timespec)}}, RetKind::Signed},
+    {"recvmmsg", 5, {{"fd", ArgKind::Fd}, {"mmsg", ArgKind::Ptr}, {"vlen", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}, {"timeout", ArgKind::InStruct, st(StructKind::Timespec)}}, RetKind::Signed, kNetwork},
     {},  // 244
     {},  // 245
     {},  // 246
@@ -526,75 +527,75 @@ constexpr Syscall kSyscalls[470] = {
     {},  // 258
     {},  // 259
     // 260: wait4(pid_t upid, int *stat_addr, int options, struct rusage *ru)
-    {"wait4", 4, {{"upid", ArgKind::Pid}, {"stat_addr", ArgKind::OutStruct, st(StructKind::Int)}, {"options", ArgKind::Flags, fam(Family::WaitOptions)}, {"ru", ArgKind::Ptr}}, RetKind::Pid},
+    {"wait4", 4, {{"upid", ArgKind::Pid}, {"stat_addr", ArgKind::OutStruct, st(StructKind::Int)}, {"options", ArgKind::Flags, fam(Family::WaitOptions)}, {"ru", ArgKind::Ptr}}, RetKind::Pid, kProcess},
     // 261: prlimit64(pid_t pid, unsigned int resource, const struct rlimit64 *new_rlim, struct rlimit64 *old_rlim)
-    {"prlimit64", 4, {{"pid", ArgKind::Pid}, {"resource", ArgKind::Enum, fam(Family::RlimitResource)}, {"new_rlim", ArgKind::InStruct, st(StructKind::Rlimit)}, {"old_rlim", ArgKind::OutStruct, st(StructKind::Rlimit)}}, RetKind::Signed},
+    {"prlimit64", 4, {{"pid", ArgKind::Pid}, {"resource", ArgKind::Enum, fam(Family::RlimitResource)}, {"new_rlim", ArgKind::InStruct, st(StructKind::Rlimit)}, {"old_rlim", ArgKind::OutStruct, st(StructKind::Rlimit)}}, RetKind::Signed, 0},
     // 262: fanotify_init(unsigned int flags, unsigned int event_f_flags)
-    {"fanotify_init", 2, {{"flags", ArgKind::Hex}, {"event_f_flags", ArgKind::Flags, fam(Family::OpenFlags)}}, RetKind::Fd},
+    {"fanotify_init", 2, {{"flags", ArgKind::Hex}, {"event_f_flags", ArgKind::Flags, fam(Family::OpenFlags)}}, RetKind::Fd, kDesc},
     // 263: fanotify_mark(int fanotify_fd, unsigned int flags, __u64 mask, int dfd, const char *pathname)
-    {"fanotify_mark", 5, {{"fanotify_fd", ArgKind::Fd}, {"flags", ArgKind::Hex}, {"mask", ArgKind::Hex}, {"dfd", ArgKind::DirFd}, {"pathname", ArgKind::Path}}, RetKind::Signed},
+    {"fanotify_mark", 5, {{"fanotify_fd", ArgKind::Fd}, {"flags", ArgKind::Hex}, {"mask", ArgKind::Hex}, {"dfd", ArgKind::DirFd}, {"pathname", ArgKind::Path}}, RetKind::Signed, kFile | kDesc},
     // 264: name_to_handle_at(int dfd, const char *name, struct file_handle *handle, void *mnt_id, int flag)
-    {"name_to_handle_at", 5, {{"dfd", ArgKind::DirFd}, {"name", ArgKind::Path}, {"handle", ArgKind::Ptr}, {"mnt_id", ArgKind::Ptr}, {"flag", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed},
+    {"name_to_handle_at", 5, {{"dfd", ArgKind::DirFd}, {"name", ArgKind::Path}, {"handle", ArgKind::Ptr}, {"mnt_id", ArgKind::Ptr}, {"flag", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed, kFile | kDesc},
     // 265: open_by_handle_at(int mountdirfd, struct file_handle *handle, int flags)
-    {"open_by_handle_at", 3, {{"mountdirfd", ArgKind::Fd}, {"handle", ArgKind::Ptr}, {"flags", ArgKind::Flags, fam(Family::OpenFlags)}}, RetKind::Fd},
+    {"open_by_handle_at", 3, {{"mountdirfd", ArgKind::Fd}, {"handle", ArgKind::Ptr}, {"flags", ArgKind::Flags, fam(Family::OpenFlags)}}, RetKind::Fd, kDesc},
     // 266: clock_adjtime(const clockid_t which_clock, struct __kernel_timex *utx)
-    {"clock_adjtime", 2, {{"which_clock", ArgKind::Enum, fam(Family::ClockId)}, {"utx", ArgKind::Ptr}}, RetKind::Signed},
+    {"clock_adjtime", 2, {{"which_clock", ArgKind::Enum, fam(Family::ClockId)}, {"utx", ArgKind::Ptr}}, RetKind::Signed, kClock},
     // 267: syncfs(int fd)
-    {"syncfs", 1, {{"fd", ArgKind::Fd}}, RetKind::Signed},
+    {"syncfs", 1, {{"fd", ArgKind::Fd}}, RetKind::Signed, kDesc},
     // 268: setns(int fd, int flags)
-    {"setns", 2, {{"fd", ArgKind::Fd}, {"flags", ArgKind::Flags, fam(Family::UnshareFlags)}}, RetKind::Signed},
+    {"setns", 2, {{"fd", ArgKind::Fd}, {"flags", ArgKind::Flags, fam(Family::UnshareFlags)}}, RetKind::Signed, kDesc},
     // 269: sendmmsg(int fd, struct mmsghdr *mmsg, unsigned int vlen, unsigned int flags)
-    {"sendmmsg", 4, {{"fd", ArgKind::Fd}, {"mmsg", ArgKind::Ptr}, {"vlen", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}}, RetKind::Signed},
+    {"sendmmsg", 4, {{"fd", ArgKind::Fd}, {"mmsg", ArgKind::Ptr}, {"vlen", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}}, RetKind::Signed, kNetwork},
     // 270: process_vm_readv(pid_t pid, const struct iovec *lvec, unsigned long liovcnt, const struct iovec *rvec, unsigned long riovcnt, unsigned long flags)
-    {"process_vm_readv", 6, {{"pid", ArgKind::Pid}, {"lvec", ArgKind::IovecOut, 0, 2}, {"liovcnt", ArgKind::Unsigned}, {"rvec", ArgKind::Ptr}, {"riovcnt", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"process_vm_readv", 6, {{"pid", ArgKind::Pid}, {"lvec", ArgKind::IovecOut, 0, 2}, {"liovcnt", ArgKind::Unsigned}, {"rvec", ArgKind::Ptr}, {"riovcnt", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed, 0},
     // 271: process_vm_writev(pid_t pid, const struct iovec *lvec, unsigned long liovcnt, const struct iovec *rvec, unsigned long riovcnt, unsigned long flags)
-    {"process_vm_writev", 6, {{"pid", ArgKind::Pid}, {"lvec", ArgKind::IovecIn, 0, 2}, {"liovcnt", ArgKind::Unsigned}, {"rvec", ArgKind::Ptr}, {"riovcnt", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"process_vm_writev", 6, {{"pid", ArgKind::Pid}, {"lvec", ArgKind::IovecIn, 0, 2}, {"liovcnt", ArgKind::Unsigned}, {"rvec", ArgKind::Ptr}, {"riovcnt", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed, 0},
     // 272: kcmp(pid_t pid1, pid_t pid2, int type, unsigned long idx1, unsigned long idx2)
-    {"kcmp", 5, {{"pid1", ArgKind::Pid}, {"pid2", ArgKind::Pid}, {"type", ArgKind::Enum, fam(Family::KcmpType)}, {"idx1", ArgKind::Unsigned}, {"idx2", ArgKind::Unsigned}}, RetKind::Signed},
+    {"kcmp", 5, {{"pid1", ArgKind::Pid}, {"pid2", ArgKind::Pid}, {"type", ArgKind::Enum, fam(Family::KcmpType)}, {"idx1", ArgKind::Unsigned}, {"idx2", ArgKind::Unsigned}}, RetKind::Signed, 0},
     // 273: finit_module(int fd, const char *uargs, int flags)
-    {"finit_module", 3, {{"fd", ArgKind::Fd}, {"uargs", ArgKind::String}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"finit_module", 3, {{"fd", ArgKind::Fd}, {"uargs", ArgKind::String}, {"flags", ArgKind::Hex}}, RetKind::Signed, kDesc},
     // 274: sched_setattr(pid_t pid, struct sched_attr *uattr, unsigned int flags)
-    {"sched_setattr", 3, {{"pid", ArgKind::Pid}, {"uattr", ArgKind::Ptr}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"sched_setattr", 3, {{"pid", ArgKind::Pid}, {"uattr", ArgKind::Ptr}, {"flags", ArgKind::Hex}}, RetKind::Signed, 0},
     // 275: sched_getattr(pid_t pid, struct sched_attr *uattr, unsigned int usize, unsigned int flags)
-    {"sched_getattr", 4, {{"pid", ArgKind::Pid}, {"uattr", ArgKind::Ptr}, {"usize", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"sched_getattr", 4, {{"pid", ArgKind::Pid}, {"uattr", ArgKind::Ptr}, {"usize", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed, 0},
     // 276: renameat2(int olddfd, const char *oldname, int newdfd, const char *newname, unsigned int flags)
-    {"renameat2", 5, {{"olddfd", ArgKind::DirFd}, {"oldname", ArgKind::Path}, {"newdfd", ArgKind::DirFd}, {"newname", ArgKind::Path}, {"flags", ArgKind::Flags, fam(Family::RenameFlags)}}, RetKind::Signed},
+    {"renameat2", 5, {{"olddfd", ArgKind::DirFd}, {"oldname", ArgKind::Path}, {"newdfd", ArgKind::DirFd}, {"newname", ArgKind::Path}, {"flags", ArgKind::Flags, fam(Family::RenameFlags)}}, RetKind::Signed, kFile | kDesc},
     // 277: seccomp(unsigned int op, unsigned int flags, void *uargs)
-    {"seccomp", 3, {{"op", ArgKind::Enum, fam(Family::SeccompOp)}, {"flags", ArgKind::Hex}, {"uargs", ArgKind::Ptr}}, RetKind::Signed},
+    {"seccomp", 3, {{"op", ArgKind::Enum, fam(Family::SeccompOp)}, {"flags", ArgKind::Hex}, {"uargs", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 278: getrandom(char *ubuf, size_t len, unsigned int flags)
-    {"getrandom", 3, {{"ubuf", ArgKind::OutBuf}, {"len", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::GetrandomFlags)}}, RetKind::Signed},
+    {"getrandom", 3, {{"ubuf", ArgKind::OutBuf}, {"len", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::GetrandomFlags)}}, RetKind::Signed, 0},
     // 279: memfd_create(const char *uname, unsigned int flags)
-    {"memfd_create", 2, {{"uname", ArgKind::String}, {"flags", ArgKind::Flags, fam(Family::MemfdFlags)}}, RetKind::Fd},
+    {"memfd_create", 2, {{"uname", ArgKind::String}, {"flags", ArgKind::Flags, fam(Family::MemfdFlags)}}, RetKind::Fd, kDesc},
     // 280: bpf(int cmd, union bpf_attr *uattr, unsigned int size)
-    {"bpf", 3, {{"cmd", ArgKind::Enum, fam(Family::BpfCmd)}, {"uattr", ArgKind::Ptr}, {"size", ArgKind::Unsigned}}, RetKind::Signed},
+    {"bpf", 3, {{"cmd", ArgKind::Enum, fam(Family::BpfCmd)}, {"uattr", ArgKind::Ptr}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 281: execveat(int fd, const char *filename, const char *const *argv, const char *const *envp, int flags)
-    {"execveat", 5, {{"fd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"argv", ArgKind::Argv}, {"envp", ArgKind::Envp}, {"flags", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed},
+    {"execveat", 5, {{"fd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"argv", ArgKind::Argv}, {"envp", ArgKind::Envp}, {"flags", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed, kFile | kDesc | kProcess},
     // 282: userfaultfd(int flags)
-    {"userfaultfd", 1, {{"flags", ArgKind::Hex}}, RetKind::Fd},
+    {"userfaultfd", 1, {{"flags", ArgKind::Hex}}, RetKind::Fd, kDesc},
     // 283: membarrier(int cmd, unsigned int flags, int cpu_id)
-    {"membarrier", 3, {{"cmd", ArgKind::Enum, fam(Family::MembarrierCmd)}, {"flags", ArgKind::Hex}, {"cpu_id", ArgKind::Int}}, RetKind::Signed},
+    {"membarrier", 3, {{"cmd", ArgKind::Enum, fam(Family::MembarrierCmd)}, {"flags", ArgKind::Hex}, {"cpu_id", ArgKind::Int}}, RetKind::Signed, 0},
     // 284: mlock2(unsigned long start, size_t len, int flags)
-    {"mlock2", 3, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MlockFlags)}}, RetKind::Signed},
+    {"mlock2", 3, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MlockFlags)}}, RetKind::Signed, kMemory},
     // 285: copy_file_range(int fd_in, loff_t *off_in, int fd_out, loff_t *off_out, size_t len, unsigned int flags)
-    {"copy_file_range", 6, {{"fd_in", ArgKind::Fd}, {"off_in", ArgKind::Ptr}, {"fd_out", ArgKind::Fd}, {"off_out", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"copy_file_range", 6, {{"fd_in", ArgKind::Fd}, {"off_in", ArgKind::Ptr}, {"fd_out", ArgKind::Fd}, {"off_out", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed, kDesc},
     // 286: preadv2(unsigned long fd, const struct iovec *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h, rwf_t flags)
-    {"preadv2", 6, {{"fd", ArgKind::Fd}, {"vec", ArgKind::IovecOut, 0, 2}, {"vlen", ArgKind::Unsigned}, {"pos_l", ArgKind::Unsigned}, {"pos_h", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"preadv2", 6, {{"fd", ArgKind::Fd}, {"vec", ArgKind::IovecOut, 0, 2}, {"vlen", ArgKind::Unsigned}, {"pos_l", ArgKind::Unsigned}, {"pos_h", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed, kDesc},
     // 287: pwritev2(unsigned long fd, const struct iovec *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h, rwf_t flags)
-    {"pwritev2", 6, {{"fd", ArgKind::Fd}, {"vec", ArgKind::IovecIn, 0, 2}, {"vlen", ArgKind::Unsigned}, {"pos_l", ArgKind::Unsigned}, {"pos_h", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"pwritev2", 6, {{"fd", ArgKind::Fd}, {"vec", ArgKind::IovecIn, 0, 2}, {"vlen", ArgKind::Unsigned}, {"pos_l", ArgKind::Unsigned}, {"pos_h", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed, kDesc},
     // 288: pkey_mprotect(unsigned long start, size_t len, unsigned long prot, int pkey)
-    {"pkey_mprotect", 4, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"prot", ArgKind::Flags, fam(Family::MmapProt)}, {"pkey", ArgKind::Int}}, RetKind::Signed},
+    {"pkey_mprotect", 4, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"prot", ArgKind::Flags, fam(Family::MmapProt)}, {"pkey", ArgKind::Int}}, RetKind::Signed, kMemory},
     // 289: pkey_alloc(unsigned long flags, unsigned long init_val)
-    {"pkey_alloc", 2, {{"flags", ArgKind::Hex}, {"init_val", ArgKind::Hex}}, RetKind::Signed},
+    {"pkey_alloc", 2, {{"flags", ArgKind::Hex}, {"init_val", ArgKind::Hex}}, RetKind::Signed, 0},
     // 290: pkey_free(int pkey)
-    {"pkey_free", 1, {{"pkey", ArgKind::Int}}, RetKind::Signed},
+    {"pkey_free", 1, {{"pkey", ArgKind::Int}}, RetKind::Signed, 0},
     // 291: statx(int dfd, const char *filename, unsigned flags, unsigned int mask, struct statx *buffer)
-    {"statx", 5, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"flags", ArgKind::Flags, fam(Family::AtFlags)}, {"mask", ArgKind::Flags, fam(Family::StatxMask)}, {"buffer", ArgKind::OutStruct, st(StructKind::Statx)}}, RetKind::Signed},
+    {"statx", 5, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"flags", ArgKind::Flags, fam(Family::AtFlags)}, {"mask", ArgKind::Flags, fam(Family::StatxMask)}, {"buffer", ArgKind::OutStruct, st(StructKind::Statx)}}, RetKind::Signed, kFile | kDesc | kFstat},
     // 292: io_pgetevents(aio_context_t ctx_id, long min_nr, long nr, struct io_event *events, struct __kernel_timespec *timeout, const struct __aio_sigset *usig)
-    {"io_pgetevents", 6, {{"ctx_id", ArgKind::Ptr}, {"min_nr", ArgKind::Signed}, {"nr", ArgKind::Signed}, {"events", ArgKind::Ptr}, {"timeout", ArgKind::InStruct, st(StructKind::Timespec)}, {"usig", ArgKind::Ptr}}, RetKind::Signed},
+    {"io_pgetevents", 6, {{"ctx_id", ArgKind::Ptr}, {"min_nr", ArgKind::Signed}, {"nr", ArgKind::Signed}, {"events", ArgKind::Ptr}, {"timeout", ArgKind::InStruct, st(StructKind::Timespec)}, {"usig", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 293: rseq(struct rseq *rseq, u32 rseq_len, int flags, u32 sig)
-    {"rseq", 4, {{"rseq", ArgKind::Ptr}, {"rseq_len", ArgKind::Unsigned}, {"flags", ArgKind::Hex}, {"sig", ArgKind::Hex}}, RetKind::Signed},
+    {"rseq", 4, {{"rseq", ArgKind::Ptr}, {"rseq_len", ArgKind::Unsigned}, {"flags", ArgKind::Hex}, {"sig", ArgKind::Hex}}, RetKind::Signed, 0},
     // 294: kexec_file_load(int kernel_fd, int initrd_fd, unsigned long cmdline_len, const char *cmdline_ptr, unsigned long flags)
-    {"kexec_file_load", 5, {{"kernel_fd", ArgKind::Fd}, {"initrd_fd", ArgKind::Fd}, {"cmdline_len", ArgKind::Unsigned}, {"cmdline_ptr", ArgKind::InBuf, 0, 2}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"kexec_file_load", 5, {{"kernel_fd", ArgKind::Fd}, {"initrd_fd", ArgKind::Fd}, {"cmdline_len", ArgKind::Unsigned}, {"cmdline_ptr", ArgKind::InBuf, 0, 2}, {"flags", ArgKind::Hex}}, RetKind::Signed, kDesc},
     {},  // 295
     {},  // 296
     {},  // 297
@@ -725,97 +726,97 @@ constexpr Syscall kSyscalls[470] = {
     {},  // 422
     {},  // 423
     // 424: pidfd_send_signal(int pidfd, int sig, siginfo_t *info, unsigned int flags)
-    {"pidfd_send_signal", 4, {{"pidfd", ArgKind::Fd}, {"sig", ArgKind::Signal}, {"info", ArgKind::Ptr}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"pidfd_send_signal", 4, {{"pidfd", ArgKind::Fd}, {"sig", ArgKind::Signal}, {"info", ArgKind::Ptr}, {"flags", ArgKind::Hex}}, RetKind::Signed, kDesc | kProcess | kSignal},
     // 425: io_uring_setup(u32 entries, struct io_uring_params *params)
-    {"io_uring_setup", 2, {{"entries", ArgKind::Unsigned}, {"params", ArgKind::Ptr}}, RetKind::Fd},
+    {"io_uring_setup", 2, {{"entries", ArgKind::Unsigned}, {"params", ArgKind::Ptr}}, RetKind::Fd, kDesc},
     // 426: io_uring_enter(unsigned int fd, u32 to_submit, u32 min_complete, u32 flags, const void *argp, size_t argsz)
-    {"io_uring_enter", 6, {{"fd", ArgKind::Fd}, {"to_submit", ArgKind::Unsigned}, {"min_complete", ArgKind::Unsigned}, {"flags", ArgKind::Hex}, {"argp", ArgKind::Ptr}, {"argsz", ArgKind::Unsigned}}, RetKind::Signed},
+    {"io_uring_enter", 6, {{"fd", ArgKind::Fd}, {"to_submit", ArgKind::Unsigned}, {"min_complete", ArgKind::Unsigned}, {"flags", ArgKind::Hex}, {"argp", ArgKind::Ptr}, {"argsz", ArgKind::Unsigned}}, RetKind::Signed, kDesc | kSignal},
     // 427: io_uring_register(unsigned int fd, unsigned int opcode, void *arg, unsigned int nr_args)
-    {"io_uring_register", 4, {{"fd", ArgKind::Fd}, {"opcode", ArgKind::Unsigned}, {"arg", ArgKind::Ptr}, {"nr_args", ArgKind::Unsigned}}, RetKind::Signed},
+    {"io_uring_register", 4, {{"fd", ArgKind::Fd}, {"opcode", ArgKind::Unsigned}, {"arg", ArgKind::Ptr}, {"nr_args", ArgKind::Unsigned}}, RetKind::Signed, kDesc | kMemory},
     // 428: open_tree(int dfd, const char *filename, unsigned flags)
-    {"open_tree", 3, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"flags", ArgKind::Hex}}, RetKind::Fd},
+    {"open_tree", 3, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"flags", ArgKind::Hex}}, RetKind::Fd, kFile | kDesc},
     // 429: move_mount(int from_dfd, const char *from_pathname, int to_dfd, const char *to_pathname, unsigned int flags)
-    {"move_mount", 5, {{"from_dfd", ArgKind::DirFd}, {"from_pathname", ArgKind::Path}, {"to_dfd", ArgKind::DirFd}, {"to_pathname", ArgKind::Path}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"move_mount", 5, {{"from_dfd", ArgKind::DirFd}, {"from_pathname", ArgKind::Path}, {"to_dfd", ArgKind::DirFd}, {"to_pathname", ArgKind::Path}, {"flags", ArgKind::Hex}}, RetKind::Signed, kFile | kDesc},
     // 430: fsopen(const char *_fs_name, unsigned int flags)
-    {"fsopen", 2, {{"_fs_name", ArgKind::String}, {"flags", ArgKind::Hex}}, RetKind::Fd},
+    {"fsopen", 2, {{"_fs_name", ArgKind::String}, {"flags", ArgKind::Hex}}, RetKind::Fd, kDesc},
     // 431: fsconfig(int fd, unsigned int cmd, const char *_key, const void *_value, int aux)
-    {"fsconfig", 5, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Int}, {"_key", ArgKind::String}, {"_value", ArgKind::Ptr}, {"aux", ArgKind::Int}}, RetKind::Signed},
+    {"fsconfig", 5, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Int}, {"_key", ArgKind::String}, {"_value", ArgKind::Ptr}, {"aux", ArgKind::Int}}, RetKind::Signed, kFile | kDesc},
     // 432: fsmount(int fs_fd, unsigned int flags, unsigned int attr_flags)
-    {"fsmount", 3, {{"fs_fd", ArgKind::Fd}, {"flags", ArgKind::Hex}, {"attr_flags", ArgKind::Hex}}, RetKind::Fd},
+    {"fsmount", 3, {{"fs_fd", ArgKind::Fd}, {"flags", ArgKind::Hex}, {"attr_flags", ArgKind::Hex}}, RetKind::Fd, kDesc},
     // 433: fspick(int dfd, const char *path, unsigned int flags)
-    {"fspick", 3, {{"dfd", ArgKind::DirFd}, {"path", ArgKind::Path}, {"flags", ArgKind::Hex}}, RetKind::Fd},
+    {"fspick", 3, {{"dfd", ArgKind::DirFd}, {"path", ArgKind::Path}, {"flags", ArgKind::Hex}}, RetKind::Fd, kFile | kDesc},
     // 434: pidfd_open(pid_t pid, unsigned int flags)
-    {"pidfd_open", 2, {{"pid", ArgKind::Pid}, {"flags", ArgKind::Flags, fam(Family::PidfdFlags)}}, RetKind::Fd},
+    {"pidfd_open", 2, {{"pid", ArgKind::Pid}, {"flags", ArgKind::Flags, fam(Family::PidfdFlags)}}, RetKind::Fd, kDesc},
     // 435: clone3(struct clone_args *uargs, size_t size)
-    {"clone3", 2, {{"uargs", ArgKind::Ptr}, {"size", ArgKind::Unsigned}}, RetKind::Pid},
+    {"clone3", 2, {{"uargs", ArgKind::Ptr}, {"size", ArgKind::Unsigned}}, RetKind::Pid, kProcess},
     // 436: close_range(unsigned int fd, unsigned int max_fd, unsigned int flags)
-    {"close_range", 3, {{"fd", ArgKind::Unsigned}, {"max_fd", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::CloseRangeFlags)}}, RetKind::Signed},
+    {"close_range", 3, {{"fd", ArgKind::Unsigned}, {"max_fd", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::CloseRangeFlags)}}, RetKind::Signed, 0},
     // 437: openat2(int dfd, const char *filename, struct open_how *how, size_t usize)
-    {"openat2", 4, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"how", ArgKind::Ptr}, {"usize", ArgKind::Unsigned}}, RetKind::Fd},
+    {"openat2", 4, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"how", ArgKind::Ptr}, {"usize", ArgKind::Unsigned}}, RetKind::Fd, kFile | kDesc},
     // 438: pidfd_getfd(int pidfd, int fd, unsigned int flags)
-    {"pidfd_getfd", 3, {{"pidfd", ArgKind::Fd}, {"fd", ArgKind::Int}, {"flags", ArgKind::Hex}}, RetKind::Fd},
+    {"pidfd_getfd", 3, {{"pidfd", ArgKind::Fd}, {"fd", ArgKind::Int}, {"flags", ArgKind::Hex}}, RetKind::Fd, kDesc},
     // 439: faccessat2(int dfd, const char *filename, int mode, int flags)
-    {"faccessat2", 4, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"mode", ArgKind::Flags, fam(Family::AccessMode)}, {"flags", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed},
+    {"faccessat2", 4, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"mode", ArgKind::Flags, fam(Family::AccessMode)}, {"flags", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed, kFile | kDesc},
     // 440: process_madvise(int pidfd, const struct iovec *vec, size_t vlen, int behavior, unsigned int flags)
-    {"process_madvise", 5, {{"pidfd", ArgKind::Fd}, {"vec", ArgKind::Ptr}, {"vlen", ArgKind::Unsigned}, {"behavior", ArgKind::Enum, fam(Family::MadviseAdvice)}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"process_madvise", 5, {{"pidfd", ArgKind::Fd}, {"vec", ArgKind::Ptr}, {"vlen", ArgKind::Unsigned}, {"behavior", ArgKind::Enum, fam(Family::MadviseAdvice)}, {"flags", ArgKind::Hex}}, RetKind::Signed, kDesc},
     // 441: epoll_pwait2(int epfd, struct epoll_event *events, int maxevents, const struct __kernel_timespec *timeout, const sigset_t *sigmask, size_t sigsetsize)
-    {"epoll_pwait2", 6, {{"epfd", ArgKind::Fd}, {"events", ArgKind::OutStruct, st(StructKind::EpollEvent), 2}, {"maxevents", ArgKind::Int}, {"timeout", ArgKind::InStruct, st(StructKind::Timespec)}, {"sigmask", ArgKind::InStruct, st(StructKind::Sigset)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed},
+    {"epoll_pwait2", 6, {{"epfd", ArgKind::Fd}, {"events", ArgKind::OutStruct, st(StructKind::EpollEvent), 2}, {"maxevents", ArgKind::Int}, {"timeout", ArgKind::InStruct, st(StructKind::Timespec)}, {"sigmask", ArgKind::InStruct, st(StructKind::Sigset)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 442: mount_setattr(int dfd, const char *path, unsigned int flags, struct mount_attr *uattr, size_t usize)
-    {"mount_setattr", 5, {{"dfd", ArgKind::DirFd}, {"path", ArgKind::Path}, {"flags", ArgKind::Flags, fam(Family::AtFlags)}, {"uattr", ArgKind::Ptr}, {"usize", ArgKind::Unsigned}}, RetKind::Signed},
+    {"mount_setattr", 5, {{"dfd", ArgKind::DirFd}, {"path", ArgKind::Path}, {"flags", ArgKind::Flags, fam(Family::AtFlags)}, {"uattr", ArgKind::Ptr}, {"usize", ArgKind::Unsigned}}, RetKind::Signed, kFile | kDesc},
     // 443: quotactl_fd(unsigned int fd, unsigned int cmd, qid_t id, void *addr)
-    {"quotactl_fd", 4, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::QuotactlCmd)}, {"id", ArgKind::Int}, {"addr", ArgKind::Ptr}}, RetKind::Signed},
+    {"quotactl_fd", 4, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::QuotactlCmd)}, {"id", ArgKind::Int}, {"addr", ArgKind::Ptr}}, RetKind::Signed, kDesc},
     // 444: landlock_create_ruleset(const struct landlock_ruleset_attr *const attr, const size_t size, const __u32 flags)
-    {"landlock_create_ruleset", 3, {{"attr", ArgKind::Ptr}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Fd},
+    {"landlock_create_ruleset", 3, {{"attr", ArgKind::Ptr}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Fd, kDesc},
     // 445: landlock_add_rule(const int ruleset_fd, const enum landlock_rule_type rule_type, const void *const rule_attr, const __u32 flags)
-    {"landlock_add_rule", 4, {{"ruleset_fd", ArgKind::Fd}, {"rule_type", ArgKind::Int}, {"rule_attr", ArgKind::Ptr}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"landlock_add_rule", 4, {{"ruleset_fd", ArgKind::Fd}, {"rule_type", ArgKind::Int}, {"rule_attr", ArgKind::Ptr}, {"flags", ArgKind::Hex}}, RetKind::Signed, kDesc},
     // 446: landlock_restrict_self(const int ruleset_fd, const __u32 flags)
-    {"landlock_restrict_self", 2, {{"ruleset_fd", ArgKind::Fd}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"landlock_restrict_self", 2, {{"ruleset_fd", ArgKind::Fd}, {"flags", ArgKind::Hex}}, RetKind::Signed, kDesc},
     // 447: memfd_secret(unsigned int flags)
-    {"memfd_secret", 1, {{"flags", ArgKind::Hex}}, RetKind::Fd},
+    {"memfd_secret", 1, {{"flags", ArgKind::Hex}}, RetKind::Fd, kDesc},
     // 448: process_mrelease(int pidfd, unsigned int flags)
-    {"process_mrelease", 2, {{"pidfd", ArgKind::Fd}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"process_mrelease", 2, {{"pidfd", ArgKind::Fd}, {"flags", ArgKind::Hex}}, RetKind::Signed, kDesc},
     // 449: futex_waitv(struct futex_waitv *waiters, unsigned int nr_futexes, unsigned int flags, struct __kernel_timespec *timeout, clockid_t clockid)
-    {"futex_waitv", 5, {{"waiters", ArgKind::Ptr}, {"nr_futexes", ArgKind::Unsigned}, {"flags", ArgKind::Hex}, {"timeout", ArgKind::InStruct, st(StructKind::Timespec)}, {"clockid", ArgKind::Enum, fam(Family::ClockId)}}, RetKind::Signed},
+    {"futex_waitv", 5, {{"waiters", ArgKind::Ptr}, {"nr_futexes", ArgKind::Unsigned}, {"flags", ArgKind::Hex}, {"timeout", ArgKind::InStruct, st(StructKind::Timespec)}, {"clockid", ArgKind::Enum, fam(Family::ClockId)}}, RetKind::Signed, 0},
     // 450: set_mempolicy_home_node(unsigned long start, unsigned long len, unsigned long home_node, unsigned long flags)
-    {"set_mempolicy_home_node", 4, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"home_node", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"set_mempolicy_home_node", 4, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"home_node", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed, kMemory},
     // 451: cachestat(unsigned int fd, struct cachestat_range *cstat_range, struct cachestat *cstat, unsigned int flags)
-    {"cachestat", 4, {{"fd", ArgKind::Fd}, {"cstat_range", ArgKind::Ptr}, {"cstat", ArgKind::Ptr}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"cachestat", 4, {{"fd", ArgKind::Fd}, {"cstat_range", ArgKind::Ptr}, {"cstat", ArgKind::Ptr}, {"flags", ArgKind::Hex}}, RetKind::Signed, kDesc},
     // 452: fchmodat2(int dfd, const char *filename, umode_t mode, unsigned int flags)
-    {"fchmodat2", 4, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"mode", ArgKind::Mode}, {"flags", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed},
+    {"fchmodat2", 4, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"mode", ArgKind::Mode}, {"flags", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed, kFile | kDesc},
     // 453: map_shadow_stack(unsigned long addr, unsigned long size, unsigned int flags)
-    {"map_shadow_stack", 3, {{"addr", ArgKind::Ptr}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Address},
+    {"map_shadow_stack", 3, {{"addr", ArgKind::Ptr}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Address, kMemory},
     // 454: futex_wake(void *uaddr, unsigned long mask, int nr, unsigned int flags)
-    {"futex_wake", 4, {{"uaddr", ArgKind::Ptr}, {"mask", ArgKind::Hex}, {"nr", ArgKind::Int}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"futex_wake", 4, {{"uaddr", ArgKind::Ptr}, {"mask", ArgKind::Hex}, {"nr", ArgKind::Int}, {"flags", ArgKind::Hex}}, RetKind::Signed, 0},
     // 455: futex_wait(void *uaddr, unsigned long val, unsigned long mask, unsigned int flags, struct __kernel_timespec *timeout, clockid_t clockid)
-    {"futex_wait", 6, {{"uaddr", ArgKind::Ptr}, {"val", ArgKind::Unsigned}, {"mask", ArgKind::Hex}, {"flags", ArgKind::Hex}, {"timeout", ArgKind::InStruct, st(StructKind::Timespec)}, {"clockid", ArgKind::Enum, fam(Family::ClockId)}}, RetKind::Signed},
+    {"futex_wait", 6, {{"uaddr", ArgKind::Ptr}, {"val", ArgKind::Unsigned}, {"mask", ArgKind::Hex}, {"flags", ArgKind::Hex}, {"timeout", ArgKind::InStruct, st(StructKind::Timespec)}, {"clockid", ArgKind::Enum, fam(Family::ClockId)}}, RetKind::Signed, 0},
     // 456: futex_requeue(struct futex_waitv *waiters, unsigned int flags, int nr_wake, int nr_requeue)
-    {"futex_requeue", 4, {{"waiters", ArgKind::Ptr}, {"flags", ArgKind::Hex}, {"nr_wake", ArgKind::Int}, {"nr_requeue", ArgKind::Int}}, RetKind::Signed},
+    {"futex_requeue", 4, {{"waiters", ArgKind::Ptr}, {"flags", ArgKind::Hex}, {"nr_wake", ArgKind::Int}, {"nr_requeue", ArgKind::Int}}, RetKind::Signed, 0},
     // 457: statmount(const struct mnt_id_req *req, struct statmount *buf, size_t bufsize, unsigned int flags)
-    {"statmount", 4, {{"req", ArgKind::Ptr}, {"buf", ArgKind::Ptr}, {"bufsize", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"statmount", 4, {{"req", ArgKind::Ptr}, {"buf", ArgKind::Ptr}, {"bufsize", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed, 0},
     // 458: listmount(const struct mnt_id_req *req, u64 *mnt_ids, size_t nr_mnt_ids, unsigned int flags)
-    {"listmount", 4, {{"req", ArgKind::Ptr}, {"mnt_ids", ArgKind::Ptr}, {"nr_mnt_ids", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"listmount", 4, {{"req", ArgKind::Ptr}, {"mnt_ids", ArgKind::Ptr}, {"nr_mnt_ids", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed, 0},
     // 459: lsm_get_self_attr(unsigned int attr, struct lsm_ctx *ctx, u32 *size, u32 flags)
-    {"lsm_get_self_attr", 4, {{"attr", ArgKind::Unsigned}, {"ctx", ArgKind::Ptr}, {"size", ArgKind::Ptr}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"lsm_get_self_attr", 4, {{"attr", ArgKind::Unsigned}, {"ctx", ArgKind::Ptr}, {"size", ArgKind::Ptr}, {"flags", ArgKind::Hex}}, RetKind::Signed, 0},
     // 460: lsm_set_self_attr(unsigned int attr, struct lsm_ctx *ctx, u32 size, u32 flags)
-    {"lsm_set_self_attr", 4, {{"attr", ArgKind::Unsigned}, {"ctx", ArgKind::Ptr}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"lsm_set_self_attr", 4, {{"attr", ArgKind::Unsigned}, {"ctx", ArgKind::Ptr}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed, 0},
     // 461: lsm_list_modules(u64 *ids, u32 *size, u32 flags)
-    {"lsm_list_modules", 3, {{"ids", ArgKind::Ptr}, {"size", ArgKind::Ptr}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"lsm_list_modules", 3, {{"ids", ArgKind::Ptr}, {"size", ArgKind::Ptr}, {"flags", ArgKind::Hex}}, RetKind::Signed, 0},
     // 462: mseal(unsigned long start, size_t len, unsigned long flags)
-    {"mseal", 3, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed},
+    {"mseal", 3, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"flags", ArgKind::Hex}}, RetKind::Signed, kMemory},
     // 463: setxattrat(int dfd, const char *pathname, unsigned int at_flags, const char *name, const struct xattr_args *uargs, size_t usize)
-    {"setxattrat", 6, {{"dfd", ArgKind::DirFd}, {"pathname", ArgKind::Path}, {"at_flags", ArgKind::Flags, fam(Family::AtFlags)}, {"name", ArgKind::String}, {"uargs", ArgKind::Ptr}, {"usize", ArgKind::Unsigned}}, RetKind::Signed},
+    {"setxattrat", 6, {{"dfd", ArgKind::DirFd}, {"pathname", ArgKind::Path}, {"at_flags", ArgKind::Flags, fam(Family::AtFlags)}, {"name", ArgKind::String}, {"uargs", ArgKind::Ptr}, {"usize", ArgKind::Unsigned}}, RetKind::Signed, kFile | kDesc},
     // 464: getxattrat(int dfd, const char *pathname, unsigned int at_flags, const char *name, struct xattr_args *uargs, size_t usize)
-    {"getxattrat", 6, {{"dfd", ArgKind::DirFd}, {"pathname", ArgKind::Path}, {"at_flags", ArgKind::Flags, fam(Family::AtFlags)}, {"name", ArgKind::String}, {"uargs", ArgKind::Ptr}, {"usize", ArgKind::Unsigned}}, RetKind::Signed},
+    {"getxattrat", 6, {{"dfd", ArgKind::DirFd}, {"pathname", ArgKind::Path}, {"at_flags", ArgKind::Flags, fam(Family::AtFlags)}, {"name", ArgKind::String}, {"uargs", ArgKind::Ptr}, {"usize", ArgKind::Unsigned}}, RetKind::Signed, kFile | kDesc},
     // 465: listxattrat(int dfd, const char *pathname, unsigned int at_flags, char *list, size_t size)
-    {"listxattrat", 5, {{"dfd", ArgKind::DirFd}, {"pathname", ArgKind::Path}, {"at_flags", ArgKind::Flags, fam(Family::AtFlags)}, {"list", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed},
+    {"listxattrat", 5, {{"dfd", ArgKind::DirFd}, {"pathname", ArgKind::Path}, {"at_flags", ArgKind::Flags, fam(Family::AtFlags)}, {"list", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile | kDesc},
     // 466: removexattrat(int dfd, const char *pathname, unsigned int at_flags, const char *name)
-    {"removexattrat", 4, {{"dfd", ArgKind::DirFd}, {"pathname", ArgKind::Path}, {"at_flags", ArgKind::Flags, fam(Family::AtFlags)}, {"name", ArgKind::String}}, RetKind::Signed},
+    {"removexattrat", 4, {{"dfd", ArgKind::DirFd}, {"pathname", ArgKind::Path}, {"at_flags", ArgKind::Flags, fam(Family::AtFlags)}, {"name", ArgKind::String}}, RetKind::Signed, kFile | kDesc},
     // 467: open_tree_attr(int dfd, const char *filename, unsigned flags, struct mount_attr *uattr, size_t usize)
-    {"open_tree_attr", 5, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"flags", ArgKind::Hex}, {"uattr", ArgKind::Ptr}, {"usize", ArgKind::Unsigned}}, RetKind::Fd},
+    {"open_tree_attr", 5, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"flags", ArgKind::Hex}, {"uattr", ArgKind::Ptr}, {"usize", ArgKind::Unsigned}}, RetKind::Fd, kFile | kDesc},
     // 468: file_getattr(int dfd, const char *filename, struct file_attr *ufattr, size_t usize, unsigned int at_flags)
-    {"file_getattr", 5, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"ufattr", ArgKind::Ptr}, {"usize", ArgKind::Unsigned}, {"at_flags", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed},
+    {"file_getattr", 5, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"ufattr", ArgKind::Ptr}, {"usize", ArgKind::Unsigned}, {"at_flags", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed, kFile | kDesc},
     // 469: file_setattr(int dfd, const char *filename, struct file_attr *ufattr, size_t usize, unsigned int at_flags)
-    {"file_setattr", 5, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"ufattr", ArgKind::Ptr}, {"usize", ArgKind::Unsigned}, {"at_flags", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed},
+    {"file_setattr", 5, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"ufattr", ArgKind::Ptr}, {"usize", ArgKind::Unsigned}, {"at_flags", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed, kFile | kDesc},
 };
 
 }  // namespace

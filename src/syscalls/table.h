@@ -62,11 +62,39 @@ struct Arg {
     uint8_t len_arg = kNone;  // index of the length/count argument, per kind
 };
 
+// strace's syscall classes (-e trace=%CLASS), one bit each; Syscall::classes
+// holds the set. Membership is the reviewed scripts/syscall-classes.txt,
+// which follows strace's own tables.
+enum SyscallClass : uint16_t {
+    kFile = 1 << 0,         // %file: takes a file name
+    kDesc = 1 << 1,         // %desc: takes or returns a file descriptor
+    kNetwork = 1 << 2,      // %network (%net)
+    kProcess = 1 << 3,      // %process: process lifecycle
+    kMemory = 1 << 4,       // %memory: memory mapping
+    kSignal = 1 << 5,       // %signal
+    kIpc = 1 << 6,          // %ipc: SysV IPC
+    kClock = 1 << 7,        // %clock: read or change system clocks
+    kCreds = 1 << 8,        // %creds: read or change user/group ids, capabilities
+    kStat = 1 << 9,         // %stat: stat variants
+    kLstat = 1 << 10,       // %lstat: lstat variants
+    kFstat = 1 << 11,       // %fstat: fstat and fstatat variants
+    kStatfs = 1 << 12,      // %statfs: statfs variants
+    kFstatfs = 1 << 13,     // %fstatfs: fstatfs variants
+    kStatfsLike = 1 << 14,  // %%statfs: statfs, fstatfs and ustat variants
+    kPure = 1 << 15,        // %pure: no arguments, never fail (getpid, ...)
+};
+
+// strace's %%stat (stat, lstat, fstat and their variants) has no bit of its
+// own: on x86_64 and arm64 it is exactly the union of these three, which the
+// generator checks against the %%stat column of scripts/syscall-classes.txt.
+constexpr uint16_t kStatLike = kStat | kLstat | kFstat;
+
 struct Syscall {
     std::string_view name;
     uint8_t nargs;
     Arg args[6];
     RetKind ret;
+    uint16_t classes = 0;  // SyscallClass bits
 };
 
 // nullptr when the number is not a syscall on this arch.

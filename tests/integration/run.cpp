@@ -185,4 +185,6 @@ int count_matching(const std::string& text, const std::string& regex) {
     return n;
 }
 
+bool has_line(const std::string& text, const std::string& regex) { return count_matching(text, regex) > 0; }
+
 }  // namespace itest

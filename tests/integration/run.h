@@ -40,6 +40,7 @@ std::string read_file(const std::string& path);
 std::string temp_path(const std::string& name);  // unique file path in a per-run temp dir
 std::vector<std::string> lines_of(const std::string& text);
 int count_matching(const std::string& text, const std::string& regex);
+bool has_line(const std::string& text, const std::string& regex);
 
 // Polls until pred() or timeout; returns pred()'s last value.
 template <class Pred>

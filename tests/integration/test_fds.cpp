@@ -25,8 +25,6 @@ std::string traced(std::vector<std::string> command) {
     return read_file(path);
 }
 
-bool has_line(const std::string& text, const std::string& regex) { return count_matching(text, regex) > 0; }
-
 struct Client {
     std::string pid, server_port, client_port;
 };

@@ -203,7 +203,7 @@ TEST_CASE("bad input gives one clear line and a non-zero exit", "[integration]")
         CHECK(output.exit_code == code);
         CHECK(output.err == "btrace: " + message + "\n");
     };
-    expect_error({}, 2, "nothing to trace: give -- COMMAND or -p PID (see btrace --help)");
+    expect_error({}, 2, "nothing to trace: give -- COMMAND, -p PID or -a (see btrace --help)");
     expect_error({"--bogus"}, 2, "unknown option --bogus (see btrace --help)");
     expect_error({"--", "btrace-no-such-command"}, 127, "btrace-no-such-command: command not found");
     expect_error({"--", "/nonexistent/cmd"}, 127, "/nonexistent/cmd: No such file or directory");

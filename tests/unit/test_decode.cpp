@@ -48,7 +48,7 @@ struct Record {
 
     std::string text(bool raw = false) const {
         fmt::memory_buffer out;
-        TextFormatter(kOrigin, raw).syscall(rec, payloads, out);
+        TextFormatter(btrace::output::FormatOptions{kOrigin, 0, raw}).syscall(rec, payloads, out);
         std::string line = fmt::to_string(out);
         return line.substr(line.find("): ") + 3);  // drop the time columns
     }

@@ -50,10 +50,10 @@ TEST_CASE("option -p takes comma lists and repeats", "[cli]") {
 }
 
 TEST_CASE("bad input gives one clear error", "[cli]") {
-    CHECK(error_of(parse_args({})) == "nothing to trace: give -- COMMAND or -p PID (see btrace --help)");
+    CHECK(error_of(parse_args({})) == "nothing to trace: give -- COMMAND, -p PID or -a (see btrace --help)");
     CHECK(error_of(parse_args({"-p", "abc"})) == "-p 'abc': not a process id");
     CHECK(error_of(parse_args({"-p", "0"})) == "-p '0': not a process id");
-    CHECK(error_of(parse_args({"-p", "1", "--", "true"})) == "give either -- COMMAND or -p PID, not both");
+    CHECK(error_of(parse_args({"-p", "1", "--", "true"})) == "give one of -- COMMAND, -p PID or -a/--comm/--cgroup");
     CHECK(error_of(parse_args({"--bogus"})) == "unknown option --bogus (see btrace --help)");
     CHECK(error_of(parse_args({"-p"})).find("-p") != std::string::npos);
     CHECK(std::get<btrace::Error>(parse_args({"--bogus"})).exit_code == 2);

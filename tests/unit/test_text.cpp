@@ -31,7 +31,7 @@ btrace_syscall make_call(const char* name, int64_t ret, std::initializer_list<ui
 
 std::string format(const btrace_syscall& rec) {
     fmt::memory_buffer out;
-    TextFormatter(kOrigin).syscall(rec, {}, out);
+    TextFormatter(btrace::output::FormatOptions{kOrigin}).syscall(rec, {}, out);
     return fmt::to_string(out);
 }
 
@@ -102,7 +102,7 @@ TEST_CASE("process exit lines", "[text]") {
     rec.hdr.tgid = 4242;
     std::strncpy(rec.hdr.comm, "cat", sizeof(rec.hdr.comm));
     fmt::memory_buffer out;
-    TextFormatter formatter(kOrigin);
+    TextFormatter formatter(btrace::output::FormatOptions{kOrigin});
 
     rec.status = 3 << 8;
     formatter.process_exit(rec, out);

@@ -1,0 +1,87 @@
+/* Selection in the kernel, so that what the user filtered out never reaches
+ * the ring buffer: the syscall set (-e trace=), system-wide/comm/cgroup target
+ * selection, and at sys_exit status, errno and duration (-e status=, --errno,
+ * --duration). */
+#ifndef BTRACE_FILTER_BPF_H
+#define BTRACE_FILTER_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "btrace/event.h"
+
+const volatile bool filter_syscalls = false;
+const volatile __u32 status_mask = BTRACE_STATUS_ALL;
+const volatile __u64 min_duration_ns = 0;
+const volatile __u32 errno_count = 0;
+const volatile __s32 errno_filter[BTRACE_ERRNO_FILTER_MAX] = {};
+/* Target selection beyond the targets map: -a, --comm, --cgroup. */
+const volatile bool system_wide = false;
+const volatile __u32 self_tgid = 0; /* btrace itself: never traced */
+const volatile char comm_filter[BTRACE_COMM_LEN] = {};
+const volatile __u64 cgroup_id = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct btrace_syscall_set);
+} syscall_set SEC(".maps");
+
+static __always_inline bool syscall_selected(long nr)
+{
+	__u32 zero = 0;
+	struct btrace_syscall_set *set;
+
+	if (!filter_syscalls)
+		return true;
+	if (nr < 0 || nr >= BTRACE_NR_MAX || !(set = bpf_map_lookup_elem(&syscall_set, &zero)))
+		return false;
+	__u64 bit = nr; /* unsigned: BPF has no signed division */
+	return set->words[(bit / 64) & (BTRACE_NR_MAX / 64 - 1)] & (1ull << (bit % 64));
+}
+
+/* -a / --comm / --cgroup: is the current task selected without being in the
+ * targets map? Checked once per thread (its first call), not per call. */
+static __always_inline bool selected_without_targets(__u64 pid_tgid)
+{
+	if (!system_wide || (__u32)(pid_tgid >> 32) == self_tgid)
+		return false;
+	if (cgroup_id && bpf_get_current_cgroup_id() != cgroup_id)
+		return false;
+	if (comm_filter[0]) {
+		char comm[BTRACE_COMM_LEN];
+		bpf_get_current_comm(comm, sizeof(comm));
+		for (int i = 0; i < BTRACE_COMM_LEN; i++) {
+			if (comm[i] != comm_filter[i])
+				return false;
+			if (!comm[i])
+				break;
+		}
+	}
+	return true;
+}
+
+static __always_inline bool is_error_return(long ret)
+{
+	return ret < 0 && ret >= -4095;
+}
+
+/* Whether a completed call passes -e status=, --errno and --duration. */
+static __always_inline bool completion_selected(long ret, __u64 duration_ns)
+{
+	bool failed = is_error_return(ret);
+
+	if (duration_ns < min_duration_ns)
+		return false;
+	if (!(status_mask & (failed ? BTRACE_STATUS_FAILED : BTRACE_STATUS_SUCCESSFUL)))
+		return false;
+	if (failed && errno_count) {
+		for (int i = 0; i < BTRACE_ERRNO_FILTER_MAX; i++)
+			if (i < errno_count && errno_filter[i] == -ret)
+				return true;
+		return false;
+	}
+	return true;
+}
+
+#endif

@@ -1,0 +1,73 @@
+/* Per-syscall statistics and log2 latency histograms in the kernel (-c, -S):
+ * exact whatever the event stream loses, and with -c no per-call record is
+ * sent at all. */
+#ifndef BTRACE_SUMMARY_BPF_H
+#define BTRACE_SUMMARY_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "btrace/event.h"
+#include "maps.bpf.h"
+
+const volatile bool summary_enabled = false;
+const volatile bool records_enabled = true; /* false with -c: statistics only */
+const volatile __u32 summary_by = BTRACE_SUMMARY_BY_SYSCALL;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct btrace_stats_key);
+	__type(value, struct btrace_stats);
+} stats SEC(".maps");
+
+/* floor(log2(v)) + 1 for v > 0, 0 for 0; capped to the last bucket. */
+static __always_inline __u32 hist_bucket(__u64 v)
+{
+	__u32 b = 0;
+
+	if (!v)
+		return 0;
+	if (v >> 32) { v >>= 32; b += 32; }
+	if (v >> 16) { v >>= 16; b += 16; }
+	if (v >> 8) { v >>= 8; b += 8; }
+	if (v >> 4) { v >>= 4; b += 4; }
+	if (v >> 2) { v >>= 2; b += 2; }
+	if (v >> 1) { b += 1; }
+	b += 1;
+	return b < BTRACE_HIST_BUCKETS ? b : BTRACE_HIST_BUCKETS - 1;
+}
+
+static __always_inline void summary_add(__u64 pid_tgid, long nr, long ret, __u64 duration_ns)
+{
+	static const struct btrace_stats empty = { .min_ns = ~0ull };
+	struct btrace_stats_key key = { .nr = nr };
+	struct btrace_stats *s;
+
+	if (summary_by == BTRACE_SUMMARY_BY_PROCESS)
+		key.id = pid_tgid >> 32;
+	else if (summary_by == BTRACE_SUMMARY_BY_THREAD)
+		key.id = (__u32)pid_tgid;
+	s = bpf_map_lookup_elem(&stats, &key);
+	if (!s) {
+		bpf_map_update_elem(&stats, &key, &empty, BPF_NOEXIST);
+		s = bpf_map_lookup_elem(&stats, &key);
+		if (!s) {
+			count(BTRACE_CNT_STATS_FULL);
+			return;
+		}
+	}
+	s->calls++;
+	if (ret < 0 && ret >= -4095)
+		s->errors++;
+	s->total_ns += duration_ns;
+	if (duration_ns < s->min_ns)
+		s->min_ns = duration_ns;
+	if (duration_ns > s->max_ns)
+		s->max_ns = duration_ns;
+	__u32 bucket = hist_bucket(duration_ns);
+	s->hist[bucket < BTRACE_HIST_BUCKETS ? bucket : 0]++;
+	if (summary_by != BTRACE_SUMMARY_BY_SYSCALL)
+		__builtin_memcpy(s->comm, bpf_get_current_task_btf()->comm, sizeof(s->comm));
+}
+
+#endif

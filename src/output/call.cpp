@@ -1,0 +1,67 @@
+#include "output/call.h"
+
+#include <fcntl.h>
+#include <fmt/compile.h>
+
+#include <cstring>
+#include <iterator>
+
+#include "decode/errno.h"
+#include "decode/families.h"
+
+namespace btrace::output {
+
+namespace {
+
+constexpr long kMaxErrno = 4095;  // the kernel returns -1..-4095 for errors
+
+void put(fmt::memory_buffer& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
+
+}  // namespace
+
+std::string_view comm_of(const btrace_hdr& hdr) { return {hdr.comm, strnlen(hdr.comm, sizeof(hdr.comm))}; }
+
+bool is_error(int64_t ret) { return ret < 0 && ret >= -kMaxErrno; }
+
+bool creates_file(const syscalls::Syscall& sc, const __u64* args) {
+    constexpr uint64_t kCreate = O_CREAT | __O_TMPFILE;
+    for (unsigned i = 0; i < sc.nargs; ++i)
+        if (sc.args[i].kind == syscalls::ArgKind::Flags &&
+            sc.args[i].aux == static_cast<uint8_t>(decode::Family::OpenFlags))
+            return args[i] & kCreate;
+    return false;
+}
+
+void format_name(const btrace_syscall& rec, const syscalls::Syscall* info, fmt::memory_buffer& out) {
+    if (info)
+        put(out, info->name);
+    else
+        fmt::format_to(std::back_inserter(out), FMT_COMPILE("syscall_{}"), rec.nr);
+}
+
+void format_result(const btrace_syscall& rec, const syscalls::Syscall* info, const decode::CallContext& call,
+                   fmt::memory_buffer& out) {
+    auto it = std::back_inserter(out);
+    if (rec.hdr.flags & BTRACE_SYS_NO_RETURN) {
+        out.push_back('?');
+        return;
+    }
+    const int64_t ret = rec.ret;
+    if (is_error(ret)) {
+        const auto err = decode::errno_text(-ret);
+        const char* shown = decode::errno_is_internal(-ret) ? "?" : "-1";
+        if (err.name.empty())
+            fmt::format_to(it, FMT_COMPILE("{} errno {} (Unknown error {})"), shown, -ret, -ret);
+        else
+            fmt::format_to(it, FMT_COMPILE("{} {} ({})"), shown, err.name, err.message);
+        return;
+    }
+    if (info && (info->ret == syscalls::RetKind::Address || info->ret == syscalls::RetKind::Hex))
+        fmt::format_to(it, FMT_COMPILE("{:#x}"), static_cast<uint64_t>(ret));
+    else if (info && info->ret == syscalls::RetKind::Fd && !call.raw)
+        decode::format_fd(static_cast<int>(ret), call, out);
+    else
+        fmt::format_to(it, FMT_COMPILE("{}"), ret);
+}
+
+}  // namespace btrace::output

@@ -1,0 +1,59 @@
+// Decoding one call for any output form: its shown arguments (decoded text and
+// raw value) and its result, with fd names. Layout is the formatter's.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <string_view>
+
+#include "btrace/event.h"
+#include "decode/args.h"
+#include "decode/payloads.h"
+#include "syscalls/table.h"
+
+namespace btrace::output {
+
+std::string_view comm_of(const btrace_hdr& hdr);
+bool is_error(int64_t ret);
+
+// Visits each argument shown for rec: visit(name, raw value, decoded text).
+// Open's mode is left out without O_CREAT/O_TMPFILE; a number missing from
+// the table shows all six registers as arg0..arg5.
+template <class F>
+void for_each_shown_arg(const btrace_syscall& rec, const syscalls::Syscall* info, const decode::Payloads& payloads,
+                        const decode::CallContext& call, fmt::memory_buffer& scratch, F&& visit);
+
+// The result as text: 3</etc/issue>, 0x7f12..., -1 ENOENT (No such file or
+// directory), ? ERESTARTSYS (...), or ? for a call that never returns.
+void format_result(const btrace_syscall& rec, const syscalls::Syscall* info, const decode::CallContext& call,
+                   fmt::memory_buffer& out);
+
+// The syscall's name, or syscall_N.
+void format_name(const btrace_syscall& rec, const syscalls::Syscall* info, fmt::memory_buffer& out);
+
+bool creates_file(const syscalls::Syscall& sc, const __u64* args);
+
+template <class F>
+void for_each_shown_arg(const btrace_syscall& rec, const syscalls::Syscall* info, const decode::Payloads& payloads,
+                        const decode::CallContext& call, fmt::memory_buffer& scratch, F&& visit) {
+    if (!info) {
+        static constexpr std::string_view kNames[BTRACE_MAX_ARGS] = {"arg0", "arg1", "arg2", "arg3", "arg4", "arg5"};
+        for (unsigned i = 0; i < BTRACE_MAX_ARGS; ++i) {
+            scratch.clear();
+            fmt::format_to(std::back_inserter(scratch), "{:#x}", rec.args[i]);
+            visit(kNames[i], rec.args[i], std::string_view(scratch.data(), scratch.size()));
+        }
+        return;
+    }
+    const bool creates = creates_file(*info, rec.args);
+    for (unsigned i = 0; i < info->nargs; ++i) {
+        if (info->args[i].kind == syscalls::ArgKind::CreateMode && !creates && !call.raw)
+            continue;  // like strace: open's mode means nothing without O_CREAT
+        scratch.clear();
+        decode::format_arg(info->args[i], rec.args[i], payloads.args[i], call, scratch);
+        visit(info->args[i].name, rec.args[i], std::string_view(scratch.data(), scratch.size()));
+    }
+}
+
+}  // namespace btrace::output

@@ -1,0 +1,54 @@
+// What a sink's lines are made of: text (perf-trace style) or JSON lines.
+// Both decode a call the same way (output/call.h); they differ in layout only.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "btrace/event.h"
+#include "state/fd_table.h"
+#include "state/fd_tracker.h"
+
+namespace btrace::output {
+
+// -t, -tt, -ttt, -r: what the first column shows.
+enum class TimeFormat { SinceStart, WallSeconds, WallMicros, Epoch, SincePrevious };
+
+struct FormatOptions {
+    uint64_t origin_ns = 0;       // CLOCK_MONOTONIC instant shown as time 0
+    int64_t realtime_offset_ns = 0;  // CLOCK_REALTIME - CLOCK_MONOTONIC at start
+    bool raw = false;             // --raw: register values only
+    TimeFormat time = TimeFormat::SinceStart;
+};
+
+class Formatter {
+public:
+    // fds: names fd arguments and results, kept current from each call (may be null).
+    Formatter(const FormatOptions& options, state::FdTable* fds) : options_(options), fds_(fds) {
+        if (fds)
+            tracker_.emplace(*fds);
+    }
+    virtual ~Formatter() = default;
+
+    // payload_area: the captured memory for rec's arguments (what follows the
+    // fixed part of its record, or of the execve record captured at entry).
+    // Applies the call to the fd table between its arguments and its result.
+    virtual void syscall(const btrace_syscall& rec, std::span<const uint8_t> payload_area,
+                         fmt::memory_buffer& out) = 0;
+    // A call with no result yet (in flight at attach, or past --pending), with a note.
+    virtual void in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) = 0;
+    virtual void process_exit(const btrace_exit& rec, fmt::memory_buffer& out) = 0;
+    // A gap in the stream: calls the kernel side could not deliver.
+    virtual void lost(uint64_t count, fmt::memory_buffer& out) = 0;
+
+protected:
+    FormatOptions options_;
+    state::FdTable* fds_;
+    std::optional<state::FdTracker> tracker_;
+};
+
+}  // namespace btrace::output

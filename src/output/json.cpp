@@ -1,0 +1,139 @@
+#include "output/json.h"
+
+#include <fmt/compile.h>
+
+#include <iterator>
+
+#include "decode/errno.h"
+#include "output/call.h"
+
+namespace btrace::output {
+
+namespace {
+
+void put(fmt::memory_buffer& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
+
+constexpr long kMaxErrno = 4095;
+
+}  // namespace
+
+void json_string(std::string_view bytes, fmt::memory_buffer& out) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out.push_back('"');
+    for (unsigned char c : bytes) {
+        switch (c) {
+        case '"': put(out, "\\\""); break;
+        case '\\': put(out, "\\\\"); break;
+        case '\n': put(out, "\\n"); break;
+        case '\t': put(out, "\\t"); break;
+        case '\r': put(out, "\\r"); break;
+        default:
+            if (c < 0x20 || c >= 0x7f) {
+                const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+                out.append(esc, esc + 6);
+            } else {
+                out.push_back(static_cast<char>(c));
+            }
+        }
+    }
+    out.push_back('"');
+}
+
+void JsonFormatter::common(std::string_view type, const btrace_hdr& hdr, fmt::memory_buffer& out) const {
+    const int64_t wall_ns = static_cast<int64_t>(hdr.ts_ns) + options_.realtime_offset_ns;
+    const int64_t rel_us = static_cast<int64_t>(hdr.ts_ns - options_.origin_ns) / 1000;
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{{\"type\":\"{}\",\"ts\":{}.{:06},\"rel_ms\":{}.{:03},"),
+                   type, wall_ns / 1000000000, (wall_ns % 1000000000) / 1000, rel_us / 1000,
+                   (rel_us < 0 ? -rel_us : rel_us) % 1000);
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE("\"pid\":{},\"tid\":{},\"comm\":"), hdr.tgid, hdr.tid);
+    json_string(comm_of(hdr), out);
+}
+
+void JsonFormatter::call_fields(const btrace_syscall& rec, const syscalls::Syscall* info,
+                                const decode::Payloads& payloads, const decode::CallContext& call,
+                                fmt::memory_buffer& out) {
+    put(out, ",\"syscall\":");
+    text_.clear();
+    format_name(rec, info, text_);
+    json_string(std::string_view(text_.data(), text_.size()), out);
+    put(out, ",\"args\":{");
+    bool first = true;
+    for_each_shown_arg(rec, info, payloads, call, scratch_, [&](std::string_view name, uint64_t raw, std::string_view text) {
+        if (!first)
+            out.push_back(',');
+        first = false;
+        json_string(name, out);
+        put(out, ":{\"value\":");
+        json_string(text, out);
+        fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"raw\":{}}}"), raw);
+    });
+    out.push_back('}');
+}
+
+void JsonFormatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> payload_area,
+                            fmt::memory_buffer& out) {
+    const bool no_return = rec.hdr.flags & BTRACE_SYS_NO_RETURN;
+    common("syscall", rec.hdr, out);
+    if (no_return)
+        put(out, ",\"duration_ns\":null");
+    else
+        fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"duration_ns\":{}"), rec.duration_ns);
+    if (rec.hdr.flags & BTRACE_SYS_STARTED_BEFORE)
+        put(out, ",\"started_before_attach\":true");
+    decode::Payloads payloads;
+    decode::split_payloads(payload_area, payloads);
+    const syscalls::Syscall* info = syscalls::lookup(rec.nr);
+    const bool failed = !no_return && is_error(rec.ret);
+    const decode::CallContext call{rec.args, rec.ret, failed, options_.raw, fds_, rec.hdr.tgid};
+    call_fields(rec, info, payloads, call, out);
+    if (tracker_)
+        tracker_->apply(rec, payloads);  // the result shows the fd's new name
+    if (no_return)
+        put(out, ",\"ret\":null");
+    else
+        fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"ret\":{}"), rec.ret);
+    text_.clear();
+    format_result(rec, info, call, text_);
+    put(out, ",\"result\":");
+    json_string(std::string_view(text_.data(), text_.size()), out);
+    put(out, ",\"errno\":");
+    const auto err = failed && rec.ret >= -kMaxErrno ? decode::errno_text(-rec.ret) : decode::ErrnoText{};
+    if (err.name.empty())
+        put(out, "null");
+    else
+        json_string(err.name, out);
+    put(out, "}\n");
+}
+
+void JsonFormatter::in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) {
+    common("in_progress", rec.hdr, out);
+    const decode::CallContext call{rec.args, 0, false, options_.raw, fds_, rec.hdr.tgid};
+    call_fields(rec, syscalls::lookup(rec.nr), decode::Payloads{}, call, out);
+    put(out, ",\"note\":");
+    json_string(note, out);
+    put(out, "}\n");
+}
+
+void JsonFormatter::process_exit(const btrace_exit& rec, fmt::memory_buffer& out) {
+    common("exit", rec.hdr, out);
+    const int status = static_cast<int>(rec.status);
+    const int sig = status & 0x7f;
+    if (sig == 0) {
+        fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"exit_code\":{},\"signal\":null}}\n"),
+                       (status >> 8) & 0xff);
+        return;
+    }
+    put(out, ",\"exit_code\":null,\"signal\":");
+    const std::string_view name = decode::signal_name(sig);
+    if (name.empty())
+        fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), sig);
+    else
+        json_string(name, out);
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"core_dumped\":{}}}\n"), (status & 0x80) != 0);
+}
+
+void JsonFormatter::lost(uint64_t count, fmt::memory_buffer& out) {
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{{\"type\":\"lost\",\"count\":{}}}\n"), count);
+}
+
+}  // namespace btrace::output

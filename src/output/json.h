@@ -1,0 +1,39 @@
+// --json: one JSON object per line, the same fields as the text line.
+//   {"type":"syscall","ts":1732745012.123456,"rel_ms":0.412,"duration_ns":4000,"pid":4242,"tid":4242,
+//    "comm":"cat","syscall":"openat","args":{"dfd":{"value":"AT_FDCWD","raw":-100},...},
+//    "ret":3,"result":"3</etc/issue>","errno":null}
+#pragma once
+
+#include <string_view>
+
+#include "decode/args.h"
+#include "decode/payloads.h"
+#include "output/formatter.h"
+#include "syscalls/table.h"
+
+namespace btrace::output {
+
+// A JSON string literal of any bytes: UTF-8-unsafe and control bytes become
+// \u00XX escapes (bytes read as Latin-1), so the output is valid JSON whatever
+// a process passes.
+void json_string(std::string_view bytes, fmt::memory_buffer& out);
+
+class JsonFormatter final : public Formatter {
+public:
+    explicit JsonFormatter(const FormatOptions& options, state::FdTable* fds = nullptr) : Formatter(options, fds) {}
+
+    void syscall(const btrace_syscall& rec, std::span<const uint8_t> payload_area, fmt::memory_buffer& out) override;
+    void in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) override;
+    void process_exit(const btrace_exit& rec, fmt::memory_buffer& out) override;
+    void lost(uint64_t count, fmt::memory_buffer& out) override;
+
+private:
+    void common(std::string_view type, const btrace_hdr& hdr, fmt::memory_buffer& out) const;
+    void call_fields(const btrace_syscall& rec, const syscalls::Syscall* info, const decode::Payloads& payloads,
+                     const decode::CallContext& call, fmt::memory_buffer& out);
+
+    fmt::memory_buffer scratch_;
+    fmt::memory_buffer text_;
+};
+
+}  // namespace btrace::output

@@ -1,0 +1,133 @@
+#include "output/summary.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <iterator>
+#include <map>
+#include <string_view>
+#include <vector>
+
+#include "syscalls/table.h"
+
+namespace btrace::output {
+
+namespace {
+
+// Bucket b holds durations in [2^(b-1), 2^b) ns; bucket 0 holds 0 ns.
+double bucket_low(int b) { return b == 0 ? 0 : std::ldexp(1.0, b - 1); }
+double bucket_high(int b) { return b == 0 ? 1 : std::ldexp(1.0, b); }
+
+std::string name_of(uint32_t nr) {
+    const auto* info = syscalls::lookup(nr);
+    return info ? std::string(info->name) : "syscall_" + std::to_string(nr);
+}
+
+double us(uint64_t ns) { return static_cast<double>(ns) / 1000.0; }
+
+void table(std::vector<const state::StatsEntry*> rows, fmt::memory_buffer& out) {
+    auto it = std::back_inserter(out);
+    std::sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) {
+        return a->stats.total_ns != b->stats.total_ns ? a->stats.total_ns > b->stats.total_ns
+                                                      : a->stats.calls > b->stats.calls;
+    });
+    uint64_t total_ns = 0, calls = 0, errors = 0;
+    for (const auto* r : rows) {
+        total_ns += r->stats.total_ns;
+        calls += r->stats.calls;
+        errors += r->stats.errors;
+    }
+    fmt::format_to(it, "{:>6} {:>11} {:>9} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {}\n", "% time",
+                   "seconds", "calls", "errors", "min us", "avg us", "p50 us", "p90 us", "p99 us", "max us",
+                   "syscall");
+    const std::string rule = "------ ----------- --------- --------- ---------- ---------- ---------- ---------- "
+                             "---------- ---------- ----------------\n";
+    out.append(rule.data(), rule.data() + rule.size());
+    for (const auto* r : rows) {
+        const auto& s = r->stats;
+        const double share = total_ns ? 100.0 * static_cast<double>(s.total_ns) / static_cast<double>(total_ns) : 0;
+        fmt::format_to(it, "{:6.2f} {:11.6f} {:>9} {:>9} {:10.3f} {:10.3f} {:10.3f} {:10.3f} {:10.3f} {:10.3f} {}\n",
+                       share, static_cast<double>(s.total_ns) / 1e9, s.calls, s.errors ? std::to_string(s.errors) : "",
+                       us(s.min_ns), us(s.calls ? s.total_ns / s.calls : 0), us(percentile_ns(s, 0.5)),
+                       us(percentile_ns(s, 0.9)), us(percentile_ns(s, 0.99)), us(s.max_ns), name_of(r->key.nr));
+    }
+    out.append(rule.data(), rule.data() + rule.size());
+    fmt::format_to(it, "{:6.2f} {:11.6f} {:>9} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} total\n", 100.0,
+                   static_cast<double>(total_ns) / 1e9, calls, errors ? std::to_string(errors) : "", "", "", "", "",
+                   "", "");
+}
+
+std::string duration_text(double ns) {
+    if (ns < 1e3)
+        return fmt::format("{:.0f} ns", ns);
+    if (ns < 1e6)
+        return fmt::format("{:.0f} us", ns / 1e3);
+    if (ns < 1e9)
+        return fmt::format("{:.0f} ms", ns / 1e6);
+    return fmt::format("{:.0f} s", ns / 1e9);
+}
+
+void histogram(const state::StatsEntry& r, fmt::memory_buffer& out) {
+    auto it = std::back_inserter(out);
+    const auto& s = r.stats;
+    int first = BTRACE_HIST_BUCKETS, last = -1;
+    __u64 peak = 0;
+    for (int b = 0; b < BTRACE_HIST_BUCKETS; ++b) {
+        if (!s.hist[b])
+            continue;
+        first = std::min(first, b);
+        last = b;
+        peak = std::max(peak, s.hist[b]);
+    }
+    fmt::format_to(it, "\n{} ({} calls):\n", name_of(r.key.nr), s.calls);
+    constexpr int kWidth = 40;
+    for (int b = first; b <= last; ++b) {
+        const int bar = peak ? static_cast<int>((s.hist[b] * kWidth + peak - 1) / peak) : 0;
+        fmt::format_to(it, "  {:>8} .. {:<8} : {:>9} |{:<{}}|\n", duration_text(bucket_low(b)),
+                       duration_text(bucket_high(b)), s.hist[b], std::string(static_cast<std::size_t>(bar), '*'),
+                       kWidth);
+    }
+}
+
+}  // namespace
+
+uint64_t percentile_ns(const btrace_stats& stats, double p) {
+    if (stats.calls == 0)
+        return 0;
+    const double rank = p * static_cast<double>(stats.calls);
+    uint64_t seen = 0;
+    for (int b = 0; b < BTRACE_HIST_BUCKETS; ++b) {
+        if (!stats.hist[b])
+            continue;
+        if (static_cast<double>(seen + stats.hist[b]) >= rank) {
+            const double inside = (rank - static_cast<double>(seen)) / static_cast<double>(stats.hist[b]);
+            const double value = bucket_low(b) + inside * (bucket_high(b) - bucket_low(b));
+            const auto ns = static_cast<__u64>(value);
+            return std::clamp(ns, stats.min_ns, stats.max_ns);
+        }
+        seen += stats.hist[b];
+    }
+    return stats.max_ns;
+}
+
+void format_summary(std::span<const state::StatsEntry> entries, SummaryBy by, bool histograms,
+                    fmt::memory_buffer& out) {
+    // Groups: one for by-syscall, else one per process or thread (by id).
+    std::map<uint32_t, std::vector<const state::StatsEntry*>> groups;
+    for (const auto& e : entries)
+        if (e.stats.calls)
+            groups[by == SummaryBy::Syscall ? 0 : e.key.id].push_back(&e);
+    for (const auto& [id, rows] : groups) {
+        if (by != SummaryBy::Syscall) {
+            const auto& comm = rows.front()->stats.comm;
+            fmt::format_to(std::back_inserter(out), "\n {} {}/{}:\n\n", by == SummaryBy::Process ? "process" : "thread",
+                           std::string_view(comm, strnlen(comm, sizeof(comm))), id);
+        }
+        table(rows, out);
+        if (histograms)
+            for (const auto* r : rows)
+                histogram(*r, out);
+    }
+}
+
+}  // namespace btrace::output

@@ -1,0 +1,115 @@
+// JSON lines (valid for any bytes), summary percentiles from log2 histograms,
+// and the time column forms.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <string>
+
+#include "output/json.h"
+#include "output/summary.h"
+#include "output/text.h"
+#include "syscalls/table.h"
+
+using namespace btrace;
+
+namespace {
+
+std::string json(std::string_view bytes) {
+    fmt::memory_buffer out;
+    output::json_string(bytes, out);
+    return fmt::to_string(out);
+}
+
+btrace_syscall call(const char* name, int64_t ret, uint64_t ts_ns) {
+    btrace_syscall rec{};
+    rec.hdr.type = BTRACE_REC_SYSCALL;
+    rec.hdr.tgid = rec.hdr.tid = 42;
+    rec.hdr.ts_ns = ts_ns;
+    std::strncpy(rec.hdr.comm, "t\"x", sizeof(rec.hdr.comm));
+    rec.nr = syscalls::number_of(name);
+    rec.ret = ret;
+    rec.duration_ns = 1500;
+    return rec;
+}
+
+}  // namespace
+
+TEST_CASE("JSON strings escape every byte a process can pass", "[json]") {
+    CHECK(json("plain") == "\"plain\"");
+    CHECK(json("a\"b\\c") == "\"a\\\"b\\\\c\"");
+    CHECK(json("\n\t\r") == "\"\\n\\t\\r\"");
+    CHECK(json(std::string_view("\0\x1f\x7f\x80\xff", 5)) == "\"\\u0000\\u001f\\u007f\\u0080\\u00ff\"");
+    // Every single byte gives a string with only printable ASCII inside.
+    for (int c = 0; c < 256; ++c) {
+        const char byte = static_cast<char>(c);
+        const std::string out = json(std::string_view(&byte, 1));
+        for (char ch : out)
+            CHECK((ch >= 0x20 && ch < 0x7f));
+    }
+}
+
+TEST_CASE("a JSON syscall line carries the text line's fields", "[json]") {
+    output::JsonFormatter formatter(output::FormatOptions{1'000'000'000, 0});
+    fmt::memory_buffer out;
+    auto rec = call("close", -9, 1'000'412'000);
+    rec.args[0] = 7;
+    formatter.syscall(rec, {}, out);
+    CHECK(fmt::to_string(out) ==
+          "{\"type\":\"syscall\",\"ts\":1.000412,\"rel_ms\":0.412,\"pid\":42,\"tid\":42,\"comm\":\"t\\\"x\","
+          "\"duration_ns\":1500,\"syscall\":\"close\",\"args\":{\"fd\":{\"value\":\"7\",\"raw\":7}},"
+          "\"ret\":-9,\"result\":\"-1 EBADF (Bad file descriptor)\",\"errno\":\"EBADF\"}\n");
+}
+
+TEST_CASE("percentiles interpolate inside log2 buckets and stay within min and max", "[summary]") {
+    btrace_stats s{};
+    // 90 calls in [1024, 2048) ns, 10 in [1M, 2M) ns.
+    s.calls = 100;
+    s.hist[11] = 90;
+    s.hist[21] = 10;
+    s.min_ns = 1100;
+    s.max_ns = 1'500'000;
+    CHECK(output::percentile_ns(s, 0.5) == 1024 + 1024 * 50 / 90);
+    CHECK(output::percentile_ns(s, 0.9) == 2048);
+    CHECK(output::percentile_ns(s, 0.99) == 1'500'000);  // clamped to max
+    CHECK(output::percentile_ns(s, 0.01) == 1100);       // clamped to min
+    btrace_stats none{};
+    CHECK(output::percentile_ns(none, 0.5) == 0);
+}
+
+TEST_CASE("the summary table has a row per syscall and a total", "[summary]") {
+    state::StatsEntry e{};
+    e.key.nr = static_cast<uint32_t>(syscalls::number_of("getpid"));
+    e.stats.calls = 1000;
+    e.stats.total_ns = 2'000'000;
+    e.stats.min_ns = 1000;
+    e.stats.max_ns = 4000;
+    e.stats.hist[11] = 1000;
+    state::StatsEntry f = e;
+    f.key.nr = static_cast<uint32_t>(syscalls::number_of("openat"));
+    f.stats.calls = 100;
+    f.stats.errors = 100;
+    fmt::memory_buffer out;
+    const state::StatsEntry entries[] = {e, f};
+    output::format_summary(entries, output::SummaryBy::Syscall, false, out);
+    const std::string text = fmt::to_string(out);
+    CHECK(text.find(" 1000           ") != std::string::npos);
+    CHECK(text.find("getpid\n") != std::string::npos);
+    CHECK(text.find("      100       100 ") != std::string::npos);
+    CHECK(text.find("     1100       100 ") != std::string::npos);
+    CHECK(text.find(" total\n") != std::string::npos);
+}
+
+TEST_CASE("time column forms", "[text]") {
+    auto line = [](output::TimeFormat form, uint64_t ts) {
+        output::FormatOptions options{1'000'000'000, 1'700'000'000'000'000'000 - 1'000'000'000, false, form};
+        output::TextFormatter formatter(options);
+        fmt::memory_buffer out;
+        formatter.syscall(call("getpid", 42, ts), {}, out);
+        std::string text = fmt::to_string(out);
+        return text.substr(0, text.find(" ("));
+    };
+    CHECK(line(output::TimeFormat::SinceStart, 1'000'412'000) == "     0.412");
+    CHECK(line(output::TimeFormat::Epoch, 1'000'412'000) == "1700000000.000412");
+    CHECK(line(output::TimeFormat::WallMicros, 1'000'412'000).ends_with(".000412"));
+    CHECK(line(output::TimeFormat::WallSeconds, 1'000'412'000).size() == 8);
+}
