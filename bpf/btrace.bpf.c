@@ -263,6 +263,8 @@ int BPF_PROG(on_process_exit, struct task_struct *task)
 		return 0;
 	if (follow)
 		bpf_map_delete_elem(&targets, &key);
+	if (!records_enabled) /* -c: the summary is all there is */
+		return 0;
 	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
 	if (!rec) {
 		count(BTRACE_CNT_RB_FULL);

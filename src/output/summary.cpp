@@ -25,12 +25,9 @@ std::string name_of(uint32_t nr) {
 
 double us(uint64_t ns) { return static_cast<double>(ns) / 1000.0; }
 
-void table(std::vector<const state::StatsEntry*> rows, fmt::memory_buffer& out) {
+// Rows sorted by total time, most first, like strace -c.
+void table(const std::vector<const state::StatsEntry*>& rows, fmt::memory_buffer& out) {
     auto it = std::back_inserter(out);
-    std::sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) {
-        return a->stats.total_ns != b->stats.total_ns ? a->stats.total_ns > b->stats.total_ns
-                                                      : a->stats.calls > b->stats.calls;
-    });
     uint64_t total_ns = 0, calls = 0, errors = 0;
     for (const auto* r : rows) {
         total_ns += r->stats.total_ns;
@@ -117,7 +114,11 @@ void format_summary(std::span<const state::StatsEntry> entries, SummaryBy by, bo
     for (const auto& e : entries)
         if (e.stats.calls)
             groups[by == SummaryBy::Syscall ? 0 : e.key.id].push_back(&e);
-    for (const auto& [id, rows] : groups) {
+    for (auto& [id, rows] : groups) {
+        std::sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) {
+            return a->stats.total_ns != b->stats.total_ns ? a->stats.total_ns > b->stats.total_ns
+                                                          : a->stats.calls > b->stats.calls;
+        });
         if (by != SummaryBy::Syscall) {
             const auto& comm = rows.front()->stats.comm;
             fmt::format_to(std::back_inserter(out), "\n {} {}/{}:\n\n", by == SummaryBy::Process ? "process" : "thread",
