@@ -231,6 +231,24 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
+/* execve from a thread other than the leader: the kernel gives the thread the
+ * leader's pid, so its in-flight execve moves to that tid to pair at sys_exit. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid)
+{
+	__u32 old_tid = old_pid;
+	__u32 new_tid = task->pid;
+	struct btrace_inflight *call;
+
+	if (old_tid == new_tid || !(call = bpf_map_lookup_elem(&inflight, &old_tid)))
+		return 0;
+	struct btrace_inflight moved = *call;
+	if (bpf_map_update_elem(&inflight, &new_tid, &moved, BPF_ANY))
+		count(BTRACE_CNT_STASH_FULL);
+	bpf_map_delete_elem(&inflight, &old_tid);
+	return 0;
+}
+
 /* wait(2) status of the thread group whose last thread is exiting. */
 static __always_inline __u32 group_exit_status(struct task_struct *task)
 {

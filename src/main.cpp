@@ -198,11 +198,18 @@ Result<loader::Config> loader_config(const cli::Options& opts) {
 
 Result<int> run(const cli::Options& opts) {
     std::string command_path;
+    std::optional<target::RunAs> run_as;
     if (!opts.command.empty()) {
         auto path = target::resolve_command(opts.command.front());
         if (!path)
             return path.error();
         command_path = *path;
+    }
+    if (!opts.user.empty()) {
+        auto user = target::resolve_user(opts.user);
+        if (!user)
+            return user.error();
+        run_as = *user;
     }
     for (pid_t pid : opts.pids)
         if (auto ok = target::check_process(pid); !ok)
@@ -237,7 +244,7 @@ Result<int> run(const cli::Options& opts) {
 
     std::optional<target::HeldChild> child;
     if (!opts.command.empty()) {
-        auto spawned = target::HeldChild::spawn(command_path, opts.command);
+        auto spawned = target::HeldChild::spawn(command_path, opts.command, run_as);
         if (!spawned)
             return spawned.error();
         child.emplace(std::move(*spawned));

@@ -80,6 +80,9 @@ ParseResult parse(int argc, const char* const* argv) {
     app.add_option("-o,--output", opts.output_path, "Write the trace to FILE instead of stderr")
         ->type_name("FILE");
     app.add_flag("--no-follow", no_follow, "Do not trace new children or threads");
+    app.add_option("-u,--user", opts.user,
+                   "Run COMMAND as USER (uid, gid, groups, HOME), not as root like btrace")
+        ->type_name("USER");
     app.add_option("--buffer-size", buffer_size, "BPF ring buffer size (power of two; default 16M)")
         ->type_name("SIZE");
     app.add_option("-s,--string-limit", opts.string_max,
@@ -217,6 +220,8 @@ ParseResult parse(int argc, const char* const* argv) {
         return Error{"nothing to trace: give -- COMMAND, -p PID or -a (see btrace --help)", 2};
     if (!opts.command.empty() + !opts.pids.empty() + opts.system_wide > 1)
         return Error{"give one of -- COMMAND, -p PID or -a/--comm/--cgroup", 2};
+    if (!opts.user.empty() && opts.command.empty())
+        return Error{"-u needs -- COMMAND", 2};
     if (opts.fds_only && opts.pids.empty())
         return Error{"--fds needs -p PID", 2};
     return opts;

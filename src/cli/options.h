@@ -17,6 +17,7 @@ struct Options {
     std::vector<std::string> command;  // -- COMMAND [ARGS...]
     std::vector<pid_t> pids;           // -p PID[,PID...]
     std::string output_path;           // -o FILE; empty: stderr
+    std::string user;                  // -u USER: run COMMAND as this user
     bool follow = true;                // children and threads
     std::size_t buffer_bytes = 16u << 20;
     bool verbose = false;

@@ -55,8 +55,13 @@ Result<void> check_kernel() {
     if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
         return Error{"kernel BTF not found at /sys/kernel/btf/vmlinux: btrace needs Linux 5.5+ built with "
                      "CONFIG_DEBUG_INFO_BTF=y"};
+    // Each probe names the kernel release that added the feature.
     if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, nullptr) != 1)
         return Error{"kernel has no BPF ring buffer: btrace needs Linux 5.8 or newer"};
+    // (libbpf cannot probe tracing programs without an attach target; tp_btf
+    // came in 5.5, before bpf_loop, so the helper probe on kprobes covers both.)
+    if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_loop, nullptr) != 1)
+        return Error{"kernel has no bpf_loop helper: btrace needs Linux 5.17 or newer"};
     return {};
 }
 

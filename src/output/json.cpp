@@ -40,7 +40,8 @@ void json_string(std::string_view bytes, fmt::memory_buffer& out) {
 }
 
 void JsonFormatter::common(std::string_view type, const btrace_hdr& hdr, fmt::memory_buffer& out) const {
-    const int64_t wall_ns = static_cast<int64_t>(hdr.ts_ns) + options_.realtime_offset_ns;
+    // Modulo 2^64: a malformed timestamp must not overflow (undefined behaviour).
+    const int64_t wall_ns = static_cast<int64_t>(hdr.ts_ns + static_cast<uint64_t>(options_.realtime_offset_ns));
     const int64_t rel_us = static_cast<int64_t>(hdr.ts_ns - options_.origin_ns) / 1000;
     fmt::format_to(std::back_inserter(out), FMT_COMPILE("{{\"type\":\"{}\",\"ts\":{}.{:06},\"rel_ms\":{}.{:03},"),
                    type, wall_ns / 1000000000, (wall_ns % 1000000000) / 1000, rel_us / 1000,

@@ -10,7 +10,11 @@ namespace btrace::output {
 Result<Sink> Sink::open(const std::string& path) {
     if (path.empty())
         return Sink(STDERR_FILENO, false, "stderr");
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // O_NOFOLLOW: in a shared directory, a symlink planted at that name must
+    // not turn a root-run btrace into a write anywhere.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0 && errno == ELOOP)
+        return Error{"-o " + path + ": is a symbolic link; give the real path"};
     if (fd < 0)
         return errno_error("-o " + path, errno);
     return Sink(fd, true, path);

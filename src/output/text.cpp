@@ -36,7 +36,8 @@ void put_ms(int64_t ns, int width, fmt::memory_buffer& out) {
 }  // namespace
 
 void TextFormatter::time_column(uint64_t ts_ns, fmt::memory_buffer& out) {
-    const int64_t wall_ns = static_cast<int64_t>(ts_ns) + options_.realtime_offset_ns;
+    // Modulo 2^64: a malformed timestamp must not overflow (undefined behaviour).
+    const int64_t wall_ns = static_cast<int64_t>(ts_ns + static_cast<uint64_t>(options_.realtime_offset_ns));
     switch (options_.time) {
     case TimeFormat::SinceStart:
         put_ms(static_cast<int64_t>(ts_ns - options_.origin_ns), 10, out);

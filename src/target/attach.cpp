@@ -62,6 +62,18 @@ std::vector<pid_t> threads_of(pid_t pid) {
     return tids;
 }
 
-bool task_exists(pid_t id) { return kill(id, 0) == 0 || errno != ESRCH; }
+bool task_exists(pid_t id) {
+    // A zombie has exited: its exit event may have come before we attached.
+    const std::string path = "/proc/" + std::to_string(id) + "/stat";
+    FILE* file = fopen(path.c_str(), "re");
+    if (!file)
+        return false;
+    char buf[512];
+    const size_t n = fread(buf, 1, sizeof(buf) - 1, file);
+    fclose(file);
+    buf[n] = '\0';
+    const char* paren = strrchr(buf, ')');  // comm may contain spaces and parens
+    return paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
+}
 
 }  // namespace btrace::target

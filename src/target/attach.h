@@ -16,7 +16,7 @@ Result<void> check_process(pid_t pid);
 // Every thread id of the process (from /proc/PID/task); empty if it is gone.
 std::vector<pid_t> threads_of(pid_t pid);
 
-// True while a pid or tid still names a live (or zombie) task.
+// True while a pid or tid names a task that has not exited (zombies have).
 bool task_exists(pid_t id);
 
 }  // namespace btrace::target

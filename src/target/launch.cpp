@@ -1,6 +1,8 @@
 #include "target/launch.h"
 
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -25,8 +27,18 @@ void close_quietly(int fd) {
 }
 
 // In the child: put back what btrace changed, then wait for the go byte.
-[[noreturn]] void run_child(const std::string& path, const std::vector<std::string>& argv, int go_fd,
-                            int exec_error_fd) {
+// Drops to run_as (groups first, uid last); false if any step failed.
+bool become(const RunAs& run_as) {
+    if (initgroups(run_as.name.c_str(), run_as.gid) != 0 || setgid(run_as.gid) != 0 || setuid(run_as.uid) != 0)
+        return false;
+    setenv("HOME", run_as.home.c_str(), 1);
+    setenv("USER", run_as.name.c_str(), 1);
+    setenv("LOGNAME", run_as.name.c_str(), 1);
+    return true;
+}
+
+[[noreturn]] void run_child(const std::string& path, const std::vector<std::string>& argv,
+                            const std::optional<RunAs>& run_as, int go_fd, int exec_error_fd) {
     for (int sig : {SIGINT, SIGTERM, SIGPIPE, SIGCHLD})
         signal(sig, SIG_DFL);
     sigset_t none;
@@ -39,6 +51,11 @@ void close_quietly(int fd) {
     }
     if (n != 1)  // btrace went away before arming: never run untraced
         _exit(127);
+    if (run_as && !become(*run_as)) {
+        int err = errno;
+        (void)!write(exec_error_fd, &err, sizeof(err));
+        _exit(126);
+    }
 
     std::vector<char*> args;
     for (const auto& arg : argv)
@@ -75,7 +92,18 @@ Result<std::string> resolve_command(const std::string& name) {
     return Error{name + ": command not found", 127};
 }
 
-Result<HeldChild> HeldChild::spawn(const std::string& path, const std::vector<std::string>& argv) {
+Result<RunAs> resolve_user(const std::string& user) {
+    errno = 0;
+    struct passwd* pw = getpwnam(user.c_str());
+    if (!pw && !user.empty() && user.find_first_not_of("0123456789") == std::string::npos)
+        pw = getpwuid(static_cast<uid_t>(std::stoul(user)));
+    if (!pw)
+        return Error{"-u " + user + ": no such user", 2};
+    return RunAs{pw->pw_uid, pw->pw_gid, pw->pw_name, pw->pw_dir};
+}
+
+Result<HeldChild> HeldChild::spawn(const std::string& path, const std::vector<std::string>& argv,
+                                   const std::optional<RunAs>& run_as) {
     int go[2], exec_error[2];
     if (pipe2(go, O_CLOEXEC) != 0)
         return errno_error("pipe", errno);
@@ -95,7 +123,7 @@ Result<HeldChild> HeldChild::spawn(const std::string& path, const std::vector<st
     if (pid == 0) {
         close(go[1]);
         close(exec_error[0]);
-        run_child(path, argv, go[0], exec_error[1]);
+        run_child(path, argv, run_as, go[0], exec_error[1]);
     }
     close(go[0]);
     close(exec_error[1]);

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,10 +14,23 @@ namespace btrace::target {
 // PATH lookup as execvp does it; "cmd: command not found" (exit 127) when absent.
 Result<std::string> resolve_command(const std::string& name);
 
+// -u USER: who the command runs as, so that it does not inherit btrace's root.
+struct RunAs {
+    uid_t uid;
+    gid_t gid;
+    std::string name;
+    std::string home;
+};
+
+// A user name or numeric uid from the password database.
+Result<RunAs> resolve_user(const std::string& user);
+
 class HeldChild {
 public:
-    // Forks; the child waits for release() and then execs argv[0] at `path`.
-    static Result<HeldChild> spawn(const std::string& path, const std::vector<std::string>& argv);
+    // Forks; the child waits for release() and then execs argv[0] at `path`,
+    // as `run_as` when given (uid, gid, supplementary groups, HOME/USER/LOGNAME).
+    static Result<HeldChild> spawn(const std::string& path, const std::vector<std::string>& argv,
+                                   const std::optional<RunAs>& run_as = std::nullopt);
     HeldChild(HeldChild&& other) noexcept;
     HeldChild& operator=(HeldChild&&) = delete;
     // An unreleased child is killed and reaped: it never ran the command.

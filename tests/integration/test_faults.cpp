@@ -1,0 +1,148 @@
+// Faults btrace must survive without losing track, hanging, or harming the
+// traced process.
+#include <catch2/catch.hpp>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "run.h"
+
+using namespace itest;
+
+namespace {
+
+std::string traced(std::vector<std::string> command, std::vector<std::string> options = {}, int* exit_code = nullptr) {
+    const std::string path = temp_path("fault.txt");
+    std::vector<std::string> argv = {btrace_bin(), "-o", path};
+    argv.insert(argv.end(), options.begin(), options.end());
+    argv.push_back("--");
+    argv.insert(argv.end(), command.begin(), command.end());
+    Output output = run(argv);
+    INFO(output.err);
+    if (exit_code)
+        *exit_code = output.exit_code;
+    else
+        CHECK(output.exit_code == 0);
+    CHECK(output.err.find("lost") == std::string::npos);
+    return read_file(path);
+}
+
+}  // namespace
+
+TEST_CASE("a traced process killed by SIGKILL in the middle of a call", "[integration][faults]") {
+    const std::string path = temp_path("killed.txt");
+    Background btrace({btrace_bin(), "-o", path, "--", helper("sleeper"), "10000"});
+    REQUIRE(eventually([&] { return has_line(read_file(path), "execve"); }));
+    usleep(200 * 1000);  // into its nanosleep
+    REQUIRE(run({"pkill", "-KILL", "-x", "sleeper"}).exit_code == 0);
+    CHECK(btrace.wait() == 128 + SIGKILL);
+    CHECK(has_line(read_file(path), R"(^\+\+\+ sleeper/\d+ killed by SIGKILL \+\+\+$)"));
+}
+
+TEST_CASE("attaching to a process that exits at once ends promptly", "[integration][faults]") {
+    Background target({"sleep", "0.05"});
+    Output output = run({btrace_bin(), "-p", std::to_string(target.pid()), "-o", "/dev/null"}, 10);
+    // Gone before the check (no such process) or after it: either way a prompt, clean end.
+    CHECK((output.exit_code == 0 || output.err.find("no such process") != std::string::npos));
+    CHECK(output.err.find("timed out") == std::string::npos);
+}
+
+TEST_CASE("execve from a thread that is not the leader", "[integration][faults]") {
+    const std::string text = traced({helper("thread_exec"), "/bin/echo", "hi"});
+    CHECK(has_line(text, R"(echo/\d+ execve\(filename: "/bin/echo", argv: \["/bin/echo", "hi"\], .*\) = 0$)"));
+    CHECK(has_line(text, R"(echo/\d+ write\(fd: 1(<[^>]*>)?, buf: "hi\\n", count: 3\) = 3$)"));
+    CHECK(has_line(text, R"(^\+\+\+ echo/\d+ exited with 0 \+\+\+$)"));
+}
+
+TEST_CASE("1000 short-lived children in a burst", "[integration][faults]") {
+    const std::string text = traced({"sh", "-c", "for i in $(seq 1000); do /bin/true & done; wait"});
+    CHECK(count_matching(text, R"(^\+\+\+ true/\d+ exited with 0 \+\+\+$)") == 1000);
+    CHECK(count_matching(text, R"(true/\d+ exit_group\(error_code: 0\) = \?$)") == 1000);
+}
+
+TEST_CASE("64 threads", "[integration][faults]") {
+    const std::string text = traced({helper("threads64")});
+    CHECK(count_matching(text, R"( getpid\(\) = \d+$)") == 6400);
+    std::set<std::string> tids;
+    std::smatch m;
+    for (const auto& line : lines_of(text))
+        if (std::regex_search(line, m, std::regex(R"(threads64/(\d+) getpid\(\))")))
+            tids.insert(m[1].str());
+    CHECK(tids.size() == 64);
+}
+
+TEST_CASE("a process in another pid namespace is traced by its host pid", "[integration][faults]") {
+    const std::string text = traced({"unshare", "--pid", "--fork", helper("getpid_loop"), "10"});
+    // Inside its namespace getpid returns 1; the line carries the host tid.
+    CHECK(count_matching(text, R"(getpid_loop/(\d+) getpid\(\) = 1$)") == 10);
+    CHECK(!has_line(text, R"(getpid_loop/1 )"));
+}
+
+TEST_CASE("btrace killed by SIGKILL leaves nothing attached and the process running", "[integration][faults]") {
+    Background target({helper("spinner")});
+    const std::string pid = target.read_line();
+    const std::string path = temp_path("sigkill.txt");
+    Background btrace({btrace_bin(), "-p", pid, "-o", path});
+    REQUIRE(eventually([&] { return count_matching(read_file(path), "getppid") >= 1; }));
+    Output fdinfo = run({"sh", "-c", "cat /proc/" + std::to_string(btrace.pid()) + "/fdinfo/*"});
+    std::vector<std::string> ids;
+    std::smatch m;
+    for (const auto& line : lines_of(fdinfo.out))
+        if (std::regex_match(line, m, std::regex(R"(prog_id:\s+(\d+))")))
+            ids.push_back(m[1].str());
+    REQUIRE(!ids.empty());
+    kill(btrace.pid(), SIGKILL);
+    CHECK(btrace.wait() == 128 + SIGKILL);
+    for (const auto& id : ids)
+        CHECK(eventually([&] { return run({"bpftool", "prog", "show", "id", id}).exit_code != 0; }));
+    CHECK(target.alive());
+}
+
+TEST_CASE("SIGINT and SIGTERM end -p with the final summary", "[integration][faults]") {
+    for (int sig : {SIGINT, SIGTERM}) {
+        Background target({helper("spinner")});
+        const std::string pid = target.read_line();
+        const std::string path = temp_path("summary-on-signal.txt");
+        Background btrace({btrace_bin(), "-S", "-p", pid, "-o", path});
+        REQUIRE(eventually([&] { return count_matching(read_file(path), "getppid") >= 3; }));
+        kill(btrace.pid(), sig);
+        CHECK(btrace.wait() == 0);
+        CHECK(has_line(read_file(path), R"( getppid$)"));
+        CHECK(has_line(read_file(path), R"( total$)"));
+        CHECK(target.alive());
+    }
+}
+
+TEST_CASE("a full disk or a closed stderr is an error, not a hang", "[integration][faults]") {
+    Output full = run({btrace_bin(), "-o", "/dev/full", "--", helper("getpid_loop"), "10"}, 20);
+    CHECK(full.exit_code == 1);
+    CHECK(full.err == "btrace: writing /dev/full: No space left on device\n");
+    Output closed = run({"sh", "-c", btrace_bin() + " -- " + helper("getpid_loop") + " 10 2>&-"}, 20);
+    CHECK(closed.exit_code == 1);
+    CHECK(closed.err.find("timed out") == std::string::npos);
+}
+
+TEST_CASE("the output file refuses to write through a symbolic link", "[integration][faults]") {
+    const std::string target = temp_path("victim");
+    const std::string link = temp_path("link");
+    REQUIRE(symlink(target.c_str(), link.c_str()) == 0);
+    Output output = run({btrace_bin(), "-o", link, "--", "true"});
+    CHECK(output.exit_code == 1);
+    CHECK(output.err == "btrace: -o " + link + ": is a symbolic link; give the real path\n");
+    struct stat st;
+    CHECK(stat(target.c_str(), &st) != 0);  // nothing was created through it
+}
+
+TEST_CASE("a user option runs the command as another user, not as root", "[integration][faults]") {
+    Output output = run({btrace_bin(), "-u", "nobody", "--", "id", "-u"});
+    CHECK(output.exit_code == 0);
+    CHECK(output.out == "65534\n");
+    Output unknown = run({btrace_bin(), "-u", "no-such-user-xyz", "--", "true"});
+    CHECK(unknown.exit_code == 2);
+    CHECK(unknown.err == "btrace: -u no-such-user-xyz: no such user\n");
+}
