@@ -1,6 +1,9 @@
 # Compile a CO-RE BPF program with clang and generate its libbpf skeleton with bpftool.
-#   btrace_bpf_skeleton(TARGET <interface-lib> SOURCE <file.bpf.c> NAME <skel name> DEPENDS <headers...>)
-# creates an INTERFACE library whose include dir holds <NAME>.skel.h.
+#   btrace_bpf_skeleton(TARGET <interface-lib> SOURCE <file.bpf.c> NAME <skel name>
+#                       [COMPILER <clang>] DEPENDS <headers...>)
+# creates an INTERFACE library whose include dir holds <NAME>.skel.h. COMPILER
+# (default: BPF_CLANG) lets the same program be built by another clang, whose
+# object the verifier must accept too.
 
 find_program(BPF_CLANG NAMES clang clang-19 clang-16 clang-14 REQUIRED)
 find_program(BPFTOOL NAMES bpftool PATHS /usr/sbin /usr/local/sbin REQUIRED)
@@ -14,13 +17,17 @@ else()
 endif()
 
 function(btrace_bpf_skeleton)
-  cmake_parse_arguments(ARG "" "TARGET;SOURCE;NAME" "DEPENDS" ${ARGN})
-  set(obj ${CMAKE_CURRENT_BINARY_DIR}/${ARG_NAME}.bpf.o)
-  set(skel_dir ${CMAKE_CURRENT_BINARY_DIR}/skel)
+  cmake_parse_arguments(ARG "" "TARGET;SOURCE;NAME;COMPILER" "DEPENDS" ${ARGN})
+  if(NOT ARG_COMPILER)
+    set(ARG_COMPILER ${BPF_CLANG})
+  endif()
+  set(obj ${CMAKE_CURRENT_BINARY_DIR}/${ARG_TARGET}/${ARG_NAME}.bpf.o)
+  set(skel_dir ${CMAKE_CURRENT_BINARY_DIR}/${ARG_TARGET}/skel)
   set(skel ${skel_dir}/${ARG_NAME}.skel.h)
   add_custom_command(
     OUTPUT ${obj}
-    COMMAND ${BPF_CLANG} -target bpf -g -O2 -Wall -Werror
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/${ARG_TARGET}
+    COMMAND ${ARG_COMPILER} -target bpf -g -O2 -Wall -Werror
             -D__TARGET_ARCH_${BTRACE_BPF_ARCH}
             -I${PROJECT_SOURCE_DIR}/vmlinux/${BTRACE_BPF_ARCH}
             -I${PROJECT_SOURCE_DIR}/include

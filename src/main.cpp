@@ -94,8 +94,7 @@ Result<void> add_targets(loader::Tracer& tracer, const cli::Options& opts) {
 
 // What each fd of pid is now, from /proc: names for fds opened before tracing.
 void snapshot_fds(state::FdTable& fds, pid_t pid) {
-    const auto sockets = state::SocketTable::load(pid);
-    for (const auto& entry : state::snapshot_fds(pid, sockets))
+    for (const auto& entry : state::snapshot_fds(pid))
         fds.set(static_cast<uint32_t>(pid), entry.fd, state::fd_name(entry.desc), entry.cloexec);
 }
 

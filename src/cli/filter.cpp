@@ -150,6 +150,11 @@ Result<bool> add_trace_item(std::string_view item, std::vector<bool>& set, const
         return usage(what + ": unknown syscall number " + std::string(item));
     }
     if (item.front() == '/') {
+        // libstdc++ compiles (and matches) regexes recursively: tens of
+        // thousands of nested groups overflow the stack. Syscall names are short.
+        constexpr std::size_t kMaxRegex = 4096;
+        if (item.size() - 1 > kMaxRegex)
+            return usage(what + ": regex longer than " + std::to_string(kMaxRegex) + " characters");
         std::regex re;
         try {
             re = std::regex(std::string(item.substr(1)), std::regex::ECMAScript | std::regex::nosubs);

@@ -66,7 +66,8 @@ void iovec(const Payload& p, fmt::memory_buffer& out) {
     std::size_t off = 0;
     for (unsigned i = 0; i < p.hdr.count; ++i) {
         btrace_iov iov;
-        if (p.bytes.size() - off < sizeof(iov))
+        // off may be past the end: the last entry's data need not be padded to 8.
+        if (off > p.bytes.size() || p.bytes.size() - off < sizeof(iov))
             break;
         std::memcpy(&iov, p.bytes.data() + off, sizeof(iov));
         off += sizeof(iov);

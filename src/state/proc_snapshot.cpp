@@ -389,6 +389,22 @@ std::optional<InFlightCall> parse_syscall_line(std::string_view line) {
 
 // ------------------------------------------------------------------ /proc I/O
 
+std::vector<ProcFd> snapshot_fds(pid_t pid) {
+    // The socket tables hold every socket of the namespace: read them only
+    // when the process has a socket fd.
+    const std::string base = proc_dir(pid);
+    DIR* dir = ::opendir((base + "fd").c_str());
+    if (!dir)
+        return {};
+    bool has_socket = false;
+    for (int fd : numeric_entries<int>(dir)) {
+        auto link = read_link_at(::dirfd(dir), std::to_string(fd).c_str());
+        has_socket |= link && link->starts_with("socket:");
+    }
+    ::closedir(dir);
+    return snapshot_fds(pid, has_socket ? SocketTable::load(pid) : SocketTable{});
+}
+
 std::vector<ProcFd> snapshot_fds(pid_t pid, const SocketTable& sockets) {
     std::vector<ProcFd> out;
     const std::string base = proc_dir(pid);

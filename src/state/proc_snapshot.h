@@ -84,6 +84,8 @@ struct ProcFd {
 // inode comes from fdinfo's ino: line when present. A socket missing from
 // the table gets its protocol from the sockprotoname xattr when it can.
 std::vector<ProcFd> snapshot_fds(pid_t pid, const SocketTable& sockets);
+// The same, loading the socket tables only if the process has a socket fd.
+std::vector<ProcFd> snapshot_fds(pid_t pid);
 
 struct InFlightCall {
     pid_t tid = 0;

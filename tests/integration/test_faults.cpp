@@ -146,3 +146,22 @@ TEST_CASE("a user option runs the command as another user, not as root", "[integ
     CHECK(unknown.exit_code == 2);
     CHECK(unknown.err == "btrace: -u no-such-user-xyz: no such user\n");
 }
+
+TEST_CASE("the BPF programs pass the verifier when built by clang 16 too", "[integration][kernel]") {
+#ifndef BTRACE_CLANG16_BIN
+    FAIL("btrace-clang16 was not built: clang-16 missing (scripts/setup installs it)");
+#else
+    // Every program path: capture, fd descriptions, filters, the summary.
+    const std::string path = temp_path("clang16.txt");
+    Output output = run({BTRACE_CLANG16_BIN, "-S", "-e", "trace=%file,%desc,%network", "--duration", "0", "-o", path, "--",
+                         helper("fd_kinds"), temp_path("clang16-scratch")});
+    INFO(output.err);
+    CHECK(output.exit_code == 0);
+    const std::string text = read_file(path);
+    CHECK(has_line(text, R"(accept\(fd: 7<TCP 127\.0\.0\.1:\d+ LISTEN>, .* = 9<TCP )"));
+    CHECK(has_line(text, " total$"));
+    Output json = run({BTRACE_CLANG16_BIN, "--json", "-Z", "-a", "--comm", "no-such-comm", "--max-events", "1",
+                       "--", "true"});
+    CHECK(json.exit_code == 2);  // -a and a command: a usage error, after parsing every option
+#endif
+}
