@@ -58,8 +58,8 @@ Result<void> check_kernel() {
     // Each probe names the kernel release that added the feature.
     if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, nullptr) != 1)
         return Error{"kernel has no BPF ring buffer: btrace needs Linux 5.8 or newer"};
-    // (libbpf cannot probe tracing programs without an attach target; tp_btf
-    // came in 5.5, before bpf_loop, so the helper probe on kprobes covers both.)
+    // (tp_btf, 5.5, cannot be probed without a target: a load that cannot
+    // find one says so below, at no cost to every start.)
     if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_loop, nullptr) != 1)
         return Error{"kernel has no bpf_loop helper: btrace needs Linux 5.17 or newer"};
     return {};
@@ -105,8 +105,11 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
     if (int err = bpf_map__set_max_entries(skel->maps.events, config.ring_bytes))
         return errno_error("sizing the ring buffer", err);
 
-    if (int err = btrace_bpf__load(skel))
+    if (int err = btrace_bpf__load(skel)) {
+        if (err == -ESRCH)  // libbpf found no btf_trace_* type to attach to
+            return Error{"kernel has no BTF tracepoints (tp_btf): btrace needs Linux 5.5 or newer"};
         return errno_error("loading BPF programs (run with -v for the verifier log)", err);
+    }
     if (auto ok = tracer->fill_capture_specs(); !ok)
         return ok.error();
     if (auto ok = tracer->fill_syscall_set(config.syscalls); !ok)
