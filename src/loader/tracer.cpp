@@ -104,6 +104,10 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
     rodata->nr_execveat = syscalls::number_of("execveat");
     if (int err = bpf_map__set_max_entries(skel->maps.events, config.ring_bytes))
         return errno_error("sizing the ring buffer", err);
+    // The summary map is preallocated per CPU (~12 MiB, ~10 ms to create):
+    // only when a summary is asked for.
+    if (!config.summary)
+        bpf_map__set_max_entries(skel->maps.stats, 1);
 
     if (int err = btrace_bpf__load(skel)) {
         if (err == -ESRCH)  // libbpf found no btf_trace_* type to attach to
