@@ -165,3 +165,33 @@ TEST_CASE("the BPF programs pass the verifier when built by clang 16 too", "[int
     CHECK(json.exit_code == 2);  // -a and a command: a usage error, after parsing every option
 #endif
 }
+
+TEST_CASE("a pid reused after a traced process exited is not traced", "[integration][faults]") {
+    Background parent({helper("fork_on_signal")});
+    REQUIRE(parent.read_line() == "ready");
+    const std::string path = temp_path("reuse.txt");
+    Background btrace({btrace_bin(), "-p", std::to_string(parent.pid()), "-o", path});
+    usleep(500 * 1000);  // attached
+    kill(parent.pid(), SIGUSR1);
+    const std::string child = parent.read_line();  // traced, and gone
+    REQUIRE(!child.empty());
+    REQUIRE(eventually([&] { return has_line(read_file(path), R"(^\+\+\+ fork_on_signal/)" + child + " exited"); }));
+    // The next fork on the host gets the same pid: an untraced process. (Tried
+    // a few times in case some other process forks in between.)
+    bool reused = false;
+    for (int attempt = 0; attempt < 5 && !reused; ++attempt) {
+        FILE* last = fopen("/proc/sys/kernel/ns_last_pid", "w");
+        REQUIRE(last);
+        fprintf(last, "%ld", std::stol(child) - 1);
+        fclose(last);
+        Output output = run({"sh", "-c", "echo $$; exec " + helper("getpid_loop") + " 5"});
+        REQUIRE(output.exit_code == 0);
+        reused = output.out == child + "\n";
+    }
+    REQUIRE(reused);
+    usleep(200 * 1000);
+    kill(btrace.pid(), SIGINT);
+    CHECK(btrace.wait() == 0);
+    CHECK(!has_line(read_file(path), "/" + child + " getpid"));
+    CHECK(!has_line(read_file(path), "getpid_loop"));
+}
