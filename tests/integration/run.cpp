@@ -187,4 +187,14 @@ int count_matching(const std::string& text, const std::string& regex) {
 
 bool has_line(const std::string& text, const std::string& regex) { return count_matching(text, regex) > 0; }
 
+Traced trace_run(const std::vector<std::string>& command, const std::vector<std::string>& options) {
+    const std::string path = temp_path("trace.txt");
+    std::vector<std::string> argv = {btrace_bin(), "-o", path};
+    argv.insert(argv.end(), options.begin(), options.end());
+    argv.push_back("--");
+    argv.insert(argv.end(), command.begin(), command.end());
+    Output output = run(argv);
+    return {output, read_file(path)};
+}
+
 }  // namespace itest

@@ -42,6 +42,13 @@ std::vector<std::string> lines_of(const std::string& text);
 int count_matching(const std::string& text, const std::string& regex);
 bool has_line(const std::string& text, const std::string& regex);
 
+struct Traced {
+    Output output;     // btrace's exit code, the command's stdout, btrace's stderr
+    std::string text;  // the trace
+};
+// btrace [options] -o FILE -- command...
+Traced trace_run(const std::vector<std::string>& command, const std::vector<std::string>& options = {});
+
 // Polls until pred() or timeout; returns pred()'s last value.
 template <class Pred>
 bool eventually(Pred pred, int timeout_ms = 5000);

@@ -28,16 +28,11 @@ std::vector<std::string> calls_of(const std::string& text, const std::string& co
     return calls;
 }
 
-std::string trace_file(std::vector<std::string> argv, std::vector<std::string> options = {}) {
-    const std::string path = temp_path("decode.txt");
-    std::vector<std::string> cmd = {btrace_bin(), "-o", path};
-    cmd.insert(cmd.end(), options.begin(), options.end());
-    cmd.push_back("--");
-    cmd.insert(cmd.end(), argv.begin(), argv.end());
-    Output output = run(cmd);
-    INFO(output.err);
-    REQUIRE(output.exit_code == 0);
-    return read_file(path);
+std::string trace_file(const std::vector<std::string>& argv, const std::vector<std::string>& options = {}) {
+    Traced traced = trace_run(argv, options);
+    INFO(traced.output.err);
+    REQUIRE(traced.output.exit_code == 0);
+    return traced.text;
 }
 
 // One call as both tools see it: name, return, and every quoted string.

@@ -16,20 +16,13 @@ using namespace itest;
 
 namespace {
 
-std::string traced(std::vector<std::string> command, std::vector<std::string> options = {}, int* exit_code = nullptr) {
-    const std::string path = temp_path("fault.txt");
-    std::vector<std::string> argv = {btrace_bin(), "-o", path};
-    argv.insert(argv.end(), options.begin(), options.end());
-    argv.push_back("--");
-    argv.insert(argv.end(), command.begin(), command.end());
-    Output output = run(argv);
-    INFO(output.err);
-    if (exit_code)
-        *exit_code = output.exit_code;
-    else
-        CHECK(output.exit_code == 0);
-    CHECK(output.err.find("lost") == std::string::npos);
-    return read_file(path);
+// A clean run: exit 0 and nothing lost.
+std::string traced(const std::vector<std::string>& command) {
+    Traced result = trace_run(command);
+    INFO(result.output.err);
+    CHECK(result.output.exit_code == 0);
+    CHECK(result.output.err.find("lost") == std::string::npos);
+    return result.text;
 }
 
 }  // namespace

@@ -15,14 +15,11 @@ using namespace itest;
 
 namespace {
 
-std::string traced(std::vector<std::string> command) {
-    const std::string path = temp_path("fds.txt");
-    std::vector<std::string> argv = {btrace_bin(), "-o", path, "--"};
-    argv.insert(argv.end(), command.begin(), command.end());
-    Output output = run(argv);
-    INFO(output.err);
-    REQUIRE(output.exit_code == 0);
-    return read_file(path);
+std::string traced(const std::vector<std::string>& command) {
+    Traced result = trace_run(command);
+    INFO(result.output.err);
+    REQUIRE(result.output.exit_code == 0);
+    return result.text;
 }
 
 struct Client {

@@ -15,21 +15,11 @@ using namespace itest;
 
 namespace {
 
-struct Traced {
-    Output output;
-    std::string text;
-};
-
-Traced trace_mix(std::vector<std::string> options) {
-    const std::string path = temp_path("mix.txt");
-    std::vector<std::string> argv = {btrace_bin(), "-o", path};
-    argv.insert(argv.end(), options.begin(), options.end());
-    argv.push_back("--");
-    argv.push_back(helper("call_mix"));
-    Output output = run(argv);
-    INFO(output.err);
-    REQUIRE(output.exit_code == 0);
-    return {output, read_file(path)};
+Traced trace_mix(const std::vector<std::string>& options) {
+    Traced traced = trace_run({helper("call_mix")}, options);
+    INFO(traced.output.err);
+    REQUIRE(traced.output.exit_code == 0);
+    return traced;
 }
 
 // Call lines (not exit lines): "name(" after comm/tid.

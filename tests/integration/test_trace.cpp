@@ -17,15 +17,8 @@ using namespace itest;
 namespace {
 
 // btrace -o FILE -- argv...; returns (process output, trace text).
-std::pair<Output, std::string> trace(std::vector<std::string> command, std::vector<std::string> options = {}) {
-    const std::string path = temp_path("trace.txt");
-    std::vector<std::string> argv = {btrace_bin(), "-o", path};
-    argv.insert(argv.end(), options.begin(), options.end());
-    argv.push_back("--");
-    argv.insert(argv.end(), command.begin(), command.end());
-    Output output = run(argv);
-    INFO("btrace stderr: " << output.err);
-    return {output, read_file(path)};
+Traced trace(const std::vector<std::string>& command, const std::vector<std::string>& options = {}) {
+    return trace_run(command, options);
 }
 
 // The (syscall, return) sequence of a trace, with addresses and this run's
