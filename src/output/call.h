@@ -17,12 +17,14 @@ namespace btrace::output {
 std::string_view comm_of(const btrace_hdr& hdr);
 bool is_error(int64_t ret);
 
-// Visits each argument shown for rec: visit(name, raw value, decoded text).
-// Open's mode is left out without O_CREAT/O_TMPFILE; a number missing from
-// the table shows all six registers as arg0..arg5.
+// Visits each argument shown for rec: visit(name, raw value, format_into),
+// where format_into(buffer) appends its decoded text (formatters write it
+// where they want it, with no copy). Open's mode is left out without
+// O_CREAT/O_TMPFILE; a number missing from the table shows all six registers
+// as arg0..arg5.
 template <class F>
 void for_each_shown_arg(const btrace_syscall& rec, const syscalls::Syscall* info, const decode::Payloads& payloads,
-                        const decode::CallContext& call, fmt::memory_buffer& scratch, F&& visit);
+                        const decode::CallContext& call, F&& visit);
 
 // The result as text: 3</etc/issue>, 0x7f12..., -1 ENOENT (No such file or
 // directory), ? ERESTARTSYS (...), or ? for a call that never returns.
@@ -36,23 +38,22 @@ bool creates_file(const syscalls::Syscall& sc, const __u64* args);
 
 template <class F>
 void for_each_shown_arg(const btrace_syscall& rec, const syscalls::Syscall* info, const decode::Payloads& payloads,
-                        const decode::CallContext& call, fmt::memory_buffer& scratch, F&& visit) {
+                        const decode::CallContext& call, F&& visit) {
     if (!info) {
         static constexpr std::string_view kNames[BTRACE_MAX_ARGS] = {"arg0", "arg1", "arg2", "arg3", "arg4", "arg5"};
-        for (unsigned i = 0; i < BTRACE_MAX_ARGS; ++i) {
-            scratch.clear();
-            fmt::format_to(std::back_inserter(scratch), "{:#x}", rec.args[i]);
-            visit(kNames[i], rec.args[i], std::string_view(scratch.data(), scratch.size()));
-        }
+        for (unsigned i = 0; i < BTRACE_MAX_ARGS; ++i)
+            visit(kNames[i], rec.args[i], [&](fmt::memory_buffer& into) {
+                fmt::format_to(std::back_inserter(into), "{:#x}", rec.args[i]);
+            });
         return;
     }
     const bool creates = creates_file(*info, rec.args);
     for (unsigned i = 0; i < info->nargs; ++i) {
         if (info->args[i].kind == syscalls::ArgKind::CreateMode && !creates && !call.raw)
             continue;  // like strace: open's mode means nothing without O_CREAT
-        scratch.clear();
-        decode::format_arg(info->args[i], rec.args[i], payloads.args[i], call, scratch);
-        visit(info->args[i].name, rec.args[i], std::string_view(scratch.data(), scratch.size()));
+        visit(info->args[i].name, rec.args[i], [&](fmt::memory_buffer& into) {
+            decode::format_arg(info->args[i], rec.args[i], payloads.args[i], call, into);
+        });
     }
 }
 

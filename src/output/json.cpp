@@ -59,13 +59,15 @@ void JsonFormatter::call_fields(const btrace_syscall& rec, const syscalls::Sysca
     json_string(std::string_view(text_.data(), text_.size()), out);
     put(out, ",\"args\":{");
     bool first = true;
-    for_each_shown_arg(rec, info, payloads, call, scratch_, [&](std::string_view name, uint64_t raw, std::string_view text) {
+    for_each_shown_arg(rec, info, payloads, call, [&](std::string_view name, uint64_t raw, auto&& format_into) {
         if (!first)
             out.push_back(',');
         first = false;
         json_string(name, out);
         put(out, ":{\"value\":");
-        json_string(text, out);
+        scratch_.clear();
+        format_into(scratch_);
+        json_string(std::string_view(scratch_.data(), scratch_.size()), out);
         fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"raw\":{}}}"), raw);
     });
     out.push_back('}');

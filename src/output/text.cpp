@@ -79,15 +79,14 @@ void TextFormatter::call_head(const btrace_syscall& rec, const syscalls::Syscall
     format_name(rec, info, out);
     out.push_back('(');
     bool first = true;
-    for_each_shown_arg(rec, info, payloads, context(rec), scratch_,
-                       [&](std::string_view name, uint64_t, std::string_view text) {
-                           if (!first)
-                               put(out, ", ");
-                           first = false;
-                           put(out, name);
-                           put(out, ": ");
-                           put(out, text);
-                       });
+    for_each_shown_arg(rec, info, payloads, context(rec), [&](std::string_view name, uint64_t, auto&& format_into) {
+        if (!first)
+            put(out, ", ");
+        first = false;
+        put(out, name);
+        put(out, ": ");
+        format_into(out);
+    });
     out.push_back(')');
 }
 

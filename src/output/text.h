@@ -24,7 +24,6 @@ private:
     void call_head(const btrace_syscall& rec, const syscalls::Syscall* info, const decode::Payloads& payloads,
                    fmt::memory_buffer& out);
 
-    fmt::memory_buffer scratch_;     // one argument's text, reused
     uint64_t previous_ts_ns_ = 0;    // -r
     int64_t cached_second_ = -1;     // -t/-tt: the formatted HH:MM:SS of this second
     char cached_hms_[9] = {};

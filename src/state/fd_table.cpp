@@ -52,8 +52,10 @@ void FdTable::set_cloexec_range(uint32_t tgid, unsigned first, unsigned last) {
 
 void FdTable::fork(uint32_t parent, uint32_t child) {
     auto it = processes_.find(parent);
-    if (it == processes_.end())
+    if (it == processes_.end()) {
         processes_.erase(child);
+        cached_fds_ = nullptr;
+    }
     else {
         auto fds = it->second;  // copied first: inserting the child may rehash
         processes_[child] = std::move(fds);
@@ -65,14 +67,28 @@ void FdTable::exec(uint32_t tgid) {
         std::erase_if(it->second, [](const auto& entry) { return entry.second.cloexec; });
 }
 
-void FdTable::exit(uint32_t tgid) { processes_.erase(tgid); }
+void FdTable::exit(uint32_t tgid) {
+    processes_.erase(tgid);
+    cached_fds_ = nullptr;
+}
 
-std::string_view FdTable::name(uint32_t tgid, int fd) const {
+const FdTable::Fds* FdTable::fds_of(uint32_t tgid) const {
+    if (cached_fds_ && cached_tgid_ == tgid)
+        return cached_fds_;
     auto it = processes_.find(tgid);
     if (it == processes_.end())
+        return nullptr;  // not cached: the process may gain a table later
+    cached_tgid_ = tgid;
+    cached_fds_ = &it->second;
+    return cached_fds_;
+}
+
+std::string_view FdTable::name(uint32_t tgid, int fd) const {
+    const Fds* fds = fds_of(tgid);
+    if (!fds)
         return {};
-    auto entry = it->second.find(fd);
-    return entry == it->second.end() ? std::string_view{} : std::string_view(entry->second.name);
+    auto entry = fds->find(fd);
+    return entry == fds->end() ? std::string_view{} : std::string_view(entry->second.name);
 }
 
 }  // namespace btrace::state

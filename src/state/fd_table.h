@@ -34,7 +34,14 @@ private:
         std::string name;
         bool cloexec = false;
     };
-    std::unordered_map<uint32_t, std::unordered_map<int, Entry>> processes_;
+    using Fds = std::unordered_map<int, Entry>;
+    const Fds* fds_of(uint32_t tgid) const;
+
+    std::unordered_map<uint32_t, Fds> processes_;
+    // The last process looked up: a trace names fds of one process many times
+    // in a row. Nodes of an unordered_map stay put; exit() clears it.
+    mutable uint32_t cached_tgid_ = 0;
+    mutable const Fds* cached_fds_ = nullptr;
 };
 
 template <class F>
