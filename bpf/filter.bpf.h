@@ -61,11 +61,6 @@ static __always_inline bool selected_without_targets(__u64 pid_tgid)
 	return true;
 }
 
-static __always_inline bool is_error_return(long ret)
-{
-	return ret < 0 && ret >= -4095;
-}
-
 /* Whether a completed call passes -e status=, --errno and --duration. */
 static __always_inline bool completion_selected(long ret, __u64 duration_ns)
 {

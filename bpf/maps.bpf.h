@@ -48,6 +48,11 @@ static __always_inline void count_n(enum btrace_counter which, __u64 n)
 		*value += n; /* per-CPU slot: no atomics needed */
 }
 
+static __always_inline bool is_error_return(long ret)
+{
+	return ret < 0 && ret >= -BTRACE_MAX_ERRNO;
+}
+
 static __always_inline void count(enum btrace_counter which)
 {
 	count_n(which, 1);

@@ -57,7 +57,7 @@ static __always_inline void summary_add(__u64 pid_tgid, long nr, long ret, __u64
 		}
 	}
 	s->calls++;
-	if (ret < 0 && ret >= -4095)
+	if (is_error_return(ret))
 		s->errors++;
 	s->total_ns += duration_ns;
 	if (duration_ns < s->min_ns)

@@ -9,6 +9,7 @@
 #include <regex>
 #include <string>
 
+#include "btrace/event.h"
 #include "syscalls/table.h"
 
 namespace btrace::cli {
@@ -193,7 +194,7 @@ Result<bool> add_trace_item(std::string_view item, std::vector<bool>& set, const
 
 // errno names by value, from the C library; 0 and the gaps (41, 58) empty.
 constexpr int kMaxNamedErrno = 133;
-constexpr int kMaxErrno = 4095;
+constexpr int kMaxErrno = BTRACE_MAX_ERRNO;
 
 struct ErrnoName {
     std::string_view name;

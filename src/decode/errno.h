@@ -1,9 +1,15 @@
 // Names and messages for errno values and signals, as strace prints them.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
+#include "btrace/event.h"
+
 namespace btrace::decode {
+
+// A syscall's return value is an error: -1..-BTRACE_MAX_ERRNO.
+constexpr bool is_error_return(int64_t ret) { return ret < 0 && ret >= -BTRACE_MAX_ERRNO; }
 
 struct ErrnoText {
     std::string_view name;     // "ENOENT"; empty when unknown

@@ -13,15 +13,11 @@ namespace btrace::output {
 
 namespace {
 
-constexpr long kMaxErrno = 4095;  // the kernel returns -1..-4095 for errors
-
 void put(fmt::memory_buffer& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
 
 }  // namespace
 
 std::string_view comm_of(const btrace_hdr& hdr) { return {hdr.comm, strnlen(hdr.comm, sizeof(hdr.comm))}; }
-
-bool is_error(int64_t ret) { return ret < 0 && ret >= -kMaxErrno; }
 
 bool creates_file(const syscalls::Syscall& sc, const __u64* args) {
     constexpr uint64_t kCreate = O_CREAT | __O_TMPFILE;
@@ -47,7 +43,7 @@ void format_result(const btrace_syscall& rec, const syscalls::Syscall* info, con
         return;
     }
     const int64_t ret = rec.ret;
-    if (is_error(ret)) {
+    if (decode::is_error_return(ret)) {
         const auto err = decode::errno_text(-ret);
         const char* shown = decode::errno_is_internal(-ret) ? "?" : "-1";
         if (err.name.empty())

@@ -15,7 +15,6 @@
 namespace btrace::output {
 
 std::string_view comm_of(const btrace_hdr& hdr);
-bool is_error(int64_t ret);
 
 // Visits each argument shown for rec: visit(name, raw value, format_into),
 // where format_into(buffer) appends its decoded text (formatters write it

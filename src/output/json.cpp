@@ -13,8 +13,6 @@ namespace {
 
 void put(fmt::memory_buffer& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
 
-constexpr long kMaxErrno = 4095;
-
 }  // namespace
 
 void json_string(std::string_view bytes, fmt::memory_buffer& out) {
@@ -86,7 +84,7 @@ void JsonFormatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> 
     decode::Payloads payloads;
     decode::split_payloads(payload_area, payloads);
     const syscalls::Syscall* info = syscalls::lookup(rec.nr);
-    const bool failed = !no_return && is_error(rec.ret);
+    const bool failed = !no_return && decode::is_error_return(rec.ret);
     const decode::CallContext call{rec.args, rec.ret, failed, options_.raw, fds_, rec.hdr.tgid};
     call_fields(rec, info, payloads, call, out);
     if (tracker_)
@@ -100,7 +98,7 @@ void JsonFormatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> 
     put(out, ",\"result\":");
     json_string(std::string_view(text_.data(), text_.size()), out);
     put(out, ",\"errno\":");
-    const auto err = failed && rec.ret >= -kMaxErrno ? decode::errno_text(-rec.ret) : decode::ErrnoText{};
+    const auto err = failed ? decode::errno_text(-rec.ret) : decode::ErrnoText{};
     if (err.name.empty())
         put(out, "null");
     else

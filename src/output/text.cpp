@@ -70,7 +70,7 @@ void TextFormatter::time_column(uint64_t ts_ns, fmt::memory_buffer& out) {
 
 decode::CallContext TextFormatter::context(const btrace_syscall& rec) const {
     const bool no_return = rec.hdr.flags & BTRACE_SYS_NO_RETURN;
-    return decode::CallContext{rec.args, rec.ret, !no_return && is_error(rec.ret), options_.raw, fds_, rec.hdr.tgid};
+    return decode::CallContext{rec.args, rec.ret, !no_return && decode::is_error_return(rec.ret), options_.raw, fds_, rec.hdr.tgid};
 }
 
 void TextFormatter::call_head(const btrace_syscall& rec, const syscalls::Syscall* info,

@@ -7,13 +7,12 @@
 #include <string_view>
 #include <vector>
 
+#include "decode/errno.h"
 #include "syscalls/table.h"
 
 namespace btrace::state {
 
 namespace {
-
-constexpr long kMaxErrno = 4095;
 
 // Leaf-first NUL-terminated components -> "/a/b/c".
 std::string join_components(std::span<const uint8_t> bytes) {
@@ -105,7 +104,7 @@ void FdTracker::apply(const btrace_syscall& rec, const decode::Payloads& payload
         if (payload.present && from_kernel(payload.bytes, desc, fd, cloexec))
             table_.set(tgid, fd, fd_name(desc), cloexec);
     }
-    if (rec.ret < 0 && rec.ret >= -kMaxErrno)
+    if (decode::is_error_return(rec.ret))
         return;
     const int arg0 = static_cast<int>(rec.args[0]);
     if (rec.nr == nr_close_) {
