@@ -13,9 +13,12 @@ const volatile bool summary_enabled = false;
 const volatile bool records_enabled = true; /* false with -c: statistics only */
 const volatile __u32 summary_by = BTRACE_SUMMARY_BY_SYSCALL;
 
+/* Not preallocated: 16K per-CPU elements up front cost ~20 ms of start-up,
+ * and keys are inserted once each. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 16384);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct btrace_stats_key);
 	__type(value, struct btrace_stats);
 } stats SEC(".maps");
