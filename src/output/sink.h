@@ -5,17 +5,26 @@
 
 #include <unistd.h>
 
+#include <cstddef>
+#include <limits>
 #include <string>
 
 #include "util/result.h"
 
 namespace btrace::output {
 
+// Size-based rotation of a file sink: FILE -> FILE.1 -> ... -> FILE.keep.
+struct Rotation {
+    std::size_t max_bytes = 0;  // 0: never rotate
+    unsigned keep = 0;          // old files kept; 0: just truncate FILE
+};
+
 class Sink {
 public:
     // Empty path: stderr, as strace and perf trace do (the command keeps stdout).
-    static Result<Sink> open(const std::string& path);
-    static Sink stdout_sink() { return Sink(STDOUT_FILENO, false, "stdout"); }
+    // Rotation applies only to a file.
+    static Result<Sink> open(const std::string& path, Rotation rotation = {});
+    static Sink stdout_sink() { return Sink(STDOUT_FILENO, false, "stdout", {}); }
 
     Sink(Sink&& other) noexcept;
     Sink& operator=(Sink&&) = delete;
@@ -23,19 +32,34 @@ public:
 
     fmt::memory_buffer& buffer() { return buffer_; }
 
-    // Write out everything buffered. An error (EPIPE, ENOSPC...) is final.
+    // Write out everything buffered, rotating first if the file would pass
+    // max_bytes. An error (EPIPE, ENOSPC...) is final.
     Result<void> flush();
-    // Flush only past the batching threshold; called per record.
-    Result<void> flush_if_full() { return buffer_.size() >= kFlushBytes ? flush() : Result<void>{}; }
+    // Flush only past the batching threshold or the rotation size; called per
+    // record, so it is kept to integer comparisons.
+    Result<void> flush_if_full() {
+        return buffer_.size() >= kFlushBytes || written_ + buffer_.size() > limit_ ? flush() : Result<void>{};
+    }
+    // SIGHUP / logrotate: flush, then reopen the same path for appending, so a
+    // renamed-away file is replaced and a copytruncated one is continued.
+    // No-op for stderr/stdout.
+    Result<void> reopen();
 
 private:
     static constexpr std::size_t kFlushBytes = 1 << 20;
 
-    Sink(int fd, bool owned, std::string name) : fd_(fd), owned_(owned), name_(std::move(name)) {}
+    Sink(int fd, bool owned, std::string name, Rotation rotation)
+        : fd_(fd), owned_(owned), name_(std::move(name)), rotation_(rotation),
+          limit_(rotation.max_bytes ? rotation.max_bytes : std::numeric_limits<std::size_t>::max() / 2) {}
 
-    int fd_;
+    Result<void> rotate();
+
+    int fd_;  // -1 after a failed rotate or reopen
     bool owned_;
-    std::string name_;
+    std::string name_;  // the path, for a file sink
+    Rotation rotation_;
+    std::size_t limit_;        // max_bytes, or a bound never reached
+    std::size_t written_ = 0;  // bytes in the current file
     fmt::memory_buffer buffer_;
 };
 
