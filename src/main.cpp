@@ -27,8 +27,12 @@
 #include "state/proc_snapshot.h"
 #include "target/attach.h"
 #include "target/launch.h"
+#include "app/common.h"
+#include "monitor/monitor.h"
 
 namespace btrace {
+
+using namespace app;
 
 namespace {
 
@@ -57,11 +61,6 @@ void install_signal_handlers() {
     signal(SIGPIPE, SIG_IGN);  // a closed output becomes EPIPE and a clear error
 }
 
-uint64_t monotonic_ns() {
-    timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + ts.tv_nsec;
-}
 
 int exit_code_of(int status) {
     if (WIFEXITED(status))
@@ -71,32 +70,8 @@ int exit_code_of(int status) {
     return 1;
 }
 
-// Drops targets whose task is gone without an exit event (e.g. exited between
-// the -p check and the attach), so the loop cannot wait for them forever.
-void sweep_dead_targets(loader::Tracer& tracer) {
-    tracer.for_each_target([&](uint32_t key) {
-        if (!target::task_exists(static_cast<pid_t>(key)))
-            tracer.remove_target(key);
-    });
-}
 
-Result<void> add_targets(loader::Tracer& tracer, const cli::Options& opts) {
-    for (pid_t pid : opts.pids) {
-        // Keyed by tgid, every thread (present and future) matches; with
-        // --no-follow only the threads that exist now are keyed, by tid.
-        std::vector<pid_t> keys = opts.follow ? std::vector<pid_t>{pid} : target::threads_of(pid);
-        for (pid_t key : keys)
-            if (auto ok = tracer.add_target(static_cast<uint32_t>(key), BTRACE_TARGET_ACTIVE); !ok)
-                return ok;
-    }
-    return {};
-}
 
-// What each fd of pid is now, from /proc: names for fds opened before tracing.
-void snapshot_fds(state::FdTable& fds, pid_t pid) {
-    for (const auto& entry : state::snapshot_fds(pid))
-        fds.set(static_cast<uint32_t>(pid), entry.fd, state::fd_name(entry.desc), entry.cloexec);
-}
 
 // --fds: one line per fd, like lsof -p.
 Result<int> print_fd_tables(const cli::Options& opts, output::Sink& sink) {
@@ -116,17 +91,6 @@ Result<int> print_fd_tables(const cli::Options& opts, output::Sink& sink) {
     return 0;
 }
 
-void report_counters(const loader::Counters& counters, uint64_t malformed) {
-    const uint64_t lost = counters[BTRACE_CNT_RB_FULL] + counters[BTRACE_CNT_STASH_FULL];
-    if (lost)
-        spdlog::warn("{} events lost (ring buffer full: {}, in-flight table full: {}); try a larger --buffer-size",
-                     lost, counters[BTRACE_CNT_RB_FULL], counters[BTRACE_CNT_STASH_FULL]);
-    if (counters[BTRACE_CNT_MISSED_ENTER])
-        spdlog::info("{} call{} already in progress when tracing started; not shown",
-                     counters[BTRACE_CNT_MISSED_ENTER], counters[BTRACE_CNT_MISSED_ENTER] == 1 ? " was" : "s were");
-    if (malformed)
-        spdlog::warn("{} malformed records skipped", malformed);
-}
 
 output::TimeFormat time_format(cli::Options::Time time) {
     using T = cli::Options::Time;
@@ -147,53 +111,8 @@ output::SummaryBy summary_by(cli::Options::SummaryBy by) {
                              : output::SummaryBy::Syscall;
 }
 
-int64_t realtime_offset_ns() {
-    timespec real, mono;
-    clock_gettime(CLOCK_REALTIME, &real);
-    clock_gettime(CLOCK_MONOTONIC, &mono);
-    return (static_cast<int64_t>(real.tv_sec) - mono.tv_sec) * 1000000000 + (real.tv_nsec - mono.tv_nsec);
-}
 
-// --cgroup PATH: the cgroup v2 id the kernel reports is the directory's inode.
-Result<uint64_t> cgroup_id_of(const std::string& path) {
-    struct statfs fs;
-    struct stat st;
-    if (statfs(path.c_str(), &fs) != 0 || stat(path.c_str(), &st) != 0)
-        return errno_error("--cgroup " + path, errno);
-    constexpr long kCgroup2Magic = 0x63677270;
-    if (fs.f_type != kCgroup2Magic)
-        return Error{"--cgroup " + path + ": not a cgroup v2 directory (cgroup v1 is not supported)", 2};
-    return static_cast<uint64_t>(st.st_ino);
-}
 
-Result<loader::Config> loader_config(const cli::Options& opts) {
-    loader::Config config;
-    config.follow = opts.follow;
-    config.ring_bytes = opts.buffer_bytes;
-    config.verbose = opts.verbose;
-    config.capture = !opts.raw;
-    config.string_max = opts.string_max;
-    config.syscalls = opts.syscalls;
-    config.status_mask = (opts.status.successful ? BTRACE_STATUS_SUCCESSFUL : 0) |
-                         (opts.status.failed ? BTRACE_STATUS_FAILED : 0) |
-                         (opts.status.unfinished ? BTRACE_STATUS_UNFINISHED : 0);
-    config.min_duration_ns = static_cast<uint64_t>(opts.min_duration_ms * 1e6);
-    config.errnos = opts.errnos;
-    config.system_wide = opts.system_wide;
-    config.comm = opts.comm;
-    if (!opts.cgroup_path.empty()) {
-        auto id = cgroup_id_of(opts.cgroup_path);
-        if (!id)
-            return id.error();
-        config.cgroup_id = *id;
-    }
-    config.summary = opts.summary != cli::Options::Summary::None;
-    config.records = opts.summary != cli::Options::Summary::Only;
-    config.summary_by = opts.summary_by == cli::Options::SummaryBy::Process  ? BTRACE_SUMMARY_BY_PROCESS
-                        : opts.summary_by == cli::Options::SummaryBy::Thread ? BTRACE_SUMMARY_BY_THREAD
-                                                                             : BTRACE_SUMMARY_BY_SYSCALL;
-    return config;
-}
 
 Result<int> run(const cli::Options& opts) {
     std::string command_path;
@@ -270,18 +189,10 @@ Result<int> run(const cli::Options& opts) {
     }
 
     std::optional<int> child_status;
-    uint64_t lost_marked = 0;
     auto next_sweep = std::chrono::steady_clock::now() + kSweepInterval;
     auto next_pending_scan = std::chrono::steady_clock::now() + kPendingScanInterval;
     consumer::PendingReporter pending(static_cast<uint64_t>(opts.pending_ms * 1e6));
-    auto mark_new_losses = [&] {
-        const auto counters = (*tracer)->counters();
-        const uint64_t lost = counters[BTRACE_CNT_RB_FULL] + counters[BTRACE_CNT_STASH_FULL];
-        if (lost > lost_marked)
-            consumer.mark_lost(lost - lost_marked);
-        lost_marked = lost;
-        return counters;
-    };
+    LossMarker mark_new_losses(**tracer, consumer);
 
     while (!g_stop_signal) {
         if (auto ok = consumer.poll(kPollMs); !ok)
@@ -308,11 +219,8 @@ Result<int> run(const cli::Options& opts) {
 
     // Detach first (the command runs on untraced), then collect what the
     // kernel side still holds: the ring buffer, then the per-CPU batches.
-    (*tracer)->detach();
-    if (auto ok = consumer.drain(); !ok)
+    if (auto ok = detach_and_collect(**tracer, consumer); !ok)
         return ok.error();
-    for (const auto& batch : (*tracer)->unflushed_batches())
-        consumer.feed(batch.data(), batch.size());
     const auto counters = mark_new_losses();
     if (opts.summary != cli::Options::Summary::None)
         output::format_summary((*tracer)->stats(), summary_by(opts.summary_by), opts.histogram, sink->buffer());
@@ -353,7 +261,7 @@ int main(int argc, char** argv) {
     const auto& opts = std::get<btrace::cli::Options>(parsed);
     spdlog::set_level(opts.verbose ? spdlog::level::debug : spdlog::level::info);
 
-    auto code = btrace::run(opts);
+    auto code = opts.monitor.enabled ? btrace::monitor::run(opts) : btrace::run(opts);
     if (!code) {
         spdlog::error("{}", code.error().message);
         return code.error().exit_code;

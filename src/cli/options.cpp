@@ -44,18 +44,19 @@ Result<pid_t> parse_pid(const std::string& text) {
     return static_cast<pid_t>(value);
 }
 
+// -p and --buffer-size, shared by both forms of the command line.
+Result<void> set_pids_and_buffer(Options& opts, const std::vector<std::string>& pid_texts,
+                                 const std::string& buffer_size);
+
 }  // namespace
 
+Result<std::size_t> parse_size(const std::string& text);
+
 Result<std::size_t> parse_buffer_size(const std::string& text) {
-    std::size_t value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    std::string_view suffix(end, text.data() + text.size() - end);
-    int shift = suffix.empty() ? 0 : suffix == "K" || suffix == "k" ? 10 : suffix == "M" || suffix == "m" ? 20
-                                 : suffix == "G" || suffix == "g"   ? 30
-                                                                     : -1;
-    if (ec != std::errc() || shift < 0 || value == 0 || value > (std::size_t{4} << 30 >> shift))
+    auto parsed = parse_size(text);
+    if (!parsed || *parsed > (std::size_t{4} << 30))
         return Error{"--buffer-size '" + text + "': expected a size such as 64K, 16M or 1G", 2};
-    value <<= shift;
+    const std::size_t value = *parsed;
     // The kernel side writes batches of up to BTRACE_BATCH_BYTES + BTRACE_RECORD_MAX.
     constexpr std::size_t kMin = 64 << 10;
     if (value < kMin || (value & (value - 1)) != 0)
@@ -63,7 +64,139 @@ Result<std::size_t> parse_buffer_size(const std::string& text) {
     return value;
 }
 
+namespace {
+
+constexpr const char* kMonitorExamples = R"(
+Examples:
+  btrace monitor                                  every process: calls of 10 ms or more, as they happen
+  btrace monitor --slow 50 --errors -p 1234       one daemon: calls of 50 ms or more, and failures
+  btrace monitor --metrics :9464 -o /var/log/btrace/outliers.json --json --rotate-size 64M
+                                                  histograms for Prometheus, outliers to a rotated file
+  btrace monitor --flight 100 --comm nginx        the 100 calls before each outlier of each nginx
+  kill -USR1 $(pidof btrace)                      dump the flight recorder now; -HUP reopens -o FILE
+
+Histograms of every call are kept in the kernel per (syscall, comm) or per
+(syscall, cgroup); only outliers are sent up and printed.
+)";
+
+ParseResult parse_monitor(int argc, const char* const* argv) {
+    CLI::App app{"btrace monitor: always-on syscall latency monitoring: histograms in the kernel, outliers "
+                 "printed, Prometheus metrics.",
+                 "btrace monitor"};
+    app.footer(kMonitorExamples);
+    Options opts;
+    auto& m = opts.monitor;
+    m.enabled = true;
+    std::vector<std::string> pid_texts;
+    std::string by, rotate_size, buffer_size;
+    bool no_bpf_stats = false;
+    app.add_option("-p,--pid", pid_texts, "Only these processes (all threads, and their children)")
+        ->delimiter(',')
+        ->type_name("PID[,PID...]");
+    app.add_option("--comm", opts.comm, "Only processes with this command name")->type_name("NAME");
+    app.add_option("--cgroup", opts.cgroup_path, "Only processes in this cgroup v2 directory")->type_name("PATH");
+    app.add_option("--slow", m.slow_ms, "Report calls that took at least MS milliseconds (default 10)")
+        ->type_name("MS")
+        ->check(CLI::NonNegativeNumber);
+    app.add_flag("--errors", m.errors, "Report failed calls too, however fast");
+    app.add_option("--by", by, "Histograms per (syscall, comm) (default) or per (syscall, cgroup)")
+        ->type_name("WHAT")
+        ->check(CLI::IsMember({"comm", "cgroup"}));
+    app.add_option("--metrics", m.metrics_address,
+                   "Serve Prometheus metrics on http://ADDR:PORT/metrics (ADDR defaults to 127.0.0.1)")
+        ->type_name("[ADDR:]PORT");
+    app.add_option("--flight", m.flight,
+                   "Keep each process's last N calls; print them before its outliers, on SIGUSR1 and when it "
+                   "is killed by a signal (sends every call up: costs like tracing)")
+        ->type_name("N")
+        ->check(CLI::Range(1, 100000));
+    app.add_option("-o,--output", opts.output_path, "Write outliers to FILE instead of stderr (SIGHUP reopens it)")
+        ->type_name("FILE");
+    app.add_flag("--json", opts.json, "Outliers as JSON lines");
+    app.add_option("--rotate-size", rotate_size, "With -o: start a new file past SIZE (e.g. 64M)")->type_name("SIZE");
+    app.add_option("--rotate-keep", m.rotate_keep, "With --rotate-size: keep K old files (default 5)")
+        ->type_name("K")
+        ->check(CLI::Range(0, 1000));
+    app.add_option("--max-keys", m.keys, "Histogram and error keys kept in the kernel (LRU; default 4096)")
+        ->type_name("N")
+        ->check(CLI::Range(64, 1 << 20));
+    app.add_flag("--no-bpf-stats", no_bpf_stats, "Do not turn on the kernel's BPF run-time statistics");
+    app.add_option("--buffer-size", buffer_size, "BPF ring buffer size (power of two; default 16M)")
+        ->type_name("SIZE");
+    app.add_option("-s,--string-limit", opts.string_max, "Show at most SIZE bytes of each string (default 256)")
+        ->type_name("SIZE")
+        ->check(CLI::Range(1, BTRACE_STRING_MAX));
+    app.add_flag("-v,--verbose", opts.verbose, "Log libbpf and loader details to stderr");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        return EarlyExit{app.help()};
+    } catch (const CLI::ParseError& e) {
+        return Error{std::string(e.what()) + " (see btrace monitor --help)", 2};
+    }
+    if (auto ok = set_pids_and_buffer(opts, pid_texts, buffer_size); !ok)
+        return ok.error();
+    if (!rotate_size.empty()) {
+        auto bytes = parse_size(rotate_size);
+        if (!bytes)
+            return Error{"--rotate-size '" + rotate_size + "': expected a size such as 64M", 2};
+        if (opts.output_path.empty())
+            return Error{"--rotate-size needs -o FILE", 2};
+        m.rotate_bytes = *bytes;
+    }
+    m.by_cgroup = by == "cgroup";
+    m.bpf_stats = !no_bpf_stats;
+    if (opts.comm.size() >= BTRACE_COMM_LEN)
+        return Error{"--comm " + opts.comm + ": longer than the kernel's " + std::to_string(BTRACE_COMM_LEN - 1) +
+                         " characters",
+                     2};
+    if (!opts.pids.empty() && (!opts.comm.empty() || !opts.cgroup_path.empty()))
+        return Error{"give either -p or --comm/--cgroup", 2};
+    opts.system_wide = opts.pids.empty();
+    opts.pending_ms = 0;
+    return opts;
+}
+
+}  // namespace
+
+Result<std::size_t> parse_size(const std::string& text) {
+    std::size_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    std::string_view suffix(end, text.data() + text.size() - end);
+    int shift = suffix.empty() ? 0 : suffix == "K" || suffix == "k" ? 10 : suffix == "M" || suffix == "m" ? 20
+                                 : suffix == "G" || suffix == "g"   ? 30
+                                                                     : -1;
+    if (ec != std::errc() || shift < 0 || value == 0 || value > (std::size_t{1} << 40 >> shift))
+        return Error{"'" + text + "': expected a size such as 64K, 16M or 1G", 2};
+    return value << shift;
+}
+
+namespace {
+
+Result<void> set_pids_and_buffer(Options& opts, const std::vector<std::string>& pid_texts,
+                                 const std::string& buffer_size) {
+    for (const auto& text : pid_texts) {
+        auto pid = parse_pid(text);
+        if (!pid)
+            return pid.error();
+        opts.pids.push_back(*pid);
+    }
+    if (!buffer_size.empty()) {
+        auto bytes = parse_buffer_size(buffer_size);
+        if (!bytes)
+            return bytes.error();
+        opts.buffer_bytes = *bytes;
+    }
+    return {};
+}
+
+}  // namespace
+
 ParseResult parse(int argc, const char* const* argv) {
+    // `btrace monitor ...`: its own options (a program named monitor is `btrace -- monitor`).
+    if (argc > 1 && std::string_view(argv[1]) == "monitor")
+        return parse_monitor(argc - 1, argv + 1);
     CLI::App app{kDescription, "btrace"};
     app.footer(kExamples);
     app.set_version_flag("-V,--version", "btrace " BTRACE_VERSION);
@@ -148,18 +281,8 @@ ParseResult parse(int argc, const char* const* argv) {
     else if (!opts.command.empty() && opts.command.front().starts_with("-"))
         return Error{"unknown option " + opts.command.front() + " (see btrace --help)", 2};
 
-    for (const auto& text : pid_texts) {
-        auto pid = parse_pid(text);
-        if (!pid)
-            return pid.error();
-        opts.pids.push_back(*pid);
-    }
-    if (!buffer_size.empty()) {
-        auto bytes = parse_buffer_size(buffer_size);
-        if (!bytes)
-            return bytes.error();
-        opts.buffer_bytes = *bytes;
-    }
+    if (auto ok = set_pids_and_buffer(opts, pid_texts, buffer_size); !ok)
+        return ok.error();
     opts.follow = !no_follow;
 
     for (const auto& expr : expressions) {

@@ -43,6 +43,20 @@ struct Options {
     bool json = false;                // --json: one JSON object per line
     uint64_t max_events = 0;          // --max-events: stop after this many calls (0: no limit)
 
+    // `btrace monitor`: always-on mode (histograms in the kernel, outliers only).
+    struct Monitor {
+        bool enabled = false;
+        double slow_ms = 10;            // --slow: calls at least this long are outliers
+        bool errors = false;            // --errors: failed calls are outliers too
+        bool by_cgroup = false;         // --by cgroup (default: comm)
+        std::string metrics_address;    // --metrics ADDR:PORT; empty: no endpoint
+        std::size_t flight = 0;         // --flight N: last N calls per process, dumped on triggers
+        std::size_t rotate_bytes = 0;   // --rotate-size (with -o)
+        unsigned rotate_keep = 5;       // --rotate-keep
+        uint32_t keys = 4096;           // --max-keys: (syscall, group) keys kept in the kernel
+        bool bpf_stats = true;          // enable the kernel's BPF run-time stats (--no-bpf-stats)
+    } monitor;
+
     bool any_target() const { return !command.empty() || !pids.empty() || system_wide; }
 };
 
@@ -55,7 +69,9 @@ using ParseResult = std::variant<Options, EarlyExit, Error>;
 
 ParseResult parse(int argc, const char* const* argv);
 
-// "16M", "512K", "1G", "65536" -> bytes; a power of two of at least one page.
+// "16M", "512K", "1G", "65536" -> bytes.
+Result<std::size_t> parse_size(const std::string& text);
+// parse_size, and a power of two of at least 64K.
 Result<std::size_t> parse_buffer_size(const std::string& text);
 
 }  // namespace btrace::cli

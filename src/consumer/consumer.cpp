@@ -65,12 +65,19 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         ++calls_;
         auto exec = exec_args_.find(hdr.tgid);
         if (exec == exec_args_.end() || !is_same_call(exec->second, rec)) {
-            formatter_.syscall(rec, payloads, out);
+            if (!filter_ || filter_->admit(rec, std::span<const uint8_t>(data, hdr.size)))
+                formatter_.syscall(rec, payloads, out);
             return;
         }
-        std::memcpy(rec.args, exec->second.data() + offsetof(btrace_syscall, args), sizeof(rec.args));
-        formatter_.syscall(rec, std::span<const uint8_t>(exec->second).subspan(sizeof(rec)), out);
+        // The completion with the arguments read at entry: one record, as if
+        // the kernel had sent it so.
+        std::vector<uint8_t> merged = std::move(exec->second);
         exec_args_.erase(exec);
+        std::memcpy(rec.args, merged.data() + offsetof(btrace_syscall, args), sizeof(rec.args));
+        rec.hdr.size = static_cast<uint32_t>(merged.size());
+        std::memcpy(merged.data(), &rec, sizeof(rec));
+        if (!filter_ || filter_->admit(rec, merged))
+            formatter_.syscall(rec, std::span<const uint8_t>(merged).subspan(sizeof(rec)), out);
         return;
     }
     case BTRACE_REC_EXIT: {
@@ -81,6 +88,8 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         btrace_exit rec;
         std::memcpy(&rec, data, sizeof(rec));
         exec_args_.erase(hdr.tgid);
+        if (filter_)
+            filter_->before_exit(rec);
         formatter_.process_exit(rec, out);
         fds_.exit(hdr.tgid);  // its earlier records are decoded: the names are done with
         return;

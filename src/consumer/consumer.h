@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -14,6 +15,16 @@ struct ring_buffer;
 struct bpf_map;
 
 namespace btrace::consumer {
+
+// Decides, call by call, whether a completed call is printed now (monitor
+// --flight keeps the others for later), and hears of process exits first.
+class CallFilter {
+public:
+    virtual ~CallFilter() = default;
+    // record: the whole record (fixed part and payloads) as it can be stored.
+    virtual bool admit(const btrace_syscall& rec, std::span<const uint8_t> record) = 0;
+    virtual void before_exit(const btrace_exit& rec) = 0;
+};
 
 class Consumer {
 public:
@@ -40,8 +51,10 @@ public:
     void mark_lost(uint64_t count) { formatter_.lost(count, sink_.buffer()); }
 
     uint64_t records() const { return records_; }
+    uint64_t calls() const { return calls_; }
     // --max-events: calls after the first `limit` are not printed (0: no limit).
     void limit_calls(uint64_t limit) { call_limit_ = limit; }
+    void set_filter(CallFilter* filter) { filter_ = filter; }
     bool limit_reached() const { return call_limit_ && calls_ >= call_limit_; }
     uint64_t malformed() const { return malformed_; }
 
@@ -59,6 +72,7 @@ private:
     uint64_t malformed_ = 0;
     uint64_t calls_ = 0;
     uint64_t call_limit_ = 0;
+    CallFilter* filter_ = nullptr;
     std::unordered_map<uint32_t, std::vector<uint8_t>> exec_args_;  // tgid -> execve record from sys_enter
 };
 

@@ -1,0 +1,141 @@
+#include "app/common.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+
+#include "state/fd_desc.h"
+#include "state/proc_snapshot.h"
+#include "target/attach.h"
+
+namespace btrace::app {
+
+namespace {
+
+// --cgroup PATH: the cgroup v2 id the kernel reports is the directory's inode.
+Result<uint64_t> cgroup_id_of(const std::string& path) {
+    struct statfs fs;
+    struct stat st;
+    if (statfs(path.c_str(), &fs) != 0 || stat(path.c_str(), &st) != 0)
+        return errno_error("--cgroup " + path, errno);
+    constexpr long kCgroup2Magic = 0x63677270;
+    if (fs.f_type != kCgroup2Magic)
+        return Error{"--cgroup " + path + ": not a cgroup v2 directory (cgroup v1 is not supported)", 2};
+    return static_cast<uint64_t>(st.st_ino);
+}
+
+}  // namespace
+
+uint64_t monotonic_ns() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + ts.tv_nsec;
+}
+
+int64_t realtime_offset_ns() {
+    timespec real, mono;
+    clock_gettime(CLOCK_REALTIME, &real);
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    return (static_cast<int64_t>(real.tv_sec) - mono.tv_sec) * 1000000000 + (real.tv_nsec - mono.tv_nsec);
+}
+
+Result<loader::Config> loader_config(const cli::Options& opts) {
+    loader::Config config;
+    config.follow = opts.follow;
+    config.ring_bytes = opts.buffer_bytes;
+    config.verbose = opts.verbose;
+    config.capture = !opts.raw;
+    config.string_max = opts.string_max;
+    config.syscalls = opts.syscalls;
+    config.status_mask = (opts.status.successful ? BTRACE_STATUS_SUCCESSFUL : 0) |
+                         (opts.status.failed ? BTRACE_STATUS_FAILED : 0) |
+                         (opts.status.unfinished ? BTRACE_STATUS_UNFINISHED : 0);
+    config.min_duration_ns = static_cast<uint64_t>(opts.min_duration_ms * 1e6);
+    config.errnos = opts.errnos;
+    config.system_wide = opts.system_wide;
+    config.comm = opts.comm;
+    if (!opts.cgroup_path.empty()) {
+        auto id = cgroup_id_of(opts.cgroup_path);
+        if (!id)
+            return id.error();
+        config.cgroup_id = *id;
+    }
+    config.summary = opts.summary != cli::Options::Summary::None;
+    config.records = opts.summary != cli::Options::Summary::Only;
+    config.summary_by = opts.summary_by == cli::Options::SummaryBy::Process  ? BTRACE_SUMMARY_BY_PROCESS
+                        : opts.summary_by == cli::Options::SummaryBy::Thread ? BTRACE_SUMMARY_BY_THREAD
+                                                                             : BTRACE_SUMMARY_BY_SYSCALL;
+    if (const auto& m = opts.monitor; m.enabled) {
+        config.monitor = true;
+        config.monitor_keys = m.keys;
+        config.summary = true;
+        config.summary_by = m.by_cgroup ? BTRACE_SUMMARY_BY_CGROUP : BTRACE_SUMMARY_BY_COMM;
+        // --flight keeps every call, so the kernel sends them all and the
+        // consumer picks the outliers.
+        if (!m.flight) {
+            config.min_duration_ns = static_cast<uint64_t>(m.slow_ms * 1e6);
+            config.failures_are_outliers = m.errors;
+        }
+    }
+    return config;
+}
+
+Result<void> add_targets(loader::Tracer& tracer, const cli::Options& opts) {
+    for (pid_t pid : opts.pids) {
+        // Keyed by tgid, every thread (present and future) matches; with
+        // --no-follow only the threads that exist now are keyed, by tid.
+        std::vector<pid_t> keys = opts.follow ? std::vector<pid_t>{pid} : target::threads_of(pid);
+        for (pid_t key : keys)
+            if (auto ok = tracer.add_target(static_cast<uint32_t>(key), BTRACE_TARGET_ACTIVE); !ok)
+                return ok;
+    }
+    return {};
+}
+
+// Drops targets whose task is gone without an exit event (e.g. exited between
+// the -p check and the attach), so the loop cannot wait for them forever.
+void sweep_dead_targets(loader::Tracer& tracer) {
+    tracer.for_each_target([&](uint32_t key) {
+        if (!target::task_exists(static_cast<pid_t>(key)))
+            tracer.remove_target(key);
+    });
+}
+
+// What each fd of pid is now, from /proc: names for fds opened before tracing.
+void snapshot_fds(state::FdTable& fds, pid_t pid) {
+    for (const auto& entry : state::snapshot_fds(pid))
+        fds.set(static_cast<uint32_t>(pid), entry.fd, state::fd_name(entry.desc), entry.cloexec);
+}
+
+void report_counters(const loader::Counters& counters, uint64_t malformed) {
+    const uint64_t lost = counters[BTRACE_CNT_RB_FULL] + counters[BTRACE_CNT_STASH_FULL];
+    if (lost)
+        spdlog::warn("{} events lost (ring buffer full: {}, in-flight table full: {}); try a larger --buffer-size",
+                     lost, counters[BTRACE_CNT_RB_FULL], counters[BTRACE_CNT_STASH_FULL]);
+    if (counters[BTRACE_CNT_MISSED_ENTER])
+        spdlog::info("{} call{} already in progress when tracing started; not shown",
+                     counters[BTRACE_CNT_MISSED_ENTER], counters[BTRACE_CNT_MISSED_ENTER] == 1 ? " was" : "s were");
+    if (malformed)
+        spdlog::warn("{} malformed records skipped", malformed);
+}
+
+loader::Counters LossMarker::operator()() {
+    const auto counters = tracer_.counters();
+    const uint64_t lost = counters[BTRACE_CNT_RB_FULL] + counters[BTRACE_CNT_STASH_FULL];
+    if (lost > marked_)
+        consumer_.mark_lost(lost - marked_);
+    marked_ = lost;
+    return counters;
+}
+
+Result<void> detach_and_collect(loader::Tracer& tracer, consumer::Consumer& consumer) {
+    tracer.detach();
+    if (auto ok = consumer.drain(); !ok)
+        return ok;
+    for (const auto& batch : tracer.unflushed_batches())
+        consumer.feed(batch.data(), batch.size());
+    return {};
+}
+
+}  // namespace btrace::app

@@ -1,0 +1,43 @@
+// What the trace and monitor modes share: options -> loader config, targets,
+// the fd names of running processes, clocks and the final loss report.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+
+#include "cli/options.h"
+#include "consumer/consumer.h"
+#include "loader/tracer.h"
+#include "state/fd_table.h"
+#include "util/result.h"
+
+namespace btrace::app {
+
+uint64_t monotonic_ns();
+int64_t realtime_offset_ns();  // CLOCK_REALTIME - CLOCK_MONOTONIC now
+
+Result<loader::Config> loader_config(const cli::Options& opts);
+Result<void> add_targets(loader::Tracer& tracer, const cli::Options& opts);
+void sweep_dead_targets(loader::Tracer& tracer);
+void snapshot_fds(state::FdTable& fds, pid_t pid);
+void report_counters(const loader::Counters& counters, uint64_t malformed);
+
+// Marks in the output each new loss the kernel side counted, where it happened.
+class LossMarker {
+public:
+    LossMarker(const loader::Tracer& tracer, consumer::Consumer& consumer) : tracer_(tracer), consumer_(consumer) {}
+    loader::Counters operator()();  // the counters read, for the final report
+    uint64_t lost() const { return marked_; }
+
+private:
+    const loader::Tracer& tracer_;
+    consumer::Consumer& consumer_;
+    uint64_t marked_ = 0;
+};
+
+// Detaches (the targets run on untraced), then collects what the kernel side
+// still holds: the ring buffer, then the per-CPU batches.
+Result<void> detach_and_collect(loader::Tracer& tracer, consumer::Consumer& consumer);
+
+}  // namespace btrace::app
