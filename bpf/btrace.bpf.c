@@ -21,6 +21,8 @@ const volatile __s64 nr_exit = -1;
 const volatile __s64 nr_exit_group = -1;
 const volatile __s64 nr_execve = -1;
 const volatile __s64 nr_execveat = -1;
+/* monitor: histograms count every call, records go out for outliers only */
+const volatile bool summarize_all = false;
 
 #define SIGNAL_GROUP_EXIT 0x00000004 /* include/linux/sched/signal.h */
 
@@ -156,10 +158,11 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 
 	__u64 now_ns = bpf_ktime_get_ns();
 	__u64 duration_ns = now_ns - call->ts_ns;
-	if (!completion_selected(ret, duration_ns))
-		goto out;
-	if (summary_enabled)
+	bool selected = completion_selected(ret, duration_ns);
+	if (summary_enabled && (selected || summarize_all))
 		summary_add(pid_tgid, call->nr, ret, duration_ns);
+	if (!selected)
+		goto out;
 	if (!records_enabled || !(b = this_cpu_batch()))
 		goto out;
 	__u32 start = batch_start(b);
@@ -270,7 +273,9 @@ int BPF_PROG(on_process_exit, struct task_struct *task)
 
 	/* A thread killed mid-call never reaches sys_exit. */
 	bpf_map_delete_elem(&inflight, &tid);
-	if (!bpf_map_lookup_elem(&targets, &key))
+	/* System-wide, selected processes are not in the targets map; their exit
+	 * lines still let the consumer drop what it keeps for them. */
+	if (!bpf_map_lookup_elem(&targets, &key) && !selected_without_targets(pid_tgid))
 		return 0;
 	b = this_cpu_batch();
 	if (b)

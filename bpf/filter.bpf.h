@@ -13,6 +13,8 @@ const volatile bool filter_syscalls = false;
 const volatile __u32 status_mask = BTRACE_STATUS_ALL;
 const volatile __u64 min_duration_ns = 0;
 const volatile __u32 errno_count = 0;
+/* monitor --errors: a failed call is an outlier whatever its duration */
+const volatile bool failures_are_outliers = false;
 const volatile __s32 errno_filter[BTRACE_ERRNO_FILTER_MAX] = {};
 /* Target selection beyond the targets map: -a, --comm, --cgroup. */
 const volatile bool system_wide = false;
@@ -66,6 +68,8 @@ static __always_inline bool completion_selected(long ret, __u64 duration_ns)
 {
 	bool failed = is_error_return(ret);
 
+	if (failures_are_outliers && failed)
+		return true;
 	if (duration_ns < min_duration_ns)
 		return false;
 	if (!(status_mask & (failed ? BTRACE_STATUS_FAILED : BTRACE_STATUS_SUCCESSFUL)))

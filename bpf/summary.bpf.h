@@ -12,6 +12,7 @@
 const volatile bool summary_enabled = false;
 const volatile bool records_enabled = true; /* false with -c: statistics only */
 const volatile __u32 summary_by = BTRACE_SUMMARY_BY_SYSCALL;
+const volatile bool count_errnos = false; /* monitor: failures by errno in the errors map */
 
 /* Not preallocated: 16K per-CPU elements up front cost ~20 ms of start-up,
  * and keys are inserted once each. */
@@ -22,6 +23,15 @@ struct {
 	__type(key, struct btrace_stats_key);
 	__type(value, struct btrace_stats);
 } stats SEC(".maps");
+
+/* Monitor: failed calls per (syscall, group, errno). The loader makes it (and
+ * stats) LRU there, since commands and cgroups are unbounded. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, struct btrace_stats_key);
+	__type(value, __u64);
+} errors SEC(".maps");
 
 /* floor(log2(v)) + 1 for v > 0, 0 for 0; capped to the last bucket. */
 static __always_inline __u32 hist_bucket(__u64 v)
@@ -40,6 +50,23 @@ static __always_inline __u32 hist_bucket(__u64 v)
 	return b < BTRACE_HIST_BUCKETS ? b : BTRACE_HIST_BUCKETS - 1;
 }
 
+static __always_inline void count_errno(struct btrace_stats_key key, long ret)
+{
+	static const __u64 zero;
+	__u64 *n;
+
+	key.id = -ret;
+	n = bpf_map_lookup_elem(&errors, &key);
+	if (!n) {
+		if (!bpf_map_update_elem(&errors, &key, &zero, BPF_NOEXIST))
+			count(BTRACE_CNT_ERROR_KEYS);
+		n = bpf_map_lookup_elem(&errors, &key);
+		if (!n)
+			return;
+	}
+	__sync_fetch_and_add(n, 1);
+}
+
 static __always_inline void summary_add(__u64 pid_tgid, long nr, long ret, __u64 duration_ns)
 {
 	static const struct btrace_stats empty = { .min_ns = ~0ull };
@@ -50,9 +77,14 @@ static __always_inline void summary_add(__u64 pid_tgid, long nr, long ret, __u64
 		key.id = pid_tgid >> 32;
 	else if (summary_by == BTRACE_SUMMARY_BY_THREAD)
 		key.id = (__u32)pid_tgid;
+	else if (summary_by == BTRACE_SUMMARY_BY_COMM)
+		__builtin_memcpy(key.comm, bpf_get_current_task_btf()->comm, sizeof(key.comm));
+	else if (summary_by == BTRACE_SUMMARY_BY_CGROUP)
+		key.cgroup = bpf_get_current_cgroup_id();
 	s = bpf_map_lookup_elem(&stats, &key);
 	if (!s) {
-		bpf_map_update_elem(&stats, &key, &empty, BPF_NOEXIST);
+		if (!bpf_map_update_elem(&stats, &key, &empty, BPF_NOEXIST))
+			count(BTRACE_CNT_STATS_KEYS);
 		s = bpf_map_lookup_elem(&stats, &key);
 		if (!s) {
 			count(BTRACE_CNT_STATS_FULL);
@@ -60,8 +92,11 @@ static __always_inline void summary_add(__u64 pid_tgid, long nr, long ret, __u64
 		}
 	}
 	s->calls++;
-	if (is_error_return(ret))
+	if (is_error_return(ret)) {
 		s->errors++;
+		if (count_errnos)
+			count_errno(key, ret);
+	}
 	s->total_ns += duration_ns;
 	if (duration_ns < s->min_ns)
 		s->min_ns = duration_ns;
@@ -69,7 +104,7 @@ static __always_inline void summary_add(__u64 pid_tgid, long nr, long ret, __u64
 		s->max_ns = duration_ns;
 	__u32 bucket = hist_bucket(duration_ns);
 	s->hist[bucket < BTRACE_HIST_BUCKETS ? bucket : 0]++;
-	if (summary_by != BTRACE_SUMMARY_BY_SYSCALL)
+	if (summary_by == BTRACE_SUMMARY_BY_PROCESS || summary_by == BTRACE_SUMMARY_BY_THREAD)
 		__builtin_memcpy(s->comm, bpf_get_current_task_btf()->comm, sizeof(s->comm));
 }
 

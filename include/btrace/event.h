@@ -208,7 +208,9 @@ struct btrace_syscall_set {
 #define BTRACE_HIST_BUCKETS 40 /* log2(ns): bucket b holds [2^(b-1), 2^b) ns, b = 0 for 0 ns */
 struct btrace_stats_key {
 	__u32 nr;
-	__u32 id; /* 0, the tgid or the tid */
+	__u32 id;     /* 0, the tgid or the tid; in the errors map, the errno */
+	__u64 cgroup; /* BY_CGROUP: the cgroup v2 id */
+	char comm[BTRACE_COMM_LEN]; /* BY_COMM */
 };
 
 struct btrace_stats {
@@ -225,6 +227,8 @@ enum btrace_summary_by {
 	BTRACE_SUMMARY_BY_SYSCALL = 0,
 	BTRACE_SUMMARY_BY_PROCESS = 1,
 	BTRACE_SUMMARY_BY_THREAD = 2,
+	BTRACE_SUMMARY_BY_COMM = 3,   /* monitor: per (syscall, command name) */
+	BTRACE_SUMMARY_BY_CGROUP = 4, /* monitor: per (syscall, cgroup) */
 };
 
 /* Per-CPU counters of what the kernel side lost or could not pair. */
@@ -233,7 +237,9 @@ enum btrace_counter {
 	BTRACE_CNT_STASH_FULL = 1,   /* in-flight map full at sys_enter: record lost */
 	BTRACE_CNT_MISSED_ENTER = 2, /* sys_exit with no stashed enter (e.g. in flight at attach) */
 	BTRACE_CNT_STATS_FULL = 3,   /* summary map full: a call not counted */
-	BTRACE_CNT_MAX = 4,
+	BTRACE_CNT_STATS_KEYS = 4,   /* keys inserted into the stats map (LRU: minus live keys = evicted) */
+	BTRACE_CNT_ERROR_KEYS = 5,   /* keys inserted into the errors map */
+	BTRACE_CNT_MAX = 6,
 };
 
 /* Value in the targets map. */

@@ -104,13 +104,25 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
     rodata->nr_execveat = syscalls::number_of("execveat");
     if (int err = bpf_map__set_max_entries(skel->maps.events, config.ring_bytes))
         return errno_error("sizing the ring buffer", err);
+    if (config.monitor) {
+        // Commands and cgroups come and go without end: least recently used
+        // keys make room (counted: keys inserted minus keys live).
+        rodata->summarize_all = true;
+        rodata->count_errnos = true;
+        rodata->failures_are_outliers = config.failures_are_outliers;
+        bpf_map__set_type(skel->maps.stats, BPF_MAP_TYPE_LRU_PERCPU_HASH);
+        bpf_map__set_map_flags(skel->maps.stats, 0);
+        bpf_map__set_max_entries(skel->maps.stats, config.monitor_keys);
+        bpf_map__set_type(skel->maps.errors, BPF_MAP_TYPE_LRU_HASH);
+        bpf_map__set_max_entries(skel->maps.errors, config.monitor_keys);
+    }
 
     if (int err = btrace_bpf__load(skel)) {
         if (err == -ESRCH)  // libbpf found no btf_trace_* type to attach to
             return Error{"kernel has no BTF tracepoints (tp_btf): btrace needs Linux 5.5 or newer"};
         return errno_error("loading BPF programs (run with -v for the verifier log)", err);
     }
-    if (auto ok = tracer->fill_capture_specs(); !ok)
+    if (auto ok = tracer->fill_capture_specs(config.monitor); !ok)
         return ok.error();
     if (auto ok = tracer->fill_syscall_set(config.syscalls); !ok)
         return ok.error();
@@ -125,7 +137,7 @@ Result<void> Tracer::attach() {
     return {};
 }
 
-Result<void> Tracer::fill_capture_specs() {
+Result<void> Tracer::fill_capture_specs(bool describe_fd_args) {
     const auto table = syscalls::all();
     const uint32_t limit = bpf_map__max_entries(skel_->maps.capture_specs);
     std::vector<uint32_t> keys;
@@ -133,7 +145,7 @@ Result<void> Tracer::fill_capture_specs() {
     for (uint32_t nr = 0; nr < table.size() && nr < limit; ++nr) {
         if (table[nr].name.empty())
             continue;
-        const btrace_capture_spec spec = syscalls::capture_spec_for(table[nr]);
+        const btrace_capture_spec spec = syscalls::capture_spec_for(table[nr], describe_fd_args);
         if (spec.items[0].how == BTRACE_CAP_NONE && spec.describe == BTRACE_DESCRIBE_NONE)
             continue;
         keys.push_back(nr);
@@ -190,6 +202,52 @@ std::vector<StatsEntry> Tracer::stats() const {
         entries.push_back(entry);
     }
     return entries;
+}
+
+std::vector<std::pair<btrace_stats_key, uint64_t>> Tracer::errno_counts() const {
+    std::vector<std::pair<btrace_stats_key, uint64_t>> counts;
+    const int fd = bpf_map__fd(skel_->maps.errors);
+    btrace_stats_key key, next;
+    const btrace_stats_key* prev = nullptr;
+    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+        key = next;
+        prev = &key;
+        uint64_t n;
+        if (bpf_map_lookup_elem(fd, &key, &n) == 0)
+            counts.emplace_back(key, n);
+    }
+    return counts;
+}
+
+namespace {
+
+std::size_t count_keys(const bpf_map* map) {
+    const int fd = bpf_map__fd(map);
+    btrace_stats_key key, next;
+    const btrace_stats_key* prev = nullptr;
+    std::size_t n = 0;
+    for (; bpf_map_get_next_key(fd, prev, &next) == 0; ++n) {
+        key = next;
+        prev = &key;
+    }
+    return n;
+}
+
+}  // namespace
+
+std::size_t Tracer::stats_keys() const { return count_keys(skel_->maps.stats); }
+std::size_t Tracer::error_keys() const { return count_keys(skel_->maps.errors); }
+
+std::vector<ProgramStats> Tracer::program_stats() const {
+    std::vector<ProgramStats> programs;
+    bpf_program* prog;
+    bpf_object__for_each_program(prog, skel_->obj) {
+        bpf_prog_info info{};
+        uint32_t len = sizeof(info);
+        if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) == 0)
+            programs.push_back({bpf_program__name(prog), info.run_time_ns, info.run_cnt});
+    }
+    return programs;
 }
 
 void Tracer::detach() { btrace_bpf__detach(skel_); }

@@ -40,6 +40,19 @@ struct Config {
     bool summary = false;
     bool records = true;
     btrace_summary_by summary_by = BTRACE_SUMMARY_BY_SYSCALL;
+
+    // Monitor: histograms of every call in LRU maps of this many keys, failures
+    // by errno, records only for what passes the selection (the outliers).
+    bool monitor = false;
+    uint32_t monitor_keys = 4096;
+    bool failures_are_outliers = false;  // --errors
+};
+
+// A BPF program's cost, from the kernel's BPF stats (0 while they are off).
+struct ProgramStats {
+    std::string name;
+    uint64_t run_time_ns = 0;
+    uint64_t run_count = 0;
 };
 
 using state::StatsEntry;
@@ -73,11 +86,16 @@ public:
 
     Counters counters() const;  // summed over CPUs
     std::vector<StatsEntry> stats() const;
+    // Monitor: failed calls per (syscall, group, errno in key.id).
+    std::vector<std::pair<btrace_stats_key, uint64_t>> errno_counts() const;
+    std::vector<ProgramStats> program_stats() const;
+    std::size_t stats_keys() const;   // live keys in the stats map
+    std::size_t error_keys() const;   // live keys in the errors map
     bpf_map* events() const;
 
 private:
     explicit Tracer(btrace_bpf* skel) : skel_(skel) {}
-    Result<void> fill_capture_specs();
+    Result<void> fill_capture_specs(bool describe_fd_args);
     Result<void> fill_syscall_set(const std::vector<bool>& syscalls);
     int targets_fd() const;
     bool next_target(const uint32_t* prev, uint32_t* next) const;

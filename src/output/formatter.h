@@ -23,6 +23,9 @@ struct FormatOptions {
     int64_t realtime_offset_ns = 0;  // CLOCK_REALTIME - CLOCK_MONOTONIC at start
     bool raw = false;             // --raw: register values only
     TimeFormat time = TimeFormat::SinceStart;
+    // Monitor: fds are named from each record's own descriptions, applied
+    // before its arguments (the calls that opened them were not sent).
+    bool fd_names_from_records = false;
 };
 
 class Formatter {

@@ -86,6 +86,8 @@ void JsonFormatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> 
     const syscalls::Syscall* info = syscalls::lookup(rec.nr);
     const bool failed = !no_return && decode::is_error_return(rec.ret);
     const decode::CallContext call{rec.args, rec.ret, failed, options_.raw, fds_, rec.hdr.tgid};
+    if (tracker_ && options_.fd_names_from_records)
+        tracker_->apply_descriptions(rec, payloads);
     call_fields(rec, info, payloads, call, out);
     if (tracker_)
         tracker_->apply(rec, payloads);  // the result shows the fd's new name

@@ -105,6 +105,8 @@ void TextFormatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> 
     decode::Payloads payloads;
     decode::split_payloads(payload_area, payloads);  // a malformed tail just shows pointers
     const syscalls::Syscall* info = syscalls::lookup(rec.nr);
+    if (tracker_ && options_.fd_names_from_records)
+        tracker_->apply_descriptions(rec, payloads);
     call_head(rec, info, payloads, out);
     if (tracker_)
         tracker_->apply(rec, payloads);  // the result shows the fd's new name

@@ -94,16 +94,20 @@ FdTracker::FdTracker(FdTable& table)
       nr_execve_(syscalls::number_of("execve")),
       nr_execveat_(syscalls::number_of("execveat")) {}
 
-void FdTracker::apply(const btrace_syscall& rec, const decode::Payloads& payloads) {
-    const uint32_t tgid = rec.hdr.tgid;
+void FdTracker::apply_descriptions(const btrace_syscall& rec, const decode::Payloads& payloads) {
     // Present only when the call succeeded (or a non-blocking connect is under way).
     for (const auto& payload : payloads.fd_descs) {
         FdDescription desc;
         int fd;
         bool cloexec;
         if (payload.present && from_kernel(payload.bytes, desc, fd, cloexec))
-            table_.set(tgid, fd, fd_name(desc), cloexec);
+            table_.set(rec.hdr.tgid, fd, fd_name(desc), cloexec);
     }
+}
+
+void FdTracker::apply(const btrace_syscall& rec, const decode::Payloads& payloads) {
+    const uint32_t tgid = rec.hdr.tgid;
+    apply_descriptions(rec, payloads);
     if (decode::is_error_return(rec.ret))
         return;
     const int arg0 = static_cast<int>(rec.args[0]);

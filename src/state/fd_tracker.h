@@ -22,6 +22,10 @@ public:
 
     // After a call completed (rec.ret is its result).
     void apply(const btrace_syscall& rec, const decode::Payloads& payloads);
+    // Only the fd descriptions the kernel attached to the record. Monitor
+    // mode applies them before the arguments are shown: the opens and closes
+    // that would have named the fd were not sent.
+    void apply_descriptions(const btrace_syscall& rec, const decode::Payloads& payloads);
 
 private:
     FdTable& table_;

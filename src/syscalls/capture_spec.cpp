@@ -26,7 +26,7 @@ btrace_capture_how capture_how(ArgKind kind) {
 
 }  // namespace
 
-btrace_capture_spec capture_spec_for(const Syscall& sc) {
+btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args) {
     btrace_capture_spec spec{};
     bool at_enter = false;
     for (unsigned i = 0; i < sc.nargs; ++i)
@@ -56,6 +56,12 @@ btrace_capture_spec capture_spec_for(const Syscall& sc) {
             spec.describe_arg = static_cast<uint8_t>(i);
         } else if (arg.kind == ArgKind::OutStruct && arg.aux == static_cast<uint8_t>(decode::StructKind::FdPair)) {
             spec.describe = BTRACE_DESCRIBE_PAIR;
+            spec.describe_arg = static_cast<uint8_t>(i);
+        }
+    }
+    for (unsigned i = 0; describe_fd_args && spec.describe == BTRACE_DESCRIBE_NONE && i < sc.nargs; ++i) {
+        if (sc.args[i].kind == ArgKind::Fd) {
+            spec.describe = BTRACE_DESCRIBE_ARG;
             spec.describe_arg = static_cast<uint8_t>(i);
         }
     }

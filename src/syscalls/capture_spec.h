@@ -9,6 +9,9 @@ namespace btrace::syscalls {
 
 // Captures for sc's memory-pointing arguments, in argument order, at most
 // BTRACE_MAX_CAPTURES; execve-style calls (with an Argv) capture at sys_enter.
-btrace_capture_spec capture_spec_for(const Syscall& sc);
+// describe_fd_args: also describe the first fd argument of a call that names
+// no fd itself (monitor: the outlier record carries what its fd is, since the
+// opens and closes before it were not sent).
+btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args = false);
 
 }  // namespace btrace::syscalls

@@ -135,6 +135,15 @@ TEST_CASE("package: completion, copyright, changelog and control fields", "[pack
 
     CHECK(fs::exists(pkg.root + "/usr/share/doc/btrace/copyright"));
     CHECK(fs::exists(pkg.root + "/usr/share/doc/btrace/changelog.gz"));
+    // The unit's command line is one btrace accepts (parsed, not run: --help after it).
+    const std::string unit = pkg.root + "/usr/lib/systemd/system/btrace-monitor.service";
+    REQUIRE(fs::exists(unit));
+    std::smatch exec;
+    const std::string unit_text = read_file(unit);
+    REQUIRE(std::regex_search(unit_text, exec, std::regex("ExecStart=/usr/bin/btrace (.*)")));
+    const Output parsed = run({"sh", "-c", pkg.bin() + " " + exec[1].str() + " --help"});
+    INFO(parsed.err);
+    CHECK(parsed.exit_code == 0);
 
     const Output fields = run({"dpkg-deb", "--field", pkg.deb, "Package", "Section", "Depends"});
     INFO(fields.out);

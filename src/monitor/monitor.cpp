@@ -1,0 +1,344 @@
+#include "monitor/monitor.h"
+
+#include <bpf/bpf.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <unordered_map>
+
+#include "app/common.h"
+#include "target/attach.h"
+#include "consumer/consumer.h"
+#include "decode/errno.h"
+#include "monitor/flight.h"
+#include "monitor/http_server.h"
+#include "monitor/metrics.h"
+#include "output/json.h"
+#include "output/text.h"
+#include "syscalls/table.h"
+
+namespace btrace::monitor {
+
+namespace {
+
+constexpr int kPollMs = 20;
+constexpr auto kSweepInterval = std::chrono::seconds(1);
+// The flight recorder's share of btrace's memory bound (docs: <= 64 MiB in all).
+constexpr std::size_t kFlightBudgetBytes = 16u << 20;
+
+volatile sig_atomic_t g_stop = 0;
+volatile sig_atomic_t g_reopen = 0;
+volatile sig_atomic_t g_dump = 0;
+
+void on_stop(int) { g_stop = 1; }
+void on_reopen(int) { g_reopen = 1; }
+void on_dump(int) { g_dump = 1; }
+
+void install_signal_handlers() {
+    struct sigaction action {};
+    sigemptyset(&action.sa_mask);
+    action.sa_handler = on_stop;
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+    action.sa_handler = on_reopen;
+    sigaction(SIGHUP, &action, nullptr);
+    action.sa_handler = on_dump;
+    sigaction(SIGUSR1, &action, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+// --flight: every call comes up; outliers print after the calls that led to
+// them, the rest wait in the recorder.
+class FlightFilter final : public consumer::CallFilter {
+public:
+    FlightFilter(const cli::Options::Monitor& m, bool json, output::Formatter& formatter, output::Sink& sink)
+        : recorder_(m.flight, kFlightBudgetBytes),
+          slow_ns_(static_cast<uint64_t>(m.slow_ms * 1e6)),
+          errors_(m.errors),
+          json_(json),
+          formatter_(formatter),
+          sink_(sink) {}
+
+    bool admit(const btrace_syscall& rec, std::span<const uint8_t> record) override {
+        const bool returned = !(rec.hdr.flags & BTRACE_SYS_NO_RETURN);
+        const bool outlier =
+            returned && (rec.duration_ns >= slow_ns_ || (errors_ && decode::is_error_return(rec.ret)));
+        if (!outlier) {
+            recorder_.record(rec.hdr.tgid, record);
+            return false;
+        }
+        ++outliers_;
+        dump(rec.hdr.tgid, "outlier");
+        return true;
+    }
+
+    void before_exit(const btrace_exit& rec) override {
+        const uint32_t signal = rec.status & 0x7f;
+        if (signal != 0 && signal != 0x7f)  // killed: what it did last is the story
+            dump(rec.hdr.tgid, "killed by " + std::string(decode::signal_name(static_cast<int>(signal))));
+        recorder_.forget(rec.hdr.tgid);
+    }
+
+    void dump_everything(const char* reason) {
+        std::vector<uint32_t> tgids = recorder_.tgids();
+        for (uint32_t tgid : tgids)
+            dump(tgid, reason);
+    }
+
+    uint64_t outliers() const { return outliers_; }
+
+private:
+    void dump(uint32_t tgid, const std::string& reason) {
+        const std::size_t n = recorder_.records(tgid);
+        if (n == 0)
+            return;
+        auto& out = sink_.buffer();
+        if (json_)
+            fmt::format_to(std::back_inserter(out),
+                           "{{\"type\":\"flight_recorder\",\"pid\":{},\"calls\":{},\"reason\":\"{}\"}}\n", tgid, n,
+                           reason);
+        else
+            fmt::format_to(std::back_inserter(out), "--- flight recorder: the last {} calls of pid {} ({}) ---\n",
+                           n, tgid, reason);
+        recorder_.dump(tgid, [&](std::span<const uint8_t> record) {
+            btrace_syscall rec;
+            std::memcpy(&rec, record.data(), sizeof(rec));
+            formatter_.syscall(rec, record.subspan(sizeof(rec)), out);
+        });
+    }
+
+    FlightRecorder recorder_;
+    uint64_t slow_ns_;
+    bool errors_;
+    bool json_;
+    output::Formatter& formatter_;
+    output::Sink& sink_;
+    uint64_t outliers_ = 0;
+};
+
+// cgroup v2 ids (directory inodes) -> paths under /sys/fs/cgroup, learnt by
+// walking the tree again when an id is new.
+class CgroupNames {
+public:
+    std::string name(uint64_t id) {
+        if (auto it = names_.find(id); it != names_.end())
+            return it->second;
+        rescan();
+        if (auto it = names_.find(id); it != names_.end())
+            return it->second;
+        return std::to_string(id);  // gone already
+    }
+
+private:
+    void rescan() {
+        namespace fs = std::filesystem;
+        const fs::path root = "/sys/fs/cgroup";
+        std::error_code ec;
+        struct stat st;
+        if (stat(root.c_str(), &st) == 0)
+            names_[st.st_ino] = "/";
+        for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+             !ec && it != end; it.increment(ec)) {
+            if (it->is_directory(ec) && stat(it->path().c_str(), &st) == 0)
+                names_[st.st_ino] = "/" + fs::relative(it->path(), root).string();
+        }
+    }
+
+    std::unordered_map<uint64_t, std::string> names_;
+};
+
+uint64_t resident_bytes() {
+    std::ifstream statm("/proc/self/statm");
+    uint64_t size = 0, resident = 0;
+    statm >> size >> resident;
+    return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+double own_cpu_seconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+bool kernel_bpf_stats_on() {
+    std::ifstream sysctl("/proc/sys/kernel/bpf_stats_enabled");
+    int on = 0;
+    sysctl >> on;
+    return on == 1;
+}
+
+std::string syscall_name(long nr) {
+    const auto* info = syscalls::lookup(nr);
+    return info ? std::string(info->name) : "syscall_" + std::to_string(nr);
+}
+
+// Everything /metrics shows, read on the server thread: the kernel maps
+// through their fds, the consumer's figures through atomics.
+class MetricsSource {
+public:
+    MetricsSource(const loader::Tracer& tracer, bool by_cgroup, bool stats_fd_held)
+        : tracer_(tracer), by_cgroup_(by_cgroup), stats_fd_held_(stats_fd_held) {}
+
+    std::atomic<uint64_t> outliers{0};
+    std::atomic<uint64_t> lost{0};
+
+    std::string render() {
+        std::lock_guard lock(mutex_);  // one scrape at a time: the cgroup cache is shared
+        MetricsSnapshot snap;
+        snap.group_label = by_cgroup_ ? "cgroup" : "comm";
+        for (const auto& entry : tracer_.stats()) {
+            HistogramSeries series;
+            series.syscall = syscall_name(entry.key.nr);
+            series.group = group_of(entry.key);
+            series.count = entry.stats.calls;
+            series.sum_ns = entry.stats.total_ns;
+            std::copy(std::begin(entry.stats.hist), std::end(entry.stats.hist), series.log2_buckets.begin());
+            snap.histograms.push_back(std::move(series));
+        }
+        for (const auto& [key, count] : tracer_.errno_counts()) {
+            const auto text = decode::errno_text(key.id);
+            snap.errors.push_back({syscall_name(key.nr), group_of(key),
+                                   text.name.empty() ? std::to_string(key.id) : std::string(text.name), count});
+        }
+        const auto counters = tracer_.counters();
+        snap.events_lost = lost.load();
+        snap.outliers = outliers.load();
+        const uint64_t inserted = counters[BTRACE_CNT_STATS_KEYS] + counters[BTRACE_CNT_ERROR_KEYS];
+        const uint64_t live = tracer_.stats_keys() + tracer_.error_keys();
+        snap.map_overflows = (inserted > live ? inserted - live : 0) + counters[BTRACE_CNT_STATS_FULL];
+        for (auto& p : tracer_.program_stats())
+            snap.programs.push_back({std::move(p.name), p.run_time_ns, p.run_count});
+        snap.bpf_stats_enabled = stats_fd_held_ || kernel_bpf_stats_on();
+        snap.consumer_cpu_seconds = own_cpu_seconds();
+        snap.resident_bytes = resident_bytes();
+        return render_prometheus(snap);
+    }
+
+private:
+    std::string group_of(const btrace_stats_key& key) {
+        if (by_cgroup_)
+            return cgroups_.name(key.cgroup);
+        return std::string(key.comm, strnlen(key.comm, sizeof(key.comm)));
+    }
+
+    const loader::Tracer& tracer_;
+    bool by_cgroup_;
+    bool stats_fd_held_;
+    std::mutex mutex_;
+    CgroupNames cgroups_;
+};
+
+}  // namespace
+
+Result<int> run(const cli::Options& opts) {
+    const auto& m = opts.monitor;
+    std::optional<ListenAddress> metrics_address;
+    if (!m.metrics_address.empty()) {
+        auto parsed = parse_listen_address(m.metrics_address);
+        if (!parsed)
+            return parsed.error();
+        metrics_address = *parsed;
+    }
+    for (pid_t pid : opts.pids)
+        if (auto ok = target::check_process(pid); !ok)
+            return ok.error();
+    auto sink = output::Sink::open(opts.output_path, {m.rotate_bytes, m.rotate_keep});
+    if (!sink)
+        return sink.error();
+    auto config = app::loader_config(opts);
+    if (!config)
+        return config.error();
+    auto tracer = loader::Tracer::load(*config);
+    if (!tracer)
+        return tracer.error();
+    install_signal_handlers();
+
+    // BPF program run time and count: the kernel keeps them only while asked.
+    int stats_fd = m.bpf_stats ? bpf_enable_stats(BPF_STATS_RUN_TIME) : -1;
+    if (m.bpf_stats && stats_fd < 0)
+        spdlog::warn("could not enable BPF run-time statistics: {}", std::strerror(errno));
+
+    state::FdTable fds;
+    output::FormatOptions format{app::monotonic_ns(), app::realtime_offset_ns(), false,
+                                 output::TimeFormat::WallMicros};
+    format.fd_names_from_records = true;
+    std::unique_ptr<output::Formatter> formatter;
+    if (opts.json)
+        formatter = std::make_unique<output::JsonFormatter>(format, &fds);
+    else
+        formatter = std::make_unique<output::TextFormatter>(format, &fds);
+    consumer::Consumer consumer(*formatter, *sink, fds);
+    if (auto ok = consumer.open((*tracer)->events()); !ok)
+        return ok.error();
+    std::optional<FlightFilter> flight;
+    if (m.flight) {
+        flight.emplace(m, opts.json, *formatter, *sink);
+        consumer.set_filter(&*flight);
+    }
+    if (auto ok = app::add_targets(**tracer, opts); !ok)
+        return ok.error();
+    for (pid_t pid : opts.pids)
+        app::snapshot_fds(fds, pid);
+
+    MetricsSource source(**tracer, m.by_cgroup, stats_fd >= 0);
+    std::unique_ptr<MetricsServer> server;
+    if (metrics_address) {
+        auto started = MetricsServer::start(*metrics_address, [&source] { return source.render(); });
+        if (!started)
+            return started.error();
+        server = std::move(*started);
+        spdlog::info("metrics on http://{}:{}/metrics", metrics_address->host, server->port());
+    }
+    if (auto ok = (*tracer)->attach(); !ok)
+        return ok.error();
+
+    auto next_sweep = std::chrono::steady_clock::now() + kSweepInterval;
+    app::LossMarker mark_new_losses(**tracer, consumer);
+    auto publish = [&] {
+        source.outliers = flight ? flight->outliers() : consumer.calls();
+        source.lost = mark_new_losses.lost();
+    };
+    while (!g_stop) {
+        if (auto ok = consumer.poll(kPollMs); !ok)
+            return ok.error();
+        mark_new_losses();
+        publish();
+        if (g_dump && flight) {
+            g_dump = 0;
+            flight->dump_everything("SIGUSR1");
+            if (auto ok = sink->flush(); !ok)
+                return ok.error();
+        }
+        if (g_reopen) {
+            g_reopen = 0;
+            if (auto ok = sink->reopen(); !ok)
+                return ok.error();
+        }
+        if (auto now = std::chrono::steady_clock::now(); !opts.system_wide && now >= next_sweep) {
+            app::sweep_dead_targets(**tracer);
+            next_sweep = now + kSweepInterval;
+            if (!(*tracer)->has_targets())
+                break;  // every -p process is gone
+        }
+    }
+
+    if (auto ok = app::detach_and_collect(**tracer, consumer); !ok)
+        return ok.error();
+    const auto counters = mark_new_losses();
+    if (auto ok = sink->flush(); !ok)
+        return ok.error();
+    server.reset();
+    if (stats_fd >= 0)
+        close(stats_fd);
+    app::report_counters(counters, consumer.malformed());
+    return 0;
+}
+
+}  // namespace btrace::monitor

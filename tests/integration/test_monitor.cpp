@@ -1,0 +1,198 @@
+// btrace monitor: outliers only, histograms of every call, the /metrics
+// endpoint (checked by promtool and scraped by a real Prometheus), the flight
+// recorder, SIGHUP reopening and rotation.
+#include <catch2/catch.hpp>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "run.h"
+
+using namespace itest;
+
+namespace {
+
+const std::string kComm = "monitor_target";
+
+// A monitor on the helper, with its metrics on a free port.
+struct Monitored {
+    Background target{{helper("monitor_target")}};
+    std::string out = temp_path("monitor.out");
+    std::string err = temp_path("monitor.err");
+    std::unique_ptr<Background> monitor;
+    int port = 0;
+
+    explicit Monitored(std::vector<std::string> options) {
+        REQUIRE(target.read_line() == "ready");
+        std::vector<std::string> argv{btrace_bin(), "monitor", "-p", std::to_string(target.pid()), "-o", out,
+                                      "--metrics", "127.0.0.1:0"};
+        argv.insert(argv.end(), options.begin(), options.end());
+        monitor = std::make_unique<Background>(argv, err);
+        std::smatch m;
+        const std::regex ready(R"(metrics on http://127\.0\.0\.1:(\d+)/metrics)");
+        REQUIRE(eventually([&] {
+            const std::string text = read_file(err);
+            return std::regex_search(text, m, ready);
+        }));
+        port = std::stoi(m[1].str());
+    }
+
+    // One round of the helper's calls; returns once it has made them.
+    void work() {
+        kill(target.pid(), SIGUSR1);
+        REQUIRE(target.read_line() == "done");
+    }
+
+    std::string scrape() const {
+        auto got = run({"python3", "-c",
+                        "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen("
+                        "'http://127.0.0.1:" + std::to_string(port) + "/metrics').read().decode())"});
+        REQUIRE(got.exit_code == 0);
+        return got.out;
+    }
+
+    // Stops btrace (SIGTERM: a clean shutdown with a final flush) and returns the outliers.
+    std::string stop() {
+        kill(monitor->pid(), SIGTERM);
+        INFO(read_file(err));
+        REQUIRE(monitor->wait() == 0);
+        return read_file(out);
+    }
+};
+
+// The value of one sample line of the exposition, -1 if absent.
+double sample(const std::string& metrics, const std::string& series) {
+    for (const auto& line : lines_of(metrics))
+        if (line.size() > series.size() && line.compare(0, series.size(), series) == 0 && line[series.size()] == ' ')
+            return std::stod(line.substr(series.size() + 1));
+    return -1;
+}
+
+std::string hist(const std::string& suffix, const std::string& syscall, const std::string& extra = "") {
+    return "btrace_syscall_duration_seconds" + suffix + "{syscall=\"" + syscall + "\",comm=\"" + kComm + "\"" +
+           extra + "}";
+}
+
+}  // namespace
+
+TEST_CASE("monitor --slow 20: the 3 sleeps are the only outliers; histograms count every call",
+          "[integration][monitor]") {
+    Monitored m({"--slow", "20"});
+    m.work();
+    const std::string metrics = m.scrape();
+    INFO(metrics);
+    CHECK(sample(metrics, hist("_count", "getppid")) == 1000);
+    CHECK(sample(metrics, hist("_count", "clock_nanosleep")) == 3);
+    CHECK(sample(metrics, hist("_bucket", "clock_nanosleep", ",le=\"0.016777216\"")) == 0);
+    CHECK(sample(metrics, hist("_bucket", "clock_nanosleep", ",le=\"0.067108864\"")) == 3);
+    CHECK(sample(metrics, hist("_sum", "clock_nanosleep")) >= 0.15);
+    CHECK(sample(metrics, "btrace_syscall_errors_total{syscall=\"openat\",comm=\"" + kComm + "\",errno=\"ENOENT\"}") ==
+          1);
+    CHECK(sample(metrics, "btrace_outliers_total") == 3);
+    CHECK(sample(metrics, "btrace_events_lost_total") == 0);
+    CHECK(sample(metrics, "btrace_bpf_program_runs_total{program=\"on_sys_exit\"}") > 0);
+
+    // The exposition is valid Prometheus text, lint included.
+    const std::string file = temp_path("metrics.txt");
+    FILE* f = fopen(file.c_str(), "w");
+    fputs(metrics.c_str(), f);
+    fclose(f);
+    auto check = run({"sh", "-c", "promtool check metrics < " + file});
+    INFO(check.out << check.err);
+    CHECK(check.exit_code == 0);
+
+    const std::string outliers = m.stop();
+    INFO(outliers);
+    CHECK(lines_of(outliers).size() == 3);
+    CHECK(count_matching(outliers, R"(^\S+ \((5\d|6\d)\.\d+ ms\): monitor_target/\d+ clock_nanosleep\(.* = 0$)") == 3);
+}
+
+TEST_CASE("monitor --errors: failed calls are outliers too, with the fd or path decoded", "[integration][monitor]") {
+    Monitored m({"--slow", "1000", "--errors", "--json"});
+    m.work();
+    const std::string outliers = m.stop();
+    INFO(outliers);
+    CHECK(lines_of(outliers).size() == 1);
+    CHECK(has_line(outliers, R"("syscall":"openat".*/nonexistent/btrace-flight-marker.*"errno":"ENOENT")"));
+}
+
+TEST_CASE("monitor --flight: SIGUSR1 dumps the calls before it; a SIGKILL dumps them too",
+          "[integration][monitor]") {
+    Monitored m({"--slow", "1000", "--flight", "10"});
+    m.work();
+    kill(m.monitor->pid(), SIGUSR1);
+    REQUIRE(eventually([&] { return read_file(m.out).find("flight recorder") != std::string::npos; }));
+    std::string dumped = read_file(m.out);
+    INFO(dumped);
+    CHECK(has_line(dumped, R"(^--- flight recorder: the last 10 calls of pid \d+ \(SIGUSR1\) ---$)"));
+    // The last 10: the write of "done" and the openat just before, after the sleeps.
+    CHECK(has_line(dumped, R"(monitor_target/\d+ openat\(.*"/nonexistent/btrace-flight-marker".* = -1 ENOENT)"));
+    CHECK(count_matching(dumped, R"(monitor_target/\d+ clock_nanosleep\()") == 3);
+    CHECK(has_line(dumped, R"(monitor_target/\d+ write\(fd: 1<pipe:\[\d+\]>, buf: "done\\n")"));
+
+    m.work();
+    kill(m.target.pid(), SIGKILL);
+    m.target.wait();
+    const std::string outliers = m.stop();
+    INFO(outliers);
+    CHECK(has_line(outliers, R"(^--- flight recorder: the last 10 calls of pid \d+ \(killed by SIGKILL\) ---$)"));
+    CHECK(has_line(outliers, R"(\+\+\+ monitor_target/\d+ killed by SIGKILL \+\+\+)"));
+}
+
+TEST_CASE("monitor: SIGHUP reopens -o FILE (logrotate), --rotate-size rotates it", "[integration][monitor]") {
+    Monitored m({"--slow", "0", "--rotate-size", "64K", "--rotate-keep", "2"});
+    m.work();  // ~1010 outliers: past 64K, rotated
+    REQUIRE(eventually([&] { return access((m.out + ".1").c_str(), F_OK) == 0; }));
+    CHECK(access((m.out + ".3").c_str(), F_OK) != 0);
+
+    REQUIRE(rename(m.out.c_str(), (m.out + ".old").c_str()) == 0);
+    kill(m.monitor->pid(), SIGHUP);
+    REQUIRE(eventually([&] { return access(m.out.c_str(), F_OK) == 0; }));
+    m.work();
+    // The second round went to the reopened file (and, past 64K, its .1).
+    const std::string after = m.stop() + read_file(m.out + ".1");
+    CHECK(count_matching(after, R"(monitor_target/\d+ getppid\(\) = \d+)") == 1000);
+    CHECK(access((m.out + ".3").c_str(), F_OK) != 0);
+}
+
+TEST_CASE("monitor: a real Prometheus scrapes the endpoint and answers a histogram query",
+          "[integration][monitor]") {
+    Monitored m({"--slow", "1000"});
+    m.work();
+    const std::string dir = temp_path("prometheus");
+    REQUIRE(run({"mkdir", "-p", dir}).exit_code == 0);
+    const std::string config = dir + "/prometheus.yml";
+    FILE* f = fopen(config.c_str(), "w");
+    fprintf(f,
+            "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: btrace\n    static_configs:\n"
+            "      - targets: ['127.0.0.1:%d']\n",
+            m.port);
+    fclose(f);
+    const int web_port = 20000 + getpid() % 20000;
+    Background prometheus({"prometheus", "--config.file=" + config, "--storage.tsdb.path=" + dir + "/data",
+                           "--web.listen-address=127.0.0.1:" + std::to_string(web_port)},
+                          dir + "/prometheus.log");
+    const std::string query = "btrace_syscall_duration_seconds_count{syscall=\"getppid\",comm=\"" + kComm + "\"}";
+    const std::string script =
+        "import json,sys,urllib.parse,urllib.request\n"
+        "q=urllib.parse.urlencode({'query':sys.argv[1]})\n"
+        "r=json.load(urllib.request.urlopen('http://127.0.0.1:" + std::to_string(web_port) + "/api/v1/query?'+q))\n"
+        "res=r['data']['result']\n"
+        "print(res[0]['value'][1] if res else 'none')\n";
+    std::string answer;
+    const bool answered = eventually(
+        [&] {
+            auto got = run({"python3", "-c", script, query});
+            answer = got.out;
+            return got.exit_code == 0 && answer != "none\n";
+        },
+        30000);
+    INFO(read_file(dir + "/prometheus.log"));
+    REQUIRE(answered);
+    CHECK(answer == "1000\n");
+    m.stop();
+}
