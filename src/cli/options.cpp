@@ -89,7 +89,6 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
     m.enabled = true;
     std::vector<std::string> pid_texts;
     std::string by, rotate_size, buffer_size;
-    bool no_bpf_stats = false;
     app.add_option("-p,--pid", pid_texts, "Only these processes (all threads, and their children)")
         ->delimiter(',')
         ->type_name("PID[,PID...]");
@@ -120,7 +119,8 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
     app.add_option("--max-keys", m.keys, "Histogram and error keys kept in the kernel (LRU; default 4096)")
         ->type_name("N")
         ->check(CLI::Range(64, 1 << 20));
-    app.add_flag("--no-bpf-stats", no_bpf_stats, "Do not turn on the kernel's BPF run-time statistics");
+    app.add_flag("--bpf-stats", m.bpf_stats,
+                 "Turn on the kernel's BPF run-time statistics for the metrics (costs ~35 ns per program run)");
     app.add_option("--buffer-size", buffer_size, "BPF ring buffer size (power of two; default 16M)")
         ->type_name("SIZE");
     app.add_option("-s,--string-limit", opts.string_max, "Show at most SIZE bytes of each string (default 256)")
@@ -146,7 +146,6 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
         m.rotate_bytes = *bytes;
     }
     m.by_cgroup = by == "cgroup";
-    m.bpf_stats = !no_bpf_stats;
     if (opts.comm.size() >= BTRACE_COMM_LEN)
         return Error{"--comm " + opts.comm + ": longer than the kernel's " + std::to_string(BTRACE_COMM_LEN - 1) +
                          " characters",

@@ -54,7 +54,7 @@ struct Options {
         std::size_t rotate_bytes = 0;   // --rotate-size (with -o)
         unsigned rotate_keep = 5;       // --rotate-keep
         uint32_t keys = 4096;           // --max-keys: (syscall, group) keys kept in the kernel
-        bool bpf_stats = true;          // enable the kernel's BPF run-time stats (--no-bpf-stats)
+        bool bpf_stats = false;         // --bpf-stats: turn on the kernel's BPF run-time stats
     } monitor;
 
     bool any_target() const { return !command.empty() || !pids.empty() || system_wide; }

@@ -81,7 +81,7 @@ std::string hist(const std::string& suffix, const std::string& syscall, const st
 
 TEST_CASE("monitor --slow 20: the 3 sleeps are the only outliers; histograms count every call",
           "[integration][monitor]") {
-    Monitored m({"--slow", "20"});
+    Monitored m({"--slow", "20", "--bpf-stats"});
     m.work();
     const std::string metrics = m.scrape();
     INFO(metrics);
