@@ -79,7 +79,7 @@ std::string hist(const std::string& suffix, const std::string& syscall, const st
 
 }  // namespace
 
-TEST_CASE("monitor --slow 20: the 3 sleeps are the only outliers; histograms count every call",
+TEST_CASE("monitor --slow 20: the 3 sleeps are the only outliers, histograms count every call",
           "[integration][monitor]") {
     Monitored m({"--slow", "20", "--bpf-stats"});
     m.work();
@@ -120,7 +120,7 @@ TEST_CASE("monitor --errors: failed calls are outliers too, with the fd or path 
     CHECK(has_line(outliers, R"("syscall":"openat".*/nonexistent/btrace-flight-marker.*"errno":"ENOENT")"));
 }
 
-TEST_CASE("monitor --flight: SIGUSR1 dumps the calls before it; a SIGKILL dumps them too",
+TEST_CASE("monitor --flight: SIGUSR1 dumps the calls before it, and so does a SIGKILL",
           "[integration][monitor]") {
     Monitored m({"--slow", "1000", "--flight", "10"});
     m.work();
