@@ -19,9 +19,7 @@
 #include "consumer/pending.h"
 #include "loader/tracer.h"
 #include "output/sink.h"
-#include "output/json.h"
 #include "output/summary.h"
-#include "output/text.h"
 #include "state/fd_desc.h"
 #include "state/fd_table.h"
 #include "state/proc_snapshot.h"
@@ -129,9 +127,8 @@ Result<int> run(const cli::Options& opts) {
             return user.error();
         run_as = *user;
     }
-    for (pid_t pid : opts.pids)
-        if (auto ok = target::check_process(pid); !ok)
-            return ok.error();
+    if (auto ok = check_pids(opts); !ok)
+        return ok.error();
 
     auto sink = output::Sink::open(opts.output_path);
     if (!sink)
@@ -140,21 +137,14 @@ Result<int> run(const cli::Options& opts) {
         auto listing = opts.output_path.empty() ? output::Sink::stdout_sink() : std::move(*sink);
         return print_fd_tables(opts, listing);
     }
-    auto config = loader_config(opts);
-    if (!config)
-        return config.error();
-    auto tracer = loader::Tracer::load(*config);
+    auto tracer = load_tracer(opts);
     if (!tracer)
         return tracer.error();
     install_signal_handlers();
 
     state::FdTable fds;
     const output::FormatOptions format{monotonic_ns(), realtime_offset_ns(), opts.raw, time_format(opts.time)};
-    std::unique_ptr<output::Formatter> formatter;
-    if (opts.json)
-        formatter = std::make_unique<output::JsonFormatter>(format, &fds);
-    else
-        formatter = std::make_unique<output::TextFormatter>(format, &fds);
+    auto formatter = make_formatter(opts.json, format, fds);
     consumer::Consumer consumer(*formatter, *sink, fds);
     consumer.limit_calls(opts.max_events);
     if (auto ok = consumer.open((*tracer)->events()); !ok)

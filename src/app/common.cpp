@@ -5,6 +5,8 @@
 #include <sys/statfs.h>
 #include <time.h>
 
+#include "output/json.h"
+#include "output/text.h"
 #include "state/fd_desc.h"
 #include "state/proc_snapshot.h"
 #include "target/attach.h"
@@ -40,7 +42,7 @@ int64_t realtime_offset_ns() {
     return (static_cast<int64_t>(real.tv_sec) - mono.tv_sec) * 1000000000 + (real.tv_nsec - mono.tv_nsec);
 }
 
-Result<loader::Config> loader_config(const cli::Options& opts) {
+static Result<loader::Config> loader_config(const cli::Options& opts) {
     loader::Config config;
     config.follow = opts.follow;
     config.ring_bytes = opts.buffer_bytes;
@@ -81,6 +83,27 @@ Result<loader::Config> loader_config(const cli::Options& opts) {
     return config;
 }
 
+Result<std::unique_ptr<loader::Tracer>> load_tracer(const cli::Options& opts) {
+    auto config = loader_config(opts);
+    if (!config)
+        return config.error();
+    return loader::Tracer::load(*config);
+}
+
+Result<void> check_pids(const cli::Options& opts) {
+    for (pid_t pid : opts.pids)
+        if (auto ok = target::check_process(pid); !ok)
+            return ok;
+    return {};
+}
+
+std::unique_ptr<output::Formatter> make_formatter(bool json, const output::FormatOptions& format,
+                                                  state::FdTable& fds) {
+    if (json)
+        return std::make_unique<output::JsonFormatter>(format, &fds);
+    return std::make_unique<output::TextFormatter>(format, &fds);
+}
+
 Result<void> add_targets(loader::Tracer& tracer, const cli::Options& opts) {
     for (pid_t pid : opts.pids) {
         // Keyed by tgid, every thread (present and future) matches; with
@@ -108,8 +131,12 @@ void snapshot_fds(state::FdTable& fds, pid_t pid) {
         fds.set(static_cast<uint32_t>(pid), entry.fd, state::fd_name(entry.desc), entry.cloexec);
 }
 
+uint64_t lost_events(const loader::Counters& counters) {
+    return counters[BTRACE_CNT_RB_FULL] + counters[BTRACE_CNT_STASH_FULL];
+}
+
 void report_counters(const loader::Counters& counters, uint64_t malformed) {
-    const uint64_t lost = counters[BTRACE_CNT_RB_FULL] + counters[BTRACE_CNT_STASH_FULL];
+    const uint64_t lost = lost_events(counters);
     if (lost)
         spdlog::warn("{} events lost (ring buffer full: {}, in-flight table full: {}); try a larger --buffer-size",
                      lost, counters[BTRACE_CNT_RB_FULL], counters[BTRACE_CNT_STASH_FULL]);
@@ -122,7 +149,7 @@ void report_counters(const loader::Counters& counters, uint64_t malformed) {
 
 loader::Counters LossMarker::operator()() {
     const auto counters = tracer_.counters();
-    const uint64_t lost = counters[BTRACE_CNT_RB_FULL] + counters[BTRACE_CNT_STASH_FULL];
+    const uint64_t lost = lost_events(counters);
     if (lost > marked_)
         consumer_.mark_lost(lost - marked_);
     marked_ = lost;

@@ -5,10 +5,12 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <memory>
 
 #include "cli/options.h"
 #include "consumer/consumer.h"
 #include "loader/tracer.h"
+#include "output/formatter.h"
 #include "state/fd_table.h"
 #include "util/result.h"
 
@@ -17,10 +19,18 @@ namespace btrace::app {
 uint64_t monotonic_ns();
 int64_t realtime_offset_ns();  // CLOCK_REALTIME - CLOCK_MONOTONIC now
 
-Result<loader::Config> loader_config(const cli::Options& opts);
+// The options as a loader config, loaded (not yet attached).
+Result<std::unique_ptr<loader::Tracer>> load_tracer(const cli::Options& opts);
+// -p: each process must exist now.
+Result<void> check_pids(const cli::Options& opts);
+// JSON lines or text, naming fds from fds.
+std::unique_ptr<output::Formatter> make_formatter(bool json, const output::FormatOptions& format,
+                                                  state::FdTable& fds);
 Result<void> add_targets(loader::Tracer& tracer, const cli::Options& opts);
 void sweep_dead_targets(loader::Tracer& tracer);
 void snapshot_fds(state::FdTable& fds, pid_t pid);
+// Records the kernel side could not deliver (ring buffer or in-flight table full).
+uint64_t lost_events(const loader::Counters& counters);
 void report_counters(const loader::Counters& counters, uint64_t malformed);
 
 // Marks in the output each new loss the kernel side counted, where it happened.
@@ -28,7 +38,6 @@ class LossMarker {
 public:
     LossMarker(const loader::Tracer& tracer, consumer::Consumer& consumer) : tracer_(tracer), consumer_(consumer) {}
     loader::Counters operator()();  // the counters read, for the final report
-    uint64_t lost() const { return marked_; }
 
 private:
     const loader::Tracer& tracer_;

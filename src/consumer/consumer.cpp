@@ -43,7 +43,6 @@ int Consumer::feed(const void* data, size_t size) {
 }
 
 void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
-    ++records_;
     auto& out = sink_.buffer();
     switch (hdr.type) {
     case BTRACE_REC_SYSCALL: {
@@ -62,11 +61,12 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         }
         if (limit_reached())
             return;
-        ++calls_;
-        auto exec = exec_args_.find(hdr.tgid);
+        auto exec = exec_args_.empty() ? exec_args_.end() : exec_args_.find(hdr.tgid);
         if (exec == exec_args_.end() || !is_same_call(exec->second, rec)) {
-            if (!filter_ || filter_->admit(rec, std::span<const uint8_t>(data, hdr.size)))
+            if (!filter_ || filter_->admit(rec, std::span<const uint8_t>(data, hdr.size))) {
+                ++calls_;
                 formatter_.syscall(rec, payloads, out);
+            }
             return;
         }
         // The completion with the arguments read at entry: one record, as if
@@ -76,8 +76,10 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         std::memcpy(rec.args, merged.data() + offsetof(btrace_syscall, args), sizeof(rec.args));
         rec.hdr.size = static_cast<uint32_t>(merged.size());
         std::memcpy(merged.data(), &rec, sizeof(rec));
-        if (!filter_ || filter_->admit(rec, merged))
+        if (!filter_ || filter_->admit(rec, merged)) {
+            ++calls_;
             formatter_.syscall(rec, std::span<const uint8_t>(merged).subspan(sizeof(rec)), out);
+        }
         return;
     }
     case BTRACE_REC_EXIT: {

@@ -50,8 +50,7 @@ public:
     // Marks a gap in the output where the kernel side lost `count` records.
     void mark_lost(uint64_t count) { formatter_.lost(count, sink_.buffer()); }
 
-    uint64_t records() const { return records_; }
-    uint64_t calls() const { return calls_; }
+    uint64_t calls() const { return calls_; }  // printed (with a filter: admitted)
     // --max-events: calls after the first `limit` are not printed (0: no limit).
     void limit_calls(uint64_t limit) { call_limit_ = limit; }
     void set_filter(CallFilter* filter) { filter_ = filter; }
@@ -68,7 +67,6 @@ private:
     output::Sink& sink_;
     state::FdTable& fds_;
     Result<void> sink_status_;
-    uint64_t records_ = 0;
     uint64_t malformed_ = 0;
     uint64_t calls_ = 0;
     uint64_t call_limit_ = 0;

@@ -16,9 +16,7 @@ class FdTable;
 namespace btrace::decode {
 
 struct CallContext {
-    const __u64* args;  // all six registers (count arguments, lengths)
-    int64_t ret;
-    bool failed;  // ret is an errno: out-parameters were not filled
+    bool failed;  // the call returned an errno: out-parameters were not filled
     bool raw;     // --raw: register values only
     const state::FdTable* fds = nullptr;  // names for fd arguments (none: numbers only)
     uint32_t tgid = 0;

@@ -219,25 +219,6 @@ std::vector<std::pair<btrace_stats_key, uint64_t>> Tracer::errno_counts() const 
     return counts;
 }
 
-namespace {
-
-std::size_t count_keys(const bpf_map* map) {
-    const int fd = bpf_map__fd(map);
-    btrace_stats_key key, next;
-    const btrace_stats_key* prev = nullptr;
-    std::size_t n = 0;
-    for (; bpf_map_get_next_key(fd, prev, &next) == 0; ++n) {
-        key = next;
-        prev = &key;
-    }
-    return n;
-}
-
-}  // namespace
-
-std::size_t Tracer::stats_keys() const { return count_keys(skel_->maps.stats); }
-std::size_t Tracer::error_keys() const { return count_keys(skel_->maps.errors); }
-
 std::vector<ProgramStats> Tracer::program_stats() const {
     std::vector<ProgramStats> programs;
     bpf_program* prog;

@@ -48,12 +48,7 @@ struct Config {
     bool failures_are_outliers = false;  // --errors
 };
 
-// A BPF program's cost, from the kernel's BPF stats (0 while they are off).
-struct ProgramStats {
-    std::string name;
-    uint64_t run_time_ns = 0;
-    uint64_t run_count = 0;
-};
+using state::ProgramStats;
 
 using state::StatsEntry;
 
@@ -89,8 +84,6 @@ public:
     // Monitor: failed calls per (syscall, group, errno in key.id).
     std::vector<std::pair<btrace_stats_key, uint64_t>> errno_counts() const;
     std::vector<ProgramStats> program_stats() const;
-    std::size_t stats_keys() const;   // live keys in the stats map
-    std::size_t error_keys() const;   // live keys in the errors map
     bpf_map* events() const;
 
 private:

@@ -23,7 +23,8 @@ Result<ListenAddress> parse_listen_address(const std::string& text);
 class MetricsServer {
 public:
     // Binds before returning (a busy port is an error here, not later on the
-    // thread). render is called on the server thread, once per scrape.
+    // thread). render is called on a server thread, once per scrape, never
+    // two at a time.
     static Result<std::unique_ptr<MetricsServer>> start(const ListenAddress& address,
                                                         std::function<std::string()> render);
     ~MetricsServer();  // stops and joins the thread

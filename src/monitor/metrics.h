@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "btrace/event.h"
+#include "state/stats.h"
 
 namespace btrace::monitor {
 
@@ -28,11 +29,7 @@ struct ErrorSeries {
     uint64_t count = 0;
 };
 
-struct ProgramStats {
-    std::string name;  // BPF program name, e.g. "on_sys_enter"
-    uint64_t run_time_ns = 0;
-    uint64_t run_count = 0;
-};
+using state::ProgramStats;
 
 struct MetricsSnapshot {
     std::string group_label = "comm";  // "comm" or "cgroup"

@@ -10,18 +10,14 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <unordered_map>
 
 #include "app/common.h"
-#include "target/attach.h"
 #include "consumer/consumer.h"
 #include "decode/errno.h"
 #include "monitor/flight.h"
 #include "monitor/http_server.h"
 #include "monitor/metrics.h"
-#include "output/json.h"
-#include "output/text.h"
 #include "syscalls/table.h"
 
 namespace btrace::monitor {
@@ -74,7 +70,6 @@ public:
             recorder_.record(rec.hdr.tgid, record);
             return false;
         }
-        ++outliers_;
         dump(rec.hdr.tgid, "outlier");
         return true;
     }
@@ -91,8 +86,6 @@ public:
         for (uint32_t tgid : tgids)
             dump(tgid, reason);
     }
-
-    uint64_t outliers() const { return outliers_; }
 
 private:
     void dump(uint32_t tgid, const std::string& reason) {
@@ -120,19 +113,24 @@ private:
     bool json_;
     output::Formatter& formatter_;
     output::Sink& sink_;
-    uint64_t outliers_ = 0;
 };
 
 // cgroup v2 ids (directory inodes) -> paths under /sys/fs/cgroup, learnt by
-// walking the tree again when an id is new.
+// walking the tree again when an id is new: at most once per scrape, since
+// the ids of removed cgroups stay unknown.
 class CgroupNames {
 public:
+    void new_scrape() { rescanned_ = false; }
+
     std::string name(uint64_t id) {
         if (auto it = names_.find(id); it != names_.end())
             return it->second;
-        rescan();
-        if (auto it = names_.find(id); it != names_.end())
-            return it->second;
+        if (!rescanned_) {
+            rescan();
+            rescanned_ = true;
+            if (auto it = names_.find(id); it != names_.end())
+                return it->second;
+        }
         return std::to_string(id);  // gone already
     }
 
@@ -152,6 +150,7 @@ private:
     }
 
     std::unordered_map<uint64_t, std::string> names_;
+    bool rescanned_ = false;
 };
 
 uint64_t resident_bytes() {
@@ -174,47 +173,43 @@ bool kernel_bpf_stats_on() {
     return on == 1;
 }
 
-std::string syscall_name(long nr) {
-    const auto* info = syscalls::lookup(nr);
-    return info ? std::string(info->name) : "syscall_" + std::to_string(nr);
-}
-
-// Everything /metrics shows, read on the server thread: the kernel maps
-// through their fds, the consumer's figures through atomics.
+// Everything /metrics shows, read on the server thread (one render at a
+// time, so the cgroup cache needs no lock): the kernel maps through their
+// fds, the consumer's figures through atomics.
 class MetricsSource {
 public:
     MetricsSource(const loader::Tracer& tracer, bool by_cgroup, bool stats_fd_held)
         : tracer_(tracer), by_cgroup_(by_cgroup), stats_fd_held_(stats_fd_held) {}
 
     std::atomic<uint64_t> outliers{0};
-    std::atomic<uint64_t> lost{0};
 
     std::string render() {
-        std::lock_guard lock(mutex_);  // one scrape at a time: the cgroup cache is shared
         MetricsSnapshot snap;
         snap.group_label = by_cgroup_ ? "cgroup" : "comm";
-        for (const auto& entry : tracer_.stats()) {
+        cgroups_.new_scrape();
+        const auto stats = tracer_.stats();
+        const auto errors = tracer_.errno_counts();
+        for (const auto& entry : stats) {
             HistogramSeries series;
-            series.syscall = syscall_name(entry.key.nr);
+            series.syscall = syscalls::display_name(entry.key.nr);
             series.group = group_of(entry.key);
             series.count = entry.stats.calls;
             series.sum_ns = entry.stats.total_ns;
             std::copy(std::begin(entry.stats.hist), std::end(entry.stats.hist), series.log2_buckets.begin());
             snap.histograms.push_back(std::move(series));
         }
-        for (const auto& [key, count] : tracer_.errno_counts()) {
+        for (const auto& [key, count] : errors) {
             const auto text = decode::errno_text(key.id);
-            snap.errors.push_back({syscall_name(key.nr), group_of(key),
+            snap.errors.push_back({syscalls::display_name(key.nr), group_of(key),
                                    text.name.empty() ? std::to_string(key.id) : std::string(text.name), count});
         }
         const auto counters = tracer_.counters();
-        snap.events_lost = lost.load();
+        snap.events_lost = app::lost_events(counters);
         snap.outliers = outliers.load();
         const uint64_t inserted = counters[BTRACE_CNT_STATS_KEYS] + counters[BTRACE_CNT_ERROR_KEYS];
-        const uint64_t live = tracer_.stats_keys() + tracer_.error_keys();
+        const uint64_t live = stats.size() + errors.size();
         snap.map_overflows = (inserted > live ? inserted - live : 0) + counters[BTRACE_CNT_STATS_FULL];
-        for (auto& p : tracer_.program_stats())
-            snap.programs.push_back({std::move(p.name), p.run_time_ns, p.run_count});
+        snap.programs = tracer_.program_stats();
         snap.bpf_stats_enabled = stats_fd_held_ || kernel_bpf_stats_on();
         snap.consumer_cpu_seconds = own_cpu_seconds();
         snap.resident_bytes = resident_bytes();
@@ -231,7 +226,6 @@ private:
     const loader::Tracer& tracer_;
     bool by_cgroup_;
     bool stats_fd_held_;
-    std::mutex mutex_;
     CgroupNames cgroups_;
 };
 
@@ -246,16 +240,12 @@ Result<int> run(const cli::Options& opts) {
             return parsed.error();
         metrics_address = *parsed;
     }
-    for (pid_t pid : opts.pids)
-        if (auto ok = target::check_process(pid); !ok)
-            return ok.error();
+    if (auto ok = app::check_pids(opts); !ok)
+        return ok.error();
     auto sink = output::Sink::open(opts.output_path, {m.rotate_bytes, m.rotate_keep});
     if (!sink)
         return sink.error();
-    auto config = app::loader_config(opts);
-    if (!config)
-        return config.error();
-    auto tracer = loader::Tracer::load(*config);
+    auto tracer = app::load_tracer(opts);
     if (!tracer)
         return tracer.error();
     install_signal_handlers();
@@ -269,11 +259,7 @@ Result<int> run(const cli::Options& opts) {
     output::FormatOptions format{app::monotonic_ns(), app::realtime_offset_ns(), false,
                                  output::TimeFormat::WallMicros};
     format.fd_names_from_records = true;
-    std::unique_ptr<output::Formatter> formatter;
-    if (opts.json)
-        formatter = std::make_unique<output::JsonFormatter>(format, &fds);
-    else
-        formatter = std::make_unique<output::TextFormatter>(format, &fds);
+    auto formatter = app::make_formatter(opts.json, format, fds);
     consumer::Consumer consumer(*formatter, *sink, fds);
     if (auto ok = consumer.open((*tracer)->events()); !ok)
         return ok.error();
@@ -301,10 +287,7 @@ Result<int> run(const cli::Options& opts) {
 
     auto next_sweep = std::chrono::steady_clock::now() + kSweepInterval;
     app::LossMarker mark_new_losses(**tracer, consumer);
-    auto publish = [&] {
-        source.outliers = flight ? flight->outliers() : consumer.calls();
-        source.lost = mark_new_losses.lost();
-    };
+    auto publish = [&] { source.outliers = consumer.calls(); };
     while (!g_stop) {
         if (auto ok = consumer.poll(kPollMs); !ok)
             return ok.error();

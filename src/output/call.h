@@ -46,9 +46,8 @@ void for_each_shown_arg(const btrace_syscall& rec, const syscalls::Syscall* info
             });
         return;
     }
-    const bool creates = creates_file(*info, rec.args);
     for (unsigned i = 0; i < info->nargs; ++i) {
-        if (info->args[i].kind == syscalls::ArgKind::CreateMode && !creates && !call.raw)
+        if (info->args[i].kind == syscalls::ArgKind::CreateMode && !call.raw && !creates_file(*info, rec.args))
             continue;  // like strace: open's mode means nothing without O_CREAT
         visit(info->args[i].name, rec.args[i], [&](fmt::memory_buffer& into) {
             decode::format_arg(info->args[i], rec.args[i], payloads.args[i], call, into);

@@ -10,6 +10,9 @@
 #include <string_view>
 
 #include "btrace/event.h"
+#include "decode/args.h"
+#include "decode/payloads.h"
+#include "syscalls/table.h"
 #include "state/fd_table.h"
 #include "state/fd_tracker.h"
 
@@ -28,6 +31,14 @@ struct FormatOptions {
     bool fd_names_from_records = false;
 };
 
+// One call, decoded once for either layout.
+struct DecodedCall {
+    const btrace_syscall& rec;
+    const syscalls::Syscall* info;  // null: a number missing from the table
+    const decode::Payloads& payloads;
+    decode::CallContext context;
+};
+
 class Formatter {
 public:
     // fds: names fd arguments and results, kept current from each call (may be null).
@@ -40,8 +51,7 @@ public:
     // payload_area: the captured memory for rec's arguments (what follows the
     // fixed part of its record, or of the execve record captured at entry).
     // Applies the call to the fd table between its arguments and its result.
-    virtual void syscall(const btrace_syscall& rec, std::span<const uint8_t> payload_area,
-                         fmt::memory_buffer& out) = 0;
+    void syscall(const btrace_syscall& rec, std::span<const uint8_t> payload_area, fmt::memory_buffer& out);
     // A call with no result yet (in flight at attach, or past --pending), with a note.
     virtual void in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) = 0;
     virtual void process_exit(const btrace_exit& rec, fmt::memory_buffer& out) = 0;
@@ -49,6 +59,13 @@ public:
     virtual void lost(uint64_t count, fmt::memory_buffer& out) = 0;
 
 protected:
+    // A completed call's line up to and including its arguments, then the rest.
+    virtual void call_start(const DecodedCall& call, fmt::memory_buffer& out) = 0;
+    virtual void call_end(const DecodedCall& call, fmt::memory_buffer& out) = 0;
+    decode::CallContext context(const btrace_syscall& rec, bool failed) const {
+        return decode::CallContext{failed, options_.raw, fds_, rec.hdr.tgid};
+    }
+
     FormatOptions options_;
     state::FdTable* fds_;
     std::optional<state::FdTracker> tracker_;

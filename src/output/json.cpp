@@ -71,36 +71,30 @@ void JsonFormatter::call_fields(const btrace_syscall& rec, const syscalls::Sysca
     out.push_back('}');
 }
 
-void JsonFormatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> payload_area,
-                            fmt::memory_buffer& out) {
-    const bool no_return = rec.hdr.flags & BTRACE_SYS_NO_RETURN;
+void JsonFormatter::call_start(const DecodedCall& call, fmt::memory_buffer& out) {
+    const btrace_syscall& rec = call.rec;
     common("syscall", rec.hdr, out);
-    if (no_return)
+    if (rec.hdr.flags & BTRACE_SYS_NO_RETURN)
         put(out, ",\"duration_ns\":null");
     else
         fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"duration_ns\":{}"), rec.duration_ns);
     if (rec.hdr.flags & BTRACE_SYS_STARTED_BEFORE)
         put(out, ",\"started_before_attach\":true");
-    decode::Payloads payloads;
-    decode::split_payloads(payload_area, payloads);
-    const syscalls::Syscall* info = syscalls::lookup(rec.nr);
-    const bool failed = !no_return && decode::is_error_return(rec.ret);
-    const decode::CallContext call{rec.args, rec.ret, failed, options_.raw, fds_, rec.hdr.tgid};
-    if (tracker_ && options_.fd_names_from_records)
-        tracker_->apply_descriptions(rec, payloads);
-    call_fields(rec, info, payloads, call, out);
-    if (tracker_)
-        tracker_->apply(rec, payloads);  // the result shows the fd's new name
-    if (no_return)
+    call_fields(rec, call.info, call.payloads, call.context, out);
+}
+
+void JsonFormatter::call_end(const DecodedCall& call, fmt::memory_buffer& out) {
+    const btrace_syscall& rec = call.rec;
+    if (rec.hdr.flags & BTRACE_SYS_NO_RETURN)
         put(out, ",\"ret\":null");
     else
         fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"ret\":{}"), rec.ret);
     text_.clear();
-    format_result(rec, info, call, text_);
+    format_result(rec, call.info, call.context, text_);
     put(out, ",\"result\":");
     json_string(std::string_view(text_.data(), text_.size()), out);
     put(out, ",\"errno\":");
-    const auto err = failed ? decode::errno_text(-rec.ret) : decode::ErrnoText{};
+    const auto err = call.context.failed ? decode::errno_text(-rec.ret) : decode::ErrnoText{};
     if (err.name.empty())
         put(out, "null");
     else
@@ -110,8 +104,7 @@ void JsonFormatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> 
 
 void JsonFormatter::in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) {
     common("in_progress", rec.hdr, out);
-    const decode::CallContext call{rec.args, 0, false, options_.raw, fds_, rec.hdr.tgid};
-    call_fields(rec, syscalls::lookup(rec.nr), decode::Payloads{}, call, out);
+    call_fields(rec, syscalls::lookup(rec.nr), decode::Payloads{}, context(rec, false), out);
     put(out, ",\"note\":");
     json_string(note, out);
     put(out, "}\n");

@@ -22,12 +22,13 @@ class JsonFormatter final : public Formatter {
 public:
     explicit JsonFormatter(const FormatOptions& options, state::FdTable* fds = nullptr) : Formatter(options, fds) {}
 
-    void syscall(const btrace_syscall& rec, std::span<const uint8_t> payload_area, fmt::memory_buffer& out) override;
     void in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) override;
     void process_exit(const btrace_exit& rec, fmt::memory_buffer& out) override;
     void lost(uint64_t count, fmt::memory_buffer& out) override;
 
 private:
+    void call_start(const DecodedCall& call, fmt::memory_buffer& out) override;
+    void call_end(const DecodedCall& call, fmt::memory_buffer& out) override;
     void common(std::string_view type, const btrace_hdr& hdr, fmt::memory_buffer& out) const;
     void call_fields(const btrace_syscall& rec, const syscalls::Syscall* info, const decode::Payloads& payloads,
                      const decode::CallContext& call, fmt::memory_buffer& out);

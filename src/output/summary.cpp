@@ -18,11 +18,6 @@ namespace {
 double bucket_low(int b) { return b == 0 ? 0 : std::ldexp(1.0, b - 1); }
 double bucket_high(int b) { return b == 0 ? 1 : std::ldexp(1.0, b); }
 
-std::string name_of(uint32_t nr) {
-    const auto* info = syscalls::lookup(nr);
-    return info ? std::string(info->name) : "syscall_" + std::to_string(nr);
-}
-
 double us(uint64_t ns) { return static_cast<double>(ns) / 1000.0; }
 
 // Rows sorted by total time, most first, like strace -c.
@@ -46,7 +41,7 @@ void table(const std::vector<const state::StatsEntry*>& rows, fmt::memory_buffer
         fmt::format_to(it, "{:6.2f} {:11.6f} {:>9} {:>9} {:10.3f} {:10.3f} {:10.3f} {:10.3f} {:10.3f} {:10.3f} {}\n",
                        share, static_cast<double>(s.total_ns) / 1e9, s.calls, s.errors ? std::to_string(s.errors) : "",
                        us(s.min_ns), us(s.calls ? s.total_ns / s.calls : 0), us(percentile_ns(s, 0.5)),
-                       us(percentile_ns(s, 0.9)), us(percentile_ns(s, 0.99)), us(s.max_ns), name_of(r->key.nr));
+                       us(percentile_ns(s, 0.9)), us(percentile_ns(s, 0.99)), us(s.max_ns), syscalls::display_name(r->key.nr));
     }
     out.append(rule.data(), rule.data() + rule.size());
     fmt::format_to(it, "{:6.2f} {:11.6f} {:>9} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} total\n", 100.0,
@@ -76,7 +71,7 @@ void histogram(const state::StatsEntry& r, fmt::memory_buffer& out) {
         last = b;
         peak = std::max(peak, s.hist[b]);
     }
-    fmt::format_to(it, "\n{} ({} calls):\n", name_of(r.key.nr), s.calls);
+    fmt::format_to(it, "\n{} ({} calls):\n", syscalls::display_name(r.key.nr), s.calls);
     constexpr int kWidth = 40;
     for (int b = first; b <= last; ++b) {
         const int bar = peak ? static_cast<int>((s.hist[b] * kWidth + peak - 1) / peak) : 0;

@@ -68,18 +68,14 @@ void TextFormatter::time_column(uint64_t ts_ns, fmt::memory_buffer& out) {
     }
 }
 
-decode::CallContext TextFormatter::context(const btrace_syscall& rec) const {
-    const bool no_return = rec.hdr.flags & BTRACE_SYS_NO_RETURN;
-    return decode::CallContext{rec.args, rec.ret, !no_return && decode::is_error_return(rec.ret), options_.raw, fds_, rec.hdr.tgid};
-}
-
 void TextFormatter::call_head(const btrace_syscall& rec, const syscalls::Syscall* info,
-                              const decode::Payloads& payloads, fmt::memory_buffer& out) {
+                              const decode::Payloads& payloads, const decode::CallContext& context,
+                              fmt::memory_buffer& out) {
     fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}/{} "), comm_of(rec.hdr), rec.hdr.tid);
     format_name(rec, info, out);
     out.push_back('(');
     bool first = true;
-    for_each_shown_arg(rec, info, payloads, context(rec), [&](std::string_view name, uint64_t, auto&& format_into) {
+    for_each_shown_arg(rec, info, payloads, context, [&](std::string_view name, uint64_t, auto&& format_into) {
         if (!first)
             put(out, ", ");
         first = false;
@@ -90,8 +86,8 @@ void TextFormatter::call_head(const btrace_syscall& rec, const syscalls::Syscall
     out.push_back(')');
 }
 
-void TextFormatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> payload_area,
-                            fmt::memory_buffer& out) {
+void TextFormatter::call_start(const DecodedCall& call, fmt::memory_buffer& out) {
+    const btrace_syscall& rec = call.rec;
     time_column(rec.hdr.ts_ns, out);
     if (rec.hdr.flags & BTRACE_SYS_NO_RETURN) {
         put(out, " (         ): ");
@@ -102,23 +98,19 @@ void TextFormatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> 
         put_ms(static_cast<int64_t>(rec.duration_ns), lower_bound ? 0 : 6, out);
         put(out, " ms): ");
     }
-    decode::Payloads payloads;
-    decode::split_payloads(payload_area, payloads);  // a malformed tail just shows pointers
-    const syscalls::Syscall* info = syscalls::lookup(rec.nr);
-    if (tracker_ && options_.fd_names_from_records)
-        tracker_->apply_descriptions(rec, payloads);
-    call_head(rec, info, payloads, out);
-    if (tracker_)
-        tracker_->apply(rec, payloads);  // the result shows the fd's new name
+    call_head(rec, call.info, call.payloads, call.context, out);
+}
+
+void TextFormatter::call_end(const DecodedCall& call, fmt::memory_buffer& out) {
     put(out, " = ");
-    format_result(rec, info, context(rec), out);
+    format_result(call.rec, call.info, call.context, out);
     out.push_back('\n');
 }
 
 void TextFormatter::in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) {
     time_column(rec.hdr.ts_ns, out);
     put(out, " (         ): ");
-    call_head(rec, syscalls::lookup(rec.nr), decode::Payloads{}, out);
+    call_head(rec, syscalls::lookup(rec.nr), decode::Payloads{}, context(rec, false), out);
     out.push_back(' ');
     put(out, note);
     out.push_back('\n');

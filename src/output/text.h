@@ -13,16 +13,16 @@ class TextFormatter final : public Formatter {
 public:
     explicit TextFormatter(const FormatOptions& options, state::FdTable* fds = nullptr) : Formatter(options, fds) {}
 
-    void syscall(const btrace_syscall& rec, std::span<const uint8_t> payload_area, fmt::memory_buffer& out) override;
     void in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) override;
     void process_exit(const btrace_exit& rec, fmt::memory_buffer& out) override;
     void lost(uint64_t count, fmt::memory_buffer& out) override;
 
 private:
+    void call_start(const DecodedCall& call, fmt::memory_buffer& out) override;
+    void call_end(const DecodedCall& call, fmt::memory_buffer& out) override;
     void time_column(uint64_t ts_ns, fmt::memory_buffer& out);
-    decode::CallContext context(const btrace_syscall& rec) const;
     void call_head(const btrace_syscall& rec, const syscalls::Syscall* info, const decode::Payloads& payloads,
-                   fmt::memory_buffer& out);
+                   const decode::CallContext& context, fmt::memory_buffer& out);
 
     uint64_t previous_ts_ns_ = 0;    // -r
     int64_t cached_second_ = -1;     // -t/-tt: the formatted HH:MM:SS of this second

@@ -105,9 +105,8 @@ void FdTracker::apply_descriptions(const btrace_syscall& rec, const decode::Payl
     }
 }
 
-void FdTracker::apply(const btrace_syscall& rec, const decode::Payloads& payloads) {
+void FdTracker::apply_effects(const btrace_syscall& rec) {
     const uint32_t tgid = rec.hdr.tgid;
-    apply_descriptions(rec, payloads);
     if (decode::is_error_return(rec.ret))
         return;
     const int arg0 = static_cast<int>(rec.args[0]);

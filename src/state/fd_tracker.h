@@ -20,12 +20,13 @@ class FdTracker {
 public:
     explicit FdTracker(FdTable& table);
 
-    // After a call completed (rec.ret is its result).
-    void apply(const btrace_syscall& rec, const decode::Payloads& payloads);
-    // Only the fd descriptions the kernel attached to the record. Monitor
-    // mode applies them before the arguments are shown: the opens and closes
-    // that would have named the fd were not sent.
+    // A completed call (rec.ret is its result) in two steps: the fd
+    // descriptions the kernel attached to the record, then what the call did
+    // to the table (close, close_range, fcntl, execve). Normally both follow
+    // the arguments, so the result shows the new name; monitor mode applies
+    // descriptions first, since the opens that named its fds were not sent.
     void apply_descriptions(const btrace_syscall& rec, const decode::Payloads& payloads);
+    void apply_effects(const btrace_syscall& rec);
 
 private:
     FdTable& table_;

@@ -1,6 +1,10 @@
-// Summary statistics read back from the kernel, per syscall (and per process
-// or thread with --summary-by), summed over CPUs.
+// What the kernel side measured, read back: summary statistics per syscall
+// (and per process, thread, comm or cgroup), summed over CPUs, and the BPF
+// programs' own cost.
 #pragma once
+
+#include <cstdint>
+#include <string>
 
 #include "btrace/event.h"
 
@@ -9,6 +13,13 @@ namespace btrace::state {
 struct StatsEntry {
     btrace_stats_key key;
     btrace_stats stats;
+};
+
+// From the kernel's BPF stats: 0 while they are off.
+struct ProgramStats {
+    std::string name;  // e.g. "on_sys_enter"
+    uint64_t run_time_ns = 0;
+    uint64_t run_count = 0;
 };
 
 }  // namespace btrace::state

@@ -18,6 +18,11 @@ const Syscall* lookup(long nr) {
     return sc.name.empty() ? nullptr : &sc;
 }
 
+std::string display_name(long nr) {
+    const Syscall* sc = lookup(nr);
+    return sc ? std::string(sc->name) : "syscall_" + std::to_string(nr);
+}
+
 long number_of(std::string_view name) {
     if (name.empty()) {
         return -1;

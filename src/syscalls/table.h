@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace btrace::syscalls {
@@ -99,6 +100,10 @@ struct Syscall {
 
 // nullptr when the number is not a syscall on this arch.
 const Syscall* lookup(long nr);
+
+// The name to show: the syscall's, or "syscall_N" for a number this arch
+// does not have (the formatter writes the same without allocating).
+std::string display_name(long nr);
 
 // -1 when no syscall has that name.
 long number_of(std::string_view name);

@@ -186,7 +186,7 @@ TEST_CASE("each decoded family prints exactly", "[integration][decode]") {
           }) >= 1);
 }
 
-TEST_CASE("string size limit bounds strings and buffers; truncated ones end with ...", "[integration][decode]") {
+TEST_CASE("string size limit bounds strings and buffers, truncated ones end with ...", "[integration][decode]") {
     const auto calls = calls_of(trace_file({helper("decode_calls"), temp_path("short")}, {"-s", "5"}), "decode_calls");
     CHECK(std::count_if(calls.begin(), calls.end(), [](const std::string& c) {
               return std::regex_match(c, std::regex(R"(write\(fd: 3<[^>]+>, buf: "hello"\.\.\., count: 13\) = 13)"));

@@ -55,7 +55,7 @@ TEST_CASE("summary only (-c) counts exactly, in the kernel, and prints no trace"
     CHECK(has_line(text, R"(^100\.00 .* total$)"));
 }
 
-TEST_CASE("summary with trace (-S) prints the trace and the summary; percentiles reflect the 20 ms sleeps", "[integration][summary]") {
+TEST_CASE("summary with trace (-S) prints the trace and the summary, percentiles reflect the 20 ms sleeps", "[integration][summary]") {
     auto [output, text] = trace_mix({"-S"});
     CHECK(count_matching(text, R"( getpid\(\) = \d+$)") == 1000);
     std::smatch m;
@@ -93,7 +93,7 @@ TEST_CASE("a duration threshold keeps exactly the slow calls", "[integration][fi
     CHECK(names == std::vector<std::string>(10, "nanosleep"));
 }
 
-TEST_CASE("failed only (-Z) keeps exactly the failed calls; --errno narrows them", "[integration][filter]") {
+TEST_CASE("failed only (-Z) keeps exactly the failed calls, --errno narrows them", "[integration][filter]") {
     auto [output, text] = trace_mix({"-Z"});
     for (const auto& line : lines_of(text))
         if (has_line(line, R"(\): \S+/\d+ \w+\()"))

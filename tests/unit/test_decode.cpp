@@ -76,7 +76,7 @@ TEST_CASE("poll's pollfd array is bracketed even with one element", "[decode]") 
     CHECK(r.text().starts_with("t/7 poll(ufds: [{fd=3, events=POLLIN}], nfds: 1, timeout_msecs: 1000) = 1"));
 }
 
-TEST_CASE("read shows the bytes read, escaped; a failed read shows the pointer", "[decode]") {
+TEST_CASE("read shows the bytes read, escaped, and a failed read shows the pointer", "[decode]") {
     Record ok("read", 5, {3, 0x2000, 131072});
     ok.payload(1, BTRACE_CAP_BUF_RET, std::string_view("ab\n\0\1", 5));
     CHECK(ok.text() == "t/7 read(fd: 3, buf: \"ab\\n\\0\\1\", count: 131072) = 5\n");

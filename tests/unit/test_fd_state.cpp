@@ -55,7 +55,8 @@ struct Call {
             btrace_payload hdr{BTRACE_PAYLOAD_FD_DESC, BTRACE_CAP_FD_DESC, static_cast<uint16_t>(descs[i].size()), 0, 1};
             payloads.fd_descs[i] = decode::Payload{hdr, descs[i], true};
         }
-        tracker.apply(rec, payloads);
+        tracker.apply_descriptions(rec, payloads);
+        tracker.apply_effects(rec);
     }
 };
 
@@ -104,7 +105,7 @@ TEST_CASE("dup2 over an open fd takes the source's description", "[fdstate]") {
     CHECK(table.name(kPid, 3) == "pipe:[7]");
 }
 
-TEST_CASE("fcntl F_DUPFD copies a name; F_SETFD sets close-on-exec", "[fdstate]") {
+TEST_CASE("fcntl F_DUPFD copies a name and F_SETFD sets close-on-exec", "[fdstate]") {
     state::FdTable table;
     state::FdTracker tracker(table);
     table.set(kPid, 3, "/a", false);
@@ -137,7 +138,7 @@ TEST_CASE("close_range closes, or with CLOSE_RANGE_CLOEXEC marks, a range", "[fd
     CHECK(table.name(kPid, 8).empty());
 }
 
-TEST_CASE("execve drops only close-on-exec fds; a failed execve drops none", "[fdstate]") {
+TEST_CASE("execve drops only close-on-exec fds, a failed execve drops none", "[fdstate]") {
     state::FdTable table;
     state::FdTracker tracker(table);
     table.set(kPid, 1, "/dev/pts/0", false);
@@ -151,7 +152,7 @@ TEST_CASE("execve drops only close-on-exec fds; a failed execve drops none", "[f
     CHECK(table.name(kPid, 3).empty());
 }
 
-TEST_CASE("a forked child inherits the table; each then goes its own way; exit forgets", "[fdstate]") {
+TEST_CASE("a forked child inherits the table, each then goes its own way, exit forgets", "[fdstate]") {
     state::FdTable table;
     table.set(kPid, 1, "/dev/null", false);
     table.fork(kPid, 200);

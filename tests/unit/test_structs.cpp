@@ -177,7 +177,7 @@ TEST_CASE("strings: printable ASCII as is, quotes and backslashes escaped", "[st
     CHECK(str("'`{}") == R"("'`{}")");
 }
 
-TEST_CASE("strings: C escapes for \\t \\n \\v \\f \\r", "[structs][string]") {
+TEST_CASE("strings: C escapes for tab, newline, vertical tab, form feed and carriage return", "[structs][string]") {
     CHECK(str("\t\n\v\f\r") == R"("\t\n\v\f\r")");
 }
 

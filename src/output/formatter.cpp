@@ -1,0 +1,24 @@
+#include "output/formatter.h"
+
+#include "decode/errno.h"
+
+namespace btrace::output {
+
+void Formatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> payload_area, fmt::memory_buffer& out) {
+    decode::Payloads payloads;
+    decode::split_payloads(payload_area, payloads);  // a malformed tail just shows pointers
+    const bool failed = !(rec.hdr.flags & BTRACE_SYS_NO_RETURN) && decode::is_error_return(rec.ret);
+    const DecodedCall call{rec, syscalls::lookup(rec.nr), payloads, context(rec, failed)};
+    const bool names_first = tracker_ && options_.fd_names_from_records;
+    if (names_first)
+        tracker_->apply_descriptions(rec, payloads);
+    call_start(call, out);
+    if (tracker_) {  // the result shows the fd's new name
+        if (!names_first)
+            tracker_->apply_descriptions(rec, payloads);
+        tracker_->apply_effects(rec);
+    }
+    call_end(call, out);
+}
+
+}  // namespace btrace::output
