@@ -88,7 +88,8 @@ static __always_inline void capture_str(struct capture_ctx *c, const struct btra
 
 	if (!src)
 		return; /* NULL: the raw argument says it all */
-	n = bpf_probe_read_user_str(dst, bounded(max, BTRACE_PATH_MAX), src);
+	/* STR reads -s plus one byte to tell a cut string from one that fits */
+	n = bpf_probe_read_user_str(dst, bounded(max, BTRACE_STRING_MAX + 1), src);
 	if (n < 0) {
 		close_payload(c, item, 0, BTRACE_PAYLOAD_FAULT, 0);
 		return;
@@ -149,7 +150,7 @@ static long argv_step(__u32 i, void *ctx)
 		return 1;
 	}
 	__u8 *dst = (__u8 *)batch_at(b, w->start) + (w->string_at & CURSOR_MASK);
-	long n = bpf_probe_read_user_str(dst, bounded(string_max + 1, BTRACE_STRING_MAX), (const void *)ptr);
+	long n = bpf_probe_read_user_str(dst, bounded(string_max + 1, BTRACE_STRING_MAX + 1), (const void *)ptr);
 	if (n < 0) {
 		w->flags |= BTRACE_PAYLOAD_FAULT;
 		return 1;

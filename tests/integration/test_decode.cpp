@@ -193,6 +193,13 @@ TEST_CASE("string size limit bounds strings and buffers, truncated ones end with
           }) == 1);
 }
 
+TEST_CASE("at the largest -s (4096), a longer string is cut there and ends with ...", "[integration][decode]") {
+    const std::string text = trace_file(
+        {"/usr/bin/python3", "-S", "-c", "import os\ntry: os.memfd_create('a' * 5000)\nexcept OSError: pass"},
+        {"-s", "4096", "-e", "trace=memfd_create"});
+    CHECK(has_line(text, "memfd_create\\(uname: \"a{4096}\"\\.\\.\\., flags: MFD_CLOEXEC\\) = -1 EINVAL"));
+}
+
 TEST_CASE("raw mode prints registers only", "[integration][decode]") {
     const auto calls = calls_of(trace_file({helper("open_missing"), "/nonexistent/x"}, {"--raw"}), "open_missing");
     CHECK(std::count_if(calls.begin(), calls.end(), [](const std::string& c) {
