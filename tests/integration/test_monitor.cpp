@@ -33,9 +33,10 @@ struct Monitored {
         argv.insert(argv.end(), options.begin(), options.end());
         monitor = std::make_unique<Background>(argv, err);
         std::smatch m;
+        std::string text;  // outlives m, which points into it
         const std::regex ready(R"(metrics on http://127\.0\.0\.1:(\d+)/metrics)");
         REQUIRE(eventually([&] {
-            const std::string text = read_file(err);
+            text = read_file(err);
             return std::regex_search(text, m, ready);
         }));
         port = std::stoi(m[1].str());
