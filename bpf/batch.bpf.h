@@ -4,7 +4,7 @@
  * traced syscall's cost on a storm; per batch it is noise.
  *
  * Order: a batch is flushed when it is full, when it is older than
- * batch_max_age_ns at the next append, when a task is switched out on this
+ * BATCH_MAX_AGE_NS at the next append, when a task is switched out on this
  * CPU (so a thread's records are out before it can run elsewhere: per-thread
  * order is exact), and before a process exit record. Records of different
  * CPUs interleave at batch granularity. */
@@ -26,7 +26,7 @@ struct {
 } batches SEC(".maps");
 
 const volatile __u64 wakeup_bytes = 1 << 20; /* wake the consumer only past this backlog */
-const volatile __u64 batch_max_age_ns = 2000000;
+#define BATCH_MAX_AGE_NS 2000000
 
 static __always_inline struct btrace_batch *this_cpu_batch(void)
 {
@@ -77,7 +77,7 @@ static __always_inline void batch_commit(struct btrace_batch *b, __u32 size, __u
 	b->records++;
 	if (!b->first_ts_ns)
 		b->first_ts_ns = now_ns;
-	if (b->len >= BATCH_BYTES || now_ns - b->first_ts_ns > batch_max_age_ns)
+	if (b->len >= BATCH_BYTES || now_ns - b->first_ts_ns > BATCH_MAX_AGE_NS)
 		batch_flush(b);
 }
 

@@ -106,7 +106,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 	__u32 tid = (__u32)pid_tgid;
 	struct btrace_inflight *call;
 
-	if (id == -1) /* not a syscall: e.g. a ptrace'd or seccomp-skipped entry */
+	if (id == -1) /* not a syscall: a tracer (ptrace) cancelled it, or syscall(-1) */
 		return 0;
 	/* A slot means a target thread, so traced calls cost one lookup here. */
 	call = bpf_map_lookup_elem(&inflight, &tid);
@@ -125,7 +125,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 			emit_from_enter(regs, pid_tgid, id, BTRACE_SYS_NO_RETURN);
 		return 0;
 	}
-	if (records_enabled && capture_enabled && (id == nr_execve || id == nr_execveat))
+	if (capture_enabled && (id == nr_execve || id == nr_execveat))
 		emit_from_enter(regs, pid_tgid, id, BTRACE_SYS_ENTER_PART);
 
 	call->nr = id;
@@ -153,9 +153,6 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 			count(BTRACE_CNT_MISSED_ENTER);
 		return 0;
 	}
-	if (call->nr == BTRACE_NR_FORK_CHILD)
-		goto out;
-
 	__u64 now_ns = bpf_ktime_get_ns();
 	__u64 duration_ns = now_ns - call->ts_ns;
 	bool selected = completion_selected(ret, duration_ns);
@@ -226,7 +223,8 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	if (child_tgid != parent_tgid && bpf_map_update_elem(&targets, &child_tgid, state, BPF_ANY))
 		return 0; /* target set full: the child is not traced, its exits won't count */
 
-	struct btrace_inflight marker = { .ts_ns = 1, .nr = BTRACE_NR_FORK_CHILD };
+	/* The child's first sys_exit is fork's return in it: not a call of its own. */
+	struct btrace_inflight marker = { .nr = BTRACE_NR_SKIPPED };
 	if (bpf_map_update_elem(&inflight, &child_tid, &marker, BPF_ANY))
 		count(BTRACE_CNT_STASH_FULL);
 	if (child_tgid != parent_tgid)

@@ -13,17 +13,16 @@
 #include "btrace/event.h"
 #include "batch.bpf.h"
 
-#define NR_MAX 1024 /* syscall numbers with a capture spec */
 #define CURSOR_MASK (BTRACE_RECORD_MAX / 2 - 1)
 /* A payload may start only while this much room is left before CURSOR_MASK. */
 #define PAYLOAD_ROOM(max) ((max) + sizeof(struct btrace_payload))
 
 const volatile __u32 string_max = 256; /* -s: strings and buffers */
-const volatile bool capture_enabled = true;
+const volatile bool capture_enabled = true; /* --raw or -c: off */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, NR_MAX);
+	__uint(max_entries, BTRACE_NR_MAX);
 	__type(key, __u32);
 	__type(value, struct btrace_capture_spec);
 } capture_specs SEC(".maps");

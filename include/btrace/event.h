@@ -159,14 +159,13 @@ struct btrace_fork {
  * tid. Userspace writes one for each call already in flight at attach. */
 struct btrace_inflight {
 	__u64 ts_ns; /* 0: no call in flight */
-	__s64 nr;    /* BTRACE_NR_FORK_CHILD: the child side of a fork */
+	__s64 nr;    /* BTRACE_NR_SKIPPED: the next sys_exit is ignored */
 	__u64 args[BTRACE_MAX_ARGS];
 	__u32 flags; /* BTRACE_SYS_* copied to the record */
 	__u32 pad;
 };
 
 /* A fork child's first sys_exit is the return from clone, which it never entered. */
-#define BTRACE_NR_FORK_CHILD (-1)
 /* A call -e trace= leaves out: its sys_exit is expected and ignored. */
 #define BTRACE_NR_SKIPPED (-2)
 
@@ -180,14 +179,15 @@ struct btrace_exit {
  * directly only after detaching, to collect what was never flushed. */
 #define BTRACE_BATCH_BYTES 8192 /* flushed once this full; a power of two (verifier masks);
                                 * with the record room, under the 32K per-CPU value limit */
-#define BTRACE_RECORD_MAX 16384  /* the largest record, past the batch's last start offset */
-#define BTRACE_BATCH_SLACK BTRACE_RECORD_MAX
+#define BTRACE_RECORD_MAX 16384  /* room past the batch's last start offset: a record is at most
+                                * half of it (the capture cursor's mask), the rest absorbs
+                                * the masked writes the verifier cannot bound tighter */
 
 struct btrace_batch {
 	__u32 len;
 	__u32 records;
 	__u64 first_ts_ns;
-	__u8 data[BTRACE_BATCH_BYTES + BTRACE_BATCH_SLACK];
+	__u8 data[BTRACE_BATCH_BYTES + BTRACE_RECORD_MAX];
 };
 
 /* Syscall numbers that are traced (-e trace=): bit nr of words[nr / 64]. */
@@ -235,7 +235,8 @@ enum btrace_summary_by {
 enum btrace_counter {
 	BTRACE_CNT_RB_FULL = 0,      /* ring-buffer reserve failed: record lost */
 	BTRACE_CNT_STASH_FULL = 1,   /* in-flight map full at sys_enter: record lost */
-	BTRACE_CNT_MISSED_ENTER = 2, /* sys_exit with no stashed enter (e.g. in flight at attach) */
+	BTRACE_CNT_MISSED_ENTER = 2, /* sys_exit of a traced thread with no sys_enter: a call the kernel
+				      * turned away before its enter tracepoint (seccomp, ptrace, nr -1) */
 	BTRACE_CNT_STATS_FULL = 3,   /* summary map full: a call not counted */
 	BTRACE_CNT_STATS_KEYS = 4,   /* keys inserted into the stats map (LRU: minus live keys = evicted) */
 	BTRACE_CNT_ERROR_KEYS = 5,   /* keys inserted into the errors map */

@@ -141,8 +141,9 @@ void report_counters(const loader::Counters& counters, uint64_t malformed) {
         spdlog::warn("{} events lost (ring buffer full: {}, in-flight table full: {}); try a larger --buffer-size",
                      lost, counters[BTRACE_CNT_RB_FULL], counters[BTRACE_CNT_STASH_FULL]);
     if (counters[BTRACE_CNT_MISSED_ENTER])
-        spdlog::info("{} call{} already in progress when tracing started; not shown",
-                     counters[BTRACE_CNT_MISSED_ENTER], counters[BTRACE_CNT_MISSED_ENTER] == 1 ? " was" : "s were");
+        spdlog::info("{} call{} turned away before {} started (seccomp, ptrace): not shown",
+                     counters[BTRACE_CNT_MISSED_ENTER], counters[BTRACE_CNT_MISSED_ENTER] == 1 ? " was" : "s were",
+                     counters[BTRACE_CNT_MISSED_ENTER] == 1 ? "it" : "they");
     if (malformed)
         spdlog::warn("{} malformed records skipped", malformed);
 }

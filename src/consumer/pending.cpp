@@ -43,7 +43,7 @@ Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, loader::Tracer& 
 void PendingReporter::scan(const loader::Tracer& tracer, uint64_t now_ns, output::Formatter& formatter,
                            fmt::memory_buffer& out) {
     tracer.for_each_inflight([&](uint32_t tid, const btrace_inflight& call) {
-        if (call.ts_ns == 0 || call.nr == BTRACE_NR_FORK_CHILD || now_ns < call.ts_ns + threshold_ns_)
+        if (call.ts_ns == 0 || now_ns < call.ts_ns + threshold_ns_)
             return;
         auto [it, fresh] = reported_.try_emplace(tid, call.ts_ns);
         if (!fresh && it->second == call.ts_ns)

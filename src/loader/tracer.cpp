@@ -104,6 +104,8 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
     rodata->nr_execveat = syscalls::number_of("execveat");
     if (int err = bpf_map__set_max_entries(skel->maps.events, config.ring_bytes))
         return errno_error("sizing the ring buffer", err);
+    // Batches are flushed on a context switch only if records are written (not with -c).
+    bpf_program__set_autoload(skel->progs.on_sched_switch, config.records);
     if (config.monitor) {
         // Commands and cgroups come and go without end: least recently used
         // keys make room (counted: keys inserted minus keys live).
