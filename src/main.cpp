@@ -2,10 +2,7 @@
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -34,8 +31,6 @@ using namespace app;
 
 namespace {
 
-constexpr int kPollMs = 20;  // bounds output latency: producers rarely wake us
-constexpr auto kSweepInterval = std::chrono::seconds(1);
 constexpr auto kPendingScanInterval = std::chrono::milliseconds(100);
 
 volatile sig_atomic_t g_stop_signal = 0;

@@ -46,7 +46,6 @@ static Result<loader::Config> loader_config(const cli::Options& opts) {
     loader::Config config;
     config.follow = opts.follow;
     config.ring_bytes = opts.buffer_bytes;
-    config.verbose = opts.verbose;
     config.capture = !opts.raw;
     config.string_max = opts.string_max;
     config.syscalls = opts.syscalls;

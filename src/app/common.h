@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 
@@ -15,6 +16,9 @@
 #include "util/result.h"
 
 namespace btrace::app {
+
+constexpr int kPollMs = 20;  // bounds output latency: producers rarely wake us
+constexpr auto kSweepInterval = std::chrono::seconds(1);  // -p: targets gone without an exit event
 
 uint64_t monotonic_ns();
 int64_t realtime_offset_ns();  // CLOCK_REALTIME - CLOCK_MONOTONIC now

@@ -44,13 +44,19 @@ Result<pid_t> parse_pid(const std::string& text) {
     return static_cast<pid_t>(value);
 }
 
-// -p and --buffer-size, shared by both forms of the command line.
-Result<void> set_pids_and_buffer(Options& opts, const std::vector<std::string>& pid_texts,
-                                 const std::string& buffer_size);
-
 }  // namespace
 
-Result<std::size_t> parse_size(const std::string& text);
+Result<std::size_t> parse_size(const std::string& text) {
+    std::size_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    std::string_view suffix(end, text.data() + text.size() - end);
+    int shift = suffix.empty() ? 0 : suffix == "K" || suffix == "k" ? 10 : suffix == "M" || suffix == "m" ? 20
+                                 : suffix == "G" || suffix == "g"   ? 30
+                                                                     : -1;
+    if (ec != std::errc() || shift < 0 || value == 0 || value > (std::size_t{1} << 40 >> shift))
+        return Error{"'" + text + "': expected a size such as 64K, 16M or 1G", 2};
+    return value << shift;
+}
 
 Result<std::size_t> parse_buffer_size(const std::string& text) {
     auto parsed = parse_size(text);
@@ -65,6 +71,27 @@ Result<std::size_t> parse_buffer_size(const std::string& text) {
 }
 
 namespace {
+
+// What both command lines share: -p, --buffer-size and the --comm length.
+Result<void> set_common(Options& opts, const std::vector<std::string>& pid_texts, const std::string& buffer_size) {
+    for (const auto& text : pid_texts) {
+        auto pid = parse_pid(text);
+        if (!pid)
+            return pid.error();
+        opts.pids.push_back(*pid);
+    }
+    if (!buffer_size.empty()) {
+        auto bytes = parse_buffer_size(buffer_size);
+        if (!bytes)
+            return bytes.error();
+        opts.buffer_bytes = *bytes;
+    }
+    if (opts.comm.size() >= BTRACE_COMM_LEN)
+        return Error{"--comm " + opts.comm + ": longer than the kernel's " + std::to_string(BTRACE_COMM_LEN - 1) +
+                         " characters",
+                     2};
+    return {};
+}
 
 constexpr const char* kMonitorExamples = R"(
 Examples:
@@ -135,7 +162,7 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
     } catch (const CLI::ParseError& e) {
         return Error{std::string(e.what()) + " (see btrace monitor --help)", 2};
     }
-    if (auto ok = set_pids_and_buffer(opts, pid_texts, buffer_size); !ok)
+    if (auto ok = set_common(opts, pid_texts, buffer_size); !ok)
         return ok.error();
     if (!rotate_size.empty()) {
         auto bytes = parse_size(rotate_size);
@@ -146,48 +173,10 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
         m.rotate_bytes = *bytes;
     }
     m.by_cgroup = by == "cgroup";
-    if (opts.comm.size() >= BTRACE_COMM_LEN)
-        return Error{"--comm " + opts.comm + ": longer than the kernel's " + std::to_string(BTRACE_COMM_LEN - 1) +
-                         " characters",
-                     2};
     if (!opts.pids.empty() && (!opts.comm.empty() || !opts.cgroup_path.empty()))
         return Error{"give either -p or --comm/--cgroup", 2};
     opts.system_wide = opts.pids.empty();
-    opts.pending_ms = 0;
     return opts;
-}
-
-}  // namespace
-
-Result<std::size_t> parse_size(const std::string& text) {
-    std::size_t value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    std::string_view suffix(end, text.data() + text.size() - end);
-    int shift = suffix.empty() ? 0 : suffix == "K" || suffix == "k" ? 10 : suffix == "M" || suffix == "m" ? 20
-                                 : suffix == "G" || suffix == "g"   ? 30
-                                                                     : -1;
-    if (ec != std::errc() || shift < 0 || value == 0 || value > (std::size_t{1} << 40 >> shift))
-        return Error{"'" + text + "': expected a size such as 64K, 16M or 1G", 2};
-    return value << shift;
-}
-
-namespace {
-
-Result<void> set_pids_and_buffer(Options& opts, const std::vector<std::string>& pid_texts,
-                                 const std::string& buffer_size) {
-    for (const auto& text : pid_texts) {
-        auto pid = parse_pid(text);
-        if (!pid)
-            return pid.error();
-        opts.pids.push_back(*pid);
-    }
-    if (!buffer_size.empty()) {
-        auto bytes = parse_buffer_size(buffer_size);
-        if (!bytes)
-            return bytes.error();
-        opts.buffer_bytes = *bytes;
-    }
-    return {};
 }
 
 }  // namespace
@@ -280,7 +269,7 @@ ParseResult parse(int argc, const char* const* argv) {
     else if (!opts.command.empty() && opts.command.front().starts_with("-"))
         return Error{"unknown option " + opts.command.front() + " (see btrace --help)", 2};
 
-    if (auto ok = set_pids_and_buffer(opts, pid_texts, buffer_size); !ok)
+    if (auto ok = set_common(opts, pid_texts, buffer_size); !ok)
         return ok.error();
     opts.follow = !no_follow;
 
@@ -333,10 +322,6 @@ ParseResult parse(int argc, const char* const* argv) {
         opts.time = time_flags == 1 ? Options::Time::Wall : time_flags == 2 ? Options::Time::WallMicros : Options::Time::Epoch;
     if (!opts.comm.empty() || !opts.cgroup_path.empty())
         opts.system_wide = true;
-    if (opts.comm.size() >= BTRACE_COMM_LEN)
-        return Error{"--comm " + opts.comm + ": longer than the kernel's " + std::to_string(BTRACE_COMM_LEN - 1) +
-                         " characters",
-                     2};
 
     if (!opts.any_target())
         return Error{"nothing to trace: give -- COMMAND, -p PID or -a (see btrace --help)", 2};

@@ -179,13 +179,9 @@ std::vector<StatsEntry> Tracer::stats() const {
     const std::size_t ncpus = static_cast<std::size_t>(std::max(libbpf_num_possible_cpus(), 1));
     std::vector<btrace_stats> per_cpu(ncpus);  // 8-byte multiple: no per-CPU padding
     static_assert(sizeof(btrace_stats) % 8 == 0);
-    btrace_stats_key key, next;
-    const btrace_stats_key* prev = nullptr;
-    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-        key = next;
-        prev = &key;
+    for_each_key<btrace_stats_key>(fd, [&](const btrace_stats_key& key) {
         if (bpf_map_lookup_elem(fd, &key, per_cpu.data()) != 0)
-            continue;
+            return;
         StatsEntry entry{key, {}};
         entry.stats.min_ns = ~0ull;
         for (const auto& cpu : per_cpu) {
@@ -202,22 +198,18 @@ std::vector<StatsEntry> Tracer::stats() const {
                 std::memcpy(entry.stats.comm, cpu.comm, sizeof(cpu.comm));
         }
         entries.push_back(entry);
-    }
+    });
     return entries;
 }
 
 std::vector<std::pair<btrace_stats_key, uint64_t>> Tracer::errno_counts() const {
     std::vector<std::pair<btrace_stats_key, uint64_t>> counts;
     const int fd = bpf_map__fd(skel_->maps.errors);
-    btrace_stats_key key, next;
-    const btrace_stats_key* prev = nullptr;
-    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-        key = next;
-        prev = &key;
+    for_each_key<btrace_stats_key>(fd, [&](const btrace_stats_key& key) {
         uint64_t n;
         if (bpf_map_lookup_elem(fd, &key, &n) == 0)
             counts.emplace_back(key, n);
-    }
+    });
     return counts;
 }
 
@@ -264,27 +256,25 @@ Result<void> Tracer::add_target(uint32_t key, btrace_target_state state) {
 
 void Tracer::remove_target(uint32_t key) { bpf_map_delete_elem(targets_fd(), &key); }
 
-bool Tracer::next_target(const uint32_t* prev, uint32_t* next) const {
-    return bpf_map_get_next_key(targets_fd(), prev, next) == 0;
+bool Tracer::next_key(int map_fd, const void* prev, void* next) {
+    return bpf_map_get_next_key(map_fd, prev, next) == 0;
 }
 
 Result<void> Tracer::add_inflight(uint32_t tid, const btrace_inflight& call) {
-    if (bpf_map_update_elem(bpf_map__fd(skel_->maps.inflight), &tid, &call, BPF_ANY) != 0)
+    if (bpf_map_update_elem(inflight_fd(), &tid, &call, BPF_ANY) != 0)
         return errno_error("recording the call in flight in thread " + std::to_string(tid), errno);
     return {};
 }
 
-bool Tracer::next_inflight(const uint32_t* prev, uint32_t* next) const {
-    return bpf_map_get_next_key(bpf_map__fd(skel_->maps.inflight), prev, next) == 0;
-}
+int Tracer::inflight_fd() const { return bpf_map__fd(skel_->maps.inflight); }
 
 bool Tracer::inflight_at(uint32_t tid, btrace_inflight* call) const {
-    return bpf_map_lookup_elem(bpf_map__fd(skel_->maps.inflight), &tid, call) == 0;
+    return bpf_map_lookup_elem(inflight_fd(), &tid, call) == 0;
 }
 
 bool Tracer::has_targets() const {
     uint32_t key;
-    return next_target(nullptr, &key);
+    return next_key(targets_fd(), nullptr, &key);
 }
 
 Counters Tracer::counters() const {

@@ -23,7 +23,6 @@ namespace btrace::loader {
 struct Config {
     bool follow = true;
     std::size_t ring_bytes = 16u << 20;
-    bool verbose = false;
     bool capture = true;             // read argument memory (off: --raw)
     std::size_t string_max = 256;    // -s
 
@@ -91,35 +90,41 @@ private:
     Result<void> fill_capture_specs(bool describe_fd_args);
     Result<void> fill_syscall_set(const std::vector<bool>& syscalls);
     int targets_fd() const;
-    bool next_target(const uint32_t* prev, uint32_t* next) const;
-    bool next_inflight(const uint32_t* prev, uint32_t* next) const;
+    int inflight_fd() const;
     bool inflight_at(uint32_t tid, btrace_inflight* call) const;
+    // bpf_map_get_next_key; prev null: the first key.
+    static bool next_key(int map_fd, const void* prev, void* next);
+    // Visits each key of a hash map (a snapshot of a moving map: keys added or
+    // deleted meanwhile may or may not be seen).
+    template <class K, class F>
+    static void for_each_key(int map_fd, F&& visit);
 
     btrace_bpf* skel_;
 };
 
-template <class F>
-void Tracer::for_each_target(F&& visit) const {
-    uint32_t key = 0;
-    bool have = next_target(nullptr, &key);
+template <class K, class F>
+void Tracer::for_each_key(int map_fd, F&& visit) {
+    K key{};
+    bool have = next_key(map_fd, nullptr, &key);
     while (have) {
-        uint32_t current = key;
-        have = next_target(&current, &key);
+        K current = key;
+        have = next_key(map_fd, &current, &key);  // before visit, which may delete current
         visit(current);
     }
 }
 
 template <class F>
+void Tracer::for_each_target(F&& visit) const {
+    for_each_key<uint32_t>(targets_fd(), visit);
+}
+
+template <class F>
 void Tracer::for_each_inflight(F&& visit) const {
-    uint32_t key = 0;
-    bool have = next_inflight(nullptr, &key);
-    while (have) {
-        uint32_t current = key;
-        have = next_inflight(&current, &key);
+    for_each_key<uint32_t>(inflight_fd(), [&](uint32_t tid) {
         btrace_inflight call;
-        if (inflight_at(current, &call))
-            visit(current, call);
-    }
+        if (inflight_at(tid, &call))
+            visit(tid, call);
+    });
 }
 
 }  // namespace btrace::loader

@@ -69,7 +69,7 @@ struct MetricsServer::Impl {
     std::thread thread;
     std::atomic<bool> listen_returned = false;
     std::mutex render_mutex;
-    uint16_t port = 0;
+    ListenAddress bound;  // the port the kernel picked for port 0
 };
 
 Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const ListenAddress& address,
@@ -109,7 +109,7 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const ListenAddress&
                                   : server.bind_to_any_port(address.host);
     if (port < 0)
         return errno ? errno_error(what, errno) : Error{what + ": cannot listen there"};
-    impl->port = static_cast<uint16_t>(port);
+    impl->bound = ListenAddress{address.host, static_cast<uint16_t>(port)};
     impl->thread = std::thread([state = impl.get()] {
         state->server.listen_after_bind();
         state->listen_returned = true;
@@ -127,6 +127,8 @@ MetricsServer::~MetricsServer() {
     impl_->thread.join();
 }
 
-uint16_t MetricsServer::port() const { return impl_->port; }
+uint16_t MetricsServer::port() const { return impl_->bound.port; }
+
+std::string MetricsServer::url() const { return "http://" + display(impl_->bound) + "/metrics"; }
 
 }  // namespace btrace::monitor

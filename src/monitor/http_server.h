@@ -30,6 +30,7 @@ public:
     ~MetricsServer();  // stops and joins the thread
 
     uint16_t port() const;  // the bound port (useful with port 0)
+    std::string url() const;  // http://127.0.0.1:9464/metrics, http://[::1]:9464/metrics
 
 private:
     struct Impl;

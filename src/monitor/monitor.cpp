@@ -24,8 +24,6 @@ namespace btrace::monitor {
 
 namespace {
 
-constexpr int kPollMs = 20;
-constexpr auto kSweepInterval = std::chrono::seconds(1);
 // The flight recorder's share of btrace's memory bound (docs: <= 64 MiB in all).
 constexpr std::size_t kFlightBudgetBytes = 16u << 20;
 
@@ -280,16 +278,16 @@ Result<int> run(const cli::Options& opts) {
         if (!started)
             return started.error();
         server = std::move(*started);
-        spdlog::info("metrics on http://{}:{}/metrics", metrics_address->host, server->port());
+        spdlog::info("metrics on {}", server->url());
     }
     if (auto ok = (*tracer)->attach(); !ok)
         return ok.error();
 
-    auto next_sweep = std::chrono::steady_clock::now() + kSweepInterval;
+    auto next_sweep = std::chrono::steady_clock::now() + app::kSweepInterval;
     app::LossMarker mark_new_losses(**tracer, consumer);
     auto publish = [&] { source.outliers = consumer.calls(); };
     while (!g_stop) {
-        if (auto ok = consumer.poll(kPollMs); !ok)
+        if (auto ok = consumer.poll(app::kPollMs); !ok)
             return ok.error();
         mark_new_losses();
         publish();
@@ -306,7 +304,7 @@ Result<int> run(const cli::Options& opts) {
         }
         if (auto now = std::chrono::steady_clock::now(); !opts.system_wide && now >= next_sweep) {
             app::sweep_dead_targets(**tracer);
-            next_sweep = now + kSweepInterval;
+            next_sweep = now + app::kSweepInterval;
             if (!(*tracer)->has_targets())
                 break;  // every -p process is gone
         }

@@ -26,8 +26,6 @@ public:
     // Empty when unknown.
     std::string_view name(uint32_t tgid, int fd) const;
 
-    template <class F>
-    void for_each(uint32_t tgid, F&& visit) const;  // visit(fd, name, cloexec), unordered
 
 private:
     struct Entry {
@@ -43,14 +41,5 @@ private:
     mutable uint32_t cached_tgid_ = 0;
     mutable const Fds* cached_fds_ = nullptr;
 };
-
-template <class F>
-void FdTable::for_each(uint32_t tgid, F&& visit) const {
-    auto it = processes_.find(tgid);
-    if (it == processes_.end())
-        return;
-    for (const auto& [fd, entry] : it->second)
-        visit(fd, std::string_view(entry.name), entry.cloexec);
-}
 
 }  // namespace btrace::state

@@ -182,10 +182,6 @@ SocketTable load_from(const std::string& net) {
 
 // ---------------------------------------------------------------- SocketTable
 
-SocketTable SocketTable::load() {
-    return load_from("/proc/self/net/");
-}
-
 SocketTable SocketTable::load(pid_t pid) {
     return load_from(proc_dir(pid) + "net/");
 }

@@ -21,8 +21,6 @@ namespace btrace::state {
 // udp,udp6,raw,raw6,unix,netlink}.
 class SocketTable {
 public:
-    // The caller's namespace (/proc/self/net/).
-    static SocketTable load();
     // The namespace of PID (/proc/PID/net/), which may differ from ours.
     static SocketTable load(pid_t pid);
 
