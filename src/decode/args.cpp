@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "decode/errno.h"
+#include "decode/put.h"
 #include "decode/families.h"
 #include "decode/structs.h"
 #include "state/fd_table.h"
@@ -19,28 +20,8 @@ using syscalls::ArgKind;
 constexpr int32_t kAtFdcwd = -100;
 constexpr std::size_t kArgvShown = BTRACE_ARGV_MAX;
 
-void put(fmt::memory_buffer& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
-
-void hex(uint64_t value, fmt::memory_buffer& out) {
-    if (value == 0)
-        out.push_back('0');
-    else
-        fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:#x}"), value);
-}
-
-void pointer(uint64_t value, fmt::memory_buffer& out) {
-    if (value == 0)
-        put(out, "NULL");
-    else
-        hex(value, out);
-}
-
 void int32(uint64_t value, fmt::memory_buffer& out) {
     fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), static_cast<int32_t>(value));
-}
-
-void mode(uint64_t value, fmt::memory_buffer& out) {
-    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:#03o}"), static_cast<uint32_t>(value));
 }
 
 // NUL-separated strings -> ["a", "b"]; "..." when more were there.
@@ -113,19 +94,19 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
         case ArgKind::Signal:
             int32(value, out);
             return;
-        case ArgKind::Octal: case ArgKind::Mode: case ArgKind::CreateMode: mode(value, out); return;
-        default: hex(value, out); return;
+        case ArgKind::Octal: case ArgKind::Mode: case ArgKind::CreateMode: put_octal(out, static_cast<uint32_t>(value)); return;
+        default: put_hex(out, value); return;
         }
     }
 
     switch (arg.kind) {
-    case ArgKind::Hex: hex(value, out); return;
+    case ArgKind::Hex: put_hex(out, value); return;
     case ArgKind::Signed: fmt::format_to(it, FMT_COMPILE("{}"), static_cast<int64_t>(value)); return;
     case ArgKind::Unsigned: fmt::format_to(it, FMT_COMPILE("{}"), value); return;
     case ArgKind::Int: case ArgKind::Pid: int32(value, out); return;
     case ArgKind::Fd: case ArgKind::SockFd: format_fd(static_cast<int32_t>(value), call, out); return;
-    case ArgKind::Octal: case ArgKind::Mode: case ArgKind::CreateMode: mode(value, out); return;
-    case ArgKind::Ptr: pointer(value, out); return;
+    case ArgKind::Octal: case ArgKind::Mode: case ArgKind::CreateMode: put_octal(out, static_cast<uint32_t>(value)); return;
+    case ArgKind::Ptr: put_address(out, value); return;
     case ArgKind::DirFd:
         if (static_cast<int32_t>(value) == kAtFdcwd)
             put(out, "AT_FDCWD");
@@ -182,12 +163,12 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
         argv(payload, out);
         return;
     case ArgKind::Envp:
-        pointer(value, out);
+        put_address(out, value);
         if (payload.present)
             fmt::format_to(it, FMT_COMPILE(" /* {}{} vars */"), payload.hdr.count, payload.truncated() ? "+" : "");
         return;
     }
-    pointer(value, out);
+    put_address(out, value);
 }
 
 }  // namespace btrace::decode

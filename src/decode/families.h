@@ -75,7 +75,9 @@ namespace btrace::decode {
     X(SyslogAction, false)          \
     X(RebootCmd, false)             \
     X(QuotactlCmd, false)           \
-    X(KeyctlCmd, false)
+    X(KeyctlCmd, false)             \
+    X(SigactionFlags, true)         \
+    X(StatxAttributes, true)
 
 enum class Family : uint8_t {
 #define BTRACE_FAMILY_ENUM(name, is_flags) name,
@@ -90,5 +92,8 @@ std::string_view family_name(Family family);
 // AT_FDCWD-free flags, MAP_PRIVATE|MAP_ANONYMOUS, CLONE_VM|...|SIGCHLD,
 // F_SETFD, FUTEX_WAIT_PRIVATE, 0x80000000 for unknown bits.
 void format_family(Family family, uint64_t value, fmt::memory_buffer& out);
+
+// "AF_INET" for 2; empty for a number with no name.
+std::string_view address_family_name(uint64_t family);
 
 }  // namespace btrace::decode

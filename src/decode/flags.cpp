@@ -84,12 +84,14 @@
 // glibc rather than linux/ for these: linux/resource.h and linux/time.h
 // redefine struct timeval & co, and linux/in.h clashes with netinet/in.h.
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
 
 #include "decode/errno.h"
+#include "decode/put.h"
 
 namespace btrace::decode {
 
@@ -110,20 +112,8 @@ using Table = std::span<const Name>;
 // ---------------------------------------------------------------------------
 // Output helpers.
 
-void put(fmt::memory_buffer& out, std::string_view s) {
-    out.append(s.data(), s.data() + s.size());
-}
-
-// C's %#x, as strace uses it: 0x1f, but 0 for zero.
-void put_hex(fmt::memory_buffer& out, uint64_t v) {
-    if (v == 0)
-        put(out, "0");
-    else
-        fmt::format_to(std::back_inserter(out), "{:#x}", v);
-}
-
 void put_dec(fmt::memory_buffer& out, int64_t v) {
-    fmt::format_to(std::back_inserter(out), "{}", v);
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), v);
 }
 
 const Name* find(Table table, uint64_t value) {
@@ -622,6 +612,20 @@ constexpr Name kStatxMask[] = {
     {0x20000, "STATX_DIO_READ_ALIGN"}, // Linux 6.14
 };
 
+// linux/stat.h: stx_attributes, in strace's order.
+constexpr Name kStatxAttributes[] = {
+    N(STATX_ATTR_COMPRESSED), N(STATX_ATTR_IMMUTABLE), N(STATX_ATTR_APPEND),     N(STATX_ATTR_NODUMP),
+    N(STATX_ATTR_ENCRYPTED),  N(STATX_ATTR_AUTOMOUNT), N(STATX_ATTR_MOUNT_ROOT), N(STATX_ATTR_VERITY),
+    N(STATX_ATTR_DAX),        {0x00400000, "STATX_ATTR_WRITE_ATOMIC"},  // Linux 6.11
+};
+
+// struct sigaction's sa_flags: x86_64 values, in strace's sigact_flags order.
+constexpr Name kSigactionFlags[] = {
+    {0x04000000, "SA_RESTORER"}, N(SA_ONSTACK),  N(SA_RESTART),   {0x20000000, "SA_INTERRUPT"},
+    N(SA_NODEFER),               N(SA_RESETHAND), N(SA_SIGINFO),  N(SA_NOCLDSTOP),
+    N(SA_NOCLDWAIT),
+};
+
 // linux/mount.h. The historical magic MS_MGC_VAL in the top 16 bits prints
 // first, as in strace.
 constexpr uint64_t kMsMgcVal = 0xc0ed0000;
@@ -1106,9 +1110,16 @@ void format_family(Family family, uint64_t value, fmt::memory_buffer& out) {
     case Family::RebootCmd:        return print_enum(kRebootCmd, value, out);
     case Family::QuotactlCmd:      return format_quotactl_cmd(value, out);
     case Family::KeyctlCmd:        return print_enum(kKeyctlCmd, value, out);
+    case Family::SigactionFlags:   return print_flags(kSigactionFlags, value, out);  // unsigned long
+    case Family::StatxAttributes:  return print_flags(kStatxAttributes, value, out);
     }
     // Not a Family value: show the number rather than nothing.
     put_hex(out, value);
+}
+
+std::string_view address_family_name(uint64_t family) {
+    const Name* entry = find(kSocketDomain, family);
+    return entry ? entry->name : std::string_view{};
 }
 
 }  // namespace btrace::decode

@@ -23,6 +23,8 @@
 #include <string_view>
 
 #include "decode/errno.h"
+#include "decode/families.h"
+#include "decode/put.h"
 
 namespace btrace::decode {
 
@@ -65,8 +67,6 @@ constexpr std::size_t kUtsField = 65;
 
 // strace prints at most this many array elements by default (-s 32).
 constexpr std::size_t kMaxArrayElements = 32;
-
-void put(fmt::memory_buffer& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
 
 // format is always an FMT_COMPILE string.
 template <typename Format, typename... Args>
@@ -136,142 +136,7 @@ void quote(Bytes bytes, fmt::memory_buffer& out) {
 
 // ---------------------------------------------------------------- flags
 
-struct Flag {
-    uint64_t value;
-    std::string_view name;
-};
-
-// strace's printflags: names in table order (a name matches when all its
-// bits are set, and takes them), leftover bits in hex, "0" when empty.
-void flags(std::span<const Flag> table, uint64_t value, fmt::memory_buffer& out) {
-    if (value == 0) {
-        out.push_back('0');
-        return;
-    }
-    bool first = true;
-    for (const Flag& flag : table) {
-        if (flag.value != 0 && (value & flag.value) == flag.value) {
-            if (!first)
-                out.push_back('|');
-            put(out, flag.name);
-            value &= ~flag.value;
-            first = false;
-        }
-    }
-    if (value != 0) {
-        if (!first)
-            out.push_back('|');
-        put_fmt(out, FMT_COMPILE("{:#x}"), value);
-    }
-}
-
-// strace's statx_masks (newest: 6.1 still prints the bits above DIOALIGN in hex).
-constexpr std::array<Flag, 20> kStatxMasks = {{
-    {0x00000fff, "STATX_ALL"},
-    {0x000007ff, "STATX_BASIC_STATS"},
-    {0x00000001, "STATX_TYPE"},
-    {0x00000002, "STATX_MODE"},
-    {0x00000004, "STATX_NLINK"},
-    {0x00000008, "STATX_UID"},
-    {0x00000010, "STATX_GID"},
-    {0x00000020, "STATX_ATIME"},
-    {0x00000040, "STATX_MTIME"},
-    {0x00000080, "STATX_CTIME"},
-    {0x00000100, "STATX_INO"},
-    {0x00000200, "STATX_SIZE"},
-    {0x00000400, "STATX_BLOCKS"},
-    {0x00000800, "STATX_BTIME"},
-    {0x00001000, "STATX_MNT_ID"},
-    {0x00002000, "STATX_DIOALIGN"},
-    {0x00004000, "STATX_MNT_ID_UNIQUE"},
-    {0x00008000, "STATX_SUBVOL"},
-    {0x00010000, "STATX_WRITE_ATOMIC"},
-    {0x00020000, "STATX_DIO_READ_ALIGN"},
-}};
-
-constexpr std::array<Flag, 10> kStatxAttrs = {{
-    {0x00000004, "STATX_ATTR_COMPRESSED"},
-    {0x00000010, "STATX_ATTR_IMMUTABLE"},
-    {0x00000020, "STATX_ATTR_APPEND"},
-    {0x00000040, "STATX_ATTR_NODUMP"},
-    {0x00000800, "STATX_ATTR_ENCRYPTED"},
-    {0x00001000, "STATX_ATTR_AUTOMOUNT"},
-    {0x00002000, "STATX_ATTR_MOUNT_ROOT"},
-    {0x00100000, "STATX_ATTR_VERITY"},
-    {0x00200000, "STATX_ATTR_DAX"},
-    {0x00400000, "STATX_ATTR_WRITE_ATOMIC"},
-}};
-
-// x86_64 values, in strace's sigact_flags order.
-constexpr std::array<Flag, 9> kSaFlags = {{
-    {0x04000000, "SA_RESTORER"},
-    {0x08000000, "SA_ONSTACK"},
-    {0x10000000, "SA_RESTART"},
-    {0x20000000, "SA_INTERRUPT"},
-    {0x40000000, "SA_NODEFER"},
-    {0x80000000, "SA_RESETHAND"},
-    {0x00000004, "SA_SIGINFO"},
-    {0x00000001, "SA_NOCLDSTOP"},
-    {0x00000002, "SA_NOCLDWAIT"},
-}};
-
-constexpr std::array<Flag, 14> kPollFlags = {{
-    {0x0001, "POLLIN"},
-    {0x0002, "POLLPRI"},
-    {0x0004, "POLLOUT"},
-    {0x0008, "POLLERR"},
-    {0x0010, "POLLHUP"},
-    {0x0020, "POLLNVAL"},
-    {0x0040, "POLLRDNORM"},
-    {0x0080, "POLLRDBAND"},
-    {0x0100, "POLLWRNORM"},
-    {0x0200, "POLLWRBAND"},
-    {0x0400, "POLLMSG"},
-    {0x1000, "POLLREMOVE"},
-    {0x2000, "POLLRDHUP"},
-    {0x8000, "POLL_BUSY_LOOP"},
-}};
-
-constexpr std::array<Flag, 16> kEpollFlags = {{
-    {0x00000001, "EPOLLIN"},
-    {0x00000002, "EPOLLPRI"},
-    {0x00000004, "EPOLLOUT"},
-    {0x00000008, "EPOLLERR"},
-    {0x00000010, "EPOLLHUP"},
-    {0x00000020, "EPOLLNVAL"},
-    {0x00000040, "EPOLLRDNORM"},
-    {0x00000080, "EPOLLRDBAND"},
-    {0x00000100, "EPOLLWRNORM"},
-    {0x00000200, "EPOLLWRBAND"},
-    {0x00000400, "EPOLLMSG"},
-    {0x00002000, "EPOLLRDHUP"},
-    {0x10000000, "EPOLLEXCLUSIVE"},
-    {0x20000000, "EPOLLWAKEUP"},
-    {0x40000000, "EPOLLONESHOT"},
-    {0x80000000, "EPOLLET"},
-}};
-
-// include/linux/socket.h, as strace's addrfams names them.
-constexpr std::array<std::string_view, 46> kAddressFamilies = {
-    "AF_UNSPEC",    "AF_UNIX",   "AF_INET",     "AF_AX25",      "AF_IPX",     "AF_APPLETALK",
-    "AF_NETROM",    "AF_BRIDGE", "AF_ATMPVC",   "AF_X25",       "AF_INET6",   "AF_ROSE",
-    "AF_DECnet",    "AF_NETBEUI", "AF_SECURITY", "AF_KEY",      "AF_NETLINK", "AF_PACKET",
-    "AF_ASH",       "AF_ECONET", "AF_ATMSVC",   "AF_RDS",       "AF_SNA",     "AF_IRDA",
-    "AF_PPPOX",     "AF_WANPIPE", "AF_LLC",     "AF_IB",        "AF_MPLS",    "AF_CAN",
-    "AF_TIPC",      "AF_BLUETOOTH", "AF_IUCV",  "AF_RXRPC",     "AF_ISDN",    "AF_PHONET",
-    "AF_IEEE802154", "AF_CAIF",  "AF_ALG",      "AF_NFC",       "AF_VSOCK",   "AF_KCM",
-    "AF_QIPCRTR",   "AF_SMC",    "AF_XDP",      "AF_MCTP",
-};
-
 // ---------------------------------------------------------------- scalars
-
-// strace's %#03o: "000", "007", "0644".
-void octal_mode(uint32_t value, fmt::memory_buffer& out) {
-    if (value == 0)
-        put(out, "000");
-    else
-        put_fmt(out, FMT_COMPILE("0{:02o}"), value);
-}
 
 // strace's print_symbolic_mode_t (abbreviated style).
 void symbolic_mode(uint32_t mode, fmt::memory_buffer& out) {
@@ -286,7 +151,7 @@ void symbolic_mode(uint32_t mode, fmt::memory_buffer& out) {
     case S_IFBLK: type = "S_IFBLK"; break;
     case S_IFCHR: type = "S_IFCHR"; break;
     default:  // an unknown file type: the whole value, raw
-        octal_mode(mode, out);
+        put_octal(out, mode);
         return;
     }
     if (!type.empty()) {
@@ -299,23 +164,7 @@ void symbolic_mode(uint32_t mode, fmt::memory_buffer& out) {
         put(out, "S_ISGID|");
     if (mode & S_ISVTX)
         put(out, "S_ISVTX|");
-    octal_mode(mode & ~(S_IFMT | S_ISUID | S_ISGID | S_ISVTX), out);
-}
-
-// "%#x" as C prints it: 0 is "0", not "0x0".
-void c_hex(uint64_t value, fmt::memory_buffer& out) {
-    if (value == 0)
-        out.push_back('0');
-    else
-        put_fmt(out, FMT_COMPILE("{:#x}"), value);
-}
-
-// strace's printaddr.
-void address(uint64_t value, fmt::memory_buffer& out) {
-    if (value == 0)
-        put(out, "NULL");
-    else
-        put_fmt(out, FMT_COMPILE("{:#x}"), value);
+    put_octal(out, mode & ~(S_IFMT | S_ISUID | S_ISGID | S_ISVTX));
 }
 
 void rlim(uint64_t value, fmt::memory_buffer& out) {
@@ -378,9 +227,9 @@ void format_stat(Bytes b, fmt::memory_buffer& out) {
     if (load(b, device ? kStatRdev : kStatSize, value)) {
         if (device) {
             put(out, ", st_rdev=makedev(");
-            c_hex(major(value), out);
+            put_hex(out, major(value));
             put(out, ", ");
-            c_hex(minor(value), out);
+            put_hex(out, minor(value));
             out.push_back(')');
         } else {
             put_fmt(out, FMT_COMPILE(", st_size={}"), value);
@@ -399,10 +248,10 @@ void format_statx(Bytes b, fmt::memory_buffer& out) {
         return;
     }
     put(out, "stx_mask=");
-    flags(kStatxMasks, mask, out);
+    format_family(Family::StatxMask, mask, out);
     if (load(b, kStatxAttributes, attributes)) {
         put(out, ", stx_attributes=");
-        flags(kStatxAttrs, attributes, out);
+        format_family(Family::StatxAttributes, attributes, out);
         if (load(b, kStatxMode, mode)) {
             put(out, ", stx_mode=");
             symbolic_mode(mode, out);
@@ -490,7 +339,7 @@ void format_sigaction(Bytes b, fmt::memory_buffer& out) {
     else if (handler == UINT64_MAX)
         put(out, "SIG_ERR");
     else
-        address(handler, out);
+        put_address(out, handler);
     if (!load(b, kSaMaskOff, mask)) {  // the mask is last in memory, second in print
         put(out, ", ...}");
         return;
@@ -499,11 +348,11 @@ void format_sigaction(Bytes b, fmt::memory_buffer& out) {
     print_sigmask(mask, out);
     load(b, kSaFlagsOff, sa_flags);
     put(out, ", sa_flags=");
-    flags(kSaFlags, sa_flags, out);
+    format_family(Family::SigactionFlags, sa_flags, out);
     load(b, kSaRestorerOff, restorer);
     if (sa_flags & kSaRestorerFlag) {
         put(out, ", sa_restorer=");
-        address(restorer, out);
+        put_address(out, restorer);
     }
     out.push_back('}');
 }
@@ -570,7 +419,7 @@ void format_epoll_event(Bytes b, fmt::memory_buffer& out) {
         return;
     }
     put(out, "events=");
-    flags(kEpollFlags, events, out);
+    format_family(Family::EpollEvents, events, out);
     if (!load(b, kEpollData, data)) {
         put(out, ", ...}");
         return;
@@ -596,7 +445,7 @@ void format_pollfd(Bytes b, fmt::memory_buffer& out) {
         return;
     }
     put(out, ", events=");
-    flags(kPollFlags, events, out);
+    format_family(Family::PollEvents, events, out);
     out.push_back('}');
 }
 
@@ -695,8 +544,8 @@ void format_sockaddr(std::span<const uint8_t> bytes, fmt::memory_buffer& out) {
     uint16_t family;
     std::memcpy(&family, buf.data(), sizeof(family));
     put(out, "{sa_family=");
-    if (family < kAddressFamilies.size())
-        put(out, kAddressFamilies[family]);
+    if (const std::string_view name = address_family_name(family); !name.empty())
+        put(out, name);
     else
         put_fmt(out, FMT_COMPILE("{:#x} /* AF_??? */"), family);
     if (len == sizeof(sa_family_t)) {

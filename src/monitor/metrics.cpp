@@ -1,4 +1,5 @@
 #include "monitor/metrics.h"
+#include "decode/put.h"
 
 #include <fmt/format.h>
 
@@ -15,7 +16,7 @@ namespace {
 
 using Label = std::pair<std::string_view, std::string_view>;
 
-void put(fmt::memory_buffer& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
+using decode::put;
 
 // Length of the well-formed UTF-8 sequence starting `text`, 0 if there is none.
 // Same rules as Go's utf8.ValidString (no overlongs, surrogates or > U+10FFFF),

@@ -8,12 +8,13 @@
 
 #include "decode/errno.h"
 #include "decode/families.h"
+#include "decode/put.h"
 
 namespace btrace::output {
 
 namespace {
 
-void put(fmt::memory_buffer& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
+using decode::put;
 
 }  // namespace
 

@@ -7,12 +7,13 @@
 
 #include "decode/errno.h"
 #include "output/call.h"
+#include "decode/put.h"
 
 namespace btrace::output {
 
 namespace {
 
-void put(fmt::memory_buffer& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
+using decode::put;
 
 // Nanoseconds as milliseconds with 3 decimals, right-aligned to width: the
 // same text as {:{width}.3f} on ns / 1e6, with integers (floats cost a third
