@@ -70,8 +70,7 @@ int exit_code_of(int status) {
 Result<int> print_fd_tables(const cli::Options& opts, output::Sink& sink) {
     auto& out = sink.buffer();
     for (pid_t pid : opts.pids) {
-        const auto sockets = state::SocketTable::load(pid);
-        auto entries = state::snapshot_fds(pid, sockets);
+        auto entries = state::snapshot_fds(pid);
         std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.fd < b.fd; });
         const auto id = state::thread_identity(pid);
         fmt::format_to(std::back_inserter(out), "{}/{}: {} fds\n", id ? id->comm : "?", pid, entries.size());

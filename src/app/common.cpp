@@ -107,7 +107,7 @@ Result<void> add_targets(loader::Tracer& tracer, const cli::Options& opts) {
     for (pid_t pid : opts.pids) {
         // Keyed by tgid, every thread (present and future) matches; with
         // --no-follow only the threads that exist now are keyed, by tid.
-        std::vector<pid_t> keys = opts.follow ? std::vector<pid_t>{pid} : target::threads_of(pid);
+        std::vector<pid_t> keys = opts.follow ? std::vector<pid_t>{pid} : state::thread_ids(pid);
         for (pid_t key : keys)
             if (auto ok = tracer.add_target(static_cast<uint32_t>(key), BTRACE_TARGET_ACTIVE); !ok)
                 return ok;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -11,6 +10,7 @@
 
 #include "btrace/event.h"
 #include "syscalls/table.h"
+#include "util/parse.h"
 
 namespace btrace::cli {
 
@@ -106,10 +106,7 @@ bool all_digits(std::string_view s) {
 
 std::optional<long> to_number(std::string_view s) {
     if (!all_digits(s)) return std::nullopt;
-    long value = 0;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-    if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-    return value;
+    return to_uint<long>(s);
 }
 
 Error usage(std::string message) { return Error{std::move(message), 2}; }

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "btrace/event.h"
+#include "util/parse.h"
 #include <charconv>
 
 namespace btrace::cli {
@@ -37,11 +38,10 @@ public:
 };
 
 Result<pid_t> parse_pid(const std::string& text) {
-    long value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || value <= 0 || value > (1L << 22))
+    const auto value = to_uint<uint32_t>(text);
+    if (!value || *value == 0 || *value > (1u << 22))  // PID_MAX_LIMIT
         return Error{"-p '" + text + "': not a process id", 2};
-    return static_cast<pid_t>(value);
+    return static_cast<pid_t>(*value);
 }
 
 }  // namespace

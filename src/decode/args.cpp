@@ -114,11 +114,7 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
             format_fd(static_cast<int32_t>(value), call, out);
         return;
     case ArgKind::Signal: {
-        std::string_view name = signal_name(static_cast<int32_t>(value));
-        if (name.empty())
-            int32(value, out);
-        else
-            put(out, name);
+        format_signal(static_cast<int32_t>(value), out);
         return;
     }
     case ArgKind::Flags: case ArgKind::Enum:

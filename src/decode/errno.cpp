@@ -1,5 +1,9 @@
 #include "decode/errno.h"
 
+#include <fmt/compile.h>
+
+#include <iterator>
+
 #include <array>
 #include <csignal>
 #include <cstring>
@@ -75,6 +79,14 @@ std::string_view signal_name(int sig) {
     if (sig <= 0 || sig >= static_cast<int>(table.names.size()))
         return {};
     return table.names[sig];
+}
+
+void format_signal(int sig, fmt::memory_buffer& out) {
+    const std::string_view name = signal_name(sig);
+    if (name.empty())
+        fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), sig);
+    else
+        out.append(name.data(), name.data() + name.size());
 }
 
 }  // namespace btrace::decode

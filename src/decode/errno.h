@@ -1,6 +1,8 @@
 // Names and messages for errno values and signals, as strace prints them.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <string_view>
 
@@ -26,5 +28,17 @@ bool errno_is_internal(long err);
 
 // "SIGKILL", "SIGRT3"; empty when sig is not a signal.
 std::string_view signal_name(int sig);
+// The signal's name, or its number when it has none.
+void format_signal(int sig, fmt::memory_buffer& out);
+
+// A wait(2) status, as a process exit record carries it.
+struct ExitStatus {
+    int code;          // exit code when signal == 0
+    int signal;        // the signal that killed it, 0 when it exited
+    bool core_dumped;
+};
+constexpr ExitStatus exit_status(uint32_t status) {
+    return {static_cast<int>((status >> 8) & 0xff), static_cast<int>(status & 0x7f), (status & 0x80) != 0};
+}
 
 }  // namespace btrace::decode

@@ -876,25 +876,17 @@ void format_mmap_flags(uint64_t value, fmt::memory_buffer& out) {
 
 // CLONE_VM|CLONE_FS|...|SIGCHLD: the low byte is the exit signal, by name
 // (kernel numbering, as strace: signal_name()); unnamed ones in decimal.
-void put_signal(uint64_t sig, fmt::memory_buffer& out) {
-    const std::string_view name = signal_name(static_cast<int>(sig));
-    if (name.empty())
-        put_dec(out, static_cast<int64_t>(sig));
-    else
-        put(out, name);
-}
-
 void format_clone_flags(uint64_t value, fmt::memory_buffer& out) {
     const uint64_t sig = value & kCloneSignal;
     const uint64_t flags = value & ~kCloneSignal;
     if (flags == 0) {
-        put_signal(sig, out);  // "0" when there is no signal either
+        format_signal(static_cast<int>(sig), out);  // "0" when there is no signal either
         return;
     }
     print_flags(kCloneFlags, flags, out);
     if (sig != 0) {
         put(out, "|");
-        put_signal(sig, out);
+        format_signal(static_cast<int>(sig), out);
     }
 }
 

@@ -1,11 +1,11 @@
 #include "monitor/http_server.h"
+#include "util/parse.h"
 
 #include <netdb.h>
 #include <sys/socket.h>
 
 #include <atomic>
 #include <cerrno>
-#include <charconv>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -19,14 +19,6 @@ namespace {
 
 Error address_error(const std::string& text, std::string_view why) {
     return Error{"--metrics " + text + ": " + std::string(why)};
-}
-
-std::optional<uint16_t> parse_port(std::string_view digits) {
-    unsigned value = 0;
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || value > 65535)
-        return std::nullopt;
-    return static_cast<uint16_t>(value);
 }
 
 // As the user would write it, for error messages.
@@ -57,7 +49,7 @@ Result<ListenAddress> parse_listen_address(const std::string& text) {
             address.host = text.substr(0, colon);
         port_text.remove_prefix(colon + 1);
     }
-    const auto port = parse_port(port_text);
+    const auto port = to_uint<uint16_t>(port_text);
     if (!port)
         return address_error(text, "the port must be a number from 0 to 65535");
     address.port = *port;

@@ -73,9 +73,8 @@ public:
     }
 
     void before_exit(const btrace_exit& rec) override {
-        const uint32_t signal = rec.status & 0x7f;
-        if (signal != 0 && signal != 0x7f)  // killed: what it did last is the story
-            dump(rec.hdr.tgid, "killed by " + std::string(decode::signal_name(static_cast<int>(signal))));
+        if (const int signal = decode::exit_status(rec.status).signal)  // killed: what it did last is the story
+            dump(rec.hdr.tgid, "killed by " + std::string(decode::signal_name(signal)));
         recorder_.forget(rec.hdr.tgid);
     }
 

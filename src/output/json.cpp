@@ -113,20 +113,18 @@ void JsonFormatter::in_progress(const btrace_syscall& rec, std::string_view note
 
 void JsonFormatter::process_exit(const btrace_exit& rec, fmt::memory_buffer& out) {
     common("exit", rec.hdr, out);
-    const int status = static_cast<int>(rec.status);
-    const int sig = status & 0x7f;
-    if (sig == 0) {
-        fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"exit_code\":{},\"signal\":null}}\n"),
-                       (status >> 8) & 0xff);
+    const auto status = decode::exit_status(rec.status);
+    if (status.signal == 0) {
+        fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"exit_code\":{},\"signal\":null}}\n"), status.code);
         return;
     }
     put(out, ",\"exit_code\":null,\"signal\":");
-    const std::string_view name = decode::signal_name(sig);
+    const std::string_view name = decode::signal_name(status.signal);
     if (name.empty())
-        fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), sig);
+        fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), status.signal);
     else
         json_string(name, out);
-    fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"core_dumped\":{}}}\n"), (status & 0x80) != 0);
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"core_dumped\":{}}}\n"), status.core_dumped);
 }
 
 void JsonFormatter::lost(uint64_t count, fmt::memory_buffer& out) {

@@ -119,20 +119,16 @@ void TextFormatter::in_progress(const btrace_syscall& rec, std::string_view note
 
 void TextFormatter::process_exit(const btrace_exit& rec, fmt::memory_buffer& out) {
     auto it = std::back_inserter(out);
-    const int status = static_cast<int>(rec.status);
-    const int sig = status & 0x7f;
-    if (sig == 0) {
-        fmt::format_to(it, FMT_COMPILE("+++ {}/{} exited with {} +++\n"), comm_of(rec.hdr), rec.hdr.tgid,
-                       (status >> 8) & 0xff);
+    const auto status = decode::exit_status(rec.status);
+    if (status.signal == 0) {
+        fmt::format_to(it, FMT_COMPILE("+++ {}/{} exited with {} +++\n"), comm_of(rec.hdr), rec.hdr.tgid, status.code);
         return;
     }
-    std::string_view name = decode::signal_name(sig);
     fmt::format_to(it, FMT_COMPILE("+++ {}/{} killed by "), comm_of(rec.hdr), rec.hdr.tgid);
-    if (name.empty())
-        fmt::format_to(it, FMT_COMPILE("signal {}"), sig);
-    else
-        put(out, name);
-    put(out, (status & 0x80) ? " (core dumped) +++\n" : " +++\n");
+    if (decode::signal_name(status.signal).empty())
+        put(out, "signal ");
+    decode::format_signal(status.signal, out);
+    put(out, status.core_dumped ? " (core dumped) +++\n" : " +++\n");
 }
 
 void TextFormatter::lost(uint64_t count, fmt::memory_buffer& out) {

@@ -1,4 +1,5 @@
 #include "state/proc_snapshot.h"
+#include "util/parse.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -46,18 +47,6 @@ void for_each_line(std::string_view text, Fn&& fn) {
             break;
         text.remove_prefix(nl + 1);
     }
-}
-
-// The whole of s as an unsigned number in base, or nullopt.
-template <typename T>
-std::optional<T> to_uint(std::string_view s, int base = 10) {
-    if (s.empty())
-        return std::nullopt;
-    T value{};
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value, base);
-    if (ec != std::errc{} || end != s.data() + s.size())
-        return std::nullopt;
-    return value;
 }
 
 // "0100007F:0CEA" (IPv4) or 32 hex digits ":PORT" (IPv6) into network-order
@@ -386,34 +375,22 @@ std::optional<InFlightCall> parse_syscall_line(std::string_view line) {
 // ------------------------------------------------------------------ /proc I/O
 
 std::vector<ProcFd> snapshot_fds(pid_t pid) {
-    // The socket tables hold every socket of the namespace: read them only
-    // when the process has a socket fd.
-    const std::string base = proc_dir(pid);
-    DIR* dir = ::opendir((base + "fd").c_str());
-    if (!dir)
-        return {};
-    bool has_socket = false;
-    for (int fd : numeric_entries<int>(dir)) {
-        auto link = read_link_at(::dirfd(dir), std::to_string(fd).c_str());
-        has_socket |= link && link->starts_with("socket:");
-    }
-    ::closedir(dir);
-    return snapshot_fds(pid, has_socket ? SocketTable::load(pid) : SocketTable{});
-}
-
-std::vector<ProcFd> snapshot_fds(pid_t pid, const SocketTable& sockets) {
     std::vector<ProcFd> out;
     const std::string base = proc_dir(pid);
     DIR* dir = ::opendir((base + "fd").c_str());
     if (!dir)
         return out;
+    static const SocketTable kNoSockets;
+    std::optional<SocketTable> sockets;
     const std::vector<int> fds = numeric_entries<int>(dir);
     for (int fd : fds) {
         std::string name = std::to_string(fd);
         auto link = read_link_at(::dirfd(dir), name.c_str());
         if (!link)
             continue;  // closed meanwhile
-        ProcFd entry{fd, parse_fd_link(*link, sockets), false};
+        if (!sockets && link->starts_with("socket:"))
+            sockets = SocketTable::load(pid);
+        ProcFd entry{fd, parse_fd_link(*link, sockets ? *sockets : kNoSockets), false};
         if (entry.desc.kind == FdDescription::Kind::Socket && entry.desc.family == 0) {
             char proto[32];
             ssize_t n = ::getxattr((base + "fd/" + name).c_str(), "system.sockprotoname", proto,
@@ -433,15 +410,19 @@ std::vector<ProcFd> snapshot_fds(pid_t pid, const SocketTable& sockets) {
     return out;
 }
 
+std::vector<pid_t> thread_ids(pid_t pid) {
+    DIR* dir = ::opendir((proc_dir(pid) + "task/").c_str());
+    if (!dir)
+        return {};
+    std::vector<pid_t> tids = numeric_entries<pid_t>(dir);
+    ::closedir(dir);
+    return tids;
+}
+
 std::vector<InFlightCall> calls_in_flight(pid_t pid) {
     std::vector<InFlightCall> out;
     const std::string base = proc_dir(pid) + "task/";
-    DIR* dir = ::opendir(base.c_str());
-    if (!dir)
-        return out;
-    const std::vector<pid_t> tids = numeric_entries<pid_t>(dir);
-    ::closedir(dir);
-    for (pid_t tid : tids) {
+    for (pid_t tid : thread_ids(pid)) {
         const std::string task = base + std::to_string(tid) + "/";
         auto line = read_whole(task + "syscall");
         if (!line)

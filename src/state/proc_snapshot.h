@@ -80,10 +80,12 @@ struct ProcFd {
 // The open fds of PID, by fd number. Fds that close while we read are
 // skipped; an fd whose fdinfo cannot be read has cloexec false. A File's
 // inode comes from fdinfo's ino: line when present. A socket missing from
-// the table gets its protocol from the sockprotoname xattr when it can.
-std::vector<ProcFd> snapshot_fds(pid_t pid, const SocketTable& sockets);
-// The same, loading the socket tables only if the process has a socket fd.
+// the table gets its protocol from the sockprotoname xattr when it can. The
+// socket tables (every socket of the namespace) are read at the first socket.
 std::vector<ProcFd> snapshot_fds(pid_t pid);
+
+// The threads of PID, by tid, sorted.
+std::vector<pid_t> thread_ids(pid_t pid);
 
 struct InFlightCall {
     pid_t tid = 0;

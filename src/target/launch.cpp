@@ -1,4 +1,5 @@
 #include "target/launch.h"
+#include "util/parse.h"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -107,8 +108,9 @@ Result<std::string> resolve_command(const std::string& name) {
 Result<RunAs> resolve_user(const std::string& user) {
     errno = 0;
     struct passwd* pw = getpwnam(user.c_str());
-    if (!pw && !user.empty() && user.find_first_not_of("0123456789") == std::string::npos)
-        pw = getpwuid(static_cast<uid_t>(std::stoul(user)));
+    if (!pw)
+        if (const auto uid = to_uint<uid_t>(user))
+            pw = getpwuid(*uid);
     if (!pw)
         return Error{"-u " + user + ": no such user", 2};
     return RunAs{pw->pw_uid, pw->pw_gid, pw->pw_name, pw->pw_dir};

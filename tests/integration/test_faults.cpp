@@ -138,6 +138,12 @@ TEST_CASE("a user option runs the command as another user, not as root", "[integ
     Output unknown = run({btrace_bin(), "-u", "no-such-user-xyz", "--", "true"});
     CHECK(unknown.exit_code == 2);
     CHECK(unknown.err == "btrace: -u no-such-user-xyz: no such user\n");
+    // A uid past uid_t was an uncaught std::out_of_range (abort) before.
+    Output huge = run({btrace_bin(), "-u", "99999999999999999999", "--", "true"});
+    CHECK(huge.exit_code == 2);
+    CHECK(huge.err == "btrace: -u 99999999999999999999: no such user\n");
+    Output by_uid = run({btrace_bin(), "-u", "65534", "--", "id", "-u"});
+    CHECK(by_uid.out == "65534\n");
 }
 
 TEST_CASE("the BPF programs pass the verifier when built by clang 16 too", "[integration][kernel]") {

@@ -396,7 +396,7 @@ TEST_CASE("snapshot_fds on this process", "[fd_names]") {
     struct stat null_st{};
     REQUIRE(fstat(closing, &null_st) == 0);
 
-    auto fds = btrace::state::snapshot_fds(getpid(), SocketTable::load(getpid()));
+    auto fds = btrace::state::snapshot_fds(getpid());
     auto find = [&](int fd) -> const btrace::state::ProcFd* {
         for (const auto& e : fds)
             if (e.fd == fd)
