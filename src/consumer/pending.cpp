@@ -42,13 +42,15 @@ Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, loader::Tracer& 
 
 void PendingReporter::scan(const loader::Tracer& tracer, uint64_t now_ns, output::Formatter& formatter,
                            fmt::memory_buffer& out) {
+    const uint64_t scan = ++scans_;
     tracer.for_each_inflight([&](uint32_t tid, const btrace_inflight& call) {
         if (call.ts_ns == 0 || now_ns < call.ts_ns + threshold_ns_)
             return;
-        auto [it, fresh] = reported_.try_emplace(tid, call.ts_ns);
-        if (!fresh && it->second == call.ts_ns)
+        auto [it, fresh] = reported_.try_emplace(tid, Reported{call.ts_ns, scan});
+        it->second.scan = scan;
+        if (!fresh && it->second.call_ts_ns == call.ts_ns)
             return;  // this call was reported already
-        it->second = call.ts_ns;
+        it->second.call_ts_ns = call.ts_ns;
         auto id = state::thread_identity(static_cast<pid_t>(tid));
         if (!id)
             return;  // gone meanwhile: its exit comes through the ring buffer
@@ -60,6 +62,7 @@ void PendingReporter::scan(const loader::Tracer& tracer, uint64_t now_ns, output
                                           call.flags & BTRACE_SYS_STARTED_BEFORE ? ">=" : "", seconds),
                               out);
     });
+    std::erase_if(reported_, [&](const auto& entry) { return entry.second.scan != scan; });
 }
 
 }  // namespace btrace::consumer

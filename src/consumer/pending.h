@@ -29,8 +29,15 @@ public:
               fmt::memory_buffer& out);
 
 private:
+    struct Reported {
+        uint64_t call_ts_ns;  // start of the call reported
+        uint64_t scan;        // the last scan that still saw it in flight
+    };
     uint64_t threshold_ns_;
-    std::unordered_map<uint32_t, uint64_t> reported_;  // tid -> start of the call reported
+    uint64_t scans_ = 0;
+    // Calls still in flight that were reported; a finished call's entry goes
+    // at the next scan (threads come and go: the map must not grow with them).
+    std::unordered_map<uint32_t, Reported> reported_;  // by tid
 };
 
 }  // namespace btrace::consumer

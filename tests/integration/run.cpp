@@ -1,12 +1,19 @@
 #include "run.h"
 
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <httplib.h>
 #include <linux/close_range.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -157,6 +164,32 @@ std::string read_file(const std::string& path) {
     return content.str();
 }
 
+void write_file(const std::string& path, const std::string& text) {
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    file << text;
+}
+
+int free_port() {
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    const bool ok = fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+                    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+    if (fd >= 0)
+        close(fd);
+    return ok ? ntohs(addr.sin_port) : 0;
+}
+
+std::optional<std::string> http_get(int port, const std::string& target) {
+    httplib::Client client("127.0.0.1", port);
+    auto response = client.Get(target);
+    if (!response || response->status != 200)
+        return std::nullopt;
+    return response->body;
+}
+
 std::string temp_path(const std::string& name) {
     static const std::string dir = [] {
         char tmpl[] = "/tmp/btrace-itest-XXXXXX";
@@ -196,5 +229,25 @@ Traced trace_run(const std::vector<std::string>& command, const std::vector<std:
     Output output = run(argv);
     return {output, read_file(path)};
 }
+
+Traced trace_ok(const std::vector<std::string>& command, const std::vector<std::string>& options) {
+    Traced traced = trace_run(command, options);
+    INFO(traced.output.err);
+    REQUIRE(traced.output.exit_code == 0);
+    return traced;
+}
+
+std::vector<std::string> bpf_prog_ids_of(pid_t pid) {
+    std::vector<std::string> ids;
+    Output fdinfo = run({"sh", "-c", "cat /proc/" + std::to_string(pid) + "/fdinfo/*"});
+    std::smatch m;
+    for (const auto& line : lines_of(fdinfo.out))
+        if (std::regex_match(line, m, std::regex(R"(prog_id:\s+(\d+))")) &&
+            std::find(ids.begin(), ids.end(), m[1].str()) == ids.end())
+            ids.push_back(m[1].str());
+    return ids;
+}
+
+bool prog_unloaded(const std::string& id) { return run({"bpftool", "prog", "show", "id", id}).exit_code != 0; }
 
 }  // namespace itest

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,11 @@ private:
 std::string btrace_bin();
 std::string helper(const std::string& name);
 std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& text);
+// A loopback TCP port that was free a moment ago (bound to port 0, then closed).
+int free_port();
+// GET http://127.0.0.1:port/target: the body, or nullopt when no 200 came.
+std::optional<std::string> http_get(int port, const std::string& target);
 std::string temp_path(const std::string& name);  // unique file path in a per-run temp dir
 std::vector<std::string> lines_of(const std::string& text);
 int count_matching(const std::string& text, const std::string& regex);
@@ -48,6 +54,13 @@ struct Traced {
 };
 // btrace [options] -o FILE -- command...
 Traced trace_run(const std::vector<std::string>& command, const std::vector<std::string>& options = {});
+// The same, requiring btrace (and so the command) to exit 0.
+Traced trace_ok(const std::vector<std::string>& command, const std::vector<std::string>& options = {});
+
+// IDs of the BPF programs a process holds (through program or link fds).
+std::vector<std::string> bpf_prog_ids_of(pid_t pid);
+// True once the kernel has freed that program (after an RCU grace period).
+bool prog_unloaded(const std::string& id);
 
 // Polls until pred() or timeout; returns pred()'s last value.
 template <class Pred>

@@ -29,10 +29,7 @@ std::vector<std::string> calls_of(const std::string& text, const std::string& co
 }
 
 std::string trace_file(const std::vector<std::string>& argv, const std::vector<std::string>& options = {}) {
-    Traced traced = trace_run(argv, options);
-    INFO(traced.output.err);
-    REQUIRE(traced.output.exit_code == 0);
-    return traced.text;
+    return trace_ok(argv, options).text;
 }
 
 // One call as both tools see it: name, return, and every quoted string.

@@ -82,17 +82,12 @@ TEST_CASE("btrace killed by SIGKILL leaves nothing attached and the process runn
     const std::string path = temp_path("sigkill.txt");
     Background btrace({btrace_bin(), "-p", pid, "-o", path});
     REQUIRE(eventually([&] { return count_matching(read_file(path), "getppid") >= 1; }));
-    Output fdinfo = run({"sh", "-c", "cat /proc/" + std::to_string(btrace.pid()) + "/fdinfo/*"});
-    std::vector<std::string> ids;
-    std::smatch m;
-    for (const auto& line : lines_of(fdinfo.out))
-        if (std::regex_match(line, m, std::regex(R"(prog_id:\s+(\d+))")))
-            ids.push_back(m[1].str());
+    const auto ids = bpf_prog_ids_of(btrace.pid());
     REQUIRE(!ids.empty());
     kill(btrace.pid(), SIGKILL);
     CHECK(btrace.wait() == 128 + SIGKILL);
     for (const auto& id : ids)
-        CHECK(eventually([&] { return run({"bpftool", "prog", "show", "id", id}).exit_code != 0; }));
+        CHECK(eventually([&] { return prog_unloaded(id); }));
     CHECK(target.alive());
 }
 

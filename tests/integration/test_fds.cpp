@@ -15,12 +15,7 @@ using namespace itest;
 
 namespace {
 
-std::string traced(const std::vector<std::string>& command) {
-    Traced result = trace_run(command);
-    INFO(result.output.err);
-    REQUIRE(result.output.exit_code == 0);
-    return result.text;
-}
+std::string traced(const std::vector<std::string>& command) { return trace_ok(command).text; }
 
 struct Client {
     std::string pid, server_port, client_port;

@@ -15,12 +15,7 @@ using namespace itest;
 
 namespace {
 
-Traced trace_mix(const std::vector<std::string>& options) {
-    Traced traced = trace_run({helper("call_mix")}, options);
-    INFO(traced.output.err);
-    REQUIRE(traced.output.exit_code == 0);
-    return traced;
-}
+Traced trace_mix(const std::vector<std::string>& options) { return trace_ok({helper("call_mix")}, options); }
 
 // Call lines (not exit lines): "name(" after comm/tid.
 std::vector<std::string> call_names(const std::string& text) {
@@ -110,11 +105,7 @@ TEST_CASE("failed only (-Z) keeps exactly the failed calls, --errno narrows them
 TEST_CASE("JSON output: every line is a JSON object with the text line's fields", "[integration][json]") {
     auto [output, text] = trace_mix({"--json"});
     const std::string path = temp_path("mix.json");
-    {
-        FILE* f = fopen(path.c_str(), "w");
-        fwrite(text.data(), 1, text.size(), f);
-        fclose(f);
-    }
+    write_file(path, text);
     Output check = run({"python3", "-c",
                         "import json,sys\n"
                         "n=0\n"

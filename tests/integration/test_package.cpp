@@ -155,3 +155,11 @@ TEST_CASE("package: completion, copyright, changelog and control fields", "[pack
         CHECK(std::regex_search(fields.out, std::regex(std::string("Depends: .*\\b") + dep)));
     }
 }
+
+TEST_CASE("package: lintian finds no error or warning", "[package]") {
+    Package pkg;
+    const Output lint = run({"lintian", "--fail-on", "error,warning", pkg.deb}, 300);
+    INFO(lint.out << lint.err);
+    CHECK(lint.exit_code == 0);
+    CHECK(!has_line(lint.out, "^[EW]: "));
+}

@@ -16,11 +16,6 @@ using namespace itest;
 
 namespace {
 
-// btrace -o FILE -- argv...; returns (process output, trace text).
-Traced trace(const std::vector<std::string>& command, const std::vector<std::string>& options = {}) {
-    return trace_run(command, options);
-}
-
 // The (syscall, return) sequence of a trace, with addresses and this run's
 // pid (returned by set_tid_address) blanked out.
 std::vector<std::string> call_sequence(const std::string& text, const std::regex& line_re) {
@@ -45,28 +40,16 @@ std::string regex_escape(const std::string& text) {
     return std::regex_replace(text, special, R"(\$&)");
 }
 
-// IDs of the BPF programs a process holds (through program or link fds).
-std::vector<std::string> bpf_prog_ids_of(pid_t pid) {
-    std::vector<std::string> ids;
-    Output fdinfo = run({"sh", "-c", fmt::format("cat /proc/{}/fdinfo/*", pid)});
-    std::smatch m;
-    for (const auto& line : lines_of(fdinfo.out))
-        if (std::regex_match(line, m, std::regex(R"(prog_id:\s+(\d+))")) &&
-            std::find(ids.begin(), ids.end(), m[1].str()) == ids.end())
-            ids.push_back(m[1].str());
-    return ids;
-}
-
 }  // namespace
 
 TEST_CASE("N getpid calls appear exactly N times", "[integration]") {
-    auto [output, text] = trace({helper("getpid_loop"), "1000"});
+    auto [output, text] = trace_run({helper("getpid_loop"), "1000"});
     REQUIRE(output.exit_code == 0);
     CHECK(count_matching(text, R"(^ +\d+\.\d{3} \( *\d+\.\d{3} ms\): getpid_loop/\d+ getpid\(\) = \d+$)") == 1000);
 }
 
 TEST_CASE("execve is the first traced call and the exit is reported", "[integration]") {
-    auto [output, text] = trace({helper("getpid_loop"), "1"});
+    auto [output, text] = trace_run({helper("getpid_loop"), "1"});
     REQUIRE(output.exit_code == 0);
     auto lines = lines_of(text);
     REQUIRE(lines.size() > 3);
@@ -79,7 +62,7 @@ TEST_CASE("execve is the first traced call and the exit is reported", "[integrat
 }
 
 TEST_CASE("a 50 ms nanosleep shows a duration of at least 50 ms", "[integration]") {
-    auto [output, text] = trace({helper("sleeper"), "50"});
+    auto [output, text] = trace_run({helper("sleeper"), "50"});
     REQUIRE(output.exit_code == 0);
     std::smatch m;
     REQUIRE(std::regex_search(text, m, std::regex(R"(\( *(\d+\.\d{3}) ms\): sleeper/\d+ nanosleep\(rqtp: \{tv_sec=0, tv_nsec=50000000\}, rmtp: NULL\) = 0)")));
@@ -88,13 +71,13 @@ TEST_CASE("a 50 ms nanosleep shows a duration of at least 50 ms", "[integration]
 }
 
 TEST_CASE("openat of a missing file shows -1 ENOENT", "[integration]") {
-    auto [output, text] = trace({helper("open_missing"), "/nonexistent/btrace-test"});
+    auto [output, text] = trace_run({helper("open_missing"), "/nonexistent/btrace-test"});
     REQUIRE(output.exit_code == 0);
     CHECK(count_matching(text, R"(open_missing/\d+ openat\(dfd: AT_FDCWD, filename: "/nonexistent/btrace-test", flags: O_RDONLY\) = -1 ENOENT \(No such file or directory\)$)") == 1);
 }
 
 TEST_CASE("a forked child and a second thread are traced", "[integration]") {
-    auto [output, text] = trace({helper("fork_thread")});
+    auto [output, text] = trace_run({helper("fork_thread")});
     REQUIRE(output.exit_code == 0);
     std::smatch child, thread;
     REQUIRE(std::regex_search(output.out, child, std::regex(R"(child (\d+))")));
@@ -105,7 +88,7 @@ TEST_CASE("a forked child and a second thread are traced", "[integration]") {
 }
 
 TEST_CASE("no-follow traces neither children nor new threads", "[integration]") {
-    auto [output, text] = trace({helper("fork_thread")}, {"--no-follow"});
+    auto [output, text] = trace_run({helper("fork_thread")}, {"--no-follow"});
     REQUIRE(output.exit_code == 0);
     std::smatch child, thread;
     REQUIRE(std::regex_search(output.out, child, std::regex(R"(child (\d+))")));
@@ -116,11 +99,11 @@ TEST_CASE("no-follow traces neither children nor new threads", "[integration]") 
 }
 
 TEST_CASE("btrace exits with the command's status", "[integration]") {
-    auto [exited, exited_text] = trace({helper("exit_with"), "3"});
+    auto [exited, exited_text] = trace_run({helper("exit_with"), "3"});
     CHECK(exited.exit_code == 3);
     CHECK(count_matching(exited_text, R"(^\+\+\+ exit_with/\d+ exited with 3 \+\+\+$)") == 1);
 
-    auto [killed, killed_text] = trace({helper("exit_with"), "-9"});
+    auto [killed, killed_text] = trace_run({helper("exit_with"), "-9"});
     CHECK(killed.exit_code == 128 + 9);
     CHECK(count_matching(killed_text, R"(^\+\+\+ exit_with/\d+ killed by SIGKILL \+\+\+$)") == 1);
 }
@@ -160,7 +143,7 @@ TEST_CASE("attach with -p traces a running process and leaves it running after C
     CHECK(target.alive());
     // Detached: none of its programs is left in the kernel (freed after an RCU grace period).
     for (const auto& id : prog_ids)
-        CHECK(eventually([&] { return run({"bpftool", "prog", "show", "id", id}).exit_code != 0; }));
+        CHECK(eventually([&] { return prog_unloaded(id); }));
 }
 
 TEST_CASE("attach with -p follows the process until it exits", "[integration]") {
@@ -175,7 +158,7 @@ TEST_CASE("attach with -p follows the process until it exits", "[integration]") 
 }
 
 TEST_CASE("/bin/true gives the same (syscall, return) sequence as strace -f", "[integration][strace]") {
-    auto [output, text] = trace({"/bin/true"});
+    auto [output, text] = trace_run({"/bin/true"});
     REQUIRE(output.exit_code == 0);
     const std::string strace_path = temp_path("strace.txt");
     Output strace = run({"strace", "-f", "-o", strace_path, "/bin/true"});
@@ -243,7 +226,7 @@ TEST_CASE("without privileges btrace says so in one line", "[integration]") {
 }
 
 TEST_CASE("fd flags print without an access mode", "[integration][decode]") {
-    auto [output, text] = trace({helper("decode_calls"), temp_path("fdflags")});
+    auto [output, text] = trace_run({helper("decode_calls"), temp_path("fdflags")});
     REQUIRE(output.exit_code == 0);
     CHECK(count_matching(text, R"( pipe2\(fildes: \[\d+, \d+\], flags: O_CLOEXEC\) = 0$)") == 1);
 }

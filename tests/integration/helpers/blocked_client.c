@@ -7,15 +7,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "local_listener.h"
+
 int main(void)
 {
-	int listener = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in addr = { .sin_family = AF_INET };
-	inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-	bind(listener, (struct sockaddr *)&addr, sizeof(addr));
-	listen(listener, 1);
-	socklen_t len = sizeof(addr);
-	getsockname(listener, (struct sockaddr *)&addr, &len);
+	struct sockaddr_in addr;
+	int listener = listen_local(&addr);
 
 	pid_t client = fork();
 	if (client == 0) {

@@ -10,6 +10,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "local_listener.h"
+
 int main(int argc, char **argv)
 {
 	const char *path = argc > 1 ? argv[1] : "/tmp/btrace-fd-kinds";
@@ -29,13 +31,8 @@ int main(int argc, char **argv)
 	uint64_t one = 1;
 	write(efd, &one, sizeof(one));
 
-	int listener = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in addr = { .sin_family = AF_INET };
-	inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-	bind(listener, (struct sockaddr *)&addr, sizeof(addr));
-	listen(listener, 1);
-	socklen_t len = sizeof(addr);
-	getsockname(listener, (struct sockaddr *)&addr, &len);
+	struct sockaddr_in addr;
+	int listener = listen_local(&addr);
 	int client = socket(AF_INET, SOCK_STREAM, 0);
 	connect(client, (struct sockaddr *)&addr, sizeof(addr));
 	int server = accept(listener, NULL, NULL);
