@@ -14,8 +14,9 @@
 #include "batch.bpf.h"
 
 #define CURSOR_MASK (BTRACE_RECORD_MAX / 2 - 1)
-/* A payload may start only while this much room is left before CURSOR_MASK. */
-#define PAYLOAD_ROOM(max) ((max) + sizeof(struct btrace_payload))
+/* A payload may start only while this much room is left before CURSOR_MASK:
+ * its header, max bytes and a string's NUL, padded to 8 as close_payload pads. */
+#define PAYLOAD_ROOM(max) ((((max) + 8) & ~7ull) + sizeof(struct btrace_payload))
 
 const volatile __u32 string_max = 256; /* -s: strings and buffers */
 const volatile bool capture_enabled = true; /* --raw or -c: off */
@@ -64,18 +65,26 @@ static __always_inline __u32 pad8(__u32 n)
 	return (n + 7) & ~7u;
 }
 
+/* Fills a payload header; returns how far the cursor moves past it and its
+ * len bytes of data. */
+static __always_inline __u32 payload_header(struct btrace_payload *p, __u8 arg, __u8 how, __u32 len, __u16 flags,
+					    __u16 count)
+{
+	p->arg = arg;
+	p->how = how;
+	p->len = len;
+	p->flags = flags;
+	p->count = count;
+	return sizeof(*p) + pad8(len);
+}
+
 /* Writes the payload header at the cursor and advances past header + data. */
 static __always_inline void close_payload(struct capture_ctx *c, const struct btrace_capture *item,
 					  __u32 len, __u16 flags, __u16 count)
 {
 	struct btrace_payload *p = (struct btrace_payload *)at_cursor(c, c->cursor);
 
-	p->arg = item->arg;
-	p->how = item->how;
-	p->len = len;
-	p->flags = flags;
-	p->count = count;
-	c->cursor += sizeof(*p) + pad8(len);
+	c->cursor += payload_header(p, item->arg, item->how, len, flags, count);
 }
 
 static __always_inline void capture_str(struct capture_ctx *c, const struct btrace_capture *item,

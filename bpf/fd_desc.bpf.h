@@ -186,13 +186,7 @@ __noinline int describe_fd(struct describe_job *job)
 	}
 
 	struct btrace_payload *p = (struct btrace_payload *)((__u8 *)batch_at(b, start) + (payload_at & CURSOR_MASK));
-	__u32 len = at - desc_at;
-	p->arg = BTRACE_PAYLOAD_FD_DESC;
-	p->how = BTRACE_CAP_FD_DESC;
-	p->len = len;
-	p->flags = 0;
-	p->count = 1;
-	return payload_at + sizeof(*p) + ((len + 7) & ~7u);
+	return payload_at + payload_header(p, BTRACE_PAYLOAD_FD_DESC, BTRACE_CAP_FD_DESC, at - desc_at, 0, 1);
 }
 
 #endif

@@ -43,7 +43,8 @@ static __always_inline bool syscall_selected(long nr)
 }
 
 /* -a / --comm / --cgroup: is the current task selected without being in the
- * targets map? Checked once per thread (its first call), not per call. */
+ * targets map? Asked while a thread has no slot: once for a selected thread
+ * (it gets one), at every call of a rejected one. */
 static __always_inline bool selected_without_targets(__u64 pid_tgid)
 {
 	if (!system_wide || (__u32)(pid_tgid >> 32) == self_tgid)
