@@ -13,36 +13,23 @@
 #include "output/text.h"
 #include "syscalls/capture_spec.h"
 #include "syscalls/table.h"
+#include "records.h"
 
 using btrace::output::TextFormatter;
 
 namespace {
 
-constexpr uint64_t kOrigin = 1'000'000'000;
+using test::kOrigin;
 
 struct Record {
     btrace_syscall rec{};
     std::vector<uint8_t> payloads;
 
-    Record(const char* name, int64_t ret, std::initializer_list<uint64_t> args) {
-        rec.hdr.type = BTRACE_REC_SYSCALL;
-        rec.hdr.tgid = rec.hdr.tid = 7;
-        rec.hdr.ts_ns = kOrigin + 1'000'000;
-        std::strncpy(rec.hdr.comm, "t", sizeof(rec.hdr.comm));
-        rec.nr = btrace::syscalls::number_of(name);
-        rec.ret = ret;
-        rec.duration_ns = 1'000;
-        unsigned i = 0;
-        for (uint64_t arg : args)
-            rec.args[i++] = arg;
-    }
+    Record(const char* name, int64_t ret, std::initializer_list<uint64_t> args)
+        : rec(test::make_call(name, ret, args, {.ts_ns = kOrigin + 1'000'000, .duration_ns = 1'000})) {}
 
     Record& payload(uint8_t arg, uint8_t how, std::string_view bytes, uint16_t flags = 0, uint16_t count = 0) {
-        btrace_payload p{arg, how, static_cast<uint16_t>(bytes.size()), flags, count};
-        const auto* raw = reinterpret_cast<const uint8_t*>(&p);
-        payloads.insert(payloads.end(), raw, raw + sizeof(p));
-        payloads.insert(payloads.end(), bytes.begin(), bytes.end());
-        payloads.resize((payloads.size() + 7) & ~std::size_t{7});
+        test::append_payload(payloads, arg, how, bytes, flags, count);
         return *this;
     }
 

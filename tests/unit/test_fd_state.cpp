@@ -13,6 +13,7 @@
 #include "decode/payloads.h"
 #include "state/fd_tracker.h"
 #include "syscalls/table.h"
+#include "records.h"
 
 using namespace btrace;
 
@@ -41,14 +42,8 @@ std::vector<uint8_t> file_desc(int fd, std::vector<std::string> leaf_first, bool
 struct Call {
     btrace_syscall rec{};
     std::vector<std::vector<uint8_t>> descs;
-    Call(const char* name, int64_t ret, std::initializer_list<uint64_t> args) {
-        rec.hdr.tgid = rec.hdr.tid = kPid;
-        rec.nr = syscalls::number_of(name);
-        rec.ret = ret;
-        unsigned i = 0;
-        for (uint64_t a : args)
-            rec.args[i++] = a;
-    }
+    Call(const char* name, int64_t ret, std::initializer_list<uint64_t> args)
+        : rec(test::make_call(name, ret, args, {.tgid = kPid, .tid = kPid})) {}
     void apply(state::FdTracker& tracker) {
         decode::Payloads payloads;
         for (std::size_t i = 0; i < descs.size(); ++i) {

@@ -11,12 +11,13 @@
 #include "output/json.h"
 #include "output/text.h"
 #include "syscalls/table.h"
+#include "records.h"
 
 using namespace btrace;
 
 namespace {
 
-constexpr uint64_t kOrigin = 1'000'000'000;
+using test::kOrigin;
 constexpr int64_t kRealtimeOffset = 1'700'000'000'000'000'000;  // CLOCK_REALTIME - CLOCK_MONOTONIC, roughly
 
 }  // namespace
@@ -60,16 +61,7 @@ TEST_CASE("fuzz: a timestamp near 2^63 plus the wall-clock offset does not overf
 // cursor stepped past the payload's end, `size - off` wrapped around, and the
 // next "entry" was read from beyond the payload (heap-buffer-overflow).
 TEST_CASE("fuzz: an iovec payload that ends inside its last entry's padding", "[fuzz]") {
-    btrace_syscall rec{};
-    rec.hdr.type = BTRACE_REC_SYSCALL;
-    rec.hdr.tgid = rec.hdr.tid = 7;
-    rec.hdr.ts_ns = kOrigin;
-    std::strncpy(rec.hdr.comm, "t", sizeof(rec.hdr.comm));
-    rec.nr = syscalls::number_of("readv");
-    rec.ret = 1;
-    rec.args[0] = 3;
-    rec.args[1] = 0x1000;
-    rec.args[2] = 2;
+    const btrace_syscall rec = test::make_call("readv", 1, {3, 0x1000, 2});
 
     const btrace_iov iov{1, 1, 0};
     const btrace_payload hdr{1, BTRACE_CAP_IOVEC_OUT, static_cast<uint16_t>(sizeof(iov) + 1), 0, 2};

@@ -9,6 +9,7 @@
 #include "output/summary.h"
 #include "output/text.h"
 #include "syscalls/table.h"
+#include "records.h"
 
 using namespace btrace;
 
@@ -21,15 +22,7 @@ std::string json(std::string_view bytes) {
 }
 
 btrace_syscall call(const char* name, int64_t ret, uint64_t ts_ns) {
-    btrace_syscall rec{};
-    rec.hdr.type = BTRACE_REC_SYSCALL;
-    rec.hdr.tgid = rec.hdr.tid = 42;
-    rec.hdr.ts_ns = ts_ns;
-    std::strncpy(rec.hdr.comm, "t\"x", sizeof(rec.hdr.comm));
-    rec.nr = syscalls::number_of(name);
-    rec.ret = ret;
-    rec.duration_ns = 1500;
-    return rec;
+    return test::make_call(name, ret, {}, {.tgid = 42, .tid = 42, .comm = "t\"x", .ts_ns = ts_ns, .duration_ns = 1500});
 }
 
 }  // namespace

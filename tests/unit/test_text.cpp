@@ -5,28 +5,18 @@
 
 #include "output/text.h"
 #include "syscalls/table.h"
+#include "records.h"
 
 using btrace::output::TextFormatter;
 
 namespace {
 
-constexpr uint64_t kOrigin = 1'000'000'000;
+using test::kOrigin;
 
 btrace_syscall make_call(const char* name, int64_t ret, std::initializer_list<uint64_t> args) {
-    btrace_syscall rec{};
-    rec.hdr.type = BTRACE_REC_SYSCALL;
-    rec.hdr.size = sizeof(rec);
-    rec.hdr.tgid = 4242;
-    rec.hdr.tid = 4243;
-    rec.hdr.ts_ns = kOrigin + 412'000;  // 0.412 ms after the origin
-    std::strncpy(rec.hdr.comm, "cat", sizeof(rec.hdr.comm));
-    rec.nr = btrace::syscalls::number_of(name);
-    rec.ret = ret;
-    rec.duration_ns = 4'000;
-    unsigned i = 0;
-    for (uint64_t arg : args)
-        rec.args[i++] = arg;
-    return rec;
+    // cat/4243 of process 4242, 0.412 ms after the origin, 4 us long.
+    return test::make_call(name, ret, args,
+                           {.tgid = 4242, .tid = 4243, .comm = "cat", .ts_ns = kOrigin + 412'000, .duration_ns = 4'000});
 }
 
 std::string format(const btrace_syscall& rec) {

@@ -1,0 +1,54 @@
+// Synthetic kernel records for the unit tests: a completed call, and the
+// payloads that follow it, laid out as bpf/ writes them.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <initializer_list>
+#include <string_view>
+#include <vector>
+
+#include "btrace/event.h"
+#include "syscalls/table.h"
+
+namespace test {
+
+constexpr uint64_t kOrigin = 1'000'000'000;  // the monotonic instant the tests' formatters show as 0
+
+struct CallHeader {
+    uint32_t tgid = 7;
+    uint32_t tid = 7;
+    const char* comm = "t";
+    uint64_t ts_ns = kOrigin;
+    uint64_t duration_ns = 0;
+};
+
+inline btrace_syscall make_call(const char* name, int64_t ret, std::initializer_list<uint64_t> args,
+                                const CallHeader& header = {}) {
+    btrace_syscall rec{};
+    rec.hdr.type = BTRACE_REC_SYSCALL;
+    rec.hdr.size = sizeof(rec);
+    rec.hdr.tgid = header.tgid;
+    rec.hdr.tid = header.tid;
+    rec.hdr.ts_ns = header.ts_ns;
+    std::strncpy(rec.hdr.comm, header.comm, sizeof(rec.hdr.comm));
+    rec.nr = btrace::syscalls::number_of(name);
+    rec.ret = ret;
+    rec.duration_ns = header.duration_ns;
+    unsigned i = 0;
+    for (uint64_t arg : args)
+        rec.args[i++] = arg;
+    return rec;
+}
+
+// Appends one payload: its header, the bytes, padding to 8.
+inline void append_payload(std::vector<uint8_t>& area, uint8_t arg, uint8_t how, std::string_view bytes,
+                           uint16_t flags = 0, uint16_t count = 0) {
+    const btrace_payload p{arg, how, static_cast<uint16_t>(bytes.size()), flags, count};
+    const auto* raw = reinterpret_cast<const uint8_t*>(&p);
+    area.insert(area.end(), raw, raw + sizeof(p));
+    area.insert(area.end(), bytes.begin(), bytes.end());
+    area.resize((area.size() + 7) & ~std::size_t{7});
+}
+
+}  // namespace test
