@@ -168,6 +168,9 @@ Result<int> run(const cli::Options& opts) {
         g_child = child->pid();
         if (auto ok = child->release(); !ok)
             return Error{opts.command.front() + ": " + ok.error().message, ok.error().exit_code};
+        if (child->exit_fd() >= 0)
+            if (auto ok = consumer.wake_on(child->exit_fd()); !ok)
+                return ok.error();
     } else if (!opts.system_wide) {
         sweep_dead_targets(**tracer);
     }
@@ -184,8 +187,10 @@ Result<int> run(const cli::Options& opts) {
         mark_new_losses();
         if (child && !child_status) {
             int status;
-            if (waitpid(child->pid(), &status, WNOHANG) == child->pid())
+            if (waitpid(child->pid(), &status, WNOHANG) == child->pid()) {
                 child_status = status;
+                consumer.stop_waking_on(child->exit_fd());  // reaped: the pidfd stays readable
+            }
         }
         if (auto now = std::chrono::steady_clock::now(); !opts.system_wide && now >= next_sweep) {
             sweep_dead_targets(**tracer);

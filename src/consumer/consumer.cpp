@@ -1,6 +1,8 @@
 #include "consumer/consumer.h"
 
 #include <bpf/libbpf.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstddef>
@@ -12,10 +14,28 @@ Result<void> Consumer::open(bpf_map* events) {
     ring_ = ring_buffer__new(bpf_map__fd(events), &Consumer::on_record, this, nullptr);
     if (!ring_)
         return errno_error("creating the ring-buffer reader", errno);
+    wait_fd_ = epoll_create1(EPOLL_CLOEXEC);
+    if (wait_fd_ < 0)
+        return errno_error("creating the ring-buffer reader", errno);
+    return wake_on(ring_buffer__epoll_fd(ring_));
+}
+
+Consumer::~Consumer() {
+    ring_buffer__free(ring_);
+    if (wait_fd_ >= 0)
+        close(wait_fd_);
+}
+
+Result<void> Consumer::wake_on(int fd) {
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.fd = fd;
+    if (epoll_ctl(wait_fd_, EPOLL_CTL_ADD, fd, &event) != 0)
+        return errno_error("waiting on fd " + std::to_string(fd), errno);
     return {};
 }
 
-Consumer::~Consumer() { ring_buffer__free(ring_); }
+void Consumer::stop_waking_on(int fd) { epoll_ctl(wait_fd_, EPOLL_CTL_DEL, fd, nullptr); }
 
 int Consumer::on_record(void* ctx, void* data, size_t size) {
     return static_cast<Consumer*>(ctx)->feed(data, size);
@@ -119,9 +139,9 @@ bool Consumer::is_same_call(const std::vector<uint8_t>& enter_part, const btrace
 }
 
 Result<void> Consumer::poll(int timeout_ms) {
-    int n = ring_buffer__poll(ring_, timeout_ms);
-    if (n < 0 && n != -EINTR && sink_status_)
-        return errno_error("reading the ring buffer", n);
+    epoll_event events[2];
+    if (epoll_wait(wait_fd_, events, 2, timeout_ms) < 0 && errno != EINTR)
+        return errno_error("reading the ring buffer", errno);
     return drain();
 }
 

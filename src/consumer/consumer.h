@@ -39,9 +39,14 @@ public:
 
     Result<void> open(bpf_map* events);
 
-    // Waits up to timeout_ms for a wakeup, then drains whatever is there:
-    // producers skip wakeups, so a timeout does not mean the buffer is empty.
+    // Waits up to timeout_ms for a wakeup (or for a wake_on fd to become
+    // readable), then drains whatever is there: producers skip wakeups, so a
+    // timeout does not mean the buffer is empty.
     Result<void> poll(int timeout_ms);
+    // poll() also returns when fd is readable, until stop_waking_on(fd): with
+    // -c no record announces the command's exit, its pidfd does.
+    Result<void> wake_on(int fd);
+    void stop_waking_on(int fd);
     // Drains what is there without waiting.
     Result<void> drain();
     // Decodes one ring-buffer sample: a batch of records, each sized by its
@@ -63,6 +68,7 @@ private:
     static bool is_same_call(const std::vector<uint8_t>& enter_part, const btrace_syscall& rec);
 
     ring_buffer* ring_ = nullptr;
+    int wait_fd_ = -1;  // epoll: the ring buffer's epoll fd and the wake_on fds
     output::Formatter& formatter_;
     output::Sink& sink_;
     state::FdTable& fds_;

@@ -6,6 +6,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -141,19 +142,21 @@ Result<HeldChild> HeldChild::spawn(const std::string& path, const std::vector<st
     }
     close(go[0]);
     close(exec_error[1]);
-    return HeldChild(pid, go[1], exec_error[0]);
+    const int exit_fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));  // close-on-exec by default
+    return HeldChild(pid, go[1], exec_error[0], exit_fd);
 }
 
 HeldChild::HeldChild(HeldChild&& other) noexcept
-    : pid_(other.pid_), go_fd_(other.go_fd_), exec_error_fd_(other.exec_error_fd_) {
+    : pid_(other.pid_), go_fd_(other.go_fd_), exec_error_fd_(other.exec_error_fd_), exit_fd_(other.exit_fd_) {
     other.pid_ = -1;
-    other.go_fd_ = other.exec_error_fd_ = -1;
+    other.go_fd_ = other.exec_error_fd_ = other.exit_fd_ = -1;
 }
 
 HeldChild::~HeldChild() {
     const bool released = go_fd_ < 0;
     close_quietly(go_fd_);
     close_quietly(exec_error_fd_);
+    close_quietly(exit_fd_);
     if (pid_ > 0 && !released) {
         kill(pid_, SIGKILL);
         waitpid(pid_, nullptr, 0);

@@ -37,15 +37,19 @@ public:
     ~HeldChild();
 
     pid_t pid() const { return pid_; }
+    // A pidfd that becomes readable when the child exits (-1 before Linux 5.3).
+    int exit_fd() const { return exit_fd_; }
     // Lets the child exec; fails (exit 126/127) if execve itself failed.
     Result<void> release();
 
 private:
-    HeldChild(pid_t pid, int go_fd, int exec_error_fd) : pid_(pid), go_fd_(go_fd), exec_error_fd_(exec_error_fd) {}
+    HeldChild(pid_t pid, int go_fd, int exec_error_fd, int exit_fd)
+        : pid_(pid), go_fd_(go_fd), exec_error_fd_(exec_error_fd), exit_fd_(exit_fd) {}
 
     pid_t pid_;
     int go_fd_;
     int exec_error_fd_;
+    int exit_fd_;
 };
 
 }  // namespace btrace::target
