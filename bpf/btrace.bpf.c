@@ -44,15 +44,11 @@ static __always_inline void fill_hdr(struct btrace_hdr *hdr, __u16 type, __u32 s
 	__builtin_memcpy(hdr->comm, bpf_get_current_task_btf()->comm, sizeof(hdr->comm));
 }
 
-/* The thread's slot, created on its first traced call. Slots are reused in
- * place (an update per call would allocate and free a hash element) and
- * deleted when the thread exits. */
-static __always_inline struct btrace_inflight *inflight_slot(__u32 tid)
+/* The current thread's slot; with create, made (zeroed) if it has none. */
+static __always_inline struct btrace_inflight *inflight_slot(bool create)
 {
-	static const struct btrace_inflight empty;
-
-	bpf_map_update_elem(&inflight, &tid, &empty, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&inflight, &tid);
+	return bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0,
+				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
 }
 
 /* A record reported from sys_enter: exit/exit_group, which never reach
@@ -93,7 +89,7 @@ static __always_inline struct btrace_inflight *first_call_slot(__u64 pid_tgid, l
 			return NULL;
 		*state = BTRACE_TARGET_ACTIVE;
 	}
-	slot = inflight_slot((__u32)pid_tgid);
+	slot = inflight_slot(true);
 	if (!slot)
 		count(BTRACE_CNT_STASH_FULL);
 	return slot;
@@ -103,13 +99,12 @@ SEC("tp_btf/sys_enter")
 int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
 	struct btrace_inflight *call;
 
 	if (id == -1) /* not a syscall: a tracer (ptrace) cancelled it, or syscall(-1) */
 		return 0;
 	/* A slot means a target thread, so traced calls cost one lookup here. */
-	call = bpf_map_lookup_elem(&inflight, &tid);
+	call = inflight_slot(false);
 	if (!call && !(call = first_call_slot(pid_tgid, id)))
 		return 0;
 	if (!syscall_selected(id)) {
@@ -139,13 +134,12 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
 	struct btrace_syscall *rec;
 	struct btrace_inflight *call;
 	struct btrace_batch *b;
 
 	/* Only target threads have a slot, so one lookup filters everyone else. */
-	call = bpf_map_lookup_elem(&inflight, &tid);
+	call = inflight_slot(false);
 	if (!call)
 		return 0;
 	if (!call->ts_ns) {
@@ -212,7 +206,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 parent_tgid = parent->tgid;
 	__u32 child_tgid = child->tgid;
-	__u32 child_tid = child->pid;
+	struct btrace_inflight *marker;
 	__u8 *state;
 
 	if (!follow)
@@ -224,29 +218,13 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 		return 0; /* target set full: the child is not traced, its exits won't count */
 
 	/* The child's first sys_exit is fork's return in it: not a call of its own. */
-	struct btrace_inflight marker = { .nr = BTRACE_NR_SKIPPED };
-	if (bpf_map_update_elem(&inflight, &child_tid, &marker, BPF_ANY))
+	marker = bpf_task_storage_get(&inflight, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (marker)
+		marker->nr = BTRACE_NR_SKIPPED;
+	else
 		count(BTRACE_CNT_STASH_FULL);
 	if (child_tgid != parent_tgid)
 		emit_fork(child_tgid);
-	return 0;
-}
-
-/* execve from a thread other than the leader: the kernel gives the thread the
- * leader's pid, so its in-flight execve moves to that tid to pair at sys_exit. */
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid)
-{
-	__u32 old_tid = old_pid;
-	__u32 new_tid = task->pid;
-	struct btrace_inflight *call;
-
-	if (old_tid == new_tid || !(call = bpf_map_lookup_elem(&inflight, &old_tid)))
-		return 0;
-	struct btrace_inflight moved = *call;
-	if (bpf_map_update_elem(&inflight, &new_tid, &moved, BPF_ANY))
-		count(BTRACE_CNT_STASH_FULL);
-	bpf_map_delete_elem(&inflight, &old_tid);
 	return 0;
 }
 
@@ -264,13 +242,10 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_process_exit, struct task_struct *task)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
 	__u32 key = target_key(pid_tgid);
 	struct btrace_exit *rec;
 	struct btrace_batch *b;
 
-	/* A thread killed mid-call never reaches sys_exit. */
-	bpf_map_delete_elem(&inflight, &tid);
 	/* System-wide, selected processes are not in the targets map; their exit
 	 * lines still let the consumer drop what it keeps for them. */
 	if (!bpf_map_lookup_elem(&targets, &key) && !selected_without_targets(pid_tgid))

@@ -177,8 +177,12 @@ Result<int> run(const cli::Options& opts) {
 
     std::optional<int> child_status;
     auto next_sweep = std::chrono::steady_clock::now() + kSweepInterval;
-    auto next_pending_scan = std::chrono::steady_clock::now() + kPendingScanInterval;
-    consumer::PendingReporter pending(static_cast<uint64_t>(opts.pending_ms * 1e6));
+    // No call (not even one in flight at attach) is older than the threshold before then.
+    auto next_pending_scan = std::chrono::steady_clock::now() +
+                             std::max<std::chrono::steady_clock::duration>(
+                                 kPendingScanInterval, std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                           std::chrono::duration<double, std::milli>(opts.pending_ms)));
+    consumer::PendingReporter pending(static_cast<uint64_t>(opts.pending_ms * 1e6), opts.system_wide, opts.follow);
     LossMarker mark_new_losses(**tracer, consumer);
 
     while (!g_stop_signal) {

@@ -34,34 +34,51 @@ Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, loader::Tracer& 
         slot.nr = call.nr;
         std::copy(call.args, call.args + BTRACE_MAX_ARGS, slot.args);
         slot.flags = BTRACE_SYS_STARTED_BEFORE;
-        if (auto ok = tracer.add_inflight(static_cast<uint32_t>(call.tid), slot); !ok)
+        if (auto ok = tracer.add_inflight(call.tid, slot); !ok)
             return ok;
     }
     return {};
 }
 
+std::vector<pid_t> PendingReporter::traced_threads(const loader::Tracer& tracer) const {
+    std::vector<pid_t> processes;
+    std::vector<pid_t> threads;
+    if (system_wide_)
+        processes = state::process_ids();
+    else
+        tracer.for_each_target([&](uint32_t key) {
+            (follow_ ? processes : threads).push_back(static_cast<pid_t>(key));
+        });
+    for (pid_t pid : processes) {
+        const auto tids = state::thread_ids(pid);
+        threads.insert(threads.end(), tids.begin(), tids.end());
+    }
+    return threads;
+}
+
 void PendingReporter::scan(const loader::Tracer& tracer, uint64_t now_ns, output::Formatter& formatter,
                            fmt::memory_buffer& out) {
     const uint64_t scan = ++scans_;
-    tracer.for_each_inflight([&](uint32_t tid, const btrace_inflight& call) {
-        if (call.ts_ns == 0 || now_ns < call.ts_ns + threshold_ns_)
-            return;
-        auto [it, fresh] = reported_.try_emplace(tid, Reported{call.ts_ns, scan});
+    for (pid_t tid : traced_threads(tracer)) {
+        const auto call = tracer.inflight_of(tid);
+        if (!call || call->ts_ns == 0 || now_ns < call->ts_ns + threshold_ns_)
+            continue;
+        auto [it, fresh] = reported_.try_emplace(static_cast<uint32_t>(tid), Reported{call->ts_ns, scan});
         it->second.scan = scan;
-        if (!fresh && it->second.call_ts_ns == call.ts_ns)
-            return;  // this call was reported already
-        it->second.call_ts_ns = call.ts_ns;
-        auto id = state::thread_identity(static_cast<pid_t>(tid));
+        if (!fresh && it->second.call_ts_ns == call->ts_ns)
+            continue;  // this call was reported already
+        it->second.call_ts_ns = call->ts_ns;
+        auto id = state::thread_identity(tid);
         if (!id)
-            return;  // gone meanwhile: its exit comes through the ring buffer
-        const btrace_syscall rec = call_record(id->tgid, static_cast<pid_t>(tid), id->comm, call.nr,
-                                               reinterpret_cast<const uint64_t*>(call.args), call.ts_ns);
-        const double seconds = static_cast<double>(now_ns - call.ts_ns) / 1e9;
+            continue;  // gone meanwhile: its exit comes through the ring buffer
+        const btrace_syscall rec = call_record(id->tgid, tid, id->comm, call->nr,
+                                               reinterpret_cast<const uint64_t*>(call->args), call->ts_ns);
+        const double seconds = static_cast<double>(now_ns - call->ts_ns) / 1e9;
         formatter.in_progress(rec,
                               fmt::format("... still in progress after {}{:.3f} s",
-                                          call.flags & BTRACE_SYS_STARTED_BEFORE ? ">=" : "", seconds),
+                                          call->flags & BTRACE_SYS_STARTED_BEFORE ? ">=" : "", seconds),
                               out);
-    });
+    }
     std::erase_if(reported_, [&](const auto& entry) { return entry.second.scan != scan; });
 }
 

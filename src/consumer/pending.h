@@ -1,12 +1,13 @@
 // Calls in flight: the ones a process is blocked in when tracing starts, and
 // (--pending) the ones that have been in flight too long, reported from the
-// kernel's in-flight map before they return, with their fd names.
+// kernel's per-thread in-flight slots before they return, with their fd names.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
 #include <unordered_map>
+#include <vector>
 
 #include "loader/tracer.h"
 #include "output/formatter.h"
@@ -22,18 +23,25 @@ Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, loader::Tracer& 
 
 class PendingReporter {
 public:
-    explicit PendingReporter(uint64_t threshold_ns) : threshold_ns_(threshold_ns) {}
+    // system_wide: every thread on the host may be traced; otherwise the
+    // targets' (keyed by tgid, or by tid without follow).
+    PendingReporter(uint64_t threshold_ns, bool system_wide, bool follow)
+        : threshold_ns_(threshold_ns), system_wide_(system_wide), follow_(follow) {}
 
     // Prints, once per call, each call in flight for at least the threshold.
     void scan(const loader::Tracer& tracer, uint64_t now_ns, output::Formatter& formatter,
               fmt::memory_buffer& out);
 
 private:
+    std::vector<pid_t> traced_threads(const loader::Tracer& tracer) const;
+
     struct Reported {
         uint64_t call_ts_ns;  // start of the call reported
         uint64_t scan;        // the last scan that still saw it in flight
     };
     uint64_t threshold_ns_;
+    bool system_wide_;
+    bool follow_;
     uint64_t scans_ = 0;
     // Calls still in flight that were reported; a finished call's entry goes
     // at the next scan (threads come and go: the map must not grow with them).

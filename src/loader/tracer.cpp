@@ -2,6 +2,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <spdlog/spdlog.h>
 #include <sys/syscall.h>
@@ -33,6 +34,16 @@ int libbpf_log(enum libbpf_print_level level, const char* format, va_list args) 
     // The verifier log of a failed load is long: it shows with -v only.
     spdlog::log(level == LIBBPF_WARN ? spdlog::level::warn : spdlog::level::debug, "{}", text);
     return static_cast<int>(text.size());
+}
+
+// Task storage is keyed by pidfd. PIDFD_THREAD (Linux 6.9) names any thread;
+// without it, only a thread-group leader can be named.
+int open_thread(pid_t tid) {
+    constexpr unsigned kPidfdThread = O_EXCL;
+    int fd = static_cast<int>(syscall(SYS_pidfd_open, tid, kPidfdThread));
+    if (fd < 0 && errno == EINVAL)
+        fd = static_cast<int>(syscall(SYS_pidfd_open, tid, 0));
+    return fd;
 }
 
 bool has_capability(const __user_cap_data_struct (&caps)[2], int cap) {
@@ -260,17 +271,33 @@ bool Tracer::next_key(int map_fd, const void* prev, void* next) {
     return bpf_map_get_next_key(map_fd, prev, next) == 0;
 }
 
-Result<void> Tracer::add_inflight(uint32_t tid, const btrace_inflight& call) {
-    if (bpf_map_update_elem(inflight_fd(), &tid, &call, BPF_ANY) != 0)
-        return errno_error("recording the call in flight in thread " + std::to_string(tid), errno);
+Result<void> Tracer::add_inflight(pid_t tid, const btrace_inflight& call) {
+    const int pidfd = open_thread(tid);
+    if (pidfd < 0) {
+        if (errno == ESRCH)
+            return {};  // gone meanwhile: nothing left to pair
+        return errno_error("recording the call in flight in thread " + std::to_string(tid) +
+                               " (a thread that is not its process's leader needs Linux 6.9)",
+                           errno);
+    }
+    const int err = bpf_map_update_elem(inflight_fd(), &pidfd, &call, BPF_ANY) != 0 ? errno : 0;
+    close(pidfd);
+    if (err != 0)
+        return errno_error("recording the call in flight in thread " + std::to_string(tid), err);
     return {};
 }
 
-int Tracer::inflight_fd() const { return bpf_map__fd(skel_->maps.inflight); }
-
-bool Tracer::inflight_at(uint32_t tid, btrace_inflight* call) const {
-    return bpf_map_lookup_elem(inflight_fd(), &tid, call) == 0;
+std::optional<btrace_inflight> Tracer::inflight_of(pid_t tid) const {
+    const int pidfd = open_thread(tid);
+    if (pidfd < 0)
+        return std::nullopt;
+    btrace_inflight call;
+    const bool found = bpf_map_lookup_elem(inflight_fd(), &pidfd, &call) == 0;
+    close(pidfd);
+    return found ? std::optional(call) : std::nullopt;
 }
+
+int Tracer::inflight_fd() const { return bpf_map__fd(skel_->maps.inflight); }
 
 bool Tracer::has_targets() const {
     uint32_t key;

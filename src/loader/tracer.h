@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,10 +74,10 @@ public:
     bool has_targets() const;
 
     // A call already in flight at attach, so that its completion pairs up.
-    Result<void> add_inflight(uint32_t tid, const btrace_inflight& call);
-    // Visits every thread's in-flight slot (tid, slot); ts_ns == 0: none.
-    template <class F>
-    void for_each_inflight(F&& visit) const;
+    Result<void> add_inflight(pid_t tid, const btrace_inflight& call);
+    // The thread's in-flight slot (ts_ns == 0: no call); none if the thread
+    // never made a traced call or is gone.
+    std::optional<btrace_inflight> inflight_of(pid_t tid) const;
 
     Counters counters() const;  // summed over CPUs
     std::vector<StatsEntry> stats() const;
@@ -91,7 +92,6 @@ private:
     Result<void> fill_syscall_set(const std::vector<bool>& syscalls);
     int targets_fd() const;
     int inflight_fd() const;
-    bool inflight_at(uint32_t tid, btrace_inflight* call) const;
     // bpf_map_get_next_key; prev null: the first key.
     static bool next_key(int map_fd, const void* prev, void* next);
     // Visits each key of a hash map (a snapshot of a moving map: keys added or
@@ -116,15 +116,6 @@ void Tracer::for_each_key(int map_fd, F&& visit) {
 template <class F>
 void Tracer::for_each_target(F&& visit) const {
     for_each_key<uint32_t>(targets_fd(), visit);
-}
-
-template <class F>
-void Tracer::for_each_inflight(F&& visit) const {
-    for_each_key<uint32_t>(inflight_fd(), [&](uint32_t tid) {
-        btrace_inflight call;
-        if (inflight_at(tid, &call))
-            visit(tid, call);
-    });
 }
 
 }  // namespace btrace::loader

@@ -419,6 +419,15 @@ std::vector<pid_t> thread_ids(pid_t pid) {
     return tids;
 }
 
+std::vector<pid_t> process_ids() {
+    DIR* dir = ::opendir("/proc");
+    if (!dir)
+        return {};
+    std::vector<pid_t> pids = numeric_entries<pid_t>(dir);
+    ::closedir(dir);
+    return pids;
+}
+
 std::vector<InFlightCall> calls_in_flight(pid_t pid) {
     std::vector<InFlightCall> out;
     const std::string base = proc_dir(pid) + "task/";

@@ -86,6 +86,8 @@ std::vector<ProcFd> snapshot_fds(pid_t pid);
 
 // The threads of PID, by tid, sorted.
 std::vector<pid_t> thread_ids(pid_t pid);
+// Every process on the host (the numeric entries of /proc).
+std::vector<pid_t> process_ids();
 
 struct InFlightCall {
     pid_t tid = 0;

@@ -86,6 +86,33 @@ TEST_CASE("attaching shows the call a process is blocked in, its connection, and
     CHECK(btrace.wait() == 0);  // the client exits after its read returns
 }
 
+TEST_CASE("attaching to a thread that is not the leader, blocked in a call: reported, and its completion pairs up",
+          "[integration][fds]") {
+    Background helper(std::vector<std::string>{itest::helper("blocked_thread")});
+    const std::string ready = helper.read_line();
+    REQUIRE(ready.rfind("ready ", 0) == 0);
+    const std::string pid = std::to_string(helper.pid()), tid = ready.substr(6);
+    REQUIRE(tid != pid);
+    // In read(2) (syscall 0 on x86-64, 63 on arm64), not still on its way there.
+    REQUIRE(eventually([&] {
+        const std::string nr = read_file("/proc/" + pid + "/task/" + tid + "/syscall");
+        return nr.rfind("0 ", 0) == 0 || nr.rfind("63 ", 0) == 0;
+    }));
+    const std::string path = temp_path("blocked_thread.txt");
+    Background btrace({btrace_bin(), "-p", pid, "-o", path});
+    const std::string call = "blocked_thread/" + tid + R"( read\(fd: \d+<pipe:\[\d+\]>, buf: 0x[0-9a-f]+, count: 1\))";
+    CHECK(eventually([&] { return has_line(read_file(path), call + R"( \.\.\. in progress when tracing started$)"); },
+                     2000));
+    CHECK(eventually([&] { return has_line(read_file(path), call + R"( \.\.\. still in progress after >=1\.\d{3} s$)"); },
+                     3000));
+    kill(helper.pid(), SIGUSR1);
+    CHECK(eventually([&] {
+        return has_line(read_file(path), R"(\(>=\d+\.\d{3} ms\): blocked_thread/)" + tid +
+                                             R"( read\(fd: \d+<pipe:\[\d+\]>, buf: "x", count: 1\) = 1$)");
+    }));
+    CHECK(btrace.wait() == 0);
+}
+
 TEST_CASE("fds mode lists every fd of a process and exits", "[integration][fds]") {
     Background helper(std::vector<std::string>{itest::helper("blocked_client")});
     const Client c = start_blocked(helper);
