@@ -234,7 +234,7 @@ enum btrace_summary_by {
 /* Per-CPU counters of what the kernel side lost or could not pair. */
 enum btrace_counter {
 	BTRACE_CNT_RB_FULL = 0,      /* ring-buffer reserve failed: record lost */
-	BTRACE_CNT_STASH_FULL = 1,   /* in-flight map full at sys_enter: record lost */
+	BTRACE_CNT_STASH_FULL = 1,   /* no in-flight slot for the thread (out of memory): call lost */
 	BTRACE_CNT_MISSED_ENTER = 2, /* sys_exit of a traced thread with no sys_enter: a call the kernel
 				      * turned away before its enter tracepoint (seccomp, ptrace, nr -1) */
 	BTRACE_CNT_STATS_FULL = 3,   /* summary map full: a call not counted */

@@ -137,7 +137,7 @@ uint64_t lost_events(const loader::Counters& counters) {
 void report_counters(const loader::Counters& counters, uint64_t malformed) {
     const uint64_t lost = lost_events(counters);
     if (lost)
-        spdlog::warn("{} events lost (ring buffer full: {}, in-flight table full: {}); try a larger --buffer-size",
+        spdlog::warn("{} events lost (ring buffer full: {}, no in-flight slot: {}); try a larger --buffer-size",
                      lost, counters[BTRACE_CNT_RB_FULL], counters[BTRACE_CNT_STASH_FULL]);
     if (counters[BTRACE_CNT_MISSED_ENTER])
         spdlog::info("{} call{} turned away before {} started (seccomp, ptrace): not shown",

@@ -33,7 +33,7 @@ std::unique_ptr<output::Formatter> make_formatter(bool json, const output::Forma
 Result<void> add_targets(loader::Tracer& tracer, const cli::Options& opts);
 void sweep_dead_targets(loader::Tracer& tracer);
 void snapshot_fds(state::FdTable& fds, pid_t pid);
-// Records the kernel side could not deliver (ring buffer or in-flight table full).
+// Records the kernel side could not deliver (ring buffer full, or no in-flight slot for a thread).
 uint64_t lost_events(const loader::Counters& counters);
 void report_counters(const loader::Counters& counters, uint64_t malformed);
 
