@@ -69,7 +69,7 @@ static __always_inline void count_errno(struct btrace_stats_key key, long ret)
 
 static __always_inline void summary_add(__u64 pid_tgid, long nr, long ret, __u64 duration_ns)
 {
-	static const struct btrace_stats empty = { .min_ns = ~0ull };
+	static const struct btrace_stats empty;
 	struct btrace_stats_key key = { .nr = nr };
 	struct btrace_stats *s;
 
@@ -91,6 +91,10 @@ static __always_inline void summary_add(__u64 pid_tgid, long nr, long ret, __u64
 			return;
 		}
 	}
+	/* A new key's slots on the other CPUs start zeroed, not with this
+	 * CPU's value: a slot's first call sets its minimum. */
+	if (!s->calls || duration_ns < s->min_ns)
+		s->min_ns = duration_ns;
 	s->calls++;
 	if (is_error_return(ret)) {
 		s->errors++;
@@ -98,8 +102,6 @@ static __always_inline void summary_add(__u64 pid_tgid, long nr, long ret, __u64
 			count_errno(key, ret);
 	}
 	s->total_ns += duration_ns;
-	if (duration_ns < s->min_ns)
-		s->min_ns = duration_ns;
 	if (duration_ns > s->max_ns)
 		s->max_ns = duration_ns;
 	__u32 bucket = hist_bucket(duration_ns);
