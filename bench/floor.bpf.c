@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* bench/floor.bpf.c: the counting floor.  The least a BPF syscall tracer can
- * do: hook raw_syscalls sys_enter and sys_exit (tp_btf, like btrace) and
+ * do: hook raw_syscalls sys_enter and sys_exit (raw_tp, like btrace) and
  * increment a per-CPU counter, for every syscall of every process.  No
  * filtering, no ring buffer, no user-space consumer.  Whatever btrace costs
  * beyond this is the price of its filtering, capture and output.
@@ -9,7 +9,6 @@
  * Loaded by bench/floor.c. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -27,14 +26,14 @@ static __always_inline void bump(__u32 slot) {
         (*c)++;
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(floor_enter, struct pt_regs *regs, long id) {
+SEC("raw_tp/sys_enter")
+int floor_enter(void *ctx) {
     bump(0);
     return 0;
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(floor_exit, struct pt_regs *regs, long ret) {
+SEC("raw_tp/sys_exit")
+int floor_exit(void *ctx) {
     bump(1);
     return 0;
 }

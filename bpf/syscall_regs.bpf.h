@@ -1,12 +1,16 @@
-/* The six syscall arguments from the user pt_regs that raw_syscalls hands us.
- * Direct (BTF-typed, CO-RE relocated) loads: no probe_read per argument. */
+/* The six syscall arguments from the user pt_regs. raw_tp hands the
+ * tracepoint's regs over untyped; the task's own pt_regs are the same frame,
+ * typed, so these are direct (CO-RE relocated) loads, no probe_read each. */
 #ifndef BTRACE_SYSCALL_REGS_BPF_H
 #define BTRACE_SYSCALL_REGS_BPF_H
 
 #include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
 
-static __always_inline void read_syscall_args(const struct pt_regs *regs, __u64 *args)
+static __always_inline void read_syscall_args(__u64 *args)
 {
+	const struct pt_regs *regs = (const struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+
 #if defined(__TARGET_ARCH_x86)
 	args[0] = regs->di;
 	args[1] = regs->si;

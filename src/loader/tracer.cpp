@@ -69,8 +69,7 @@ Result<void> check_kernel() {
     // Each probe names the kernel release that added the feature.
     if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, nullptr) != 1)
         return Error{"kernel has no BPF ring buffer: btrace needs Linux 5.8 or newer"};
-    // (tp_btf, 5.5, cannot be probed without a target: a load that cannot
-    // find one says so below, at no cost to every start.)
+    // The newest feature: task storage (5.11) and bpf_task_pt_regs (5.15) come with it.
     if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_loop, nullptr) != 1)
         return Error{"kernel has no bpf_loop helper: btrace needs Linux 5.17 or newer"};
     return {};
@@ -130,11 +129,8 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
         bpf_map__set_max_entries(skel->maps.errors, config.monitor_keys);
     }
 
-    if (int err = btrace_bpf__load(skel)) {
-        if (err == -ESRCH)  // libbpf found no btf_trace_* type to attach to
-            return Error{"kernel has no BTF tracepoints (tp_btf): btrace needs Linux 5.5 or newer"};
+    if (int err = btrace_bpf__load(skel))
         return errno_error("loading BPF programs (run with -v for the verifier log)", err);
-    }
     if (auto ok = tracer->fill_capture_specs(config.monitor); !ok)
         return ok.error();
     if (auto ok = tracer->fill_syscall_set(config.syscalls); !ok)
