@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "btrace_bpf.skel.h"
+#include "loader/core_btf.h"
 #include "syscalls/capture_spec.h"
 #include "syscalls/table.h"
 
@@ -84,7 +85,11 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
     if (auto ok = check_kernel(); !ok)
         return ok.error();
 
-    btrace_bpf* skel = btrace_bpf__open();
+    std::size_t object_size = 0;
+    const auto* object = static_cast<const uint8_t*>(btrace_bpf__elf_bytes(&object_size));
+    const std::string core_btf = core_btf_path({object, object_size}, default_cache_dir());
+    LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = core_btf.empty() ? nullptr : core_btf.c_str());
+    btrace_bpf* skel = btrace_bpf__open_opts(&open_opts);
     if (!skel)
         return errno_error("opening BPF object", errno);
     std::unique_ptr<Tracer> tracer(new Tracer(skel));

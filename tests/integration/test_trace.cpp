@@ -2,9 +2,11 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <regex>
 #include <string>
 #include <utility>
@@ -238,4 +240,53 @@ TEST_CASE("version and help", "[integration]") {
     Output help = run({btrace_bin(), "--help"});
     CHECK(help.exit_code == 0);
     CHECK(help.out.find("Usage: btrace [OPTIONS] -- COMMAND [ARGS...]") != std::string::npos);
+}
+
+namespace {
+
+// The kernel BTF subsets btrace cached in dir.
+std::vector<std::string> btf_subsets(const std::string& dir) {
+    std::vector<std::string> paths;
+    for (const auto& entry : std::filesystem::directory_iterator(dir))
+        if (entry.path().extension() == ".btf")
+            paths.push_back(entry.path());
+    return paths;
+}
+
+// btrace -- getpid_loop 3 with that BTF cache directory; the trace must be whole.
+void trace_with_btf_cache(const std::string& dir) {
+    const std::string out = temp_path("core-btf.txt");
+    const Output o = run({"env", "BTRACE_CACHE_DIR=" + dir, btrace_bin(), "-o", out, "--", helper("getpid_loop"), "3"});
+    INFO(o.err);
+    REQUIRE(o.exit_code == 0);
+    CHECK(count_matching(read_file(out), R"( getpid\(\) = \d+$)") == 3);
+}
+
+}  // namespace
+
+TEST_CASE("the kernel BTF subset for CO-RE is made once, then reused, and made again if damaged",
+          "[integration][startup]") {
+    const std::string dir = temp_path("btf-cache");
+    trace_with_btf_cache(dir);
+    const auto made = btf_subsets(dir);
+    REQUIRE(made.size() == 1);
+    struct stat before, after;
+    REQUIRE(stat(made[0].c_str(), &before) == 0);
+    trace_with_btf_cache(dir);
+    REQUIRE(stat(made[0].c_str(), &after) == 0);
+    CHECK(after.st_ino == before.st_ino);  // read, not made again
+
+    write_file(made[0], "not BTF");
+    trace_with_btf_cache(dir);
+    CHECK(btf_subsets(dir) == made);
+    CHECK(read_file(made[0]) != "not BTF");
+}
+
+TEST_CASE("a BTF cache directory others can write to is not used: the whole kernel BTF is read instead",
+          "[integration][startup]") {
+    const std::string dir = temp_path("btf-cache-shared");
+    std::filesystem::create_directories(dir);
+    REQUIRE(chmod(dir.c_str(), 0777) == 0);
+    trace_with_btf_cache(dir);
+    CHECK(btf_subsets(dir).empty());
 }

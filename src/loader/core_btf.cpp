@@ -1,0 +1,199 @@
+#include "loader/core_btf.h"
+
+#include <bpf/btf.h>
+#include <dirent.h>
+#include <elf.h>
+#include <fcntl.h>
+#include <link.h>
+#include <spawn.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+extern char** environ;
+
+namespace btrace::loader {
+
+namespace {
+
+constexpr const char* kKernelBtf = "/sys/kernel/btf/vmlinux";
+
+std::string read_small_file(const char* path) {
+    std::string text;
+    const int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return text;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof(buf))) > 0 && text.size() < (1u << 16))
+        text.append(buf, static_cast<std::size_t>(n));
+    close(fd);
+    return text;
+}
+
+// The kernel: its image's build ID, release and BTF size.
+std::string kernel_key() {
+    const std::string id = gnu_build_id(read_small_file("/sys/kernel/notes"));
+    struct utsname uts;
+    struct stat btf;
+    if (id.empty() || uname(&uts) != 0 || stat(kKernelBtf, &btf) != 0)
+        return {};
+    return fmt::format("{}-{}-{}", uts.release, id, btf.st_size);
+}
+
+// This binary's build ID, from its PT_NOTE segments in memory: it covers the
+// BPF object embedded in it.
+std::string own_build_id() {
+    std::string id;
+    dl_iterate_phdr(
+        [](dl_phdr_info* info, size_t, void* out) {
+            for (int i = 0; i < info->dlpi_phnum; ++i) {
+                const auto& ph = info->dlpi_phdr[i];
+                if (ph.p_type != PT_NOTE)
+                    continue;
+                const auto* notes = reinterpret_cast<const char*>(info->dlpi_addr + ph.p_vaddr);
+                *static_cast<std::string*>(out) = gnu_build_id({notes, ph.p_memsz});
+                if (!static_cast<std::string*>(out)->empty())
+                    break;
+            }
+            return 1;  // the first object is the executable
+        },
+        &id);
+    return id;
+}
+
+// Ours alone: made by us, writable by no one else (the kernel trusts nothing
+// in it, but a planted file could make btrace's CO-RE offsets wrong).
+bool is_private_dir(const std::string& dir) {
+    mkdir(dir.c_str(), 0700);
+    struct stat st;
+    return stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() && !(st.st_mode & 022);
+}
+
+bool parses(const std::string& path) {
+    btf* parsed = btf__parse_raw(path.c_str());
+    btf__free(parsed);
+    return parsed != nullptr;
+}
+
+bool write_file(const std::string& path, std::span<const uint8_t> bytes) {
+    const int fd = open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
+        if (n <= 0)
+            break;
+        done += static_cast<std::size_t>(n);
+    }
+    return close(fd) == 0 && done == bytes.size();
+}
+
+// bpftool gen min_core_btf KERNEL_BTF OUT OBJECT, quietly.
+bool run_bpftool(const std::string& object, const std::string& out) {
+    const char* argv[] = {"bpftool", "gen", "min_core_btf", kKernelBtf, out.c_str(), object.c_str(), nullptr};
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    auto* args = const_cast<char**>(argv);
+    pid_t pid;
+    int err = posix_spawnp(&pid, "bpftool", &actions, nullptr, args, environ);
+    if (err == ENOENT)  // a PATH without sbin
+        err = posix_spawn(&pid, "/usr/sbin/bpftool", &actions, nullptr, args, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (err != 0)
+        return false;
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return false;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// Subsets for other kernels (or btrace builds) are of no more use here.
+void remove_others(const std::string& dir, const std::string& keep) {
+    DIR* d = opendir(dir.c_str());
+    if (!d)
+        return;
+    while (const dirent* entry = readdir(d)) {
+        const std::string_view name = entry->d_name;
+        if (name.ends_with(".btf") && dir + "/" + std::string(name) != keep)
+            unlinkat(dirfd(d), entry->d_name, 0);
+    }
+    closedir(d);
+}
+
+}  // namespace
+
+std::string gnu_build_id(std::string_view notes) {
+    constexpr auto align4 = [](std::size_t n) { return (n + 3) & ~std::size_t{3}; };
+    std::size_t off = 0;
+    while (off + sizeof(Elf64_Nhdr) <= notes.size()) {
+        Elf64_Nhdr note;  // the same layout as Elf32_Nhdr
+        std::memcpy(&note, notes.data() + off, sizeof(note));
+        const std::size_t name_off = off + sizeof(note);
+        const std::size_t desc_off = name_off + align4(note.n_namesz);
+        const std::size_t next = desc_off + align4(note.n_descsz);
+        if (next > notes.size() || next <= off)
+            break;
+        if (note.n_type == NT_GNU_BUILD_ID && note.n_namesz == 4 && notes.substr(name_off, 4) == std::string_view("GNU", 4)) {
+            std::string hex;
+            for (std::size_t i = 0; i < note.n_descsz; ++i)
+                fmt::format_to(std::back_inserter(hex), "{:02x}", static_cast<uint8_t>(notes[desc_off + i]));
+            return hex;
+        }
+        off = next;
+    }
+    return {};
+}
+
+std::string default_cache_dir() {
+    const char* dir = std::getenv("BTRACE_CACHE_DIR");
+    return dir && *dir ? dir : "/var/cache/btrace";
+}
+
+std::string core_btf_path(std::span<const uint8_t> bpf_object, const std::string& cache_dir) {
+    const std::string kernel = kernel_key();
+    const std::string btrace = own_build_id();
+    if (kernel.empty() || btrace.empty() || !is_private_dir(cache_dir))
+        return {};
+    const std::string path = cache_dir + "/" + kernel + "-" + btrace + ".btf";
+    if (access(path.c_str(), R_OK) == 0) {
+        if (parses(path))
+            return path;
+        unlink(path.c_str());  // damaged: made again
+    }
+    // Made under temporary names and renamed into place: a btrace starting
+    // meanwhile never reads half a file.
+    std::string object = cache_dir + "/object.XXXXXX";
+    std::string subset = cache_dir + "/subset.XXXXXX";
+    const int object_fd = mkostemp(object.data(), O_CLOEXEC);
+    const int subset_fd = mkostemp(subset.data(), O_CLOEXEC);
+    bool made = false;
+    if (object_fd >= 0 && subset_fd >= 0) {
+        made = write_file(object, bpf_object) && run_bpftool(object, subset) && parses(subset) &&
+               rename(subset.c_str(), path.c_str()) == 0;
+    }
+    for (int fd : {object_fd, subset_fd})
+        if (fd >= 0)
+            close(fd);
+    unlink(object.c_str());
+    if (!made) {
+        unlink(subset.c_str());
+        spdlog::debug("no kernel BTF subset in {}: libbpf reads the whole kernel BTF", cache_dir);
+        return {};
+    }
+    remove_others(cache_dir, path);
+    spdlog::debug("kernel BTF subset for CO-RE made: {}", path);
+    return path;
+}
+
+}  // namespace btrace::loader
