@@ -24,6 +24,15 @@ struct {
 	__type(value, struct btrace_stats);
 } stats SEC(".maps");
 
+/* By syscall (-c's default): a slot per syscall number, no hashing on the
+ * hot path. The loader sizes it to the syscall table, or to 1 when unused. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct btrace_stats);
+} stats_by_nr SEC(".maps");
+
 /* Monitor: failed calls per (syscall, group, errno). The loader makes it (and
  * stats) LRU there, since commands and cgroups are unbounded. */
 struct {
@@ -67,29 +76,38 @@ static __always_inline void count_errno(struct btrace_stats_key key, long ret)
 	__sync_fetch_and_add(n, 1);
 }
 
-static __always_inline void summary_add(__u64 pid_tgid, long nr, long ret, __u64 duration_ns)
+/* The statistics slot of a call, made on first use when keyed. */
+static __always_inline struct btrace_stats *stats_slot(struct btrace_stats_key *key, __u64 pid_tgid)
 {
 	static const struct btrace_stats empty;
-	struct btrace_stats_key key = { .nr = nr };
 	struct btrace_stats *s;
 
+	if (summary_by == BTRACE_SUMMARY_BY_SYSCALL)
+		return bpf_map_lookup_elem(&stats_by_nr, &key->nr); /* NULL past the table */
 	if (summary_by == BTRACE_SUMMARY_BY_PROCESS)
-		key.id = pid_tgid >> 32;
+		key->id = pid_tgid >> 32;
 	else if (summary_by == BTRACE_SUMMARY_BY_THREAD)
-		key.id = (__u32)pid_tgid;
+		key->id = (__u32)pid_tgid;
 	else if (summary_by == BTRACE_SUMMARY_BY_COMM)
-		__builtin_memcpy(key.comm, bpf_get_current_task_btf()->comm, sizeof(key.comm));
+		__builtin_memcpy(key->comm, bpf_get_current_task_btf()->comm, sizeof(key->comm));
 	else if (summary_by == BTRACE_SUMMARY_BY_CGROUP)
-		key.cgroup = bpf_get_current_cgroup_id();
-	s = bpf_map_lookup_elem(&stats, &key);
+		key->cgroup = bpf_get_current_cgroup_id();
+	s = bpf_map_lookup_elem(&stats, key);
+	if (s)
+		return s;
+	if (!bpf_map_update_elem(&stats, key, &empty, BPF_NOEXIST))
+		count(BTRACE_CNT_STATS_KEYS);
+	return bpf_map_lookup_elem(&stats, key);
+}
+
+static __always_inline void summary_add(__u64 pid_tgid, long nr, long ret, __u64 duration_ns)
+{
+	struct btrace_stats_key key = { .nr = nr };
+	struct btrace_stats *s = stats_slot(&key, pid_tgid);
+
 	if (!s) {
-		if (!bpf_map_update_elem(&stats, &key, &empty, BPF_NOEXIST))
-			count(BTRACE_CNT_STATS_KEYS);
-		s = bpf_map_lookup_elem(&stats, &key);
-		if (!s) {
-			count(BTRACE_CNT_STATS_FULL);
-			return;
-		}
+		count(BTRACE_CNT_STATS_FULL);
+		return;
 	}
 	/* A new key's slots on the other CPUs start zeroed, not with this
 	 * CPU's value: a slot's first call sets its minimum. */

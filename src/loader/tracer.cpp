@@ -119,6 +119,8 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
     rodata->nr_execveat = syscalls::number_of("execveat");
     if (int err = bpf_map__set_max_entries(skel->maps.events, config.ring_bytes))
         return errno_error("sizing the ring buffer", err);
+    if (config.summary && config.summary_by == BTRACE_SUMMARY_BY_SYSCALL)
+        bpf_map__set_max_entries(skel->maps.stats_by_nr, static_cast<uint32_t>(syscalls::all().size()));
     // Batches are flushed on a context switch only if records are written (not with -c).
     bpf_program__set_autoload(skel->progs.on_sched_switch, config.records);
     if (config.monitor) {
@@ -187,13 +189,10 @@ Result<void> Tracer::fill_syscall_set(const std::vector<bool>& syscalls) {
 
 std::vector<StatsEntry> Tracer::stats() const {
     std::vector<StatsEntry> entries;
-    const int fd = bpf_map__fd(skel_->maps.stats);
     const std::size_t ncpus = static_cast<std::size_t>(std::max(libbpf_num_possible_cpus(), 1));
     std::vector<btrace_stats> per_cpu(ncpus);  // 8-byte multiple: no per-CPU padding
     static_assert(sizeof(btrace_stats) % 8 == 0);
-    for_each_key<btrace_stats_key>(fd, [&](const btrace_stats_key& key) {
-        if (bpf_map_lookup_elem(fd, &key, per_cpu.data()) != 0)
-            return;
+    const auto add = [&](const btrace_stats_key& key) {
         StatsEntry entry{key, {}};
         entry.stats.min_ns = ~0ull;
         for (const auto& cpu : per_cpu) {
@@ -209,7 +208,18 @@ std::vector<StatsEntry> Tracer::stats() const {
             if (cpu.comm[0])
                 std::memcpy(entry.stats.comm, cpu.comm, sizeof(cpu.comm));
         }
-        entries.push_back(entry);
+        if (entry.stats.calls)
+            entries.push_back(entry);
+    };
+    const int by_nr = bpf_map__fd(skel_->maps.stats_by_nr);
+    btrace_stats_key syscall_key{};
+    for (syscall_key.nr = 0; syscall_key.nr < bpf_map__max_entries(skel_->maps.stats_by_nr); ++syscall_key.nr)
+        if (bpf_map_lookup_elem(by_nr, &syscall_key.nr, per_cpu.data()) == 0)
+            add(syscall_key);
+    const int fd = bpf_map__fd(skel_->maps.stats);
+    for_each_key<btrace_stats_key>(fd, [&](const btrace_stats_key& key) {
+        if (bpf_map_lookup_elem(fd, &key, per_cpu.data()) == 0)
+            add(key);
     });
     return entries;
 }
