@@ -248,6 +248,18 @@ static __always_inline void capture_iovec(struct capture_ctx *c, const struct bt
 	close_payload(c, item, w.entry_at - c->cursor - sizeof(struct btrace_payload), w.flags, w.count);
 }
 
+/* What execve needs read at sys_enter: its path, argv and envp. */
+static __always_inline void capture_path_or_argv(struct capture_ctx *c, const struct btrace_capture *item)
+{
+	if (item->how == BTRACE_CAP_PATH) {
+		if (has_room(c, BTRACE_PATH_MAX))
+			capture_str(c, item, BTRACE_PATH_MAX);
+	} else if (item->how == BTRACE_CAP_ARGV || item->how == BTRACE_CAP_ENVP) {
+		if (has_room(c, BTRACE_STRING_MAX))
+			capture_argv(c, item, item->how == BTRACE_CAP_ARGV);
+	}
+}
+
 static __always_inline void capture_one(struct capture_ctx *c, const struct btrace_capture *item)
 {
 	const __u64 *args = c->args;
@@ -256,8 +268,9 @@ static __always_inline void capture_one(struct capture_ctx *c, const struct btra
 
 	switch (item->how) {
 	case BTRACE_CAP_PATH:
-		if (has_room(c, BTRACE_PATH_MAX))
-			capture_str(c, item, BTRACE_PATH_MAX);
+	case BTRACE_CAP_ARGV:
+	case BTRACE_CAP_ENVP:
+		capture_path_or_argv(c, item);
 		break;
 	case BTRACE_CAP_STR:
 		if (has_room(c, smax))
@@ -296,11 +309,6 @@ static __always_inline void capture_one(struct capture_ctx *c, const struct btra
 			      BTRACE_SOCKADDR_MAX, 0);
 		break;
 	}
-	case BTRACE_CAP_ARGV:
-	case BTRACE_CAP_ENVP:
-		if (has_room(c, BTRACE_STRING_MAX))
-			capture_argv(c, item, item->how == BTRACE_CAP_ARGV);
-		break;
 	case BTRACE_CAP_IOVEC_IN:
 		if (has_room(c, smax))
 			capture_iovec(c, item, smax);
@@ -324,7 +332,7 @@ struct capture_job {
 	struct btrace_capture item;
 };
 
-__noinline int capture_item(struct capture_job *job)
+static __always_inline int run_capture(struct capture_job *job, bool at_enter)
 {
 	struct btrace_batch *b = this_cpu_batch();
 
@@ -335,8 +343,23 @@ __noinline int capture_item(struct capture_job *job)
 	struct capture_ctx c = {
 		.b = b, .start = job->start, .cursor = job->cursor, .args = job->args, .ret = job->ret
 	};
-	capture_one(&c, &job->item);
+	if (at_enter)
+		capture_path_or_argv(&c, &job->item);
+	else
+		capture_one(&c, &job->item);
 	return c.cursor;
+}
+
+__noinline int capture_item(struct capture_job *job)
+{
+	return run_capture(job, false);
+}
+
+/* At sys_enter only execve's items are read: the enter program carries (and
+ * the verifier checks) this smaller function instead of every kind. */
+__noinline int capture_enter_item(struct capture_job *job)
+{
+	return run_capture(job, true);
 }
 
 #include "fd_desc.bpf.h"
@@ -387,7 +410,7 @@ static __always_inline __u32 capture_payloads(__u32 start, __u32 fixed_size, __s
 			break;
 		if (job.item.at_enter != at_enter)
 			continue;
-		int next = capture_item(&job);
+		int next = at_enter ? capture_enter_item(&job) : capture_item(&job);
 		if (next < 0 || next > CURSOR_MASK) /* cannot happen: has_room() bounds it */
 			break;
 		job.cursor = next;
