@@ -20,9 +20,7 @@ using syscalls::ArgKind;
 constexpr int32_t kAtFdcwd = -100;
 constexpr std::size_t kArgvShown = BTRACE_ARGV_MAX;
 
-void int32(uint64_t value, fmt::memory_buffer& out) {
-    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), static_cast<int32_t>(value));
-}
+void int32(uint64_t value, fmt::memory_buffer& out) { put_dec(out, static_cast<int32_t>(value)); }
 
 // NUL-separated strings -> ["a", "b"]; "..." when more were there.
 void argv(const Payload& p, fmt::memory_buffer& out) {
@@ -72,24 +70,25 @@ bool captured(const Payload& p) { return p.present && !(p.faulted() && p.bytes.e
 }  // namespace
 
 void format_fd(int fd, const CallContext& call, fmt::memory_buffer& out) {
-    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), fd);
+    put_dec(out, fd);
     if (!call.fds || fd < 0)
         return;
     std::string_view name = call.fds->name(call.tgid, fd);
     if (name.empty())
         return;
-    out.push_back('<');
-    put(out, name);
-    out.push_back('>');
+    char* at = reserve(out, name.size() + 2);
+    *at++ = '<';
+    at = write(at, name);
+    *at++ = '>';
+    commit(out, at);
 }
 
 void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload, const CallContext& call,
                 fmt::memory_buffer& out) {
-    auto it = std::back_inserter(out);
     if (call.raw) {
         switch (arg.kind) {
-        case ArgKind::Signed: fmt::format_to(it, FMT_COMPILE("{}"), static_cast<int64_t>(value)); return;
-        case ArgKind::Unsigned: fmt::format_to(it, FMT_COMPILE("{}"), value); return;
+        case ArgKind::Signed: put_dec(out, static_cast<int64_t>(value)); return;
+        case ArgKind::Unsigned: put_udec(out, value); return;
         case ArgKind::Int: case ArgKind::Fd: case ArgKind::SockFd: case ArgKind::DirFd: case ArgKind::Pid:
         case ArgKind::Signal:
             int32(value, out);
@@ -101,8 +100,8 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
 
     switch (arg.kind) {
     case ArgKind::Hex: put_hex(out, value); return;
-    case ArgKind::Signed: fmt::format_to(it, FMT_COMPILE("{}"), static_cast<int64_t>(value)); return;
-    case ArgKind::Unsigned: fmt::format_to(it, FMT_COMPILE("{}"), value); return;
+    case ArgKind::Signed: put_dec(out, static_cast<int64_t>(value)); return;
+    case ArgKind::Unsigned: put_udec(out, value); return;
     case ArgKind::Int: case ArgKind::Pid: int32(value, out); return;
     case ArgKind::Fd: case ArgKind::SockFd: format_fd(static_cast<int32_t>(value), call, out); return;
     case ArgKind::Octal: case ArgKind::Mode: case ArgKind::CreateMode: put_octal(out, static_cast<uint32_t>(value)); return;
@@ -161,7 +160,8 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
     case ArgKind::Envp:
         put_address(out, value);
         if (payload.present)
-            fmt::format_to(it, FMT_COMPILE(" /* {}{} vars */"), payload.hdr.count, payload.truncated() ? "+" : "");
+            fmt::format_to(std::back_inserter(out), FMT_COMPILE(" /* {}{} vars */"), payload.hdr.count,
+                           payload.truncated() ? "+" : "");
         return;
     }
     put_address(out, value);

@@ -1,13 +1,11 @@
 #include "decode/errno.h"
 
-#include <fmt/compile.h>
-
-#include <iterator>
-
 #include <array>
 #include <csignal>
 #include <cstring>
 #include <string>
+
+#include "decode/put.h"
 
 namespace btrace::decode {
 
@@ -84,9 +82,9 @@ std::string_view signal_name(int sig) {
 void format_signal(int sig, fmt::memory_buffer& out) {
     const std::string_view name = signal_name(sig);
     if (name.empty())
-        fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), sig);
+        put_dec(out, sig);
     else
-        out.append(name.data(), name.data() + name.size());
+        put(out, name);
 }
 
 }  // namespace btrace::decode

@@ -112,10 +112,6 @@ using Table = std::span<const Name>;
 // ---------------------------------------------------------------------------
 // Output helpers.
 
-void put_dec(fmt::memory_buffer& out, int64_t v) {
-    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), v);
-}
-
 const Name* find(Table table, uint64_t value) {
     for (const Name& entry : table)
         if (entry.value == value)

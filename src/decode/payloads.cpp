@@ -6,7 +6,10 @@
 namespace btrace::decode {
 
 bool split_payloads(std::span<const uint8_t> area, Payloads& out) {
-    out = {};
+    for (Payload& p : out.args)
+        p.present = false;
+    for (Payload& p : out.fd_descs)
+        p.present = false;
     std::size_t off = 0;
     while (off < area.size()) {
         btrace_payload hdr;
@@ -16,17 +19,21 @@ bool split_payloads(std::span<const uint8_t> area, Payloads& out) {
         off += sizeof(hdr);
         if (hdr.len > area.size() - off)
             return false;
-        const Payload payload{hdr, area.subspan(off, hdr.len), true};
+        Payload* slot;
         if (hdr.arg == BTRACE_PAYLOAD_FD_DESC) {
-            auto slot = std::find_if(out.fd_descs.begin(), out.fd_descs.end(), [](const Payload& p) { return !p.present; });
+            slot = std::find_if(out.fd_descs.begin(), out.fd_descs.end(), [](const Payload& p) { return !p.present; });
             if (slot == out.fd_descs.end())
                 return false;
-            *slot = payload;
         } else if (hdr.arg < BTRACE_MAX_ARGS) {
-            out.args[hdr.arg] = payload;
+            slot = &out.args[hdr.arg];
         } else {
             return false;
         }
+        // Field by field: a whole Payload built aside and copied in stalls
+        // on store forwarding.
+        slot->hdr = hdr;
+        slot->bytes = area.subspan(off, hdr.len);
+        slot->present = true;
         off += (static_cast<std::size_t>(hdr.len) + 7) & ~std::size_t{7};
     }
     return true;

@@ -100,7 +100,7 @@ void quote_body(Bytes bytes, fmt::memory_buffer& out) {
             ++i;
         if (i != start) {
             const auto* first = reinterpret_cast<const char*>(bytes.data() + start);
-            out.append(first, first + (i - start));
+            put(out, {first, i - start});
             if (i == n)
                 break;
         }
@@ -173,7 +173,7 @@ void rlim(uint64_t value, fmt::memory_buffer& out) {
     else if (value > 1024 && value % 1024 == 0)
         put_fmt(out, FMT_COMPILE("{}*1024"), value / 1024);
     else
-        put_fmt(out, FMT_COMPILE("{}"), value);
+        put_udec(out, value);
 }
 
 // strace's signal names: no SIG prefix, kernel realtime numbering.
@@ -183,7 +183,7 @@ void signal_abbrev(int sig, fmt::memory_buffer& out) {
     if (name.starts_with("SIG"))
         put(out, name.substr(3));
     else
-        put_fmt(out, FMT_COMPILE("{}"), sig);
+        put_dec(out, sig);
 }
 
 // strace's sprintsigmask_n for a 64-bit kernel sigset: the complement with
@@ -364,7 +364,7 @@ void format_fd_pair(Bytes b, fmt::memory_buffer& out) {
         put(out, "...]");
         return;
     }
-    put_fmt(out, FMT_COMPILE("{}"), fds[0]);
+    put_dec(out, fds[0]);
     if (load(b, 4, fds[1]))
         put_fmt(out, FMT_COMPILE(", {}]"), fds[1]);
     else
@@ -482,7 +482,7 @@ void ifindex(uint32_t index, fmt::memory_buffer& out) {
     if (index != 0 && if_indextoname(index, name))
         put_fmt(out, FMT_COMPILE("if_nametoindex(\"{}\")"), std::string_view(name));
     else
-        put_fmt(out, FMT_COMPILE("{}"), index);
+        put_udec(out, index);
 }
 
 }  // namespace
@@ -584,7 +584,7 @@ void format_sockaddr(std::span<const uint8_t> bytes, fmt::memory_buffer& out) {
             if (IN6_IS_ADDR_LINKLOCAL(&in6.sin6_addr) || IN6_IS_ADDR_MC_LINKLOCAL(&in6.sin6_addr))
                 ifindex(in6.sin6_scope_id, out);
             else
-                put_fmt(out, FMT_COMPILE("{}"), in6.sin6_scope_id);
+                put_udec(out, in6.sin6_scope_id);
         }
     } else if (family == AF_NETLINK && len >= sizeof(sockaddr_nl)) {
         sockaddr_nl nl;

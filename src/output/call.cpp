@@ -58,7 +58,7 @@ void format_result(const btrace_syscall& rec, const syscalls::Syscall* info, con
     else if (info && info->ret == syscalls::RetKind::Fd && !call.raw)
         decode::format_fd(static_cast<int>(ret), call, out);
     else
-        fmt::format_to(it, FMT_COMPILE("{}"), ret);
+        decode::put_dec(out, ret);
 }
 
 }  // namespace btrace::output

@@ -3,6 +3,8 @@
 #include <fmt/compile.h>
 #include <time.h>
 
+#include <algorithm>
+#include <cstring>
 #include <iterator>
 
 #include "decode/errno.h"
@@ -15,23 +17,26 @@ namespace {
 
 using decode::put;
 
-// Nanoseconds as milliseconds with 3 decimals, right-aligned to width: the
-// same text as {:{width}.3f} on ns / 1e6, with integers (floats cost a third
-// of the formatting time).
+constexpr int kMaxWidth = 10;  // of the time and duration columns
+
+// Nanoseconds as milliseconds with 3 decimals, right-aligned to width (at
+// most kMaxWidth): the same text as {:{width}.3f} on ns / 1e6, with integers
+// (floats cost a third of the formatting time).
 void put_ms(int64_t ns, int width, fmt::memory_buffer& out) {
     const bool negative = ns < 0;
     const uint64_t us = (negative ? -static_cast<uint64_t>(ns) : static_cast<uint64_t>(ns)) / 1000;
-    const auto digits = fmt::format_int(us / 1000);
-    const int pad = width - 4 - static_cast<int>(digits.size()) - (negative ? 1 : 0);
-    for (int i = 0; i < pad; ++i)
-        out.push_back(' ');
+    const fmt::format_int ms(us / 1000);
+    const fmt::format_int frac(1000 + us % 1000);  // "1" and the 3 decimals, zero-padded
+    const int pad = width - 4 - static_cast<int>(ms.size()) - (negative ? 1 : 0);
+    char* at = decode::reserve(out, kMaxWidth + 1 + ms.size() + 4);
+    std::memset(at, ' ', kMaxWidth);  // one fixed-size store; the number covers what is not padding
+    at += std::max(pad, 0);
     if (negative)
-        out.push_back('-');
-    out.append(digits.data(), digits.data() + digits.size());
-    const unsigned frac = static_cast<unsigned>(us % 1000);
-    const char tail[4] = {'.', static_cast<char>('0' + frac / 100), static_cast<char>('0' + frac / 10 % 10),
-                          static_cast<char>('0' + frac % 10)};
-    out.append(tail, tail + 4);
+        *at++ = '-';
+    at = decode::write(at, {ms.data(), ms.size()});
+    std::memcpy(at, frac.data(), 4);
+    *at = '.';
+    decode::commit(out, at + 4);
 }
 
 }  // namespace
@@ -69,10 +74,23 @@ void TextFormatter::time_column(uint64_t ts_ns, fmt::memory_buffer& out) {
     }
 }
 
+void TextFormatter::thread_prefix(const btrace_hdr& hdr, fmt::memory_buffer& out) {
+    if (prefix_len_ == 0 || hdr.tid != prefix_tid_ || std::memcmp(hdr.comm, prefix_comm_, sizeof(prefix_comm_)) != 0) {
+        char* at = decode::write(prefix_, comm_of(hdr));
+        *at++ = '/';
+        at = decode::write_udec(at, hdr.tid);
+        *at++ = ' ';
+        prefix_len_ = static_cast<std::size_t>(at - prefix_);
+        prefix_tid_ = hdr.tid;
+        std::memcpy(prefix_comm_, hdr.comm, sizeof(prefix_comm_));
+    }
+    put(out, std::string_view(prefix_, prefix_len_));
+}
+
 void TextFormatter::call_head(const btrace_syscall& rec, const syscalls::Syscall* info,
                               const decode::Payloads& payloads, const decode::CallContext& context,
                               fmt::memory_buffer& out) {
-    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}/{} "), comm_of(rec.hdr), rec.hdr.tid);
+    thread_prefix(rec.hdr, out);
     format_name(rec, info, out);
     out.push_back('(');
     bool first = true;
@@ -94,9 +112,13 @@ void TextFormatter::call_start(const DecodedCall& call, fmt::memory_buffer& out)
         put(out, " (         ): ");
     } else {
         // In flight when tracing began: it took at least this long.
-        const bool lower_bound = rec.hdr.flags & BTRACE_SYS_STARTED_BEFORE;
-        put(out, lower_bound ? " (>=" : " (");
-        put_ms(static_cast<int64_t>(rec.duration_ns), lower_bound ? 0 : 6, out);
+        if (rec.hdr.flags & BTRACE_SYS_STARTED_BEFORE) {
+            put(out, " (>=");
+            put_ms(static_cast<int64_t>(rec.duration_ns), 0, out);
+        } else {
+            put(out, " (");
+            put_ms(static_cast<int64_t>(rec.duration_ns), 6, out);
+        }
         put(out, " ms): ");
     }
     call_head(rec, call.info, call.payloads, call.context, out);

@@ -4,6 +4,7 @@
 
 #include "decode/args.h"
 #include "decode/payloads.h"
+#include "decode/put.h"
 #include "output/formatter.h"
 #include "syscalls/table.h"
 
@@ -21,12 +22,20 @@ private:
     void call_start(const DecodedCall& call, fmt::memory_buffer& out) override;
     void call_end(const DecodedCall& call, fmt::memory_buffer& out) override;
     void time_column(uint64_t ts_ns, fmt::memory_buffer& out);
+    // "comm/tid ", the line's thread.
+    void thread_prefix(const btrace_hdr& hdr, fmt::memory_buffer& out);
     void call_head(const btrace_syscall& rec, const syscalls::Syscall* info, const decode::Payloads& payloads,
                    const decode::CallContext& context, fmt::memory_buffer& out);
 
     uint64_t previous_ts_ns_ = 0;    // -r
     int64_t cached_second_ = -1;     // -t/-tt: the formatted HH:MM:SS of this second
     char cached_hms_[9] = {};
+    // The prefix last made: lines come in runs from one thread. Keyed by the
+    // whole comm field, so a thread that renames itself misses.
+    uint32_t prefix_tid_ = 0;
+    char prefix_comm_[BTRACE_COMM_LEN] = {};
+    char prefix_[BTRACE_COMM_LEN + 1 + decode::kMaxDecimal + 1] = {};
+    std::size_t prefix_len_ = 0;  // 0: none made yet
 };
 
 }  // namespace btrace::output

@@ -13,6 +13,7 @@ void FdTable::copy(uint32_t tgid, int from, int to, bool cloexec) {
     auto source = fds.find(from);
     if (source == fds.end()) {
         fds.erase(to);
+        forget_recent();
         return;
     }
     fds[to] = Entry{source->second.name, cloexec};
@@ -21,6 +22,7 @@ void FdTable::copy(uint32_t tgid, int from, int to, bool cloexec) {
 void FdTable::close(uint32_t tgid, int fd) {
     if (auto it = processes_.find(tgid); it != processes_.end())
         it->second.erase(fd);
+    forget_recent();
 }
 
 void FdTable::close_range(uint32_t tgid, unsigned first, unsigned last) {
@@ -31,6 +33,7 @@ void FdTable::close_range(uint32_t tgid, unsigned first, unsigned last) {
         const auto fd = static_cast<unsigned>(entry.first);
         return fd >= first && fd <= last;
     });
+    forget_recent();
 }
 
 void FdTable::set_cloexec(uint32_t tgid, int fd, bool cloexec) {
@@ -60,16 +63,19 @@ void FdTable::fork(uint32_t parent, uint32_t child) {
         auto fds = it->second;  // copied first: inserting the child may rehash
         processes_[child] = std::move(fds);
     }
+    forget_recent();
 }
 
 void FdTable::exec(uint32_t tgid) {
     if (auto it = processes_.find(tgid); it != processes_.end())
         std::erase_if(it->second, [](const auto& entry) { return entry.second.cloexec; });
+    forget_recent();
 }
 
 void FdTable::exit(uint32_t tgid) {
     processes_.erase(tgid);
     cached_fds_ = nullptr;
+    forget_recent();
 }
 
 const FdTable::Fds* FdTable::fds_of(uint32_t tgid) const {
@@ -84,11 +90,17 @@ const FdTable::Fds* FdTable::fds_of(uint32_t tgid) const {
 }
 
 std::string_view FdTable::name(uint32_t tgid, int fd) const {
+    Recent& recent = recent_[static_cast<unsigned>(fd) % recent_.size()];
+    if (recent.entry && recent.tgid == tgid && recent.fd == fd)
+        return recent.entry->name;
     const Fds* fds = fds_of(tgid);
     if (!fds)
         return {};
     auto entry = fds->find(fd);
-    return entry == fds->end() ? std::string_view{} : std::string_view(entry->second.name);
+    if (entry == fds->end())
+        return {};
+    recent = Recent{tgid, fd, &entry->second};
+    return entry->second.name;
 }
 
 }  // namespace btrace::state

@@ -3,6 +3,7 @@
 // that has already exited still prints 3</etc/issue>.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -34,12 +35,22 @@ private:
     };
     using Fds = std::unordered_map<int, Entry>;
     const Fds* fds_of(uint32_t tgid) const;
+    void forget_recent() { recent_ = {}; }
 
     std::unordered_map<uint32_t, Fds> processes_;
     // The last process looked up: a trace names fds of one process many times
     // in a row. Nodes of an unordered_map stay put; exit() clears it.
     mutable uint32_t cached_tgid_ = 0;
     mutable const Fds* cached_fds_ = nullptr;
+    // Names found lately, one slot per fd % 8: a trace names the same few fds
+    // call after call, and a hash lookup costs a division. Entries stay put
+    // until erased, so whatever erases one clears these.
+    struct Recent {
+        uint32_t tgid = 0;
+        int fd = 0;
+        const Entry* entry = nullptr;
+    };
+    mutable std::array<Recent, 8> recent_{};
 };
 
 }  // namespace btrace::state

@@ -97,10 +97,12 @@ FdTracker::FdTracker(FdTable& table)
 void FdTracker::apply_descriptions(const btrace_syscall& rec, const decode::Payloads& payloads) {
     // Present only when the call succeeded (or a non-blocking connect is under way).
     for (const auto& payload : payloads.fd_descs) {
+        if (!payload.present)
+            continue;  // most calls: no FdDescription (three strings) to build
         FdDescription desc;
         int fd;
         bool cloexec;
-        if (payload.present && from_kernel(payload.bytes, desc, fd, cloexec))
+        if (from_kernel(payload.bytes, desc, fd, cloexec))
             table_.set(rec.hdr.tgid, fd, fd_name(desc), cloexec);
     }
 }

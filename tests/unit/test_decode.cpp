@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "decode/payloads.h"
+#include "decode/put.h"
 #include "output/text.h"
 #include "syscalls/capture_spec.h"
 #include "syscalls/table.h"
@@ -107,6 +108,33 @@ TEST_CASE("malformed payload areas never read out of bounds", "[decode]") {
     const uint8_t bad_arg[8] = {9, 1, 0, 0, 0, 0, 0, 0};
     CHECK_FALSE(btrace::decode::split_payloads(bad_arg, out));
     CHECK(btrace::decode::split_payloads({}, out));
+}
+
+TEST_CASE("the appenders write numbers as fmt does, and text of any length", "[decode]") {
+    using namespace btrace::decode;
+    fmt::memory_buffer out;
+    std::string expected;
+    for (int64_t v : {int64_t{0}, int64_t{7}, int64_t{10}, int64_t{99}, int64_t{100}, int64_t{9999}, int64_t{10000},
+                      int64_t{-1}, int64_t{-12345}, INT64_MAX, INT64_MIN}) {
+        put_dec(out, v);
+        expected += fmt::format("{} ", v);
+        out.push_back(' ');
+    }
+    for (uint64_t v : {uint64_t{0}, uint64_t{1'000'000'000'000'000'000}, UINT64_MAX}) {
+        put_udec(out, v);
+        expected += fmt::format("{} ", v);
+        out.push_back(' ');
+    }
+    // Every length the short-copy paths handle and some beyond, past the
+    // buffer's inline capacity.
+    const std::string text(600, 'x');
+    for (std::size_t n = 0; n <= 40; ++n) {
+        put(out, std::string_view(text).substr(0, n));
+        expected += text.substr(0, n);
+    }
+    put(out, text);
+    expected += text;
+    CHECK(fmt::to_string(out) == expected);
 }
 
 TEST_CASE("capture specs follow the table's kinds", "[decode]") {

@@ -158,6 +158,35 @@ TEST_CASE("a forked child inherits the table, each then goes its own way, exit f
     CHECK(table.name(kPid, 1).empty());
 }
 
+TEST_CASE("a name looked up before a change is not shown after it", "[fdstate]") {
+    // Each lookup below is remembered; the change after it must end that.
+    state::FdTable table;
+    for (int fd = 0; fd < 8; ++fd)
+        table.set(kPid, fd, "/f" + std::to_string(fd), fd == 3);
+    table.set(200, 1, "/child", false);
+    REQUIRE(table.name(kPid, 1) == "/f1");
+    table.close(kPid, 1);
+    CHECK(table.name(kPid, 1).empty());
+    REQUIRE(table.name(kPid, 2) == "/f2");
+    table.close_range(kPid, 2, 2);
+    CHECK(table.name(kPid, 2).empty());
+    REQUIRE(table.name(kPid, 3) == "/f3");
+    table.exec(kPid);
+    CHECK(table.name(kPid, 3).empty());
+    REQUIRE(table.name(kPid, 4) == "/f4");
+    table.copy(kPid, 9, 4, false);  // from a fd with no name
+    CHECK(table.name(kPid, 4).empty());
+    REQUIRE(table.name(kPid, 5) == "/f5");
+    table.set(kPid, 5, "/g5", false);
+    CHECK(table.name(kPid, 5) == "/g5");
+    REQUIRE(table.name(200, 1) == "/child");
+    table.fork(kPid, 200);  // the child's old table goes
+    CHECK(table.name(200, 1).empty());
+    REQUIRE(table.name(kPid, 6) == "/f6");
+    table.exit(kPid);
+    CHECK(table.name(kPid, 6).empty());
+}
+
 TEST_CASE("a malformed kernel description is ignored", "[fdstate]") {
     state::FdDescription desc;
     int fd;
