@@ -112,12 +112,14 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
     rodata->records_enabled = config.records;
     rodata->summary_by = config.summary_by;
     rodata->string_max = static_cast<uint32_t>(config.string_max);
-    rodata->wakeup_bytes = config.ring_bytes / 4;
+    // -c sends no records: one page, not 16 MiB to allocate and charge at start.
+    const std::size_t ring_bytes = config.records ? config.ring_bytes : static_cast<std::size_t>(getpagesize());
+    rodata->wakeup_bytes = ring_bytes / 4;
     rodata->nr_exit = syscalls::number_of("exit");
     rodata->nr_exit_group = syscalls::number_of("exit_group");
     rodata->nr_execve = syscalls::number_of("execve");
     rodata->nr_execveat = syscalls::number_of("execveat");
-    if (int err = bpf_map__set_max_entries(skel->maps.events, config.ring_bytes))
+    if (int err = bpf_map__set_max_entries(skel->maps.events, ring_bytes))
         return errno_error("sizing the ring buffer", err);
     if (config.summary && config.summary_by == BTRACE_SUMMARY_BY_SYSCALL)
         bpf_map__set_max_entries(skel->maps.stats_by_nr, static_cast<uint32_t>(syscalls::all().size()));
