@@ -89,43 +89,40 @@ bool is_octal_digit(uint8_t c) { return c >= '0' && c <= '7'; }
 
 // strace's string_quote body (no quotes): the lookahead for 3-digit octal
 // only sees bytes inside the span, as strace only sees the printed size.
+// Written through one reservation of the worst case (every byte as \ooo):
+// binary data escapes nearly every byte.
 void quote_body(Bytes bytes, fmt::memory_buffer& out) {
     static constexpr char kDigits[] = "01234567";
     const std::size_t n = bytes.size();
-    std::size_t i = 0;
-    while (i < n) {
-        // A run of printable characters other than " and \ goes as it is.
-        const std::size_t start = i;
-        while (i < n && bytes[i] >= 0x20 && bytes[i] <= 0x7e && bytes[i] != '"' && bytes[i] != '\\')
-            ++i;
-        if (i != start) {
-            const auto* first = reinterpret_cast<const char*>(bytes.data() + start);
-            put(out, {first, i - start});
-            if (i == n)
-                break;
-        }
+    char* at = reserve(out, 4 * n);
+    for (std::size_t i = 0; i < n;) {
         const uint8_t c = bytes[i++];
+        if (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\') {
+            *at++ = static_cast<char>(c);
+            continue;
+        }
+        *at++ = '\\';
         switch (c) {
-        case '"': put(out, "\\\""); continue;
-        case '\\': put(out, "\\\\"); continue;
-        case '\t': put(out, "\\t"); continue;
-        case '\n': put(out, "\\n"); continue;
-        case '\v': put(out, "\\v"); continue;
-        case '\f': put(out, "\\f"); continue;
-        case '\r': put(out, "\\r"); continue;
+        case '"': *at++ = '"'; continue;
+        case '\\': *at++ = '\\'; continue;
+        case '\t': *at++ = 't'; continue;
+        case '\n': *at++ = 'n'; continue;
+        case '\v': *at++ = 'v'; continue;
+        case '\f': *at++ = 'f'; continue;
+        case '\r': *at++ = 'r'; continue;
         default: break;
         }
         // Octal, three digits when an octal digit follows (i is the next byte).
-        out.push_back('\\');
         const bool digit_follows = i < n && is_octal_digit(bytes[i]);
         if (digit_follows || c >= 0100) {
-            out.push_back(kDigits[c >> 6]);
-            out.push_back(kDigits[(c >> 3) & 7]);
+            *at++ = kDigits[c >> 6];
+            *at++ = kDigits[(c >> 3) & 7];
         } else if (c >= 010) {
-            out.push_back(kDigits[c >> 3]);
+            *at++ = kDigits[c >> 3];
         }
-        out.push_back(kDigits[c & 7]);
+        *at++ = kDigits[c & 7];
     }
+    commit(out, at);
 }
 
 void quote(Bytes bytes, fmt::memory_buffer& out) {
