@@ -79,7 +79,7 @@ static __always_inline void emit_from_enter(__u64 pid_tgid, __s64 nr, __u16 flag
 static __always_inline struct btrace_inflight *first_call_slot(__u64 pid_tgid, long id)
 {
 	__u32 key = target_key(pid_tgid);
-	__u8 *state = bpf_map_lookup_elem(&targets, &key);
+	__u8 *state = may_be_target(key) ? bpf_map_lookup_elem(&targets, &key) : NULL;
 	struct btrace_inflight *slot;
 
 	if (!state && !selected_without_targets(pid_tgid))
@@ -218,14 +218,22 @@ int on_fork(struct bpf_raw_tracepoint_args *ctx)
 
 	if (!follow)
 		return 0;
-	state = bpf_map_lookup_elem(&targets, &parent_tgid);
-	if (!state)
+	if (!may_be_target(parent_tgid) || !(state = bpf_map_lookup_elem(&targets, &parent_tgid)))
 		return 0;
-	if (child_tgid != parent_tgid && bpf_map_update_elem(&targets, &child_tgid, state, BPF_ANY))
-		return 0; /* target set full: the child is not traced, its exits won't count */
+	if (child_tgid != parent_tgid) {
+		mark_target(child_tgid, true);
+		if (bpf_map_update_elem(&targets, &child_tgid, state, BPF_ANY))
+			return 0; /* target set full: the child is not traced, its exits won't count */
+	}
 	if (child_tgid != parent_tgid)
 		emit_fork(child_tgid);
 	return 0;
+}
+
+static __always_inline void leave_targets(__u32 key)
+{
+	bpf_map_delete_elem(&targets, &key);
+	mark_target(key, false);
 }
 
 /* wait(2) status of the thread group whose last thread is exiting. */
@@ -249,17 +257,17 @@ int on_process_exit(void *ctx)
 
 	/* System-wide, selected processes are not in the targets map; their exit
 	 * lines still let the consumer drop what it keeps for them. */
-	if (!bpf_map_lookup_elem(&targets, &key) && !selected_without_targets(pid_tgid))
+	if (!(may_be_target(key) && bpf_map_lookup_elem(&targets, &key)) && !selected_without_targets(pid_tgid))
 		return 0;
 	b = this_cpu_batch();
 	if (b)
 		batch_flush(b); /* the thread's last calls come before its exit line */
 	if (!follow)
-		bpf_map_delete_elem(&targets, &key);
+		leave_targets(key);
 	if (task->signal->live.counter != 0) /* other threads live on */
 		return 0;
 	if (follow)
-		bpf_map_delete_elem(&targets, &key);
+		leave_targets(key);
 	if (!records_enabled) /* -c: the summary is all there is */
 		return 0;
 	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);

@@ -17,6 +17,38 @@ struct {
 	__type(value, __u8);
 } targets SEC(".maps");
 
+/* A bit per key of targets that may be in it: a thread outside the target
+ * set (everyone else on the host) is turned away by an array lookup, not a
+ * hash miss, at each call. Set before the hash entry, cleared after it; the
+ * loader sizes it to pid_max. A key past the end may be a target. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} target_bits SEC(".maps");
+
+static __always_inline bool may_be_target(__u32 key)
+{
+	__u32 word = key / 64;
+	__u64 *bits = bpf_map_lookup_elem(&target_bits, &word);
+
+	return !bits || (*bits & (1ull << (key % 64)));
+}
+
+static __always_inline void mark_target(__u32 key, bool target)
+{
+	__u32 word = key / 64;
+	__u64 *bits = bpf_map_lookup_elem(&target_bits, &word);
+
+	if (!bits)
+		return;
+	if (target)
+		__sync_fetch_and_or(bits, 1ull << (key % 64));
+	else
+		__sync_fetch_and_and(bits, ~(1ull << (key % 64)));
+}
+
 /* The call each target thread is in. Task storage, not a hash keyed by tid:
  * the lookup on every traced enter and exit costs a pointer walk instead of
  * a hash (~20 ns a call on a storm), a thread that is not traced pays a NULL

@@ -1,4 +1,5 @@
 #include "loader/core_btf.h"
+#include "util/read_file.h"
 
 #include <bpf/btf.h>
 #include <dirent.h>
@@ -24,22 +25,9 @@ namespace {
 
 constexpr const char* kKernelBtf = "/sys/kernel/btf/vmlinux";
 
-std::string read_small_file(const char* path) {
-    std::string text;
-    const int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return text;
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(fd, buf, sizeof(buf))) > 0 && text.size() < (1u << 16))
-        text.append(buf, static_cast<std::size_t>(n));
-    close(fd);
-    return text;
-}
-
 // The kernel: its image's build ID, release and BTF size.
 std::string kernel_key() {
-    const std::string id = gnu_build_id(read_small_file("/sys/kernel/notes"));
+    const std::string id = gnu_build_id(read_whole("/sys/kernel/notes").value_or(""));
     struct utsname uts;
     struct stat btf;
     if (id.empty() || uname(&uts) != 0 || stat(kKernelBtf, &btf) != 0)

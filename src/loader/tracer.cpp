@@ -17,6 +17,8 @@
 
 #include "btrace_bpf.skel.h"
 #include "loader/core_btf.h"
+#include "util/parse.h"
+#include "util/read_file.h"
 #include "syscalls/capture_spec.h"
 #include "syscalls/table.h"
 
@@ -45,6 +47,16 @@ int open_thread(pid_t tid) {
     if (fd < 0 && errno == EINVAL)
         fd = static_cast<int>(syscall(SYS_pidfd_open, tid, 0));
     return fd;
+}
+
+// The largest pid + 1 (the targets' keys are pids or tids).
+uint32_t pid_max() {
+    constexpr uint32_t kPidMaxLimit = 4u << 20;  // PID_MAX_LIMIT on 64-bit
+    std::string text = read_whole("/proc/sys/kernel/pid_max").value_or("");
+    while (!text.empty() && text.back() == '\n')
+        text.pop_back();
+    const auto value = to_uint<uint32_t>(text);
+    return value && *value > 0 && *value <= kPidMaxLimit ? *value : kPidMaxLimit;
 }
 
 bool has_capability(const __user_cap_data_struct (&caps)[2], int cap) {
@@ -112,6 +124,7 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
     rodata->records_enabled = config.records;
     rodata->summary_by = config.summary_by;
     rodata->string_max = static_cast<uint32_t>(config.string_max);
+    bpf_map__set_max_entries(skel->maps.target_bits, (pid_max() + 63) / 64);
     // -c sends no records: one page, not 16 MiB to allocate and charge at start.
     const std::size_t ring_bytes = config.records ? config.ring_bytes : static_cast<std::size_t>(getpagesize());
     rodata->wakeup_bytes = ring_bytes / 4;
@@ -272,6 +285,15 @@ std::vector<std::vector<uint8_t>> Tracer::unflushed_batches() const {
 int Tracer::targets_fd() const { return bpf_map__fd(skel_->maps.targets); }
 
 Result<void> Tracer::add_target(uint32_t key, btrace_target_state state) {
+    // Before attach only: this read-modify-write of a bit word is not atomic
+    // against the kernel side's. Past pid_max, the kernel side looks anyway.
+    const uint32_t word_index = key / 64;
+    uint64_t word = 0;
+    const int bits_fd = bpf_map__fd(skel_->maps.target_bits);
+    if (bpf_map_lookup_elem(bits_fd, &word_index, &word) == 0) {
+        word |= 1ull << (key % 64);
+        bpf_map_update_elem(bits_fd, &word_index, &word, BPF_ANY);
+    }
     uint8_t value = state;
     if (bpf_map_update_elem(targets_fd(), &key, &value, BPF_ANY) != 0)
         return errno_error("adding " + std::to_string(key) + " to the target set", errno);

@@ -1,4 +1,5 @@
 #include "state/proc_snapshot.h"
+#include "util/read_file.h"
 #include "util/parse.h"
 
 #include <dirent.h>
@@ -71,28 +72,6 @@ bool parse_hex_endpoint(std::string_view s, uint16_t family, uint8_t (&addr)[16]
         return false;
     port = *p;
     return true;
-}
-
-std::optional<std::string> read_whole(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return std::nullopt;
-    std::string out;
-    char buf[8192];
-    for (;;) {
-        ssize_t n = ::read(fd, buf, sizeof(buf));
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            ::close(fd);
-            return std::nullopt;
-        }
-        if (n == 0)
-            break;
-        out.append(buf, static_cast<size_t>(n));
-    }
-    ::close(fd);
-    return out;
 }
 
 std::optional<std::string> read_link_at(int dirfd, const char* name) {
