@@ -106,14 +106,16 @@ bool run_bpftool(const std::string& object, const std::string& out) {
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-// Subsets for other kernels (or btrace builds) are of no more use here.
-void remove_others(const std::string& dir, const std::string& keep) {
+// Subsets for other kernels are of no more use here. Other btrace builds'
+// (an installed one next to a development build) stay: they would only be
+// made again.
+void remove_other_kernels(const std::string& dir, const std::string& kernel) {
     DIR* d = opendir(dir.c_str());
     if (!d)
         return;
     while (const dirent* entry = readdir(d)) {
         const std::string_view name = entry->d_name;
-        if (name.ends_with(".btf") && dir + "/" + std::string(name) != keep)
+        if (name.ends_with(".btf") && !name.starts_with(kernel + "-"))
             unlinkat(dirfd(d), entry->d_name, 0);
     }
     closedir(d);
@@ -179,7 +181,7 @@ std::string core_btf_path(std::span<const uint8_t> bpf_object, const std::string
         spdlog::debug("no kernel BTF subset in {}: libbpf reads the whole kernel BTF", cache_dir);
         return {};
     }
-    remove_others(cache_dir, path);
+    remove_other_kernels(cache_dir, kernel);
     spdlog::debug("kernel BTF subset for CO-RE made: {}", path);
     return path;
 }
