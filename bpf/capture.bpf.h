@@ -185,7 +185,7 @@ static __always_inline void capture_argv(struct capture_ctx *c, const struct btr
 	close_payload(c, item, w.string_at - c->cursor - sizeof(struct btrace_payload), w.flags, w.count);
 }
 
-/* State of one iovec walk (bpf_loop step, as for argv). */
+/* State of one iovec walk (bpf_loop step). */
 struct iovec_walk {
 	const struct iovec *iov;
 	__u64 iovcnt;
@@ -196,12 +196,24 @@ struct iovec_walk {
 	__u16 flags;
 };
 
+/* The walk's state lives in a per-CPU map, not on the stack: the verifier
+ * then knows nothing of its values at a step and checks the step once,
+ * instead of once per iteration with ever-different ranges (8K of the 12K
+ * instructions it checked for sys_exit, at every start). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct iovec_walk);
+} iovec_walks SEC(".maps");
+
 static long iovec_step(__u32 i, void *ctx)
 {
-	struct iovec_walk *w = ctx;
+	__u32 zero = 0;
+	struct iovec_walk *w = bpf_map_lookup_elem(&iovec_walks, &zero);
 	struct iovec v;
 
-	if (i >= w->iovcnt)
+	if (!w || i >= w->iovcnt)
 		return 1;
 	if (bpf_probe_read_user(&v, sizeof(v), &w->iov[i])) {
 		w->flags |= BTRACE_PAYLOAD_FAULT;
@@ -232,20 +244,23 @@ static long iovec_step(__u32 i, void *ctx)
 static __always_inline void capture_iovec(struct capture_ctx *c, const struct btrace_capture *item,
 					  __u64 budget)
 {
-	struct iovec_walk w = {
-		.iov = (const struct iovec *)arg_at(c->args, item->arg),
-		.iovcnt = arg_at(c->args, item->len_arg),
+	__u32 zero = 0;
+	struct iovec_walk *w = bpf_map_lookup_elem(&iovec_walks, &zero);
+	const struct iovec *iov = (const struct iovec *)arg_at(c->args, item->arg);
+	__u64 iovcnt = arg_at(c->args, item->len_arg);
+
+	if (!w || !iov)
+		return;
+	*w = (struct iovec_walk){
+		.iov = iov,
+		.iovcnt = iovcnt,
 		.budget = budget,
 		.start = c->start,
 		.entry_at = c->cursor + sizeof(struct btrace_payload),
+		.flags = iovcnt > BTRACE_IOV_MAX ? BTRACE_PAYLOAD_TRUNCATED : 0,
 	};
-
-	if (!w.iov)
-		return;
-	if (w.iovcnt > BTRACE_IOV_MAX)
-		w.flags |= BTRACE_PAYLOAD_TRUNCATED;
-	bpf_loop(BTRACE_IOV_MAX, iovec_step, &w, 0);
-	close_payload(c, item, w.entry_at - c->cursor - sizeof(struct btrace_payload), w.flags, w.count);
+	bpf_loop(BTRACE_IOV_MAX, iovec_step, NULL, 0);
+	close_payload(c, item, w->entry_at - c->cursor - sizeof(struct btrace_payload), w->flags, w->count);
 }
 
 /* What execve needs read at sys_enter: its path, argv and envp. */
