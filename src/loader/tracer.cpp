@@ -309,11 +309,11 @@ bool Tracer::next_key(int map_fd, const void* prev, void* next) {
 Result<void> Tracer::add_inflight(pid_t tid, const btrace_inflight& call) {
     const int pidfd = open_thread(tid);
     if (pidfd < 0) {
-        if (errno == ESRCH)
-            return {};  // gone meanwhile: nothing left to pair
-        return errno_error("recording the call in flight in thread " + std::to_string(tid) +
-                               " (a thread that is not its process's leader needs Linux 6.9)",
-                           errno);
+        if (errno == EINVAL)  // before Linux 6.9, only a leader has a pidfd: shown, not paired
+            spdlog::warn("thread {}: the call it is in will not be shown when it returns (needs Linux 6.9)", tid);
+        else if (errno != ESRCH)  // ESRCH: gone meanwhile, nothing left to pair
+            return errno_error("recording the call in flight in thread " + std::to_string(tid), errno);
+        return {};
     }
     const int err = bpf_map_update_elem(inflight_fd(), &pidfd, &call, BPF_ANY) != 0 ? errno : 0;
     close(pidfd);
