@@ -1,11 +1,12 @@
 #include "cli/filter.h"
 
+#include <regex.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <optional>
-#include <regex>
 #include <string>
 
 #include "btrace/event.h"
@@ -148,18 +149,17 @@ Result<bool> add_trace_item(std::string_view item, std::vector<bool>& set, const
         return usage(what + ": unknown syscall number " + std::string(item));
     }
     if (item.front() == '/') {
-        // libstdc++ compiles (and matches) regexes recursively: tens of
-        // thousands of nested groups overflow the stack. Syscall names are short.
+        // POSIX extended regexes, as strace: glibc matches them without
+        // backtracking (std::regex took exponential time on "^op**+****g").
+        // Bounded, since the compiler recurses on nested groups; syscall names are short.
         constexpr std::size_t kMaxRegex = 4096;
         if (item.size() - 1 > kMaxRegex)
             return usage(what + ": regex longer than " + std::to_string(kMaxRegex) + " characters");
-        std::regex re;
-        try {
-            re = std::regex(std::string(item.substr(1)), std::regex::ECMAScript | std::regex::nosubs);
-        } catch (const std::regex_error&) {
+        regex_t re;
+        if (regcomp(&re, std::string(item.substr(1)).c_str(), REG_EXTENDED | REG_NOSUB) != 0)
             return usage(what + ": invalid regex " + quoted(item));
-        }
-        add_if([&](const sc::Syscall& s) { return std::regex_search(s.name.begin(), s.name.end(), re); });
+        add_if([&](const sc::Syscall& s) { return regexec(&re, std::string(s.name).c_str(), 0, nullptr, 0) == 0; });
+        regfree(&re);
         if (matched || may_be_empty) return true;
         return usage(what + ": regex " + quoted(item) + " matches no syscall");
     }
