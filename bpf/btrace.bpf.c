@@ -117,10 +117,12 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	}
 	if (id == nr_exit || id == nr_exit_group) {
-		if (summary_enabled)
+		/* Never returns: unfinished, with no duration to compare with
+		 * --duration. Selected as sys_exit selects completed calls. */
+		bool selected = (status_mask & BTRACE_STATUS_UNFINISHED) && !min_duration_ns;
+		if (summary_enabled && (selected || summarize_all))
 			summary_add(pid_tgid, id, 0, 0);
-		/* no duration to compare with --duration: left out then */
-		if (records_enabled && (status_mask & BTRACE_STATUS_UNFINISHED) && !min_duration_ns)
+		if (records_enabled && selected)
 			emit_from_enter(pid_tgid, id, BTRACE_SYS_NO_RETURN);
 		return 0;
 	}
