@@ -153,12 +153,13 @@ static long argv_step(__u32 i, void *ctx)
 	if (!w->strings)
 		return 0;
 	struct btrace_batch *b = this_cpu_batch();
-	if (!b || w->string_at + string_max + 1 > CURSOR_MASK) {
+	if (!b || w->string_at + string_max + 2 > CURSOR_MASK) {
 		w->flags |= BTRACE_PAYLOAD_TRUNCATED;
 		return 1;
 	}
 	__u8 *dst = (__u8 *)batch_at(b, w->start) + (w->string_at & CURSOR_MASK);
-	long n = bpf_probe_read_user_str(dst, bounded(string_max + 1, BTRACE_STRING_MAX + 1), (const void *)ptr);
+	/* -s plus one byte: an element that long was cut (the consumer shows -s and "...") */
+	long n = bpf_probe_read_user_str(dst, bounded(string_max + 2, BTRACE_STRING_MAX + 2), (const void *)ptr);
 	if (n < 0) {
 		w->flags |= BTRACE_PAYLOAD_FAULT;
 		return 1;

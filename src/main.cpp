@@ -137,7 +137,8 @@ Result<int> run(const cli::Options& opts) {
     install_signal_handlers();
 
     state::FdTable fds;
-    const output::FormatOptions format{monotonic_ns(), realtime_offset_ns(), opts.raw, time_format(opts.time)};
+    output::FormatOptions format{monotonic_ns(), realtime_offset_ns(), opts.raw, time_format(opts.time)};
+    format.string_max = opts.string_max;
     auto formatter = make_formatter(opts.json, format, fds);
     consumer::Consumer consumer(*formatter, *sink, fds);
     consumer.limit_calls(opts.max_events);

@@ -2,6 +2,7 @@
 
 #include <fmt/compile.h>
 
+#include <algorithm>
 #include <cstring>
 #include <iterator>
 
@@ -22,8 +23,10 @@ constexpr std::size_t kArgvShown = BTRACE_ARGV_MAX;
 
 void int32(uint64_t value, fmt::memory_buffer& out) { put_dec(out, static_cast<int32_t>(value)); }
 
-// NUL-separated strings -> ["a", "b"]; "..." when more were there.
-void argv(const Payload& p, fmt::memory_buffer& out) {
+// NUL-separated strings -> ["a", "b"]; "..." when more were there. The
+// kernel side reads one byte past -s, so a longer element was cut: its first
+// string_max bytes are shown, then "...", as strace does.
+void argv(const Payload& p, std::size_t string_max, fmt::memory_buffer& out) {
     out.push_back('[');
     std::size_t off = 0, shown = 0;
     while (off < p.bytes.size() && shown < kArgvShown) {
@@ -32,7 +35,7 @@ void argv(const Payload& p, fmt::memory_buffer& out) {
         const std::size_t len = nul ? static_cast<std::size_t>(nul - start) : p.bytes.size() - off;
         if (shown++)
             put(out, ", ");
-        format_string({start, len}, !nul, out);
+        format_string({start, std::min(len, string_max)}, !nul || len > string_max, out);
         off += len + 1;
     }
     if (p.truncated() || p.faulted())
@@ -155,7 +158,7 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
     case ArgKind::Argv:
         if (!captured(payload))
             break;
-        argv(payload, out);
+        argv(payload, call.string_max, out);
         return;
     case ArgKind::Envp:
         put_address(out, value);

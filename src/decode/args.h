@@ -20,6 +20,7 @@ struct CallContext {
     bool raw;     // --raw: register values only
     const state::FdTable* fds = nullptr;  // names for fd arguments (none: numbers only)
     uint32_t tgid = 0;
+    std::size_t string_max = BTRACE_STRING_MAX;  // -s: an argv element longer than this was cut
 };
 
 // 3</etc/issue>, or 3 when the name is unknown.

@@ -256,6 +256,7 @@ Result<int> run(const cli::Options& opts) {
     output::FormatOptions format{app::monotonic_ns(), app::realtime_offset_ns(), false,
                                  output::TimeFormat::WallMicros};
     format.fd_names_from_records = true;
+    format.string_max = opts.string_max;
     auto formatter = app::make_formatter(opts.json, format, fds);
     consumer::Consumer consumer(*formatter, *sink, fds);
     if (auto ok = consumer.open((*tracer)->events()); !ok)

@@ -29,6 +29,7 @@ struct FormatOptions {
     // Monitor: fds are named from each record's own descriptions, applied
     // before its arguments (the calls that opened them were not sent).
     bool fd_names_from_records = false;
+    std::size_t string_max = 256;  // -s
 };
 
 // One call, decoded once for either layout.
@@ -63,7 +64,7 @@ protected:
     virtual void call_start(const DecodedCall& call, fmt::memory_buffer& out) = 0;
     virtual void call_end(const DecodedCall& call, fmt::memory_buffer& out) = 0;
     decode::CallContext context(const btrace_syscall& rec, bool failed) const {
-        return decode::CallContext{failed, options_.raw, fds_, rec.hdr.tgid};
+        return decode::CallContext{failed, options_.raw, fds_, rec.hdr.tgid, options_.string_max};
     }
 
     FormatOptions options_;

@@ -197,6 +197,16 @@ TEST_CASE("at the largest -s (4096), a longer string is cut there and ends with 
     CHECK(has_line(text, "memfd_create\\(uname: \"a{4096}\"\\.\\.\\., flags: MFD_CLOEXEC\\) = -1 EINVAL"));
 }
 
+TEST_CASE("argv elements longer than -s are cut there and marked, as strace does", "[integration][decode]") {
+    const std::vector<std::string> command{"/bin/echo", std::string(20, 'a'), std::string(8, 'b')};
+    const std::string text = trace_file(command, {"-s", "8", "-e", "trace=execve"});
+    const std::string argv = R"(\["/bin/ech"\.\.\., "aaaaaaaa"\.\.\., "bbbbbbbb"\])";
+    CHECK(has_line(text, R"(execve\(filename: "/bin/echo", argv: )" + argv + R"(, envp: 0x[0-9a-f]+ /\* \d+ vars \*/\) = 0$)"));
+    std::vector<std::string> strace{"strace", "-s", "8", "-e", "trace=execve"};
+    strace.insert(strace.end(), command.begin(), command.end());
+    CHECK(has_line(run(strace).err, R"(^execve\("/bin/echo", )" + argv + ", "));
+}
+
 TEST_CASE("raw mode prints registers only", "[integration][decode]") {
     const auto calls = calls_of(trace_file({helper("open_missing"), "/nonexistent/x"}, {"--raw"}), "open_missing");
     CHECK(std::count_if(calls.begin(), calls.end(), [](const std::string& c) {

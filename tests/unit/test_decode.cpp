@@ -88,6 +88,16 @@ TEST_CASE("execve: argv strings and the envp count", "[decode]") {
                       "envp: 0x3000 /* 20 vars */) = 0\n");
 }
 
+TEST_CASE("execve: an argv element longer than -s is cut there and marked, as strace does", "[decode]") {
+    // The kernel side reads -s plus one byte: 257 bytes of a longer element, 256 of one that fits exactly.
+    const std::string cut(257, 'a'), fits(256, 'b');
+    const std::string strings = std::string("x\0", 2) + cut + '\0' + fits + '\0';
+    Record r("execve", 0, {0x1000, 0x2000, 0x3000});
+    r.payload(0, BTRACE_CAP_PATH, "/bin/x").payload(1, BTRACE_CAP_ARGV, strings, 0, 3);
+    CHECK(r.text() == "t/7 execve(filename: \"/bin/x\", argv: [\"x\", \"" + std::string(256, 'a') + "\"..., \"" +
+                          fits + "\"], envp: 0x3000) = 0\n");
+}
+
 TEST_CASE("a faulted read of a path falls back to the pointer", "[decode]") {
     Record r("unlink", -14, {0xdead});
     r.payload(0, BTRACE_CAP_PATH, "", BTRACE_PAYLOAD_FAULT);
