@@ -29,6 +29,7 @@ struct path_walk {
 	__u32 start; /* the record's offset in the batch */
 	__u32 at;    /* cursor of the next component */
 	bool done;
+	bool pseudo; /* a file outside any tree (memfd): its one name */
 };
 
 static long path_step(__u32 i, void *ctx)
@@ -39,8 +40,11 @@ static long path_step(__u32 i, void *ctx)
 	struct mount *mnt = w->mnt;
 	struct dentry *parent = BPF_CORE_READ(d, d_parent);
 	struct dentry *mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
+	/* Its own parent but not its mount's root: a pseudo file (memfd), which
+	 * d_path names "/<name> (deleted)". */
+	bool pseudo = d == parent && d != mnt_root;
 
-	if (d == mnt_root || d == parent) {
+	if (!pseudo && (d == mnt_root || d == parent)) {
 		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 		if (up == mnt) {
 			w->done = true; /* the root of the root mount */
@@ -58,6 +62,10 @@ static long path_step(__u32 i, void *ctx)
 	if (n <= 0)
 		return 1;
 	w->at += n;
+	if (pseudo) {
+		w->pseudo = w->done = true;
+		return 1;
+	}
 	w->dentry = parent;
 	return 0;
 }
@@ -172,14 +180,17 @@ __noinline int describe_fd(struct describe_job *job)
 		}
 	} else {
 		struct vfsmount *vfsmnt = BPF_CORE_READ(file, f_path.mnt);
+		struct dentry *dentry = BPF_CORE_READ(file, f_path.dentry);
 		struct path_walk w = {
-			.dentry = BPF_CORE_READ(file, f_path.dentry),
+			.dentry = dentry,
 			.mnt = (struct mount *)((__u8 *)vfsmnt - bpf_core_field_offset(struct mount, mnt)),
 			.start = start,
 			.at = at,
 		};
 		desc->kind = BTRACE_FD_FILE;
 		bpf_loop(PATH_DEPTH_MAX, path_step, &w, 0);
+		/* d_path's test: unhashed and not a root, or a pseudo file */
+		desc->deleted = w.pseudo || (!BPF_CORE_READ(dentry, d_hash.pprev) && BPF_CORE_READ(dentry, d_parent) != dentry);
 		desc->truncated = !w.done;
 		desc->name_len = w.at - at;
 		at = w.at;

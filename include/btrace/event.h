@@ -125,7 +125,8 @@ struct btrace_fd_desc {
 	__u8 truncated;    /* the path walk stopped before the root */
 	__u16 name_len;
 	__u16 name2_len;
-	__u16 pad;
+	__u8 deleted;      /* the file is unlinked (a memfd always): " (deleted)" as in /proc */
+	__u8 pad;
 	__u8 local_addr[16]; /* network order; IPv4 in the first 4 bytes */
 	__u8 remote_addr[16];
 };

@@ -62,6 +62,8 @@ bool from_kernel(std::span<const uint8_t> payload, FdDescription& desc, int& fd,
     case BTRACE_FD_FILE:
         desc.kind = FdDescription::Kind::File;
         desc.path = join_components(name);
+        if (k.deleted)
+            desc.path += " (deleted)";  // as /proc/PID/fd shows it (and parse_fd_link keeps it)
         break;
     case BTRACE_FD_PIPE: desc.kind = FdDescription::Kind::Pipe; break;
     case BTRACE_FD_ANON:

@@ -58,6 +58,19 @@ TEST_CASE("fds are named by kind, and follow close, reuse and dup2", "[integrati
     CHECK(has_line(text, who + R"(read\(fd: 3<pipe:\[\d+\]>, buf: "p", count: 1\) = 1$)"));
 }
 
+TEST_CASE("a memfd and an unlinked file are named as /proc names them, with (deleted)", "[integration][fds]") {
+    const std::string path = temp_path("unlinked");
+    const std::string text = trace_ok({"/usr/bin/python3", "-S", "-c",
+                                       "import os\nm = os.memfd_create('btrace_t')\nos.write(m, b'x')\n"
+                                       "f = os.open('" + path + "', os.O_CREAT | os.O_WRONLY)\nos.unlink('" + path +
+                                           "')\nos.dup2(f, 20)"})
+                                 .text;
+    CHECK(has_line(text, R"( memfd_create\(uname: "btrace_t", flags: MFD_CLOEXEC\) = \d+</memfd:btrace_t \(deleted\)>$)"));
+    CHECK(has_line(text, R"( write\(fd: \d+</memfd:btrace_t \(deleted\)>, buf: "x", count: 1\) = 1$)"));
+    // dup2 after the unlink: the new fd is described then
+    CHECK(has_line(text, R"( dup2\(oldfd: \d+<)" + path + R"(>, newfd: 20\) = 20<)" + path + R"( \(deleted\)>$)"));
+}
+
 TEST_CASE("fds inherited from the parent process are named in the child", "[integration][fds]") {
     const std::string text = traced({"sh", "-c", "exec 7</etc/hostname; cat <&7 >/dev/null"});
     CHECK(has_line(text, R"(cat/\d+ read\(fd: 0</etc/hostname>, buf: ".*", count: \d+\) = \d+$)"));
