@@ -117,9 +117,7 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	}
 	if (id == nr_exit || id == nr_exit_group) {
-		/* Never returns: unfinished, with no duration to compare with
-		 * --duration. Selected as sys_exit selects completed calls. */
-		bool selected = (status_mask & BTRACE_STATUS_UNFINISHED) && !min_duration_ns;
+		bool selected = unfinished_selected();
 		if (summary_enabled && (selected || summarize_all))
 			summary_add(pid_tgid, id, 0, 0);
 		if (records_enabled && selected)

@@ -64,6 +64,13 @@ static __always_inline bool selected_without_targets(__u64 pid_tgid)
 	return true;
 }
 
+/* Whether a call that never returns (exit, exit_group) passes -e status=:
+ * it is unfinished, with no duration to compare with --duration. */
+static __always_inline bool unfinished_selected(void)
+{
+	return (status_mask & BTRACE_STATUS_UNFINISHED) && !min_duration_ns;
+}
+
 /* Whether a completed call passes -e status=, --errno and --duration. */
 static __always_inline bool completion_selected(long ret, __u64 duration_ns)
 {
