@@ -1,5 +1,5 @@
 #include "loader/core_btf.h"
-#include "util/read_file.h"
+#include "util/file.h"
 
 #include <bpf/btf.h>
 #include <dirent.h>
@@ -68,20 +68,6 @@ bool parses(const std::string& path) {
     btf* parsed = btf__parse_raw(path.c_str());
     btf__free(parsed);
     return parsed != nullptr;
-}
-
-bool write_file(const std::string& path, std::span<const uint8_t> bytes) {
-    const int fd = open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
-        if (n <= 0)
-            break;
-        done += static_cast<std::size_t>(n);
-    }
-    return close(fd) == 0 && done == bytes.size();
 }
 
 // bpftool gen min_core_btf KERNEL_BTF OUT OBJECT, quietly.
@@ -169,7 +155,8 @@ std::string core_btf_path(std::span<const uint8_t> bpf_object, const std::string
     const int subset_fd = mkostemp(subset.data(), O_CLOEXEC);
     bool made = false;
     if (object_fd >= 0 && subset_fd >= 0) {
-        made = write_file(object, bpf_object) && run_bpftool(object, subset) && parses(subset) &&
+        made = write_all(object_fd, bpf_object.data(), bpf_object.size()) == 0 && run_bpftool(object, subset) &&
+               parses(subset) &&
                rename(subset.c_str(), path.c_str()) == 0;
     }
     for (int fd : {object_fd, subset_fd})

@@ -18,7 +18,7 @@
 #include "btrace_bpf.skel.h"
 #include "loader/core_btf.h"
 #include "util/parse.h"
-#include "util/read_file.h"
+#include "util/file.h"
 #include "syscalls/capture_spec.h"
 #include "syscalls/table.h"
 

@@ -1,4 +1,5 @@
 #include "output/sink.h"
+#include "util/file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -58,22 +59,12 @@ Result<void> Sink::flush() {
             return ok;
         }
     }
-    const char* data = buffer_.data();
-    std::size_t left = buffer_.size();
-    while (left > 0) {
-        ssize_t n = ::write(fd_, data, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int err = errno;
-            buffer_.clear();
-            return errno_error("writing " + name_, err);
-        }
-        data += n;
-        left -= static_cast<std::size_t>(n);
-        written_ += static_cast<std::size_t>(n);
-    }
+    const int err = write_all(fd_, buffer_.data(), buffer_.size());
+    if (err == 0)
+        written_ += buffer_.size();
     buffer_.clear();
+    if (err != 0)
+        return errno_error("writing " + name_, err);
     return {};
 }
 

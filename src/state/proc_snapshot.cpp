@@ -1,5 +1,5 @@
 #include "state/proc_snapshot.h"
-#include "util/read_file.h"
+#include "util/file.h"
 #include "util/parse.h"
 
 #include <dirent.h>

@@ -1,4 +1,4 @@
-// The whole of a (small) file, through read(2): /proc, /sys and cache files.
+// Whole-file reads and whole-buffer writes through read(2)/write(2).
 #pragma once
 
 #include <fcntl.h>
@@ -10,6 +10,7 @@
 
 namespace btrace {
 
+// The whole of a (small) file: /proc, /sys and cache files.
 inline std::optional<std::string> read_whole(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -30,6 +31,21 @@ inline std::optional<std::string> read_whole(const std::string& path) {
     }
     ::close(fd);
     return out;
+}
+
+// Writes all of data, resuming after short writes and EINTR; 0, or the errno.
+inline int write_all(int fd, const void* data, std::size_t size) {
+    const auto* at = static_cast<const char*>(data);
+    while (size > 0) {
+        const ssize_t n = ::write(fd, at, size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return errno;
+        at += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return 0;
 }
 
 }  // namespace btrace
