@@ -236,14 +236,17 @@ static __always_inline void leave_targets(__u32 key)
 	mark_target(key, false);
 }
 
-/* wait(2) status of the thread group whose last thread is exiting. */
+/* wait(2) status of the thread group whose last thread is exiting. Read
+ * with BPF_CORE_READ, not as trusted pointers: the verifier checks each
+ * pointer load from a trusted pointer with linear searches of the kernel's
+ * BTF by name, ~1 ms each at load time, for a program run once per exit. */
 static __always_inline __u32 group_exit_status(struct task_struct *task)
 {
-	struct signal_struct *signal = task->signal;
+	struct signal_struct *signal = BPF_CORE_READ(task, signal);
 
-	if (signal->flags & SIGNAL_GROUP_EXIT)
-		return signal->group_exit_code;
-	return task->group_leader->exit_code;
+	if (BPF_CORE_READ(signal, flags) & SIGNAL_GROUP_EXIT)
+		return BPF_CORE_READ(signal, group_exit_code);
+	return BPF_CORE_READ(task, group_leader, exit_code);
 }
 
 SEC("raw_tp/sched_process_exit")
@@ -264,7 +267,7 @@ int on_process_exit(void *ctx)
 		batch_flush(b); /* the thread's last calls come before its exit line */
 	if (!follow)
 		leave_targets(key);
-	if (task->signal->live.counter != 0) /* other threads live on */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0) /* other threads live on */
 		return 0;
 	if (follow)
 		leave_targets(key);
