@@ -124,14 +124,30 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 			emit_from_enter(pid_tgid, id, BTRACE_SYS_NO_RETURN);
 		return 0;
 	}
-	if (capture_enabled && (id == nr_execve || id == nr_execveat))
-		emit_from_enter(pid_tgid, id, BTRACE_SYS_ENTER_PART);
+	if (id == nr_execve || id == nr_execveat) {
+		if (capture_enabled)
+			emit_from_enter(pid_tgid, id, BTRACE_SYS_ENTER_PART);
+		/* A new image starts with cleared registers: kept for sys_exit. */
+		read_syscall_args(call->args);
+	}
 
 	call->nr = id;
 	call->flags = 0;
-	read_syscall_args(call->args);
 	call->ts_ns = bpf_ktime_get_ns();
 	return 0;
+}
+
+/* The arguments as they were at sys_enter, read from the registers here
+ * rather than copied at sys_enter for every call: they hold them throughout
+ * the call (signal delivery and syscall restart rewrite them only after
+ * sys_exit). execve, which loads a new image with cleared registers, keeps
+ * them in its slot. */
+static __always_inline void call_args(const struct btrace_inflight *call, __u64 *args)
+{
+	if (call->nr == nr_execve || call->nr == nr_execveat)
+		__builtin_memcpy(args, call->args, sizeof(call->args));
+	else
+		read_syscall_args(args);
 }
 
 SEC("raw_tp/sys_exit")
@@ -166,8 +182,8 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	rec->nr = call->nr;
 	rec->ret = ret;
 	rec->duration_ns = duration_ns;
-	__builtin_memcpy(rec->args, call->args, sizeof(rec->args));
-	__u32 size = capture_payloads(start, sizeof(*rec), call->nr, call->args, ret, false);
+	call_args(call, rec->args);
+	__u32 size = capture_payloads(start, sizeof(*rec), call->nr, rec->args, ret, false);
 	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, call->ts_ns);
 	rec->hdr.flags = call->flags;
 	batch_commit(b, size, now_ns);

@@ -161,7 +161,7 @@ struct btrace_fork {
 struct btrace_inflight {
 	__u64 ts_ns; /* 0: no call in flight */
 	__s64 nr;    /* BTRACE_NR_SKIPPED: the next sys_exit is ignored */
-	__u64 args[BTRACE_MAX_ARGS];
+	__u64 args[BTRACE_MAX_ARGS]; /* execve only: the others are read at sys_exit */
 	__u32 flags; /* BTRACE_SYS_* copied to the record */
 	__u32 pad;
 };

@@ -63,16 +63,22 @@ void PendingReporter::scan(const loader::Tracer& tracer, uint64_t now_ns, output
         const auto call = tracer.inflight_of(tid);
         if (!call || call->ts_ns == 0 || now_ns < call->ts_ns + threshold_ns_)
             continue;
-        auto [it, fresh] = reported_.try_emplace(static_cast<uint32_t>(tid), Reported{call->ts_ns, scan});
-        it->second.scan = scan;
-        if (!fresh && it->second.call_ts_ns == call->ts_ns)
+        if (auto it = reported_.find(static_cast<uint32_t>(tid));
+            it != reported_.end() && it->second.call_ts_ns == call->ts_ns) {
+            it->second.scan = scan;
             continue;  // this call was reported already
-        it->second.call_ts_ns = call->ts_ns;
+        }
+        // The kernel side keeps no arguments (it reads them at sys_exit):
+        // /proc has them while the thread is blocked in the call. A thread
+        // still running in it is reported at a later scan.
+        const auto blocked = state::call_in_flight(tid);
+        if (!blocked || blocked->nr != call->nr)
+            continue;
         auto id = state::thread_identity(tid);
         if (!id)
             continue;  // gone meanwhile: its exit comes through the ring buffer
-        const btrace_syscall rec = call_record(id->tgid, tid, id->comm, call->nr,
-                                               reinterpret_cast<const uint64_t*>(call->args), call->ts_ns);
+        reported_[static_cast<uint32_t>(tid)] = Reported{call->ts_ns, scan};
+        const btrace_syscall rec = call_record(id->tgid, tid, id->comm, call->nr, blocked->args, call->ts_ns);
         const double seconds = static_cast<double>(now_ns - call->ts_ns) / 1e9;
         formatter.in_progress(rec,
                               fmt::format("... still in progress after {}{:.3f} s",

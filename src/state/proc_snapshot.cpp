@@ -407,23 +407,32 @@ std::vector<pid_t> process_ids() {
     return pids;
 }
 
+namespace {
+
+std::optional<InFlightCall> call_in_task(const std::string& task, pid_t tid) {
+    auto line = read_whole(task + "syscall");
+    if (!line)
+        return std::nullopt;  // exited meanwhile, or no access
+    auto call = parse_syscall_line(*line);
+    if (!call)
+        return std::nullopt;
+    call->tid = tid;
+    call->comm = comm_of_task(task);
+    return call;
+}
+
+}  // namespace
+
 std::vector<InFlightCall> calls_in_flight(pid_t pid) {
     std::vector<InFlightCall> out;
     const std::string base = proc_dir(pid) + "task/";
-    for (pid_t tid : thread_ids(pid)) {
-        const std::string task = base + std::to_string(tid) + "/";
-        auto line = read_whole(task + "syscall");
-        if (!line)
-            continue;  // exited meanwhile, or no access
-        auto call = parse_syscall_line(*line);
-        if (!call)
-            continue;
-        call->tid = tid;
-        call->comm = comm_of_task(task);
-        out.push_back(std::move(*call));
-    }
+    for (pid_t tid : thread_ids(pid))
+        if (auto call = call_in_task(base + std::to_string(tid) + "/", tid))
+            out.push_back(std::move(*call));
     return out;
 }
+
+std::optional<InFlightCall> call_in_flight(pid_t tid) { return call_in_task(proc_dir(tid), tid); }
 
 std::optional<ThreadIdentity> thread_identity(pid_t tid) {
     const std::string task = proc_dir(tid);

@@ -104,6 +104,8 @@ std::optional<InFlightCall> parse_syscall_line(std::string_view line);
 // Threads of PID that are inside a system call right now, by tid, with comm
 // from /proc/PID/task/TID/comm. Needs ptrace-read access to PID.
 std::vector<InFlightCall> calls_in_flight(pid_t pid);
+// The call thread TID is blocked in right now (/proc/TID/syscall), if any.
+std::optional<InFlightCall> call_in_flight(pid_t tid);
 
 // The process and name of a thread (/proc/TID/status), while it exists.
 struct ThreadIdentity {
