@@ -19,7 +19,7 @@ struct Options {
     std::string output_path;           // -o FILE; empty: stderr
     std::string user;                  // -u USER: run COMMAND as this user
     bool follow = true;                // children and threads
-    std::size_t buffer_bytes = 16u << 20;
+    std::size_t buffer_bytes = 0;  // --buffer-size; 0 until set_common: default_buffer_bytes()
     bool verbose = false;
     std::size_t string_max = 256;  // -s: bytes of each string or buffer shown
     bool raw = false;              // --raw: register values only, nothing read from memory
@@ -73,5 +73,7 @@ ParseResult parse(int argc, const char* const* argv);
 Result<std::size_t> parse_size(const std::string& text);
 // parse_size, and a power of two of at least 64K.
 Result<std::size_t> parse_buffer_size(const std::string& text);
+// The ring buffer without --buffer-size: 4 MiB per CPU, a power of two of 8 to 32 MiB.
+std::size_t default_buffer_bytes(long online_cpus);
 
 }  // namespace btrace::cli

@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -66,6 +68,21 @@ TEST_CASE("help and version exit early with text", "[cli]") {
     auto version = parse_args({"--version"});
     REQUIRE(std::holds_alternative<EarlyExit>(version));
     CHECK(std::get<EarlyExit>(version).text == "btrace " BTRACE_VERSION "\n");
+}
+
+TEST_CASE("the default ring buffer is 4 MiB per CPU, a power of two from 8 to 32 MiB", "[cli]") {
+    CHECK(default_buffer_bytes(1) == (8u << 20));
+    CHECK(default_buffer_bytes(2) == (8u << 20));
+    CHECK(default_buffer_bytes(3) == (16u << 20));
+    CHECK(default_buffer_bytes(8) == (32u << 20));
+    CHECK(default_buffer_bytes(256) == (32u << 20));
+    CHECK(default_buffer_bytes(-1) == (8u << 20));  // sysconf failed
+    auto parsed = parse_args({"--", "true"});
+    REQUIRE(std::holds_alternative<Options>(parsed));
+    CHECK(std::get<Options>(parsed).buffer_bytes == default_buffer_bytes(sysconf(_SC_NPROCESSORS_ONLN)));
+    parsed = parse_args({"--buffer-size", "1M", "--", "true"});
+    REQUIRE(std::holds_alternative<Options>(parsed));
+    CHECK(std::get<Options>(parsed).buffer_bytes == (1u << 20));
 }
 
 TEST_CASE("buffer size accepts powers of two with K/M/G", "[cli]") {
