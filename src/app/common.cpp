@@ -139,6 +139,10 @@ void report_counters(const loader::Counters& counters, uint64_t malformed) {
     if (lost)
         spdlog::warn("{} events lost (ring buffer full: {}, no in-flight slot: {}); try a larger --buffer-size",
                      lost, counters[BTRACE_CNT_RB_FULL], counters[BTRACE_CNT_STASH_FULL]);
+    if (counters[BTRACE_CNT_STATS_FULL])
+        spdlog::warn("{} calls not counted in the summary: its map is full (a key per syscall of each process or "
+                     "thread)",
+                     counters[BTRACE_CNT_STATS_FULL]);
     if (counters[BTRACE_CNT_MISSED_ENTER])
         spdlog::info("{} call{} turned away before {} started (seccomp, ptrace): not shown",
                      counters[BTRACE_CNT_MISSED_ENTER], counters[BTRACE_CNT_MISSED_ENTER] == 1 ? " was" : "s were",

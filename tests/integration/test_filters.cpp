@@ -50,6 +50,19 @@ TEST_CASE("summary only (-c) counts exactly, in the kernel, and prints no trace"
     CHECK(has_line(text, R"(^100\.00 .* total$)"));
 }
 
+TEST_CASE("summary by thread (-c --summary-by thread) counts every call of 1000 threads, more keys than the per-CPU cache holds", "[integration][summary]") {
+    // ~8 keys a thread: keys that find their cache slot taken are counted in
+    // the map instead, and both reach the summary, each call once.
+    auto [output, text] = trace_ok({helper("threads64"), "1000"}, {"-c", "--summary-by", "thread"});
+    CHECK(count_matching(text, R"(^ thread threads64/\d+:$)") == 1001);
+    CHECK(count_matching(text, R"(^ *[\d.]+ +[\d.]+ +100 +.* getpid$)") == 1000);
+    CHECK(count_matching(text, R"( getpid$)") == 1000);
+    CHECK(output.err.find("not counted") == std::string::npos);
+    // 3000 threads make more keys than the map holds: what is not counted is said.
+    auto [o2, full] = trace_ok({helper("threads64"), "3000"}, {"-c", "--summary-by", "thread"});
+    CHECK(has_line(o2.err, R"(^btrace: \d+ calls not counted in the summary: its map is full)"));
+}
+
 TEST_CASE("summary with trace (-S) prints the trace and the summary, percentiles reflect the 20 ms sleeps", "[integration][summary]") {
     auto [output, text] = trace_mix({"-S"});
     CHECK(count_matching(text, R"( getpid\(\) = \d+$)") == 1000);

@@ -1,5 +1,6 @@
-/* 64 threads, each making 100 getpid calls. */
+/* Threads (64, or argv[1]), one after another, each making 100 getpid calls. */
 #include <pthread.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -11,12 +12,16 @@ static void *run(void *arg)
 	return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	pthread_t threads[64];
-	for (int i = 0; i < 64; i++)
+	int n = argc > 1 ? atoi(argv[1]) : 64;
+	pthread_t *threads = calloc(n, sizeof(*threads));
+
+	if (!threads)
+		return 1;
+	for (int i = 0; i < n; i++)
 		pthread_create(&threads[i], NULL, run, NULL);
-	for (int i = 0; i < 64; i++)
+	for (int i = 0; i < n; i++)
 		pthread_join(threads[i], NULL);
 	return 0;
 }
