@@ -224,6 +224,16 @@ struct btrace_stats {
 	char comm[BTRACE_COMM_LEN];
 };
 
+/* A slot of the per-CPU cache in front of the keyed statistics map: a key's
+ * calls on one CPU are counted here for good once the key has the slot
+ * (calls > 0), or in the map when another key took it first. */
+struct btrace_cached_stats {
+	struct btrace_stats_key key;
+	struct btrace_stats stats;
+};
+
+#define BTRACE_STATS_CACHE_SLOTS 512 /* per CPU; a power of two */
+
 enum btrace_summary_by {
 	BTRACE_SUMMARY_BY_SYSCALL = 0,
 	BTRACE_SUMMARY_BY_PROCESS = 1,

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "btrace_bpf.skel.h"
@@ -136,6 +137,8 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
         return errno_error("sizing the ring buffer", err);
     if (config.summary && config.summary_by == BTRACE_SUMMARY_BY_SYSCALL)
         bpf_map__set_max_entries(skel->maps.stats_by_nr, static_cast<uint32_t>(syscalls::all().size()));
+    if (!config.summary || config.summary_by == BTRACE_SUMMARY_BY_SYSCALL)
+        bpf_map__set_max_entries(skel->maps.stats_cache, 1);
     // Batches are flushed on a context switch only if records are written (not with -c).
     bpf_program__set_autoload(skel->progs.on_sched_switch, config.records);
     if (config.monitor) {
@@ -202,27 +205,33 @@ Result<void> Tracer::fill_syscall_set(const std::vector<bool>& syscalls) {
     return {};
 }
 
+namespace {
+
+void add_stats(btrace_stats& into, const btrace_stats& cpu) {
+    if (cpu.calls == 0)
+        return;
+    into.min_ns = into.calls ? std::min(into.min_ns, cpu.min_ns) : cpu.min_ns;
+    into.calls += cpu.calls;
+    into.errors += cpu.errors;
+    into.total_ns += cpu.total_ns;
+    into.max_ns = std::max(into.max_ns, cpu.max_ns);
+    for (int b = 0; b < BTRACE_HIST_BUCKETS; ++b)
+        into.hist[b] += cpu.hist[b];
+    if (cpu.comm[0])
+        std::memcpy(into.comm, cpu.comm, sizeof(cpu.comm));
+}
+
+}  // namespace
+
 std::vector<StatsEntry> Tracer::stats() const {
     std::vector<StatsEntry> entries;
     const std::size_t ncpus = static_cast<std::size_t>(std::max(libbpf_num_possible_cpus(), 1));
     std::vector<btrace_stats> per_cpu(ncpus);  // 8-byte multiple: no per-CPU padding
-    static_assert(sizeof(btrace_stats) % 8 == 0);
+    static_assert(sizeof(btrace_stats) % 8 == 0 && sizeof(btrace_cached_stats) % 8 == 0);
     const auto add = [&](const btrace_stats_key& key) {
         StatsEntry entry{key, {}};
-        entry.stats.min_ns = ~0ull;
-        for (const auto& cpu : per_cpu) {
-            if (cpu.calls == 0)
-                continue;
-            entry.stats.calls += cpu.calls;
-            entry.stats.errors += cpu.errors;
-            entry.stats.total_ns += cpu.total_ns;
-            entry.stats.min_ns = std::min(entry.stats.min_ns, cpu.min_ns);
-            entry.stats.max_ns = std::max(entry.stats.max_ns, cpu.max_ns);
-            for (int b = 0; b < BTRACE_HIST_BUCKETS; ++b)
-                entry.stats.hist[b] += cpu.hist[b];
-            if (cpu.comm[0])
-                std::memcpy(entry.stats.comm, cpu.comm, sizeof(cpu.comm));
-        }
+        for (const auto& cpu : per_cpu)
+            add_stats(entry.stats, cpu);
         if (entry.stats.calls)
             entries.push_back(entry);
     };
@@ -236,7 +245,37 @@ std::vector<StatsEntry> Tracer::stats() const {
         if (bpf_map_lookup_elem(fd, &key, per_cpu.data()) == 0)
             add(key);
     });
+    add_cached_stats(entries);
     return entries;
+}
+
+// Each CPU's cache slot holds its own key: merged by key into the entries
+// read from the map (a key may be in both, on different CPUs).
+void Tracer::add_cached_stats(std::vector<StatsEntry>& entries) const {
+    const uint32_t slots = bpf_map__max_entries(skel_->maps.stats_cache);
+    if (slots <= 1)
+        return;
+    const auto key_bytes = [](const btrace_stats_key& key) {
+        return std::string(reinterpret_cast<const char*>(&key), sizeof(key));
+    };
+    std::unordered_map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        index.emplace(key_bytes(entries[i].key), i);
+    const std::size_t ncpus = static_cast<std::size_t>(std::max(libbpf_num_possible_cpus(), 1));
+    std::vector<btrace_cached_stats> per_cpu(ncpus);
+    const int fd = bpf_map__fd(skel_->maps.stats_cache);
+    for (uint32_t slot = 0; slot < slots; ++slot) {
+        if (bpf_map_lookup_elem(fd, &slot, per_cpu.data()) != 0)
+            continue;
+        for (const auto& cpu : per_cpu) {
+            if (cpu.stats.calls == 0)
+                continue;
+            auto [it, fresh] = index.try_emplace(key_bytes(cpu.key), entries.size());
+            if (fresh)
+                entries.push_back(StatsEntry{cpu.key, {}});
+            add_stats(entries[it->second].stats, cpu.stats);
+        }
+    }
 }
 
 std::vector<std::pair<btrace_stats_key, uint64_t>> Tracer::errno_counts() const {
