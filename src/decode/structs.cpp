@@ -465,10 +465,14 @@ void format_array(Bytes b, std::size_t elem_size, std::size_t count, ElementPrin
 }
 
 constexpr std::size_t kStructSizes[] = {
-#define BTRACE_STRUCT_SIZE(name, size) size,
+#define BTRACE_STRUCT_SIZE(name, size, captured) captured,
     BTRACE_STRUCTS(BTRACE_STRUCT_SIZE)
 #undef BTRACE_STRUCT_SIZE
 };
+// The captured prefixes of stat and statx reach the last field their decoders show.
+static_assert(kStructSizes[static_cast<std::size_t>(StructKind::Stat)] >=
+              std::max(kStatSize, kStatRdev) + sizeof(uint64_t));
+static_assert(kStructSizes[static_cast<std::size_t>(StructKind::Statx)] >= kStatxSize + sizeof(uint64_t));
 
 // ---------------------------------------------------------------- sockaddr
 

@@ -12,29 +12,33 @@
 
 namespace btrace::decode {
 
-// Structs the kernel side captures by size (x86_64 / arm64 kernel layouts).
-#define BTRACE_STRUCTS(X)                                    \
-    X(Stat, 144)        /* struct stat (x86_64: 144 bytes) */ \
-    X(Statx, 256)       /* struct statx */                    \
-    X(Timespec, 16)     /* struct __kernel_timespec */        \
-    X(Timeval, 16)      /* struct __kernel_old_timeval */     \
-    X(Itimerspec, 32)   /* struct __kernel_itimerspec */      \
-    X(Rlimit, 16)       /* struct rlimit64 */                 \
-    X(Sigset, 8)        /* kernel sigset_t */                 \
-    X(Sigaction, 32)    /* struct kernel_sigaction (x86_64) */\
-    X(FdPair, 8)        /* int[2] from pipe/socketpair */     \
-    X(Utsname, 390)     /* struct new_utsname */              \
-    X(EpollEvent, 12)   /* struct epoll_event (packed) */     \
-    X(Pollfd, 8)        /* one struct pollfd; arrays repeat */ \
-    X(Int, 4)           /* int out-parameter (e.g. *addrlen) */
+// Structs the kernel side captures by size (x86_64 / arm64 kernel layouts):
+// the struct's size, and the bytes captured of one. stat and statx are shown
+// abbreviated, as strace shows them without -v (mode and size, then "..."):
+// only the leading part that holds those fields is read and sent.
+#define BTRACE_STRUCTS(X)                                             \
+    X(Stat, 144, 56)       /* struct stat (x86_64), through st_size */ \
+    X(Statx, 256, 48)      /* struct statx, through stx_size */        \
+    X(Timespec, 16, 16)    /* struct __kernel_timespec */              \
+    X(Timeval, 16, 16)     /* struct __kernel_old_timeval */           \
+    X(Itimerspec, 32, 32)  /* struct __kernel_itimerspec */            \
+    X(Rlimit, 16, 16)      /* struct rlimit64 */                       \
+    X(Sigset, 8, 8)        /* kernel sigset_t */                       \
+    X(Sigaction, 32, 32)   /* struct kernel_sigaction (x86_64) */      \
+    X(FdPair, 8, 8)        /* int[2] from pipe/socketpair */           \
+    X(Utsname, 390, 390)   /* struct new_utsname */                    \
+    X(EpollEvent, 12, 12)  /* struct epoll_event (packed) */           \
+    X(Pollfd, 8, 8)        /* one struct pollfd; arrays repeat */      \
+    X(Int, 4, 4)           /* int out-parameter (e.g. *addrlen) */
 
 enum class StructKind : uint8_t {
-#define BTRACE_STRUCT_ENUM(name, size) name,
+#define BTRACE_STRUCT_ENUM(name, size, captured) name,
     BTRACE_STRUCTS(BTRACE_STRUCT_ENUM)
 #undef BTRACE_STRUCT_ENUM
 };
 
-// Bytes the kernel side captures for one element of kind.
+// Bytes the kernel side captures for one element of kind (arrays of a kind
+// are captured whole: for them this is the element's size).
 std::size_t struct_size(StructKind kind);
 
 // Quoted, escaped like strace: printable ASCII as is, \t \n \v \f \r \" \\,

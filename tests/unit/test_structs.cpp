@@ -223,9 +223,9 @@ TEST_CASE("strings: every byte value round-trips through a known escape", "[stru
 
 // ------------------------------------------------------------------ sizes
 
-TEST_CASE("struct_size follows the X-macro", "[structs]") {
-    CHECK(struct_size(StructKind::Stat) == 144);
-    CHECK(struct_size(StructKind::Statx) == 256);
+TEST_CASE("struct_size follows the X-macro: stat and statx up to the last field shown", "[structs]") {
+    CHECK(struct_size(StructKind::Stat) == 56);
+    CHECK(struct_size(StructKind::Statx) == 48);
     CHECK(struct_size(StructKind::Timespec) == 16);
     CHECK(struct_size(StructKind::Timeval) == 16);
     CHECK(struct_size(StructKind::Itimerspec) == 32);
@@ -237,8 +237,8 @@ TEST_CASE("struct_size follows the X-macro", "[structs]") {
     CHECK(struct_size(StructKind::EpollEvent) == 12);
     CHECK(struct_size(StructKind::Pollfd) == 8);
     CHECK(struct_size(StructKind::Int) == 4);
-    CHECK(struct_size(StructKind::Stat) == sizeof(struct stat));
-    CHECK(struct_size(StructKind::Statx) == sizeof(struct statx));
+    CHECK(struct_size(StructKind::Stat) < sizeof(struct stat));
+    CHECK(struct_size(StructKind::Statx) < sizeof(struct statx));
     CHECK(struct_size(StructKind::Utsname) == sizeof(struct utsname));
 }
 
@@ -642,7 +642,7 @@ TEST_CASE("sockaddr: family only, one byte, nothing", "[structs][sockaddr][short
 TEST_CASE("every decoder stays inside garbage spans of every length", "[structs][short]") {
     std::mt19937 rng(7);
     const StructKind kinds[] = {
-#define BTRACE_STRUCT_KIND(name, size) StructKind::name,
+#define BTRACE_STRUCT_KIND(name, size, captured) StructKind::name,
         BTRACE_STRUCTS(BTRACE_STRUCT_KIND)
 #undef BTRACE_STRUCT_KIND
     };
