@@ -1,17 +1,12 @@
 #include "monitor/http_server.h"
 #include "util/parse.h"
 
+#include <dlfcn.h>
 #include <netdb.h>
-#include <sys/socket.h>
 
-#include <atomic>
-#include <cerrno>
-#include <mutex>
-#include <optional>
+#include <filesystem>
 #include <string_view>
-#include <thread>
-
-#include <httplib.h>
+#include <vector>
 
 namespace btrace::monitor {
 
@@ -56,12 +51,32 @@ Result<ListenAddress> parse_listen_address(const std::string& text) {
     return address;
 }
 
+namespace {
+
+// Next to the binary (the build tree), or where the package installs it
+// relative to the binary (so an unpacked package works from any root).
+std::vector<std::string> module_candidates() {
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec)
+        return {};
+    const auto dir = exe.parent_path();
+    return {(dir / kMetricsModule).string(),
+            (dir / ".." / BTRACE_MODULE_DIR / kMetricsModule).lexically_normal().string()};
+}
+
+}  // namespace
+
 struct MetricsServer::Impl {
-    httplib::Server server;
-    std::thread thread;
-    std::atomic<bool> listen_returned = false;
-    std::mutex render_mutex;
-    ListenAddress bound;  // the port the kernel picked for port 0
+    void* module = nullptr;
+    std::unique_ptr<HttpEndpoint> endpoint;  // goes before the module that holds its code
+    ListenAddress bound;
+
+    ~Impl() {
+        endpoint.reset();
+        if (module)
+            dlclose(module);
+    }
 };
 
 Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const ListenAddress& address,
@@ -79,45 +94,29 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const ListenAddress&
     freeaddrinfo(resolved);
 
     auto impl = std::make_unique<Impl>();
-    auto& server = impl->server;
-    // httplib's default SO_REUSEPORT would let a second btrace share the port and
-    // get half the scrapes; SO_REUSEADDR only allows a quick restart.
-    server.set_socket_options([](socket_t sock) {
-        const int yes = 1;
-        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-    });
-    // Two workers: one kept-alive scraper must not block another client. Set
-    // here because the library's own default (at least 8) is compiled into it.
-    server.new_task_queue = [] { return new httplib::ThreadPool(2); };
-    // The mutex keeps render() on one thread at a time, as for a single server thread.
-    server.Get("/metrics", [&mutex = impl->render_mutex, render = std::move(render)](const httplib::Request&,
-                                                                                      httplib::Response& response) {
-        std::lock_guard lock(mutex);
-        response.set_content(render(), "text/plain; version=0.0.4; charset=utf-8");
-    });
-
-    errno = 0;  // what bind() or listen() leaves on failure: httplib has no error of its own
-    const int port = address.port ? (server.bind_to_port(address.host, address.port) ? address.port : -1)
-                                  : server.bind_to_any_port(address.host);
-    if (port < 0)
-        return errno ? errno_error(what, errno) : Error{what + ": cannot listen there"};
-    impl->bound = ListenAddress{address.host, static_cast<uint16_t>(port)};
-    impl->thread = std::thread([state = impl.get()] {
-        state->server.listen_after_bind();
-        state->listen_returned = true;
-    });
+    std::string tried;
+    for (const auto& path : module_candidates()) {
+        if ((impl->module = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)))
+            break;
+        tried += (tried.empty() ? "" : "; ") + std::string(dlerror());
+    }
+    if (!impl->module)
+        return Error{what + ": cannot load the HTTP endpoint module " + kMetricsModule + " (" + tried + ")"};
+    auto* start_endpoint = reinterpret_cast<StartHttpEndpoint*>(dlsym(impl->module, kStartHttpEndpoint));
+    if (!start_endpoint)
+        return Error{what + ": " + kMetricsModule + " has no " + kStartHttpEndpoint};
+    Result<std::unique_ptr<HttpEndpoint>> started = Error{what + ": not started"};
+    start_endpoint(address, what, std::move(render), started);
+    if (!started)
+        return started.error();
+    impl->endpoint = std::move(*started);
+    impl->bound = ListenAddress{address.host, impl->endpoint->port()};
     return std::unique_ptr<MetricsServer>(new MetricsServer(std::move(impl)));
 }
 
 MetricsServer::MetricsServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-MetricsServer::~MetricsServer() {
-    // httplib's stop() does nothing until the thread is inside listen_after_bind().
-    while (!impl_->server.is_running() && !impl_->listen_returned)
-        std::this_thread::yield();
-    impl_->server.stop();
-    impl_->thread.join();
-}
+MetricsServer::~MetricsServer() = default;
 
 uint16_t MetricsServer::port() const { return impl_->bound.port; }
 

@@ -1,5 +1,6 @@
 // A minimal HTTP endpoint for Prometheus scrapes: GET /metrics answers with
-// render(); everything else is 404. Runs on its own thread (cpp-httplib).
+// render(); everything else is 404. Runs on its own thread (cpp-httplib, in a
+// module loaded on start: see http_endpoint.h).
 #pragma once
 
 #include <cstdint>
@@ -7,14 +8,10 @@
 #include <memory>
 #include <string>
 
+#include "monitor/http_endpoint.h"
 #include "util/result.h"
 
 namespace btrace::monitor {
-
-struct ListenAddress {
-    std::string host = "127.0.0.1";
-    uint16_t port = 0;
-};
 
 // "PORT", ":PORT", "HOST:PORT" or "[V6]:PORT"; the host defaults to 127.0.0.1
 // (loopback: metrics are not exposed to the network unless asked for).

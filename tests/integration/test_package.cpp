@@ -89,6 +89,24 @@ TEST_CASE("package: the .deb's btrace runs from its own root", "[package]") {
     CHECK(trace.err.find("exit_group(") != std::string::npos);
 }
 
+TEST_CASE("package: the .deb's monitor loads its metrics module from its own root and serves /metrics", "[package]") {
+    const Package& pkg = package();
+    const std::string err = temp_path("package-monitor.err");
+    Background monitor({pkg.bin(), "monitor", "-p", std::to_string(getpid()), "-o", "/dev/null", "--metrics",
+                        "127.0.0.1:0"},
+                       err);
+    std::smatch m;
+    std::string text;  // outlives m, which points into it
+    const std::regex ready(R"(metrics on http://127\.0\.0\.1:(\d+)/metrics)");
+    REQUIRE(eventually([&] {
+        text = read_file(err);
+        return std::regex_search(text, m, ready);
+    }));
+    const auto body = http_get(std::stoi(m[1].str()), "/metrics");
+    REQUIRE(body);
+    CHECK(body->find("btrace_events_lost_total") != std::string::npos);
+}
+
 TEST_CASE("package: the man page renders and documents every long option", "[package]") {
     const Package& pkg = package();
     REQUIRE(fs::exists(pkg.man_page()));
