@@ -182,6 +182,19 @@ int free_port() {
     return ok ? ntohs(addr.sin_port) : 0;
 }
 
+int metrics_port(const std::string& err_path) {
+    const std::regex ready(R"(metrics on http://127\.0\.0\.1:(\d+)/metrics)");
+    int port = 0;
+    eventually([&] {
+        const std::string text = read_file(err_path);
+        std::smatch m;
+        if (std::regex_search(text, m, ready))
+            port = std::stoi(m[1].str());
+        return port != 0;
+    });
+    return port;
+}
+
 std::optional<std::string> http_get(int port, const std::string& target) {
     httplib::Client client("127.0.0.1", port);
     auto response = client.Get(target);

@@ -41,6 +41,9 @@ std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text);
 // A loopback TCP port that was free a moment ago (bound to port 0, then closed).
 int free_port();
+// The port of a monitor started with --metrics 127.0.0.1:0, once its stderr
+// (written to err_path) says where it serves; 0 if it never does.
+int metrics_port(const std::string& err_path);
 // GET http://127.0.0.1:port/target: the body, or nullopt when no 200 came.
 std::optional<std::string> http_get(int port, const std::string& target);
 std::string temp_path(const std::string& name);  // unique file path in a per-run temp dir

@@ -34,14 +34,8 @@ struct Monitored {
                                       "--metrics", "127.0.0.1:0"};
         argv.insert(argv.end(), options.begin(), options.end());
         monitor = std::make_unique<Background>(argv, err);
-        std::smatch m;
-        std::string text;  // outlives m, which points into it
-        const std::regex ready(R"(metrics on http://127\.0\.0\.1:(\d+)/metrics)");
-        REQUIRE(eventually([&] {
-            text = read_file(err);
-            return std::regex_search(text, m, ready);
-        }));
-        port = std::stoi(m[1].str());
+        port = metrics_port(err);
+        REQUIRE(port != 0);
     }
 
     // One round of the helper's calls; returns once it has made them.

@@ -95,14 +95,9 @@ TEST_CASE("package: the .deb's monitor loads its metrics module from its own roo
     Background monitor({pkg.bin(), "monitor", "-p", std::to_string(getpid()), "-o", "/dev/null", "--metrics",
                         "127.0.0.1:0"},
                        err);
-    std::smatch m;
-    std::string text;  // outlives m, which points into it
-    const std::regex ready(R"(metrics on http://127\.0\.0\.1:(\d+)/metrics)");
-    REQUIRE(eventually([&] {
-        text = read_file(err);
-        return std::regex_search(text, m, ready);
-    }));
-    const auto body = http_get(std::stoi(m[1].str()), "/metrics");
+    const int port = metrics_port(err);
+    REQUIRE(port != 0);
+    const auto body = http_get(port, "/metrics");
     REQUIRE(body);
     CHECK(body->find("btrace_events_lost_total") != std::string::npos);
 }
