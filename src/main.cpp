@@ -151,7 +151,7 @@ Result<int> run(const cli::Options& opts) {
         if (!spawned)
             return spawned.error();
         child.emplace(std::move(*spawned));
-        snapshot_fds(fds, child->pid());  // what it inherits from us; CLOEXEC ones go at its execve
+        snapshot_fds(fds, child->pid(), true);  // what its execve leaves it of ours
         if (auto ok = (*tracer)->add_target(static_cast<uint32_t>(child->pid()), BTRACE_TARGET_AWAIT_EXEC); !ok)
             return ok.error();
     } else {

@@ -125,9 +125,10 @@ void sweep_dead_targets(loader::Tracer& tracer) {
 }
 
 // What each fd of pid is now, from /proc: names for fds opened before tracing.
-void snapshot_fds(state::FdTable& fds, pid_t pid) {
+void snapshot_fds(state::FdTable& fds, pid_t pid, bool as_exec_leaves_them) {
     for (const auto& entry : state::snapshot_fds(pid))
-        fds.set(static_cast<uint32_t>(pid), entry.fd, state::fd_name(entry.desc), entry.cloexec);
+        if (!(as_exec_leaves_them && entry.cloexec))
+            fds.set(static_cast<uint32_t>(pid), entry.fd, state::fd_name(entry.desc), entry.cloexec);
 }
 
 uint64_t lost_events(const loader::Counters& counters) {

@@ -32,7 +32,9 @@ std::unique_ptr<output::Formatter> make_formatter(bool json, const output::Forma
                                                   state::FdTable& fds);
 Result<void> add_targets(loader::Tracer& tracer, const cli::Options& opts);
 void sweep_dead_targets(loader::Tracer& tracer);
-void snapshot_fds(state::FdTable& fds, pid_t pid);
+// as_exec_leaves_them: only what survives an execve (no O_CLOEXEC fds), for
+// a command about to exec whose execve may not be traced (-e trace=...).
+void snapshot_fds(state::FdTable& fds, pid_t pid, bool as_exec_leaves_them = false);
 // Records the kernel side could not deliver (ring buffer full, or no in-flight slot for a thread).
 uint64_t lost_events(const loader::Counters& counters);
 void report_counters(const loader::Counters& counters, uint64_t malformed);

@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <algorithm>
 #include <cstdlib>
 #include <string_view>
 
@@ -40,19 +39,8 @@ bool become(const RunAs& run_as) {
     return true;
 }
 
-// Closes every fd above stderr but the two pipes to btrace: btrace's own (BPF
-// objects, its output) would go at exec anyway (CLOEXEC), and until then they
-// only make the command's fd snapshot longer.
-void close_inherited(int keep_a, int keep_b) {
-    const int low = std::min(keep_a, keep_b), high = std::max(keep_a, keep_b);
-    close_range(3, low - 1, 0);
-    close_range(low + 1, high - 1, 0);
-    close_range(high + 1, ~0u, 0);
-}
-
 [[noreturn]] void run_child(const std::string& path, const std::vector<std::string>& argv,
                             const std::optional<RunAs>& run_as, int go_fd, int exec_error_fd) {
-    close_inherited(go_fd, exec_error_fd);
     for (int sig : {SIGINT, SIGTERM, SIGPIPE, SIGCHLD})
         signal(sig, SIG_DFL);
     sigset_t none;

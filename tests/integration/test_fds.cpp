@@ -77,6 +77,21 @@ TEST_CASE("fds inherited from the parent process are named in the child", "[inte
     CHECK(has_line(text, R"(cat/\d+ write\(fd: 1</dev/null>, )"));
 }
 
+TEST_CASE("the command keeps the fds btrace was given, named, and none of btrace's own", "[integration][fds]") {
+    // As strace does: fd 3 given to btrace reaches the command; btrace's own
+    // fds (all close-on-exec) do not, and no name of theirs is left behind.
+    const std::string out = temp_path("given-fd.txt");
+    const Output given = run({"sh", "-c", btrace_bin() + " -o " + out + " -- sh -c 'cat <&3' 3</etc/hostname"});
+    INFO(given.err);
+    CHECK(given.exit_code == 0);
+    CHECK(given.out == read_file("/etc/hostname"));
+    CHECK(has_line(read_file(out), R"(cat/\d+ read\(fd: 0</etc/hostname>, buf: ")"));
+    // cat's open is not traced, so its fd 3 has no name: not one of btrace's.
+    const std::string reads = trace_ok({"cat", "/etc/hostname"}, {"-e", "trace=read"}).text;
+    CHECK(has_line(reads, R"(cat/\d+ read\(fd: 3, buf: ".*", count: \d+\) = \d+$)"));
+    CHECK(reads.find("anon_inode") == std::string::npos);
+}
+
 TEST_CASE("attaching shows the call a process is blocked in, its connection, and how long", "[integration][fds][story]") {
     Background helper(std::vector<std::string>{itest::helper("blocked_client")});
     const Client c = start_blocked(helper);
