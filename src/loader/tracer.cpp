@@ -208,8 +208,6 @@ Result<void> Tracer::fill_syscall_set(const std::vector<bool>& syscalls) {
 namespace {
 
 void add_stats(btrace_stats& into, const btrace_stats& cpu) {
-    if (cpu.calls == 0)
-        return;
     into.min_ns = into.calls ? std::min(into.min_ns, cpu.min_ns) : cpu.min_ns;
     into.calls += cpu.calls;
     into.errors += cpu.errors;
@@ -223,59 +221,44 @@ void add_stats(btrace_stats& into, const btrace_stats& cpu) {
 
 }  // namespace
 
+// Per-CPU values from three places, summed by key: the by-syscall array, the
+// keyed map, and the cache in front of it, whose slots each hold their own
+// key (a key may be in the map and in a slot, on different CPUs).
 std::vector<StatsEntry> Tracer::stats() const {
     std::vector<StatsEntry> entries;
-    const std::size_t ncpus = static_cast<std::size_t>(std::max(libbpf_num_possible_cpus(), 1));
-    std::vector<btrace_stats> per_cpu(ncpus);  // 8-byte multiple: no per-CPU padding
-    static_assert(sizeof(btrace_stats) % 8 == 0 && sizeof(btrace_cached_stats) % 8 == 0);
-    const auto add = [&](const btrace_stats_key& key) {
-        StatsEntry entry{key, {}};
-        for (const auto& cpu : per_cpu)
-            add_stats(entry.stats, cpu);
-        if (entry.stats.calls)
-            entries.push_back(entry);
+    std::unordered_map<std::string, std::size_t> index;  // key bytes -> entries
+    const auto add = [&](const btrace_stats_key& key, const btrace_stats& cpu) {
+        if (cpu.calls == 0)
+            return;
+        auto [it, fresh] =
+            index.try_emplace(std::string(reinterpret_cast<const char*>(&key), sizeof(key)), entries.size());
+        if (fresh)
+            entries.push_back(StatsEntry{key, {}});
+        add_stats(entries[it->second].stats, cpu);
     };
+    const std::size_t ncpus = static_cast<std::size_t>(std::max(libbpf_num_possible_cpus(), 1));
+    std::vector<btrace_stats> per_cpu(ncpus);  // 8-byte multiples: no per-CPU padding
+    static_assert(sizeof(btrace_stats) % 8 == 0 && sizeof(btrace_cached_stats) % 8 == 0);
     const int by_nr = bpf_map__fd(skel_->maps.stats_by_nr);
     btrace_stats_key syscall_key{};
     for (syscall_key.nr = 0; syscall_key.nr < bpf_map__max_entries(skel_->maps.stats_by_nr); ++syscall_key.nr)
         if (bpf_map_lookup_elem(by_nr, &syscall_key.nr, per_cpu.data()) == 0)
-            add(syscall_key);
-    const int fd = bpf_map__fd(skel_->maps.stats);
-    for_each_key<btrace_stats_key>(fd, [&](const btrace_stats_key& key) {
-        if (bpf_map_lookup_elem(fd, &key, per_cpu.data()) == 0)
-            add(key);
+            for (const auto& cpu : per_cpu)
+                add(syscall_key, cpu);
+    const int keyed = bpf_map__fd(skel_->maps.stats);
+    for_each_key<btrace_stats_key>(keyed, [&](const btrace_stats_key& key) {
+        if (bpf_map_lookup_elem(keyed, &key, per_cpu.data()) == 0)
+            for (const auto& cpu : per_cpu)
+                add(key, cpu);
     });
-    add_cached_stats(entries);
-    return entries;
-}
-
-// Each CPU's cache slot holds its own key: merged by key into the entries
-// read from the map (a key may be in both, on different CPUs).
-void Tracer::add_cached_stats(std::vector<StatsEntry>& entries) const {
+    std::vector<btrace_cached_stats> cached(ncpus);
+    const int cache = bpf_map__fd(skel_->maps.stats_cache);
     const uint32_t slots = bpf_map__max_entries(skel_->maps.stats_cache);
-    if (slots <= 1)
-        return;
-    const auto key_bytes = [](const btrace_stats_key& key) {
-        return std::string(reinterpret_cast<const char*>(&key), sizeof(key));
-    };
-    std::unordered_map<std::string, std::size_t> index;
-    for (std::size_t i = 0; i < entries.size(); ++i)
-        index.emplace(key_bytes(entries[i].key), i);
-    const std::size_t ncpus = static_cast<std::size_t>(std::max(libbpf_num_possible_cpus(), 1));
-    std::vector<btrace_cached_stats> per_cpu(ncpus);
-    const int fd = bpf_map__fd(skel_->maps.stats_cache);
-    for (uint32_t slot = 0; slot < slots; ++slot) {
-        if (bpf_map_lookup_elem(fd, &slot, per_cpu.data()) != 0)
-            continue;
-        for (const auto& cpu : per_cpu) {
-            if (cpu.stats.calls == 0)
-                continue;
-            auto [it, fresh] = index.try_emplace(key_bytes(cpu.key), entries.size());
-            if (fresh)
-                entries.push_back(StatsEntry{cpu.key, {}});
-            add_stats(entries[it->second].stats, cpu.stats);
-        }
-    }
+    for (uint32_t slot = 0; slots > 1 && slot < slots; ++slot)
+        if (bpf_map_lookup_elem(cache, &slot, cached.data()) == 0)
+            for (const auto& cpu : cached)
+                add(cpu.key, cpu.stats);
+    return entries;
 }
 
 std::vector<std::pair<btrace_stats_key, uint64_t>> Tracer::errno_counts() const {

@@ -90,7 +90,6 @@ private:
     explicit Tracer(btrace_bpf* skel) : skel_(skel) {}
     Result<void> fill_capture_specs(bool describe_fd_args);
     Result<void> fill_syscall_set(const std::vector<bool>& syscalls);
-    void add_cached_stats(std::vector<StatsEntry>& entries) const;
     int targets_fd() const;
     int inflight_fd() const;
     // bpf_map_get_next_key; prev null: the first key.
