@@ -26,6 +26,13 @@ const volatile bool summarize_all = false;
 
 #define SIGNAL_GROUP_EXIT 0x00000004 /* include/linux/sched/signal.h */
 
+/* A new image starts with cleared registers: execve's arguments are kept
+ * from sys_enter, and a command starts being traced at its execve. */
+static __always_inline bool is_execve(long nr)
+{
+	return nr == nr_execve || nr == nr_execveat;
+}
+
 static __always_inline __u32 target_key(__u64 pid_tgid)
 {
 	return follow ? (__u32)(pid_tgid >> 32) : (__u32)pid_tgid;
@@ -85,7 +92,7 @@ static __always_inline struct btrace_inflight *first_call_slot(__u64 pid_tgid, l
 	if (!state && !selected_without_targets(pid_tgid))
 		return NULL;
 	if (state && *state == BTRACE_TARGET_AWAIT_EXEC) {
-		if (id != nr_execve && id != nr_execveat)
+		if (!is_execve(id))
 			return NULL;
 		*state = BTRACE_TARGET_ACTIVE;
 	}
@@ -124,11 +131,10 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 			emit_from_enter(pid_tgid, id, BTRACE_SYS_NO_RETURN);
 		return 0;
 	}
-	if (id == nr_execve || id == nr_execveat) {
+	if (is_execve(id)) {
 		if (capture_enabled)
 			emit_from_enter(pid_tgid, id, BTRACE_SYS_ENTER_PART);
-		/* A new image starts with cleared registers: kept for sys_exit. */
-		read_syscall_args(call->args);
+		read_syscall_args(call->args); /* for sys_exit: see call_args() */
 	}
 
 	call->nr = id;
@@ -144,7 +150,7 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
  * them in its slot. */
 static __always_inline void call_args(const struct btrace_inflight *call, __u64 *args)
 {
-	if (call->nr == nr_execve || call->nr == nr_execveat)
+	if (is_execve(call->nr))
 		__builtin_memcpy(args, call->args, sizeof(call->args));
 	else
 		read_syscall_args(args);
