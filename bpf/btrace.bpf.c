@@ -75,7 +75,7 @@ static __always_inline void emit_from_enter(__u64 pid_tgid, __s64 nr, __u16 flag
 	rec->duration_ns = 0;
 	__u32 size = sizeof(*rec);
 	if (flags & BTRACE_SYS_ENTER_PART)
-		size = capture_payloads(start, size, nr, rec->args, 0, true);
+		size = capture_payloads(start, size, nr, rec->args, 0, CAPTURE_AT_ENTER);
 	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, now_ns);
 	rec->hdr.flags = flags;
 	batch_commit(b, size, now_ns);
@@ -118,12 +118,13 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	call = inflight_slot(false);
 	if (!call && !(call = first_call_slot(pid_tgid, id)))
 		return 0;
-	if (!syscall_selected(id)) {
+	enum call_selection selection = syscall_selection(id);
+	if (selection == CALL_SKIPPED) {
 		call->ts_ns = 0;
 		call->nr = BTRACE_NR_SKIPPED;
 		return 0;
 	}
-	if (id == nr_exit || id == nr_exit_group) {
+	if (id == nr_exit || id == nr_exit_group) { /* never CALL_FDS_ONLY: not fd calls */
 		bool selected = unfinished_selected();
 		if (summary_enabled && (selected || summarize_all))
 			summary_add(pid_tgid, id, 0, 0);
@@ -132,13 +133,13 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	}
 	if (is_execve(id)) {
-		if (capture_enabled)
+		if (capture_enabled && selection == CALL_SHOWN)
 			emit_from_enter(pid_tgid, id, BTRACE_SYS_ENTER_PART);
 		read_syscall_args(call->args); /* for sys_exit: see call_args() */
 	}
 
 	call->nr = id;
-	call->flags = 0;
+	call->flags = selection == CALL_FDS_ONLY ? BTRACE_SYS_FDS_ONLY : 0;
 	call->ts_ns = bpf_ktime_get_ns();
 	return 0;
 }
@@ -176,10 +177,11 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	}
 	__u64 now_ns = bpf_ktime_get_ns();
 	__u64 duration_ns = now_ns - call->ts_ns;
-	bool selected = completion_selected(ret, duration_ns);
-	if (summary_enabled && (selected || summarize_all))
+	bool shown = !(call->flags & BTRACE_SYS_FDS_ONLY) && completion_selected(ret, duration_ns);
+	if (summary_enabled && (shown || summarize_all))
 		summary_add(pid_tgid, call->nr, ret, duration_ns);
-	if (!selected)
+	bool fds_only = !shown && changed_fds(call->nr, ret);
+	if (!shown && !fds_only)
 		goto out;
 	if (!records_enabled || !(b = this_cpu_batch()))
 		goto out;
@@ -189,9 +191,11 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	rec->ret = ret;
 	rec->duration_ns = duration_ns;
 	call_args(call, rec->args);
-	__u32 size = capture_payloads(start, sizeof(*rec), call->nr, rec->args, ret, false);
+	/* an fd-only record needs the fds described, not the argument memory */
+	__u32 size = capture_payloads(start, sizeof(*rec), call->nr, rec->args, ret,
+				      fds_only ? CAPTURE_FDS_ONLY : CAPTURE_AT_EXIT);
 	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, call->ts_ns);
-	rec->hdr.flags = call->flags;
+	rec->hdr.flags = call->flags | (fds_only ? BTRACE_SYS_FDS_ONLY : 0);
 	batch_commit(b, size, now_ns);
 out:
 	call->ts_ns = 0; /* consumed */

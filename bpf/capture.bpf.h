@@ -408,11 +408,18 @@ static __always_inline __u32 describe_fds(const struct btrace_capture_spec *spec
 	return cursor;
 }
 
-/* Captures the spec's items for this phase (sys_enter or sys_exit) after the
- * fixed part at `start`; returns the record's total size. */
+enum capture_phase {
+	CAPTURE_AT_ENTER, /* execve's items, read before the old image goes */
+	CAPTURE_AT_EXIT,  /* the other items, and the fds the call made */
+	CAPTURE_FDS_ONLY, /* at sys_exit, only the fds (a call sent for the fd table) */
+};
+
+/* Captures the spec's items for this phase after the fixed part at `start`;
+ * returns the record's total size. */
 static __always_inline __u32 capture_payloads(__u32 start, __u32 fixed_size, __s64 nr, const __u64 *args,
-					      long ret, bool at_enter)
+					      long ret, enum capture_phase phase)
 {
+	bool at_enter = phase == CAPTURE_AT_ENTER;
 	struct capture_job job = { .ret = ret, .start = start, .cursor = fixed_size };
 	__u32 key = nr;
 	struct btrace_capture_spec *spec;
@@ -420,7 +427,7 @@ static __always_inline __u32 capture_payloads(__u32 start, __u32 fixed_size, __s
 	if (!capture_enabled || !(spec = bpf_map_lookup_elem(&capture_specs, &key)))
 		return fixed_size;
 	__builtin_memcpy(job.args, args, sizeof(job.args));
-	for (int i = 0; i < BTRACE_MAX_CAPTURES; i++) {
+	for (int i = 0; i < BTRACE_MAX_CAPTURES && phase != CAPTURE_FDS_ONLY; i++) {
 		job.item = spec->items[i];
 		if (job.item.how == BTRACE_CAP_NONE)
 			break;

@@ -29,17 +29,48 @@ struct {
 	__type(value, struct btrace_syscall_set);
 } syscall_set SEC(".maps");
 
-static __always_inline bool syscall_selected(long nr)
+/* While filters leave calls out, those that change fds are still sent (as
+ * BTRACE_SYS_FDS_ONLY records) so the fds of the calls shown keep their names. */
+const volatile bool track_fds = false;
+
+enum call_selection {
+	CALL_SKIPPED,   /* left out: its sys_exit is ignored */
+	CALL_SHOWN,
+	CALL_FDS_ONLY,  /* left out, but its effect on fds is sent */
+};
+
+static __always_inline bool in_set(const __u64 *words, long nr)
+{
+	__u64 bit = nr; /* unsigned: BPF has no signed division */
+	return words[(bit / 64) & (BTRACE_NR_MAX / 64 - 1)] & (1ull << (bit % 64));
+}
+
+static __always_inline enum call_selection syscall_selection(long nr)
 {
 	__u32 zero = 0;
 	struct btrace_syscall_set *set;
 
 	if (!filter_syscalls)
-		return true;
+		return CALL_SHOWN;
+	if (nr < 0 || nr >= BTRACE_NR_MAX || !(set = bpf_map_lookup_elem(&syscall_set, &zero)))
+		return CALL_SKIPPED;
+	if (in_set(set->words, nr))
+		return CALL_SHOWN;
+	return track_fds && in_set(set->fd_words, nr) ? CALL_FDS_ONLY : CALL_SKIPPED;
+}
+
+/* Whether a completed call that is not shown goes out for its effect on fds:
+ * only calls that succeeded have one (and a connect under way, EINPROGRESS). */
+static __always_inline bool changed_fds(long nr, long ret)
+{
+	__u32 zero = 0;
+	struct btrace_syscall_set *set;
+
+	if (!track_fds || (is_error_return(ret) && ret != -115))
+		return false;
 	if (nr < 0 || nr >= BTRACE_NR_MAX || !(set = bpf_map_lookup_elem(&syscall_set, &zero)))
 		return false;
-	__u64 bit = nr; /* unsigned: BPF has no signed division */
-	return set->words[(bit / 64) & (BTRACE_NR_MAX / 64 - 1)] & (1ull << (bit % 64));
+	return in_set(set->fd_words, nr);
 }
 
 /* -a / --comm / --cgroup: is the current task selected without being in the

@@ -35,6 +35,8 @@ struct btrace_hdr {
 					 * completed call follows as its own record */
 #define BTRACE_SYS_STARTED_BEFORE (1u << 2) /* in flight when tracing began: the
 					     * duration is a lower bound */
+#define BTRACE_SYS_FDS_ONLY (1u << 3) /* a call the filters leave out, sent because it
+				       * changed fds: for the fd table, never shown */
 
 /* Payloads (struct btrace_payload + bytes, each padded to 8) follow the fixed
  * part up to hdr.size. */
@@ -191,10 +193,13 @@ struct btrace_batch {
 	__u8 data[BTRACE_BATCH_BYTES + BTRACE_RECORD_MAX];
 };
 
-/* Syscall numbers that are traced (-e trace=): bit nr of words[nr / 64]. */
+/* Syscall numbers that are traced (-e trace=): bit nr of words[nr / 64]. While
+ * filters are on, the calls in fd_words that the filters leave out are still
+ * sent as BTRACE_SYS_FDS_ONLY records, so that fd names stay right. */
 #define BTRACE_NR_MAX 1024
 struct btrace_syscall_set {
 	__u64 words[BTRACE_NR_MAX / 64];
+	__u64 fd_words[BTRACE_NR_MAX / 64]; /* calls that create, close or change fds */
 };
 
 /* -e status= (and -z, -Z, --failure): which completions are shown. */

@@ -55,6 +55,7 @@ static Result<loader::Config> loader_config(const cli::Options& opts) {
     config.min_duration_ns = static_cast<uint64_t>(opts.min_duration_ms * 1e6);
     config.errnos = opts.errnos;
     config.system_wide = opts.system_wide;
+    config.track_fds = !opts.monitor.enabled;  // the monitor names fds from its records
     config.comm = opts.comm;
     if (!opts.cgroup_path.empty()) {
         auto id = cgroup_id_of(opts.cgroup_path);

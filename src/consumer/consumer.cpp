@@ -79,6 +79,10 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
             exec_args_[hdr.tgid].assign(data, data + hdr.size);
             return;
         }
+        if (hdr.flags & BTRACE_SYS_FDS_ONLY) {
+            formatter_.follow_fds(rec, payloads);
+            return;
+        }
         if (limit_reached())
             return;
         auto exec = exec_args_.empty() ? exec_args_.end() : exec_args_.find(hdr.tgid);

@@ -61,8 +61,8 @@ void PendingReporter::scan(const loader::Tracer& tracer, uint64_t now_ns, output
     const uint64_t scan = ++scans_;
     for (pid_t tid : traced_threads(tracer)) {
         const auto call = tracer.inflight_of(tid);
-        if (!call || call->ts_ns == 0 || now_ns < call->ts_ns + threshold_ns_)
-            continue;
+        if (!call || call->ts_ns == 0 || (call->flags & BTRACE_SYS_FDS_ONLY) || now_ns < call->ts_ns + threshold_ns_)
+            continue;  // none, short, or left out by -e trace= (in flight only for the fd table)
         if (auto it = reported_.find(static_cast<uint32_t>(tid));
             it != reported_.end() && it->second.call_ts_ns == call->ts_ns) {
             it->second.scan = scan;

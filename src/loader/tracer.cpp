@@ -18,6 +18,7 @@
 
 #include "btrace_bpf.skel.h"
 #include "loader/core_btf.h"
+#include "state/fd_tracker.h"
 #include "util/parse.h"
 #include "util/file.h"
 #include "syscalls/capture_spec.h"
@@ -111,6 +112,9 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
     rodata->follow = config.follow;
     rodata->capture_enabled = config.capture && config.records;
     rodata->filter_syscalls = !config.syscalls.empty();
+    const bool leaves_calls_out = !config.syscalls.empty() || config.status_mask != BTRACE_STATUS_ALL ||
+                                  config.min_duration_ns || !config.errnos.empty();
+    rodata->track_fds = config.track_fds && rodata->capture_enabled && leaves_calls_out;
     rodata->status_mask = config.status_mask;
     rodata->min_duration_ns = config.min_duration_ns;
     rodata->errno_count = static_cast<uint32_t>(std::min<std::size_t>(config.errnos.size(), BTRACE_ERRNO_FILTER_MAX));
@@ -158,7 +162,7 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
         return errno_error("loading BPF programs (run with -v for the verifier log)", err);
     if (auto ok = tracer->fill_capture_specs(config.monitor); !ok)
         return ok.error();
-    if (auto ok = tracer->fill_syscall_set(config.syscalls); !ok)
+    if (auto ok = tracer->fill_syscall_set(config.syscalls, rodata->track_fds); !ok)
         return ok.error();
     return tracer;
 }
@@ -192,13 +196,17 @@ Result<void> Tracer::fill_capture_specs(bool describe_fd_args) {
     return {};
 }
 
-Result<void> Tracer::fill_syscall_set(const std::vector<bool>& syscalls) {
-    if (syscalls.empty())
+Result<void> Tracer::fill_syscall_set(const std::vector<bool>& syscalls, bool track_fds) {
+    if (syscalls.empty() && !track_fds)
         return {};
     btrace_syscall_set set{};
-    for (std::size_t nr = 0; nr < syscalls.size() && nr < BTRACE_NR_MAX; ++nr)
-        if (syscalls[nr])
+    const auto table = syscalls::all();
+    for (std::size_t nr = 0; nr < BTRACE_NR_MAX; ++nr) {
+        if (nr < syscalls.size() && syscalls[nr])
             set.words[nr / 64] |= 1ull << (nr % 64);
+        if (track_fds && nr < table.size() && !table[nr].name.empty() && state::changes_fds(table[nr]))
+            set.fd_words[nr / 64] |= 1ull << (nr % 64);
+    }
     uint32_t zero = 0;
     if (bpf_map_update_elem(bpf_map__fd(skel_->maps.syscall_set), &zero, &set, BPF_ANY) != 0)
         return errno_error("setting the syscall filter", errno);

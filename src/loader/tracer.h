@@ -33,6 +33,7 @@ struct Config {
     uint64_t min_duration_ns = 0;
     std::vector<int> errnos;         // at most BTRACE_ERRNO_FILTER_MAX
     bool system_wide = false;        // every process but btrace (narrowed by comm, cgroup_id)
+    bool track_fds = false;          // fd names: the fd-changing calls the selection leaves out are sent too
     std::string comm;
     uint64_t cgroup_id = 0;
 
@@ -89,7 +90,7 @@ public:
 private:
     explicit Tracer(btrace_bpf* skel) : skel_(skel) {}
     Result<void> fill_capture_specs(bool describe_fd_args);
-    Result<void> fill_syscall_set(const std::vector<bool>& syscalls);
+    Result<void> fill_syscall_set(const std::vector<bool>& syscalls, bool track_fds);
     int targets_fd() const;
     int inflight_fd() const;
     // bpf_map_get_next_key; prev null: the first key.

@@ -21,4 +21,13 @@ void Formatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> payl
     call_end(call, out);
 }
 
+void Formatter::follow_fds(const btrace_syscall& rec, std::span<const uint8_t> payload_area) {
+    if (!tracker_)
+        return;
+    decode::Payloads payloads;
+    decode::split_payloads(payload_area, payloads);
+    tracker_->apply_descriptions(rec, payloads);
+    tracker_->apply_effects(rec);
+}
+
 }  // namespace btrace::output

@@ -3,12 +3,13 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string_view>
 #include <vector>
 
 #include "decode/errno.h"
-#include "syscalls/table.h"
+#include "syscalls/capture_spec.h"
 
 namespace btrace::state {
 
@@ -31,6 +32,9 @@ std::string join_components(std::span<const uint8_t> bytes) {
     }
     return path.empty() ? "/" : path;
 }
+
+// The calls apply_effects() follows, besides the fds the kernel side describes.
+constexpr std::string_view kEffectCalls[] = {"close", "close_range", "fcntl", "execve", "execveat"};
 
 std::string unix_path(std::span<const uint8_t> bytes) {
     if (bytes.empty())
@@ -88,13 +92,18 @@ bool from_kernel(std::span<const uint8_t> payload, FdDescription& desc, int& fd,
     return true;
 }
 
+bool changes_fds(const syscalls::Syscall& sc) {
+    return syscalls::capture_spec_for(sc).describe != BTRACE_DESCRIBE_NONE ||
+           std::find(std::begin(kEffectCalls), std::end(kEffectCalls), sc.name) != std::end(kEffectCalls);
+}
+
 FdTracker::FdTracker(FdTable& table)
     : table_(table),
-      nr_close_(syscalls::number_of("close")),
-      nr_close_range_(syscalls::number_of("close_range")),
-      nr_fcntl_(syscalls::number_of("fcntl")),
-      nr_execve_(syscalls::number_of("execve")),
-      nr_execveat_(syscalls::number_of("execveat")) {}
+      nr_close_(syscalls::number_of(kEffectCalls[0])),
+      nr_close_range_(syscalls::number_of(kEffectCalls[1])),
+      nr_fcntl_(syscalls::number_of(kEffectCalls[2])),
+      nr_execve_(syscalls::number_of(kEffectCalls[3])),
+      nr_execveat_(syscalls::number_of(kEffectCalls[4])) {}
 
 void FdTracker::apply_descriptions(const btrace_syscall& rec, const decode::Payloads& payloads) {
     // Present only when the call succeeded (or a non-blocking connect is under way).

@@ -17,6 +17,11 @@ namespace {
 
 std::string traced(const std::vector<std::string>& command) { return trace_ok(command).text; }
 
+// A python3 script (os imported) traced with these options.
+std::string traced_python(const std::string& script, const std::vector<std::string>& options) {
+    return trace_ok({"python3", "-I", "-S", "-c", "import os\n" + script}, options).text;
+}
+
 struct Client {
     std::string pid, server_port, client_port;
 };
@@ -86,10 +91,42 @@ TEST_CASE("the command keeps the fds btrace was given, named, and none of btrace
     CHECK(given.exit_code == 0);
     CHECK(given.out == read_file("/etc/hostname"));
     CHECK(has_line(read_file(out), R"(cat/\d+ read\(fd: 0</etc/hostname>, buf: ")"));
-    // cat's open is not traced, so its fd 3 has no name: not one of btrace's.
+    // The command's execve is not shown (-e trace=read), yet none of btrace's
+    // fds is left named in its table.
     const std::string reads = trace_ok({"cat", "/etc/hostname"}, {"-e", "trace=read"}).text;
-    CHECK(has_line(reads, R"(cat/\d+ read\(fd: 3, buf: ".*", count: \d+\) = \d+$)"));
     CHECK(reads.find("anon_inode") == std::string::npos);
+}
+
+TEST_CASE("fds keep their names under filters: the calls left out still open, dup and close them", "[integration][fds][filter]") {
+    const std::string a = temp_path("filtered-a.txt"), b = temp_path("filtered-b.txt");
+    write_file(a, "a");
+    write_file(b, "b");
+    SECTION("-e trace=read: the open is not shown, the read names its file") {
+        const std::string text = trace_ok({"cat", a}, {"-e", "trace=read"}).text;
+        CHECK(has_line(text, R"(cat/\d+ read\(fd: 3<)" + a + R"(>, buf: "a", count: \d+\) = 1$)"));
+        CHECK(!has_line(text, R"( openat\()"));
+    }
+    SECTION("-e trace=read: a dup2 that is not shown renames the fd it replaced") {
+        const std::string text = traced_python("a = os.open('" + a + "', os.O_RDONLY)\n"
+                                               "os.dup2(os.open('" + b + "', os.O_RDONLY), a)\n"
+                                               "os.read(a, 1)\n",
+                                               {"-e", "trace=read"});
+        CHECK(has_line(text, R"(python3/\d+ read\(fd: \d+<)" + b + R"(>, buf: "b", count: 1\) = 1$)"));
+        CHECK(!has_line(text, R"( dup2\(| openat\()"));
+    }
+    SECTION("-Z: successful calls are not shown, the failed read names its fd") {
+        const std::string text = traced_python("fd = os.open('" + a + "', os.O_WRONLY)\n"
+                                               "try: os.read(fd, 1)\n"
+                                               "except OSError: pass\n",
+                                               {"-Z"});
+        CHECK(has_line(text, R"(python3/\d+ read\(fd: \d+<)" + a + R"(>, buf: 0x[0-9a-f]+, count: 1\) = -1 EBADF )"));
+        CHECK(!has_line(text, R"( = \d+$)"));  // no success shown
+    }
+    SECTION("-S -e trace=read: the calls sent for fd names are not counted") {
+        const std::string text = trace_ok({"cat", a}, {"-S", "-e", "trace=read"}).text;
+        CHECK(has_line(text, R"(^ *[\d.]+ +[\d.]+ +\d+ +.* read$)"));
+        CHECK(!has_line(text, R"( (openat|close|execve)$)"));
+    }
 }
 
 TEST_CASE("attaching shows the call a process is blocked in, its connection, and how long", "[integration][fds][story]") {

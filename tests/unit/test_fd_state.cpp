@@ -200,3 +200,12 @@ TEST_CASE("a malformed kernel description is ignored", "[fdstate]") {
     lying.pop_back();  // name_len now claims one byte more than there is
     CHECK_FALSE(state::from_kernel(lying, desc, fd, cloexec));
 }
+
+TEST_CASE("the calls sent for fd names under filters: those that make, replace, close or mark fds", "[fdstate]") {
+    const auto changes = [](std::string_view name) { return state::changes_fds(*syscalls::lookup(syscalls::number_of(name))); };
+    for (const char* name : {"openat", "socket", "accept4", "dup2", "dup3", "pipe2", "connect", "bind", "memfd_create",
+                             "eventfd2", "close", "close_range", "fcntl", "execve", "execveat"})
+        CHECK(changes(name));
+    for (const char* name : {"read", "write", "fstat", "getpid", "mmap", "lseek", "exit_group"})
+        CHECK_FALSE(changes(name));
+}
