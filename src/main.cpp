@@ -159,7 +159,8 @@ Result<int> run(const cli::Options& opts) {
             return ok.error();
         for (pid_t pid : opts.pids) {
             snapshot_fds(fds, pid);
-            if (auto ok = consumer::report_calls_in_flight(pid, monotonic_ns(), **tracer, *formatter, sink->buffer()); !ok)
+            if (auto ok = consumer::report_calls_in_flight(pid, monotonic_ns(), opts.syscalls, **tracer, *formatter,
+                                                          sink->buffer()); !ok)
                 return ok.error();
         }
     }

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "state/fd_tracker.h"
 #include "state/proc_snapshot.h"
+#include "syscalls/table.h"
 
 namespace btrace::consumer {
 
@@ -24,16 +26,23 @@ btrace_syscall call_record(pid_t tgid, pid_t tid, std::string_view comm, long nr
 
 }  // namespace
 
-Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, loader::Tracer& tracer,
-                                    output::Formatter& formatter, fmt::memory_buffer& out) {
+Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, const std::vector<bool>& syscalls,
+                                    loader::Tracer& tracer, output::Formatter& formatter, fmt::memory_buffer& out) {
     for (const auto& call : state::calls_in_flight(pid)) {
-        const btrace_syscall rec = call_record(pid, call.tid, call.comm, call.nr, call.args, now_ns);
-        formatter.in_progress(rec, "... in progress when tracing started", out);
+        const bool shown = syscalls.empty() || (call.nr >= 0 && static_cast<std::size_t>(call.nr) < syscalls.size() &&
+                                                syscalls[call.nr]);
+        const syscalls::Syscall* info = syscalls::lookup(call.nr);
+        if (!shown && !(tracer.tracks_fds() && info && state::changes_fds(*info)))
+            continue;
+        if (shown) {
+            const btrace_syscall rec = call_record(pid, call.tid, call.comm, call.nr, call.args, now_ns);
+            formatter.in_progress(rec, "... in progress when tracing started", out);
+        }
         btrace_inflight slot{};
         slot.ts_ns = now_ns;
         slot.nr = call.nr;
         std::copy(call.args, call.args + BTRACE_MAX_ARGS, slot.args);
-        slot.flags = BTRACE_SYS_STARTED_BEFORE;
+        slot.flags = BTRACE_SYS_STARTED_BEFORE | (shown ? 0 : BTRACE_SYS_FDS_ONLY);
         if (auto ok = tracer.add_inflight(call.tid, slot); !ok)
             return ok;
     }

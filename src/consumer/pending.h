@@ -17,9 +17,10 @@ namespace btrace::consumer {
 
 // -p: prints the call each thread of pid is in now (from /proc) and records
 // it in the kernel, so that its completion pairs up with a lower-bound
-// duration (>=...).
-Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, loader::Tracer& tracer,
-                                    output::Formatter& formatter, fmt::memory_buffer& out);
+// duration (>=...). syscalls: -e trace= by number (empty: all); a call it
+// leaves out is not printed, and is recorded only if it changes fds.
+Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, const std::vector<bool>& syscalls,
+                                    loader::Tracer& tracer, output::Formatter& formatter, fmt::memory_buffer& out);
 
 class PendingReporter {
 public:

@@ -369,6 +369,8 @@ bool Tracer::has_targets() const {
     return next_key(targets_fd(), nullptr, &key);
 }
 
+bool Tracer::tracks_fds() const { return skel_->rodata->track_fds; }
+
 Counters Tracer::counters() const {
     Counters totals{};
     const int ncpus = libbpf_num_possible_cpus();

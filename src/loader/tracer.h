@@ -74,6 +74,10 @@ public:
     void for_each_target(F&& visit) const;
     bool has_targets() const;
 
+    // Whether calls the selection leaves out are still sent when they change
+    // fds (Config::track_fds, with filters on and capture).
+    bool tracks_fds() const;
+
     // A call already in flight at attach, so that its completion pairs up.
     Result<void> add_inflight(pid_t tid, const btrace_inflight& call);
     // The thread's in-flight slot (ts_ns == 0: no call); none if the thread

@@ -261,6 +261,11 @@ std::vector<std::string> bpf_prog_ids_of(pid_t pid) {
     return ids;
 }
 
+bool attached(pid_t pid) {
+    const Output fdinfo = run({"sh", "-c", "cat /proc/" + std::to_string(pid) + "/fdinfo/*"});
+    return has_line(fdinfo.out, R"(^tp_name:\s+sched_process_exit$)");
+}
+
 bool prog_unloaded(const std::string& id) { return run({"bpftool", "prog", "show", "id", id}).exit_code != 0; }
 
 }  // namespace itest

@@ -62,6 +62,8 @@ Traced trace_ok(const std::vector<std::string>& command, const std::vector<std::
 
 // IDs of the BPF programs a process holds (through program or link fds).
 std::vector<std::string> bpf_prog_ids_of(pid_t pid);
+// Whether btrace (pid) is attached: its last link, on sched_process_exit, is made.
+bool attached(pid_t pid);
 // True once the kernel has freed that program (after an RCU grace period).
 bool prog_unloaded(const std::string& id);
 

@@ -36,6 +36,20 @@ Client start_blocked(Background& helper) {
     return c;
 }
 
+// The blocked_thread helper's pid and reader tid, once the reader (not the
+// leader) is in read(2) (syscall 0 on x86-64, 63 on arm64), not on its way there.
+std::pair<std::string, std::string> blocked_thread_ids(Background& helper) {
+    const std::string ready = helper.read_line();
+    REQUIRE(ready.rfind("ready ", 0) == 0);
+    const std::string pid = std::to_string(helper.pid()), tid = ready.substr(6);
+    REQUIRE(tid != pid);
+    REQUIRE(eventually([&] {
+        const std::string nr = read_file("/proc/" + pid + "/task/" + tid + "/syscall");
+        return nr.rfind("0 ", 0) == 0 || nr.rfind("63 ", 0) == 0;
+    }));
+    return {pid, tid};
+}
+
 }  // namespace
 
 TEST_CASE("fds are named by kind, and follow close, reuse and dup2", "[integration][fds]") {
@@ -154,15 +168,7 @@ TEST_CASE("attaching shows the call a process is blocked in, its connection, and
 TEST_CASE("attaching to a thread that is not the leader, blocked in a call: reported, and its completion pairs up",
           "[integration][fds]") {
     Background helper(std::vector<std::string>{itest::helper("blocked_thread")});
-    const std::string ready = helper.read_line();
-    REQUIRE(ready.rfind("ready ", 0) == 0);
-    const std::string pid = std::to_string(helper.pid()), tid = ready.substr(6);
-    REQUIRE(tid != pid);
-    // In read(2) (syscall 0 on x86-64, 63 on arm64), not still on its way there.
-    REQUIRE(eventually([&] {
-        const std::string nr = read_file("/proc/" + pid + "/task/" + tid + "/syscall");
-        return nr.rfind("0 ", 0) == 0 || nr.rfind("63 ", 0) == 0;
-    }));
+    const auto [pid, tid] = blocked_thread_ids(helper);
     const std::string path = temp_path("blocked_thread.txt");
     Background btrace({btrace_bin(), "-p", pid, "-o", path});
     const std::string call = "blocked_thread/" + tid + R"( read\(fd: \d+<pipe:\[\d+\]>, buf: 0x[0-9a-f]+, count: 1\))";
@@ -176,6 +182,21 @@ TEST_CASE("attaching to a thread that is not the leader, blocked in a call: repo
                                              R"( read\(fd: \d+<pipe:\[\d+\]>, buf: "x", count: 1\) = 1$)");
     }));
     CHECK(btrace.wait() == 0);
+}
+
+TEST_CASE("attaching with -e trace=: a call in flight that the filter leaves out is not shown, nor its completion",
+          "[integration][fds][filter]") {
+    Background helper(std::vector<std::string>{itest::helper("blocked_thread")});
+    const auto [pid, tid] = blocked_thread_ids(helper);
+    const std::string path = temp_path("attach_filtered.txt");
+    Background btrace({btrace_bin(), "-p", pid, "-e", "trace=write", "-o", path});
+    REQUIRE(eventually([&] { return attached(btrace.pid()); }));
+    kill(helper.pid(), SIGUSR1);
+    CHECK(btrace.wait() == 0);
+    const std::string text = read_file(path);
+    CHECK(has_line(text, R"(blocked_thread/)" + pid + R"( write\(fd: \d+<pipe:\[\d+\]>, buf: "x", count: 1\) = 1$)"));
+    CHECK(text.find("in progress") == std::string::npos);
+    CHECK(!has_line(text, R"( (read|rt_sigtimedwait)\()"));
 }
 
 TEST_CASE("fds mode lists every fd of a process and exits", "[integration][fds]") {
