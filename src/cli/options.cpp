@@ -219,6 +219,11 @@ ParseResult parse(int argc, const char* const* argv) {
     app.add_option("-o,--output", opts.output_path, "Write the trace to FILE instead of stderr")
         ->type_name("FILE");
     app.add_flag("--no-follow", no_follow, "Do not trace new children or threads");
+    // strace's habits: -f, -T and -y ask for what btrace always does.
+    int follow_flags = 0;
+    app.add_flag("-f,--follow", follow_flags, "Trace new children and threads: the default (strace's -f)");
+    app.add_flag("-T")->description("Show each call's duration: always on (strace's -T)");
+    app.add_flag("-y")->description("Show what each fd is: always on (strace's -y, -yy)");
     app.add_option("-u,--user", opts.user,
                    "Run COMMAND as USER (uid, gid, groups, HOME), not as root like btrace")
         ->type_name("USER");
@@ -289,6 +294,10 @@ ParseResult parse(int argc, const char* const* argv) {
 
     if (auto ok = set_common(opts, pid_texts, buffer_size); !ok)
         return ok.error();
+    if (follow_flags > 1)
+        return Error{"-ff (a file per process) is not supported: one trace names each call's comm/tid", 2};
+    if (follow_flags && no_follow)
+        return Error{"-f and --no-follow exclude each other", 2};
     opts.follow = !no_follow;
 
     for (const auto& expr : expressions) {

@@ -51,6 +51,16 @@ TEST_CASE("option -p takes comma lists and repeats", "[cli]") {
     CHECK_FALSE(opts.follow);
 }
 
+TEST_CASE("strace's -f, -T and -y are accepted: btrace always follows, times and names fds", "[cli]") {
+    auto result = parse_args({"-f", "-T", "-yy", "-p", "12"});
+    const auto& opts = options_of(result);
+    CHECK(opts.follow);
+    CHECK(opts.pids == std::vector<pid_t>{12});
+    CHECK(options_of(parse_args({"-y", "--", "true"})).command == std::vector<std::string>{"true"});
+    CHECK(error_of(parse_args({"-ff", "--", "true"})).starts_with("-ff (a file per process) is not supported"));
+    CHECK(error_of(parse_args({"-f", "--no-follow", "-p", "1"})) == "-f and --no-follow exclude each other");
+}
+
 TEST_CASE("bad input gives one clear error", "[cli]") {
     CHECK(error_of(parse_args({})) == "nothing to trace: give -- COMMAND, -p PID or -a (see btrace --help)");
     CHECK(error_of(parse_args({"-p", "abc"})) == "-p 'abc': not a process id");
