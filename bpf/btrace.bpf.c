@@ -33,13 +33,21 @@ static __always_inline bool is_execve(long nr)
 	return nr == nr_execve || nr == nr_execveat;
 }
 
+/* bpf_get_current_pid_tgid()'s value, from two loads instead of a helper call. */
+static __always_inline __u64 task_pid_tgid(const struct task_struct *task)
+{
+	return (__u64)task->tgid << 32 | (__u32)task->pid;
+}
+
 static __always_inline __u32 target_key(__u64 pid_tgid)
 {
 	return follow ? (__u32)(pid_tgid >> 32) : (__u32)pid_tgid;
 }
 
+/* The current task is passed in, here and below, rather than asked for again:
+ * each bpf_get_current_task_btf() is a helper call. */
 static __always_inline void fill_hdr(struct btrace_hdr *hdr, __u16 type, __u32 size, __u64 pid_tgid,
-				     __u64 ts_ns)
+				     __u64 ts_ns, struct task_struct *task)
 {
 	hdr->type = type;
 	hdr->flags = 0;
@@ -48,19 +56,19 @@ static __always_inline void fill_hdr(struct btrace_hdr *hdr, __u16 type, __u32 s
 	hdr->tid = (__u32)pid_tgid;
 	hdr->ts_ns = ts_ns;
 	/* Two loads from the task, cheaper than bpf_get_current_comm()'s copy. */
-	__builtin_memcpy(hdr->comm, bpf_get_current_task_btf()->comm, sizeof(hdr->comm));
+	__builtin_memcpy(hdr->comm, task->comm, sizeof(hdr->comm));
 }
 
 /* The current thread's slot; with create, made (zeroed) if it has none. */
-static __always_inline struct btrace_inflight *inflight_slot(bool create)
+static __always_inline struct btrace_inflight *inflight_slot(struct task_struct *task, bool create)
 {
-	return bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0,
+	return bpf_task_storage_get(&inflight, task, 0,
 				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
 }
 
 /* A record reported from sys_enter: exit/exit_group, which never reach
  * sys_exit, and the argument part of execve, whose memory is gone by then. */
-static __always_inline void emit_from_enter(__u64 pid_tgid, __s64 nr, __u16 flags)
+static __always_inline void emit_from_enter(struct task_struct *task, __u64 pid_tgid, __s64 nr, __u16 flags)
 {
 	struct btrace_batch *b = this_cpu_batch();
 	__u64 now_ns = bpf_ktime_get_ns();
@@ -69,21 +77,21 @@ static __always_inline void emit_from_enter(__u64 pid_tgid, __s64 nr, __u16 flag
 		return;
 	__u32 start = batch_start(b);
 	struct btrace_syscall *rec = batch_at(b, start);
-	read_syscall_args(rec->args);
+	read_syscall_args(task, rec->args);
 	rec->nr = nr;
 	rec->ret = 0;
 	rec->duration_ns = 0;
 	__u32 size = sizeof(*rec);
 	if (flags & BTRACE_SYS_ENTER_PART)
 		size = capture_payloads(start, size, nr, rec->args, 0, CAPTURE_AT_ENTER);
-	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, now_ns);
+	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, now_ns, task);
 	rec->hdr.flags = flags;
 	batch_commit(b, size, now_ns);
 }
 
 /* A thread's first call since tracing began (or since it was created): a
  * slot for it if its process (or, with --no-follow, itself) is a target. */
-static __always_inline struct btrace_inflight *first_call_slot(__u64 pid_tgid, long id)
+static __always_inline struct btrace_inflight *first_call_slot(struct task_struct *task, __u64 pid_tgid, long id)
 {
 	__u32 key = target_key(pid_tgid);
 	__u8 *state = may_be_target(key) ? bpf_map_lookup_elem(&targets, &key) : NULL;
@@ -96,7 +104,7 @@ static __always_inline struct btrace_inflight *first_call_slot(__u64 pid_tgid, l
 			return NULL;
 		*state = BTRACE_TARGET_ACTIVE;
 	}
-	slot = inflight_slot(true);
+	slot = inflight_slot(task, true);
 	if (!slot)
 		count(BTRACE_CNT_STASH_FULL);
 	return slot;
@@ -109,14 +117,15 @@ SEC("raw_tp/sys_enter")
 int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
 	long id = ctx->args[1];
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 pid_tgid = task_pid_tgid(task);
 	struct btrace_inflight *call;
 
 	if (id == -1) /* not a syscall: a tracer (ptrace) cancelled it, or syscall(-1) */
 		return 0;
 	/* A slot means a target thread, so traced calls cost one lookup here. */
-	call = inflight_slot(false);
-	if (!call && !(call = first_call_slot(pid_tgid, id)))
+	call = inflight_slot(task, false);
+	if (!call && !(call = first_call_slot(task, pid_tgid, id)))
 		return 0;
 	enum call_selection selection = syscall_selection(id);
 	if (selection == CALL_SKIPPED) {
@@ -129,13 +138,13 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		if (summary_enabled && (selected || summarize_all))
 			summary_add(pid_tgid, id, 0, 0);
 		if (records_enabled && selected)
-			emit_from_enter(pid_tgid, id, BTRACE_SYS_NO_RETURN);
+			emit_from_enter(task, pid_tgid, id, BTRACE_SYS_NO_RETURN);
 		return 0;
 	}
 	if (is_execve(id)) {
 		if (capture_enabled && selection == CALL_SHOWN)
-			emit_from_enter(pid_tgid, id, BTRACE_SYS_ENTER_PART);
-		read_syscall_args(call->args); /* for sys_exit: see call_args() */
+			emit_from_enter(task, pid_tgid, id, BTRACE_SYS_ENTER_PART);
+		read_syscall_args(task, call->args); /* for sys_exit: see call_args() */
 	}
 
 	call->nr = id;
@@ -149,25 +158,26 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
  * the call (signal delivery and syscall restart rewrite them only after
  * sys_exit). execve, which loads a new image with cleared registers, keeps
  * them in its slot. */
-static __always_inline void call_args(const struct btrace_inflight *call, __u64 *args)
+static __always_inline void call_args(struct task_struct *task, const struct btrace_inflight *call, __u64 *args)
 {
 	if (is_execve(call->nr))
 		__builtin_memcpy(args, call->args, sizeof(call->args));
 	else
-		read_syscall_args(args);
+		read_syscall_args(task, args);
 }
 
 SEC("raw_tp/sys_exit")
 int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	long ret = ctx->args[1];
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 pid_tgid = task_pid_tgid(task);
 	struct btrace_syscall *rec;
 	struct btrace_inflight *call;
 	struct btrace_batch *b;
 
 	/* Only target threads have a slot, so one lookup filters everyone else. */
-	call = inflight_slot(false);
+	call = inflight_slot(task, false);
 	if (!call)
 		return 0;
 	if (!call->ts_ns) {
@@ -190,11 +200,11 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	rec->nr = call->nr;
 	rec->ret = ret;
 	rec->duration_ns = duration_ns;
-	call_args(call, rec->args);
+	call_args(task, call, rec->args);
 	/* an fd-only record needs the fds described, not the argument memory */
 	__u32 size = capture_payloads(start, sizeof(*rec), call->nr, rec->args, ret,
 				      fds_only ? CAPTURE_FDS_ONLY : CAPTURE_AT_EXIT);
-	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, call->ts_ns);
+	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, call->ts_ns, task);
 	rec->hdr.flags = call->flags | (fds_only ? BTRACE_SYS_FDS_ONLY : 0);
 	batch_commit(b, size, now_ns);
 out:
@@ -225,7 +235,7 @@ static __always_inline void emit_fork(__u32 child_tgid)
 		return;
 	__u32 start = batch_start(b);
 	struct btrace_fork *rec = batch_at(b, start);
-	fill_hdr(&rec->hdr, BTRACE_REC_FORK, sizeof(*rec), bpf_get_current_pid_tgid(), now_ns);
+	fill_hdr(&rec->hdr, BTRACE_REC_FORK, sizeof(*rec), bpf_get_current_pid_tgid(), now_ns, bpf_get_current_task_btf());
 	rec->child_tgid = child_tgid;
 	rec->pad = 0;
 	batch_commit(b, sizeof(*rec), now_ns);
@@ -304,7 +314,7 @@ int on_process_exit(void *ctx)
 		count(BTRACE_CNT_RB_FULL);
 		return 0;
 	}
-	fill_hdr(&rec->hdr, BTRACE_REC_EXIT, sizeof(*rec), pid_tgid, bpf_ktime_get_ns());
+	fill_hdr(&rec->hdr, BTRACE_REC_EXIT, sizeof(*rec), pid_tgid, bpf_ktime_get_ns(), task);
 	rec->status = group_exit_status(task);
 	rec->pad = 0;
 	/* Always wake: the consumer may be waiting for its last target to end. */

@@ -339,9 +339,9 @@ static __always_inline void capture_one(struct capture_ctx *c, const struct btra
 /* One capture, as a global (non-static) function: the verifier checks it once
  * on its own instead of once per inlined copy, which for four items with
  * argv and iovec loops would exceed its budget. Global functions see their
- * pointer argument as plain memory, so the batch is looked up again here. */
+ * pointer argument as plain memory, so the batch is looked up again here,
+ * and the arguments are read from the record there rather than copied. */
 struct capture_job {
-	__u64 args[BTRACE_MAX_ARGS];
 	__s64 ret;
 	__u32 start;
 	__u32 cursor;
@@ -356,8 +356,9 @@ static __always_inline int run_capture(struct capture_job *job, bool at_enter)
 		return 0;
 	if (!b)
 		return job->cursor;
+	const struct btrace_syscall *rec = batch_at(b, job->start);
 	struct capture_ctx c = {
-		.b = b, .start = job->start, .cursor = job->cursor, .args = job->args, .ret = job->ret
+		.b = b, .start = job->start, .cursor = job->cursor, .args = rec->args, .ret = job->ret
 	};
 	if (at_enter)
 		capture_path_or_argv(&c, &job->item);
@@ -426,7 +427,6 @@ static __always_inline __u32 capture_payloads(__u32 start, __u32 fixed_size, __s
 
 	if (!capture_enabled || !(spec = bpf_map_lookup_elem(&capture_specs, &key)))
 		return fixed_size;
-	__builtin_memcpy(job.args, args, sizeof(job.args));
 	for (int i = 0; i < BTRACE_MAX_CAPTURES && phase != CAPTURE_FDS_ONLY; i++) {
 		job.item = spec->items[i];
 		if (job.item.how == BTRACE_CAP_NONE)

@@ -7,9 +7,9 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
-static __always_inline void read_syscall_args(__u64 *args)
+static __always_inline void read_syscall_args(struct task_struct *task, __u64 *args)
 {
-	const struct pt_regs *regs = (const struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	const struct pt_regs *regs = (const struct pt_regs *)bpf_task_pt_regs(task);
 
 #if defined(__TARGET_ARCH_x86)
 	args[0] = regs->di;
