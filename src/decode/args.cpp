@@ -66,6 +66,19 @@ void iovec(const Payload& p, fmt::memory_buffer& out) {
     out.push_back(']');
 }
 
+// Most options are an int: [1], as strace shows them; others their bytes.
+void sockopt_value(const Payload& p, fmt::memory_buffer& out) {
+    if (p.bytes.size() != sizeof(int32_t) || p.truncated()) {
+        format_string(p.bytes, p.truncated(), out);
+        return;
+    }
+    int32_t v;
+    std::memcpy(&v, p.bytes.data(), sizeof(v));
+    out.push_back('[');
+    put_dec(out, v);
+    out.push_back(']');
+}
+
 // Memory kinds fall back to the pointer when nothing was captured: NULL, a
 // failed call's out-parameter, or a read that faulted (strace does the same).
 bool captured(const Payload& p) { return p.present && !(p.faulted() && p.bytes.empty()); }
@@ -93,7 +106,7 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
         case ArgKind::Signed: put_dec(out, static_cast<int64_t>(value)); return;
         case ArgKind::Unsigned: put_udec(out, value); return;
         case ArgKind::Int: case ArgKind::Fd: case ArgKind::SockFd: case ArgKind::DirFd: case ArgKind::Pid:
-        case ArgKind::Signal:
+        case ArgKind::Signal: case ArgKind::SockoptName: case ArgKind::SockProtocol:
             int32(value, out);
             return;
         case ArgKind::Octal: case ArgKind::Mode: case ArgKind::CreateMode: put_octal(out, static_cast<uint32_t>(value)); return;
@@ -121,6 +134,19 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
     }
     case ArgKind::Flags: case ArgKind::Enum:
         format_family(static_cast<Family>(arg.aux), value, out);
+        return;
+    case ArgKind::SockoptName: case ArgKind::SockProtocol: {
+        const uint64_t by = call.args && arg.len_arg < BTRACE_MAX_ARGS ? call.args[arg.len_arg] : ~0ull;
+        if (arg.kind == ArgKind::SockoptName)
+            format_sockopt_name(by, value, out);
+        else
+            format_socket_protocol(by, value, out);
+        return;
+    }
+    case ArgKind::SockoptValIn: case ArgKind::SockoptValOut:
+        if ((arg.kind == ArgKind::SockoptValOut && call.failed) || !captured(payload))
+            break;
+        sockopt_value(payload, out);
         return;
     case ArgKind::Path: case ArgKind::String: case ArgKind::InBuf:
         if (!captured(payload))

@@ -15,7 +15,8 @@ btrace_capture_how capture_how(ArgKind kind) {
     case ArgKind::InStruct: return BTRACE_CAP_STRUCT_IN;
     case ArgKind::OutStruct: return BTRACE_CAP_STRUCT_OUT;
     case ArgKind::SockaddrIn: return BTRACE_CAP_SOCKADDR_IN;
-    case ArgKind::SockaddrOut: return BTRACE_CAP_SOCKADDR_OUT;
+    case ArgKind::SockaddrOut: case ArgKind::SockoptValOut: return BTRACE_CAP_SOCKADDR_OUT;  // small, length read after
+    case ArgKind::SockoptValIn: return BTRACE_CAP_BUF_ARG;
     case ArgKind::Argv: return BTRACE_CAP_ARGV;
     case ArgKind::Envp: return BTRACE_CAP_ENVP;
     case ArgKind::IovecIn: return BTRACE_CAP_IOVEC_IN;

@@ -419,9 +419,9 @@ constexpr Syscall kSyscalls[470] = {
     // 197: shmdt(char *shmaddr)
     {"shmdt", 1, {{"shmaddr", ArgKind::Ptr}}, RetKind::Signed, kMemory | kIpc},
     // 198: socket(int family, int type, int protocol)
-    {"socket", 3, {{"family", ArgKind::Enum, fam(Family::SocketDomain)}, {"type", ArgKind::Flags, fam(Family::SocketType)}, {"protocol", ArgKind::Enum, fam(Family::IpProtocol)}}, RetKind::Fd, kNetwork},
+    {"socket", 3, {{"family", ArgKind::Enum, fam(Family::SocketDomain)}, {"type", ArgKind::Flags, fam(Family::SocketType)}, {"protocol", ArgKind::SockProtocol, 0, 0}}, RetKind::Fd, kNetwork},
     // 199: socketpair(int family, int type, int protocol, int *usockvec)
-    {"socketpair", 4, {{"family", ArgKind::Enum, fam(Family::SocketDomain)}, {"type", ArgKind::Flags, fam(Family::SocketType)}, {"protocol", ArgKind::Enum, fam(Family::IpProtocol)}, {"usockvec", ArgKind::OutStruct, st(StructKind::FdPair)}}, RetKind::Signed, kNetwork},
+    {"socketpair", 4, {{"family", ArgKind::Enum, fam(Family::SocketDomain)}, {"type", ArgKind::Flags, fam(Family::SocketType)}, {"protocol", ArgKind::SockProtocol, 0, 0}, {"usockvec", ArgKind::OutStruct, st(StructKind::FdPair)}}, RetKind::Signed, kNetwork},
     // 200: bind(int fd, struct sockaddr *umyaddr, int addrlen)
     {"bind", 3, {{"fd", ArgKind::SockFd}, {"umyaddr", ArgKind::SockaddrIn, 0, 2}, {"addrlen", ArgKind::Int}}, RetKind::Signed, kNetwork},
     // 201: listen(int fd, int backlog)
@@ -439,9 +439,9 @@ constexpr Syscall kSyscalls[470] = {
     // 207: recvfrom(int fd, void *ubuf, size_t size, unsigned int flags, struct sockaddr *addr, int *addr_len)
     {"recvfrom", 6, {{"fd", ArgKind::Fd}, {"ubuf", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}, {"addr", ArgKind::SockaddrOut, 0, 5}, {"addr_len", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kNetwork},
     // 208: setsockopt(int fd, int level, int optname, char *optval, int optlen)
-    {"setsockopt", 5, {{"fd", ArgKind::Fd}, {"level", ArgKind::Enum, fam(Family::SockoptLevel)}, {"optname", ArgKind::Int}, {"optval", ArgKind::InBuf, 0, 4}, {"optlen", ArgKind::Int}}, RetKind::Signed, kNetwork},
+    {"setsockopt", 5, {{"fd", ArgKind::Fd}, {"level", ArgKind::Enum, fam(Family::SockoptLevel)}, {"optname", ArgKind::SockoptName, 0, 1}, {"optval", ArgKind::SockoptValIn, 0, 4}, {"optlen", ArgKind::Int}}, RetKind::Signed, kNetwork},
     // 209: getsockopt(int fd, int level, int optname, char *optval, int *optlen)
-    {"getsockopt", 5, {{"fd", ArgKind::Fd}, {"level", ArgKind::Enum, fam(Family::SockoptLevel)}, {"optname", ArgKind::Int}, {"optval", ArgKind::Ptr}, {"optlen", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kNetwork},
+    {"getsockopt", 5, {{"fd", ArgKind::Fd}, {"level", ArgKind::Enum, fam(Family::SockoptLevel)}, {"optname", ArgKind::SockoptName, 0, 1}, {"optval", ArgKind::SockoptValOut, 0, 4}, {"optlen", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kNetwork},
     // 210: shutdown(int fd, int how)
     {"shutdown", 2, {{"fd", ArgKind::Fd}, {"how", ArgKind::Enum, fam(Family::ShutdownHow)}}, RetKind::Signed, kNetwork},
     // 211: sendmsg(int fd, struct user_msghdr *msg, unsigned int flags)

@@ -105,7 +105,7 @@ constexpr Syscall kSyscalls[470] = {
     // 40: sendfile(int out_fd, int in_fd, loff_t *offset, size_t count)
     {"sendfile", 4, {{"out_fd", ArgKind::Fd}, {"in_fd", ArgKind::Fd}, {"offset", ArgKind::Ptr}, {"count", ArgKind::Unsigned}}, RetKind::Signed, kDesc | kNetwork},
     // 41: socket(int family, int type, int protocol)
-    {"socket", 3, {{"family", ArgKind::Enum, fam(Family::SocketDomain)}, {"type", ArgKind::Flags, fam(Family::SocketType)}, {"protocol", ArgKind::Enum, fam(Family::IpProtocol)}}, RetKind::Fd, kNetwork},
+    {"socket", 3, {{"family", ArgKind::Enum, fam(Family::SocketDomain)}, {"type", ArgKind::Flags, fam(Family::SocketType)}, {"protocol", ArgKind::SockProtocol, 0, 0}}, RetKind::Fd, kNetwork},
     // 42: connect(int fd, struct sockaddr *uservaddr, int addrlen)
     {"connect", 3, {{"fd", ArgKind::SockFd}, {"uservaddr", ArgKind::SockaddrIn, 0, 2}, {"addrlen", ArgKind::Int}}, RetKind::Signed, kNetwork},
     // 43: accept(int fd, struct sockaddr *upeer_sockaddr, int *upeer_addrlen)
@@ -129,11 +129,11 @@ constexpr Syscall kSyscalls[470] = {
     // 52: getpeername(int fd, struct sockaddr *usockaddr, int *usockaddr_len)
     {"getpeername", 3, {{"fd", ArgKind::Fd}, {"usockaddr", ArgKind::SockaddrOut, 0, 2}, {"usockaddr_len", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kNetwork},
     // 53: socketpair(int family, int type, int protocol, int *usockvec)
-    {"socketpair", 4, {{"family", ArgKind::Enum, fam(Family::SocketDomain)}, {"type", ArgKind::Flags, fam(Family::SocketType)}, {"protocol", ArgKind::Enum, fam(Family::IpProtocol)}, {"usockvec", ArgKind::OutStruct, st(StructKind::FdPair)}}, RetKind::Signed, kNetwork},
+    {"socketpair", 4, {{"family", ArgKind::Enum, fam(Family::SocketDomain)}, {"type", ArgKind::Flags, fam(Family::SocketType)}, {"protocol", ArgKind::SockProtocol, 0, 0}, {"usockvec", ArgKind::OutStruct, st(StructKind::FdPair)}}, RetKind::Signed, kNetwork},
     // 54: setsockopt(int fd, int level, int optname, char *optval, int optlen)
-    {"setsockopt", 5, {{"fd", ArgKind::Fd}, {"level", ArgKind::Enum, fam(Family::SockoptLevel)}, {"optname", ArgKind::Int}, {"optval", ArgKind::InBuf, 0, 4}, {"optlen", ArgKind::Int}}, RetKind::Signed, kNetwork},
+    {"setsockopt", 5, {{"fd", ArgKind::Fd}, {"level", ArgKind::Enum, fam(Family::SockoptLevel)}, {"optname", ArgKind::SockoptName, 0, 1}, {"optval", ArgKind::SockoptValIn, 0, 4}, {"optlen", ArgKind::Int}}, RetKind::Signed, kNetwork},
     // 55: getsockopt(int fd, int level, int optname, char *optval, int *optlen)
-    {"getsockopt", 5, {{"fd", ArgKind::Fd}, {"level", ArgKind::Enum, fam(Family::SockoptLevel)}, {"optname", ArgKind::Int}, {"optval", ArgKind::Ptr}, {"optlen", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kNetwork},
+    {"getsockopt", 5, {{"fd", ArgKind::Fd}, {"level", ArgKind::Enum, fam(Family::SockoptLevel)}, {"optname", ArgKind::SockoptName, 0, 1}, {"optval", ArgKind::SockoptValOut, 0, 4}, {"optlen", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kNetwork},
     // 56: clone(unsigned long clone_flags, unsigned long newsp, int *parent_tidptr, int *child_tidptr, unsigned long tls)
     {"clone", 5, {{"clone_flags", ArgKind::Flags, fam(Family::CloneFlags)}, {"newsp", ArgKind::Ptr}, {"parent_tidptr", ArgKind::Ptr}, {"child_tidptr", ArgKind::Ptr}, {"tls", ArgKind::Ptr}}, RetKind::Pid, kProcess},
     // 57: fork()

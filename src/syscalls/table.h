@@ -44,6 +44,11 @@ enum class ArgKind : uint8_t {
     IovecOut,  // struct iovec *; len_arg = iovcnt: data scattered (up to the return value)
     SockaddrIn,   // const struct sockaddr *; len_arg = addrlen (a value)
     SockaddrOut,  // struct sockaddr *; len_arg = socklen_t *addrlen (read after the call)
+    SockoptValIn,   // setsockopt's optval; len_arg = optlen: [1] for an int, else the bytes
+    SockoptValOut,  // getsockopt's optval; len_arg = socklen_t *optlen (read after the call)
+    // Named by another argument's value, whose index is len_arg.
+    SockoptName,    // optname, by the level argument: SO_REUSEADDR, TCP_NODELAY ...
+    SockProtocol,   // socket's protocol, by the family argument: IPPROTO_TCP, NETLINK_ROUTE, 0
 };
 
 constexpr uint8_t kNone = 0xff;
@@ -60,7 +65,7 @@ struct Arg {
     std::string_view name;
     ArgKind kind;
     uint8_t aux = 0;          // Family or StructKind, per kind
-    uint8_t len_arg = kNone;  // index of the length/count argument, per kind
+    uint8_t len_arg = kNone;  // index of the length/count argument (or the naming one), per kind
 };
 
 // strace's syscall classes (-e trace=%CLASS), one bit each; Syscall::classes

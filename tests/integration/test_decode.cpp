@@ -147,10 +147,12 @@ TEST_CASE("each decoded family prints exactly", "[integration][decode]") {
     const std::string scratch = temp_path("scratch");
     const auto calls = calls_of(trace_file({helper("decode_calls"), scratch}), "decode_calls");
     std::smatch m;
-    std::string socket_inode, pipe_inode;
+    std::string socket_inode, netlink_inode, pipe_inode;
     for (const auto& c : calls) {
         if (std::regex_match(c, m, std::regex(R"(socket\(.*\) = 3<TCP:\[(\d+)\]>)")))
             socket_inode = m[1].str();
+        if (std::regex_match(c, m, std::regex(R"(socket\(.*\) = 3<NETLINK:\[(\d+)\]>)")))
+            netlink_inode = m[1].str();
         if (std::regex_match(c, m, std::regex(R"(writev\(fd: 4<pipe:\[(\d+)\]>.*)")))
             pipe_inode = m[1].str();
     }
@@ -170,6 +172,11 @@ TEST_CASE("each decoded family prints exactly", "[integration][decode]") {
         "socket(family: AF_INET, type: SOCK_STREAM|SOCK_CLOEXEC, protocol: IPPROTO_IP) = 3<TCP:[" + socket_inode + "]>",
         "connect(fd: 3<TCP:[" + socket_inode + "]>, uservaddr: {sa_family=AF_INET, sin_port=htons(1), sin_addr=inet_addr(\"127.0.0.1\")}, "
         "addrlen: 16) = -1 ECONNREFUSED (Connection refused)",
+        // options by level, int values as [N], as strace shows them
+        "setsockopt(fd: 3<TCP:[" + socket_inode + "]>, level: SOL_SOCKET, optname: SO_REUSEADDR, optval: [1], optlen: 4) = 0",
+        "getsockopt(fd: 3<TCP:[" + socket_inode + "]>, level: SOL_SOCKET, optname: SO_ERROR, optval: [0], optlen: [4]) = 0",
+        "setsockopt(fd: 3<TCP:[" + socket_inode + "]>, level: SOL_TCP, optname: TCP_NODELAY, optval: [1], optlen: 4) = 0",
+        "socket(family: AF_NETLINK, type: SOCK_RAW|SOCK_CLOEXEC, protocol: NETLINK_ROUTE) = 3<NETLINK:[" + netlink_inode + "]>",
         "writev(fd: 4<pipe:[" + pipe_inode + "]>, vec: [{iov_base=\"ab\", iov_len=2}, {iov_base=\"cde\", iov_len=3}], vlen: 2) = 5",
         "unlink(pathname: \"" + scratch + "\") = 0",
     };

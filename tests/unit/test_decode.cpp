@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <cstring>
 #include <string>
@@ -145,6 +147,40 @@ TEST_CASE("the appenders write numbers as fmt does, and text of any length", "[d
     put(out, text);
     expected += text;
     CHECK(fmt::to_string(out) == expected);
+}
+
+TEST_CASE("socket options are named by their level, int values shown as [N], others as bytes", "[decode]") {
+    Record reuse("setsockopt", 0, {3, SOL_SOCKET, SO_REUSEADDR, 0x1000, 4});
+    reuse.payload(3, BTRACE_CAP_BUF_ARG, std::string_view("\1\0\0\0", 4));
+    CHECK(reuse.text() == "t/7 setsockopt(fd: 3, level: SOL_SOCKET, optname: SO_REUSEADDR, optval: [1], optlen: 4) = 0\n");
+    CHECK(reuse.text(true) == "t/7 setsockopt(fd: 3, level: 0x1, optname: 2, optval: 0x1000, optlen: 4) = 0\n");
+
+    Record linger("setsockopt", 0, {3, SOL_SOCKET, SO_LINGER, 0x1000, 8});
+    linger.payload(3, BTRACE_CAP_BUF_ARG, std::string_view("\1\0\0\0\0\0\0\0", 8));
+    CHECK(linger.text() == "t/7 setsockopt(fd: 3, level: SOL_SOCKET, optname: SO_LINGER, optval: \"\\1\\0\\0\\0\\0\\0\\0\\0\", optlen: 8) = 0\n");
+
+    Record tcp("getsockopt", 0, {3, IPPROTO_TCP, 1, 0x1000, 0x2000});
+    tcp.payload(3, BTRACE_CAP_SOCKADDR_OUT, std::string_view("\1\0\0\0", 4));
+    tcp.payload(4, BTRACE_CAP_STRUCT_OUT, std::string_view("\4\0\0\0", 4));
+    CHECK(tcp.text() == "t/7 getsockopt(fd: 3, level: SOL_TCP, optname: TCP_NODELAY, optval: [1], optlen: [4]) = 0\n");
+
+    Record failed("getsockopt", -92, {3, 270, 11, 0x1000, 0x2000});
+    CHECK(failed.text() == "t/7 getsockopt(fd: 3, level: SOL_NETLINK, optname: NETLINK_EXT_ACK, optval: 0x1000, optlen: 0x2000) = "
+                           "-1 ENOPROTOOPT (Protocol not available)\n");
+
+    Record unknown_level("setsockopt", 0, {3, 999, 7, 0x1000, 4});
+    CHECK(unknown_level.text().starts_with("t/7 setsockopt(fd: 3, level: 999, optname: 7, "));
+}
+
+TEST_CASE("socket's protocol is named by the family: IPPROTO_* for IP, NETLINK_* for netlink, else a number", "[decode]") {
+    CHECK(Record("socket", 3, {AF_INET, SOCK_STREAM, 0}).text() ==
+          "t/7 socket(family: AF_INET, type: SOCK_STREAM, protocol: IPPROTO_IP) = 3\n");
+    CHECK(Record("socket", 3, {AF_INET6, SOCK_DGRAM, IPPROTO_UDP}).text() ==
+          "t/7 socket(family: AF_INET6, type: SOCK_DGRAM, protocol: IPPROTO_UDP) = 3\n");
+    CHECK(Record("socket", 3, {AF_NETLINK, SOCK_RAW, 16}).text() ==
+          "t/7 socket(family: AF_NETLINK, type: SOCK_RAW, protocol: NETLINK_GENERIC) = 3\n");
+    CHECK(Record("socket", 3, {AF_UNIX, SOCK_STREAM, 0}).text() ==
+          "t/7 socket(family: AF_UNIX, type: SOCK_STREAM, protocol: 0) = 3\n");
 }
 
 TEST_CASE("capture specs follow the table's kinds", "[decode]") {

@@ -109,6 +109,10 @@ TEST_CASE("syscall table: aux and len_arg are consistent with the kinds", "[sysc
             case ArgKind::IovecOut:
             case ArgKind::SockaddrIn:
             case ArgKind::SockaddrOut:
+            case ArgKind::SockoptValIn:
+            case ArgKind::SockoptValOut:
+            case ArgKind::SockoptName:
+            case ArgKind::SockProtocol:
                 CHECK(a.aux == 0);
                 REQUIRE(a.len_arg != kNone);
                 CHECK(a.len_arg < sc.nargs);

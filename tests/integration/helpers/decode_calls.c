@@ -2,6 +2,8 @@
  * argv[1]: a scratch file path to create. */
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/netlink.h>
+#include <netinet/tcp.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -37,6 +39,13 @@ int main(int argc, char **argv)
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(1) };
 	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
 	syscall(SYS_connect, sock, &sin, sizeof(sin));
+	int one = 1, err = -1; /* the kernel writes 0: the value shown is read after the call */
+	socklen_t len = sizeof(err);
+	syscall(SYS_setsockopt, sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	syscall(SYS_getsockopt, sock, SOL_SOCKET, SO_ERROR, &err, &len);
+	syscall(SYS_setsockopt, sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	syscall(SYS_close, sock);
+	sock = syscall(SYS_socket, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	syscall(SYS_close, sock);
 
 	int fds[2];
