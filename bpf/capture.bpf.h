@@ -438,8 +438,8 @@ static __always_inline __u32 capture_payloads(__u32 start, __u32 fixed_size, __s
 			break;
 		job.cursor = next;
 	}
-	/* a non-blocking connect has its peer already: EINPROGRESS too */
-	if (!at_enter && spec->describe && (ret >= 0 || (spec->describe == BTRACE_DESCRIBE_ARG && ret == -115)))
+	if (!at_enter && spec->describe &&
+	    (ret >= 0 || (spec->describe == BTRACE_DESCRIBE_ARG && ret == -BTRACE_EINPROGRESS)))
 		job.cursor = describe_fds(spec, start, job.cursor, args, ret);
 	return job.cursor;
 }

@@ -60,13 +60,13 @@ static __always_inline enum call_selection syscall_selection(long nr)
 }
 
 /* Whether a completed call that is not shown goes out for its effect on fds:
- * only calls that succeeded have one (and a connect under way, EINPROGRESS). */
+ * only calls that succeeded have one, and a connect under way. */
 static __always_inline bool changed_fds(long nr, long ret)
 {
 	__u32 zero = 0;
 	struct btrace_syscall_set *set;
 
-	if (!track_fds || (is_error_return(ret) && ret != -115))
+	if (!track_fds || (is_error_return(ret) && ret != -BTRACE_EINPROGRESS))
 		return false;
 	if (nr < 0 || nr >= BTRACE_NR_MAX || !(set = bpf_map_lookup_elem(&syscall_set, &zero)))
 		return false;

@@ -9,6 +9,7 @@
 
 #define BTRACE_COMM_LEN 16
 #define BTRACE_MAX_ERRNO 4095 /* a syscall fails with -1..-4095 */
+#define BTRACE_EINPROGRESS 115 /* a non-blocking connect under way: its fd already has a peer */
 #define BTRACE_MAX_ARGS 6
 
 enum btrace_record_type {

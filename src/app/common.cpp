@@ -8,7 +8,9 @@
 #include "output/json.h"
 #include "output/text.h"
 #include "state/fd_desc.h"
+#include "state/fd_tracker.h"
 #include "state/proc_snapshot.h"
+#include "syscalls/table.h"
 #include "target/attach.h"
 
 namespace btrace::app {
@@ -42,6 +44,18 @@ int64_t realtime_offset_ns() {
     return (static_cast<int64_t>(real.tv_sec) - mono.tv_sec) * 1000000000 + (real.tv_nsec - mono.tv_nsec);
 }
 
+// Whether the calls -e trace= selects (by number; empty: all) show fds by
+// name, so that the fd-changing calls it leaves out must still be followed.
+static bool shows_fd_names(const std::vector<bool>& selected) {
+    const auto table = syscalls::all();
+    if (selected.empty())
+        return true;
+    for (std::size_t nr = 0; nr < selected.size() && nr < table.size(); ++nr)
+        if (selected[nr] && !table[nr].name.empty() && state::names_fd_args(table[nr]))
+            return true;
+    return false;
+}
+
 static Result<loader::Config> loader_config(const cli::Options& opts) {
     loader::Config config;
     config.follow = opts.follow;
@@ -55,7 +69,7 @@ static Result<loader::Config> loader_config(const cli::Options& opts) {
     config.min_duration_ns = static_cast<uint64_t>(opts.min_duration_ms * 1e6);
     config.errnos = opts.errnos;
     config.system_wide = opts.system_wide;
-    config.track_fds = !opts.monitor.enabled;  // the monitor names fds from its records
+    config.track_fds = !opts.monitor.enabled && shows_fd_names(opts.syscalls);  // the monitor names them from its records
     config.comm = opts.comm;
     if (!opts.cgroup_path.empty()) {
         auto id = cgroup_id_of(opts.cgroup_path);

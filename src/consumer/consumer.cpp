@@ -79,13 +79,17 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
             exec_args_[hdr.tgid].assign(data, data + hdr.size);
             return;
         }
+        auto exec = exec_args_.empty() ? exec_args_.end() : exec_args_.find(hdr.tgid);
         if (hdr.flags & BTRACE_SYS_FDS_ONLY) {
+            // An execve shown at entry but left out at exit (-Z, --duration):
+            // its held arguments go with it.
+            if (exec != exec_args_.end() && is_same_call(exec->second, rec))
+                exec_args_.erase(exec);
             formatter_.follow_fds(rec, payloads);
             return;
         }
         if (limit_reached())
             return;
-        auto exec = exec_args_.empty() ? exec_args_.end() : exec_args_.find(hdr.tgid);
         if (exec == exec_args_.end() || !is_same_call(exec->second, rec)) {
             if (!filter_ || filter_->admit(rec, std::span<const uint8_t>(data, hdr.size))) {
                 ++calls_;

@@ -34,7 +34,9 @@ std::string join_components(std::span<const uint8_t> bytes) {
 }
 
 // The calls apply_effects() follows, besides the fds the kernel side describes.
-constexpr std::string_view kEffectCalls[] = {"close", "close_range", "fcntl", "execve", "execveat"};
+constexpr std::string_view kClose = "close", kCloseRange = "close_range", kFcntl = "fcntl", kExecve = "execve",
+                           kExecveat = "execveat";
+constexpr std::string_view kEffectCalls[] = {kClose, kCloseRange, kFcntl, kExecve, kExecveat};
 
 std::string unix_path(std::span<const uint8_t> bytes) {
     if (bytes.empty())
@@ -97,13 +99,20 @@ bool changes_fds(const syscalls::Syscall& sc) {
            std::find(std::begin(kEffectCalls), std::end(kEffectCalls), sc.name) != std::end(kEffectCalls);
 }
 
+bool names_fd_args(const syscalls::Syscall& sc) {
+    using syscalls::ArgKind;
+    return std::any_of(sc.args, sc.args + sc.nargs, [](const syscalls::Arg& a) {
+        return a.kind == ArgKind::Fd || a.kind == ArgKind::SockFd || a.kind == ArgKind::DirFd;
+    });
+}
+
 FdTracker::FdTracker(FdTable& table)
     : table_(table),
-      nr_close_(syscalls::number_of(kEffectCalls[0])),
-      nr_close_range_(syscalls::number_of(kEffectCalls[1])),
-      nr_fcntl_(syscalls::number_of(kEffectCalls[2])),
-      nr_execve_(syscalls::number_of(kEffectCalls[3])),
-      nr_execveat_(syscalls::number_of(kEffectCalls[4])) {}
+      nr_close_(syscalls::number_of(kClose)),
+      nr_close_range_(syscalls::number_of(kCloseRange)),
+      nr_fcntl_(syscalls::number_of(kFcntl)),
+      nr_execve_(syscalls::number_of(kExecve)),
+      nr_execveat_(syscalls::number_of(kExecveat)) {}
 
 void FdTracker::apply_descriptions(const btrace_syscall& rec, const decode::Payloads& payloads) {
     // Present only when the call succeeded (or a non-blocking connect is under way).

@@ -209,3 +209,11 @@ TEST_CASE("the calls sent for fd names under filters: those that make, replace, 
     for (const char* name : {"read", "write", "fstat", "getpid", "mmap", "lseek", "exit_group"})
         CHECK_FALSE(changes(name));
 }
+
+TEST_CASE("a filter needs those calls only if a call it shows names an fd argument", "[fdstate]") {
+    const auto names = [](std::string_view name) { return state::names_fd_args(*syscalls::lookup(syscalls::number_of(name))); };
+    for (const char* name : {"read", "openat", "connect", "fcntl", "close"})
+        CHECK(names(name));
+    for (const char* name : {"execve", "getpid", "exit_group", "socket", "pipe2", "clone"})
+        CHECK_FALSE(names(name));
+}
