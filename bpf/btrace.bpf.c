@@ -242,6 +242,41 @@ static __always_inline void emit_fork(__u32 child_tgid)
 	batch_flush(b);
 }
 
+/* -e signal=: bit sig - 1 for each signal shown. */
+const volatile __u64 signals_shown = ~0ull;
+
+/* A signal delivered to a traced thread, as its handler is about to run or
+ * its default action taken: strace's --- SIGCHLD {...} --- line. A group
+ * exit's SIGKILL comes without siginfo; the exit line tells of it. */
+SEC("raw_tp/signal_deliver")
+int on_signal(struct bpf_raw_tracepoint_args *ctx)
+{
+	int sig = ctx->args[0];
+	const void *info = (const void *)ctx->args[1];
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 key = target_key(pid_tgid);
+	__u8 *state;
+
+	if (!info || sig < 1 || sig > 64 || !(signals_shown & (1ull << (sig - 1))))
+		return 0;
+	state = may_be_target(key) ? bpf_map_lookup_elem(&targets, &key) : NULL;
+	if (state ? *state != BTRACE_TARGET_ACTIVE : !selected_without_targets(pid_tgid))
+		return 0;
+	struct btrace_batch *b = this_cpu_batch();
+	__u64 now_ns = bpf_ktime_get_ns();
+	if (!b)
+		return 0;
+	__u32 start = batch_start(b);
+	struct btrace_signal *rec = batch_at(b, start);
+	fill_hdr(&rec->hdr, BTRACE_REC_SIGNAL, sizeof(*rec), pid_tgid, now_ns, bpf_get_current_task_btf());
+	rec->signo = sig;
+	rec->pad = 0;
+	if (bpf_probe_read_kernel(rec->siginfo, sizeof(rec->siginfo), info))
+		__builtin_memset(rec->siginfo, 0, sizeof(rec->siginfo));
+	batch_commit(b, sizeof(*rec), now_ns);
+	return 0;
+}
+
 /* A child (process or thread) gets its in-flight slot at its first call: its
  * first sys_exit, fork's return in it, finds none and is ignored. */
 SEC("raw_tp/sched_process_fork")

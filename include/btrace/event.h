@@ -16,6 +16,7 @@ enum btrace_record_type {
 	BTRACE_REC_SYSCALL = 1, /* a completed call, or one that never returns */
 	BTRACE_REC_EXIT = 2,    /* a traced process (thread group) ended */
 	BTRACE_REC_FORK = 3,    /* a traced process made a child process (not a thread) */
+	BTRACE_REC_SIGNAL = 4,  /* a signal delivered to a traced thread */
 };
 
 /* Every record starts with this; size covers the header, the body and any
@@ -151,6 +152,17 @@ struct btrace_iov {
 	__u64 iov_len;
 	__u32 captured;
 	__u32 pad;
+};
+
+/* The kernel's siginfo: si_signo, si_errno, si_code and the fields union,
+ * laid out as the user's siginfo_t begins. */
+#define BTRACE_SIGINFO_BYTES 48
+
+struct btrace_signal {
+	struct btrace_hdr hdr; /* the thread it is delivered to */
+	__s32 signo;
+	__u32 pad;
+	__u8 siginfo[BTRACE_SIGINFO_BYTES];
 };
 
 struct btrace_fork {

@@ -69,6 +69,7 @@ static Result<loader::Config> loader_config(const cli::Options& opts) {
     config.min_duration_ns = static_cast<uint64_t>(opts.min_duration_ms * 1e6);
     config.errnos = opts.errnos;
     config.system_wide = opts.system_wide;
+    config.signals = opts.signals;
     config.track_fds = !opts.monitor.enabled && shows_fd_names(opts.syscalls);  // the monitor names them from its records
     config.comm = opts.comm;
     if (!opts.cgroup_path.empty()) {

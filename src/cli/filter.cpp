@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <cctype>
 #include <cstring>
 #include <optional>
 #include <string>
 
 #include "btrace/event.h"
+#include "decode/errno.h"
 #include "syscalls/table.h"
 #include "util/parse.h"
 
@@ -311,6 +313,45 @@ Result<std::vector<int>> parse_errno_list(std::string_view expr) {
         if (std::find(out.begin(), out.end(), value) == out.end()) out.push_back(value);
     }
     return out;
+}
+
+Result<uint64_t> parse_signal_set(std::string_view expr) {
+    const std::string what = "-e signal=" + std::string(expr);
+    constexpr int kSignals = 64;
+    std::string_view list = expr;
+    const bool negate = !list.empty() && list.front() == '!';
+    if (negate) list.remove_prefix(1);
+    uint64_t set = 0;
+    if (list == "all" || list == "none") {
+        set = list == "all" ? ~0ull : 0;
+    } else {
+        const std::vector<std::string_view> items = items_of(list);
+        if (items.empty()) return usage(what + ": no signal given");
+        for (std::string_view item : items) {
+            int sig = 0;
+            if (all_digits(item)) {
+                const std::optional<long> n = to_number(item);
+                if (!n || *n < 1 || *n > kSignals)
+                    return usage(what + ": signal " + std::string(item) + " out of range 1.." + std::to_string(kSignals));
+                sig = static_cast<int>(*n);
+            } else {
+                // SIGUSR1 or USR1, any case, as strace takes them
+                std::string name(item);
+                std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::toupper(c); });
+                if (!name.starts_with("SIG")) name = "SIG" + name;
+                std::vector<Candidate> candidates;
+                for (int n = 1; n <= kSignals && !sig; ++n) {
+                    const std::string_view known = decode::signal_name(n);
+                    if (known == name) sig = n;
+                    candidates.push_back({known, known});
+                }
+                if (!sig)
+                    return usage(with_suggestion(what + ": unknown signal " + quoted(item), closest(name, candidates)));
+            }
+            set |= 1ull << (sig - 1);
+        }
+    }
+    return negate ? ~set : set;
 }
 
 }  // namespace btrace::cli

@@ -42,6 +42,11 @@ Result<StatusFilter> parse_status(std::string_view expr);
 // without repeats.
 Result<std::vector<int>> parse_errno_list(std::string_view expr);
 
+// -e signal=EXPR: a comma-separated list of signal names (SIGUSR1, or USR1, in
+// any case) or numbers 1..64, `!` in front negating it, or `all` / `none`.
+// Bit sig - 1 is set for each signal shown.
+Result<uint64_t> parse_signal_set(std::string_view expr);
+
 // Levenshtein distance (insertions, deletions, substitutions), used for the
 // "did you mean" suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);

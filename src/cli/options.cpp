@@ -249,7 +249,8 @@ ParseResult parse(int argc, const char* const* argv) {
     bool since_previous = false;
     app.add_option("-e", expressions,
                    "Select calls like strace: trace=SET (names, %file %desc %network %process %memory "
-                   "%signal %ipc %clock %creds %stat ..., /regex, !negation) or status=successful,failed,unfinished")
+                   "%signal %ipc %clock %creds %stat ..., /regex, !negation), status=successful,failed,unfinished "
+                   "or signal=SET (SIGCHLD,USR1,..., all, none, !negation)")
         ->type_name("EXPR")
         ->allow_extra_args(false);
     app.add_flag("-z", only_successful, "Show only calls that succeeded (-e status=successful)");
@@ -311,13 +312,18 @@ ParseResult parse(int argc, const char* const* argv) {
             if (!status)
                 return status.error();
             opts.status = *status;
+        } else if (expr.starts_with("signal=") || expr.starts_with("signals=")) {
+            auto signals = parse_signal_set(expr.substr(expr.find('=') + 1));
+            if (!signals)
+                return signals.error();
+            opts.signals = *signals;
         } else if (expr.find('=') == std::string::npos) {
             auto set = parse_trace_set(expr);  // strace: -e open,close means -e trace=open,close
             if (!set)
                 return set.error();
             opts.syscalls = std::move(*set);
         } else {
-            return Error{"-e " + expr + ": expected trace=SET or status=LIST", 2};
+            return Error{"-e " + expr + ": expected trace=SET, status=LIST or signal=SET", 2};
         }
     }
     if (only_successful && only_failed)

@@ -62,16 +62,23 @@ int Consumer::feed(const void* data, size_t size) {
     return sink_status_ ? 0 : -EIO;  // stop consuming: the output is gone
 }
 
+template <class Record>
+bool Consumer::fixed_part(const uint8_t* data, const btrace_hdr& hdr, Record& rec) {
+    if (hdr.size < sizeof(Record)) {
+        ++malformed_;
+        return false;
+    }
+    std::memcpy(&rec, data, sizeof(rec));
+    return true;
+}
+
 void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
     auto& out = sink_.buffer();
     switch (hdr.type) {
     case BTRACE_REC_SYSCALL: {
-        if (hdr.size < sizeof(btrace_syscall)) {
-            ++malformed_;
-            return;
-        }
         btrace_syscall rec;
-        std::memcpy(&rec, data, sizeof(rec));
+        if (!fixed_part(data, hdr, rec))
+            return;
         std::span<const uint8_t> payloads(data + sizeof(rec), hdr.size - sizeof(rec));
         if (hdr.flags & BTRACE_SYS_ENTER_PART) {
             // execve's arguments, read before the old image went away: held
@@ -111,12 +118,9 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         return;
     }
     case BTRACE_REC_EXIT: {
-        if (hdr.size < sizeof(btrace_exit)) {
-            ++malformed_;
-            return;
-        }
         btrace_exit rec;
-        std::memcpy(&rec, data, sizeof(rec));
+        if (!fixed_part(data, hdr, rec))
+            return;
         exec_args_.erase(hdr.tgid);
         if (filter_)
             filter_->before_exit(rec);
@@ -124,13 +128,18 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         fds_.exit(hdr.tgid);  // its earlier records are decoded: the names are done with
         return;
     }
-    case BTRACE_REC_FORK: {
-        if (hdr.size < sizeof(btrace_fork)) {
-            ++malformed_;
+    case BTRACE_REC_SIGNAL: {
+        btrace_signal rec;
+        if (!fixed_part(data, hdr, rec))
             return;
-        }
+        if (!limit_reached())
+            formatter_.signal(rec, out);
+        return;
+    }
+    case BTRACE_REC_FORK: {
         btrace_fork rec;
-        std::memcpy(&rec, data, sizeof(rec));
+        if (!fixed_part(data, hdr, rec))
+            return;
         fds_.fork(hdr.tgid, rec.child_tgid);
         return;
     }

@@ -66,6 +66,9 @@ private:
     static int on_record(void* ctx, void* data, size_t size);
     void dispatch(const uint8_t* data, const btrace_hdr& hdr);
     static bool is_same_call(const std::vector<uint8_t>& enter_part, const btrace_syscall& rec);
+    // Copies the record's fixed part out; false (and counted) if hdr.size is short of it.
+    template <class Record>
+    bool fixed_part(const uint8_t* data, const btrace_hdr& hdr, Record& rec);
 
     ring_buffer* ring_ = nullptr;
     int wait_fd_ = -1;  // epoll: the ring buffer's epoll fd and the wake_on fds

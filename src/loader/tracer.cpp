@@ -145,6 +145,9 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
         bpf_map__set_max_entries(skel->maps.stats_cache, 1);
     // Batches are flushed on a context switch only if records are written (not with -c).
     bpf_program__set_autoload(skel->progs.on_sched_switch, config.records);
+    // Signal lines belong to the trace: not to -c, nor to the monitor's outliers.
+    rodata->signals_shown = config.signals;
+    bpf_program__set_autoload(skel->progs.on_signal, config.records && !config.monitor && config.signals != 0);
     if (config.monitor) {
         // Commands and cgroups come and go without end: least recently used
         // keys make room (counted: keys inserted minus keys live).

@@ -33,6 +33,7 @@ struct Config {
     uint64_t min_duration_ns = 0;
     std::vector<int> errnos;         // at most BTRACE_ERRNO_FILTER_MAX
     bool system_wide = false;        // every process but btrace (narrowed by comm, cgroup_id)
+    uint64_t signals = ~0ull;        // -e signal=: bit sig - 1 for each signal delivery shown
     bool track_fds = false;          // fd names: the fd-changing calls the selection leaves out are sent too
     std::string comm;
     uint64_t cgroup_id = 0;

@@ -59,6 +59,8 @@ public:
     // A call with no result yet (in flight at attach, or past --pending), with a note.
     virtual void in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) = 0;
     virtual void process_exit(const btrace_exit& rec, fmt::memory_buffer& out) = 0;
+    // A signal delivered to a traced thread (strace's --- SIGCHLD {...} ---).
+    virtual void signal(const btrace_signal& rec, fmt::memory_buffer& out) = 0;
     // A gap in the stream: calls the kernel side could not deliver.
     virtual void lost(uint64_t count, fmt::memory_buffer& out) = 0;
 

@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "decode/errno.h"
+#include "decode/siginfo.h"
 #include "output/call.h"
 #include "decode/put.h"
 
@@ -125,6 +126,19 @@ void JsonFormatter::process_exit(const btrace_exit& rec, fmt::memory_buffer& out
     else
         json_string(name, out);
     fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"core_dumped\":{}}}\n"), status.core_dumped);
+}
+
+void JsonFormatter::signal(const btrace_signal& rec, fmt::memory_buffer& out) {
+    common("signal", rec.hdr, out);
+    put(out, ",\"signal\":");
+    text_.clear();
+    decode::format_signal(rec.signo, text_);
+    json_string(std::string_view(text_.data(), text_.size()), out);
+    put(out, ",\"siginfo\":");
+    text_.clear();
+    decode::format_siginfo(rec.signo, rec.siginfo, text_);
+    json_string(std::string_view(text_.data(), text_.size()), out);
+    put(out, "}\n");
 }
 
 void JsonFormatter::lost(uint64_t count, fmt::memory_buffer& out) {

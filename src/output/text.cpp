@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "decode/errno.h"
+#include "decode/siginfo.h"
 #include "output/call.h"
 #include "decode/put.h"
 
@@ -151,6 +152,18 @@ void TextFormatter::process_exit(const btrace_exit& rec, fmt::memory_buffer& out
         put(out, "signal ");
     decode::format_signal(status.signal, out);
     put(out, status.core_dumped ? " (core dumped) +++\n" : " +++\n");
+}
+
+// In the trace's columns, strace's words: ... sh/42 --- SIGCHLD {si_signo=SIGCHLD, ...} ---
+void TextFormatter::signal(const btrace_signal& rec, fmt::memory_buffer& out) {
+    time_column(rec.hdr.ts_ns, out);
+    put(out, " (         ): ");
+    thread_prefix(rec.hdr, out);
+    put(out, "--- ");
+    decode::format_signal(rec.signo, out);
+    out.push_back(' ');
+    decode::format_siginfo(rec.signo, rec.siginfo, out);
+    put(out, " ---\n");
 }
 
 void TextFormatter::lost(uint64_t count, fmt::memory_buffer& out) {

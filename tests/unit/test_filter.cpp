@@ -22,6 +22,7 @@
 
 using btrace::cli::edit_distance;
 using btrace::cli::parse_errno_list;
+using btrace::cli::parse_signal_set;
 using btrace::cli::parse_status;
 using btrace::cli::parse_trace_set;
 using btrace::cli::StatusFilter;
@@ -365,4 +366,32 @@ TEST_CASE("classes agree with strace on real programs", "[filter][strace]") {
             }
         }
     }
+}
+
+TEST_CASE("signal filter: names with or without SIG in any case, numbers, negation, all and none", "[filter]") {
+    auto parsed = [](std::string_view expr) {
+        auto r = parse_signal_set(expr);
+        INFO("-e signal=" << expr);
+        if (!r) FAIL(r.error().message);
+        return *r;
+    };
+    constexpr auto bit = [](int sig) { return uint64_t{1} << (sig - 1); };
+    CHECK(parsed("all") == ~uint64_t{0});
+    CHECK(parsed("none") == 0);
+    CHECK(parsed("SIGCHLD") == bit(17));
+    CHECK(parsed("usr1,SIGUSR2,9") == (bit(10) | bit(12) | bit(9)));
+    CHECK(parsed("!SIGCHLD") == ~bit(17));
+    CHECK(parsed("SIGRTMIN,64") == (bit(32) | bit(64)));
+
+    auto error = [](std::string_view expr) {
+        auto r = parse_signal_set(expr);
+        INFO("-e signal=" << expr);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().exit_code == 2);
+        return r.error().message;
+    };
+    CHECK(error("SIGCHILD") == "-e signal=SIGCHILD: unknown signal 'SIGCHILD' (did you mean 'SIGCHLD'?)");
+    CHECK(error("65") == "-e signal=65: signal 65 out of range 1..64");
+    CHECK(error("0") == "-e signal=0: signal 0 out of range 1..64");
+    CHECK(error("") == "-e signal=: no signal given");
 }

@@ -1,0 +1,197 @@
+#include "decode/siginfo.h"
+
+#include <linux/audit.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <cstring>
+#include <iterator>
+#include <string_view>
+
+#include "btrace/event.h"
+#include "decode/errno.h"
+#include "decode/put.h"
+#include "syscalls/table.h"
+
+namespace btrace::decode {
+
+namespace {
+
+struct CodeName {
+    int code;
+    std::string_view name;
+};
+
+// si_code values any signal may carry (asm-generic/siginfo.h).
+constexpr CodeName kGenericCodes[] = {
+    {0, "SI_USER"},     {0x80, "SI_KERNEL"}, {-1, "SI_QUEUE"},    {-2, "SI_TIMER"},    {-3, "SI_MESGQ"},
+    {-4, "SI_ASYNCIO"}, {-5, "SI_SIGIO"},    {-6, "SI_TKILL"},    {-7, "SI_DETHREAD"}, {-60, "SI_ASYNCNL"},
+};
+
+constexpr CodeName kIllCodes[] = {
+    {1, "ILL_ILLOPC"}, {2, "ILL_ILLOPN"}, {3, "ILL_ILLADR"}, {4, "ILL_ILLTRP"}, {5, "ILL_PRVOPC"},
+    {6, "ILL_PRVREG"}, {7, "ILL_COPROC"}, {8, "ILL_BADSTK"}, {9, "ILL_BADIADDR"},
+};
+constexpr CodeName kFpeCodes[] = {
+    {1, "FPE_INTDIV"}, {2, "FPE_INTOVF"}, {3, "FPE_FLTDIV"},  {4, "FPE_FLTOVF"},    {5, "FPE_FLTUND"},
+    {6, "FPE_FLTRES"}, {7, "FPE_FLTINV"}, {8, "FPE_FLTSUB"}, {14, "FPE_FLTUNK"}, {15, "FPE_CONDTRAP"},
+};
+constexpr CodeName kSegvCodes[] = {
+    {1, "SEGV_MAPERR"},  {2, "SEGV_ACCERR"},  {3, "SEGV_BNDERR"},  {4, "SEGV_PKUERR"},  {5, "SEGV_ACCADI"},
+    {6, "SEGV_ADIDERR"}, {7, "SEGV_ADIPERR"}, {8, "SEGV_MTEAERR"}, {9, "SEGV_MTESERR"}, {10, "SEGV_CPERR"},
+};
+constexpr CodeName kBusCodes[] = {
+    {1, "BUS_ADRALN"}, {2, "BUS_ADRERR"}, {3, "BUS_OBJERR"}, {4, "BUS_MCEERR_AR"}, {5, "BUS_MCEERR_AO"},
+};
+constexpr CodeName kTrapCodes[] = {
+    {1, "TRAP_BRKPT"}, {2, "TRAP_TRACE"}, {3, "TRAP_BRANCH"}, {4, "TRAP_HWBKPT"}, {5, "TRAP_UNK"}, {6, "TRAP_PERF"},
+};
+constexpr CodeName kChldCodes[] = {
+    {1, "CLD_EXITED"},  {2, "CLD_KILLED"},  {3, "CLD_DUMPED"},
+    {4, "CLD_TRAPPED"}, {5, "CLD_STOPPED"}, {6, "CLD_CONTINUED"},
+};
+constexpr CodeName kPollCodes[] = {
+    {1, "POLL_IN"}, {2, "POLL_OUT"}, {3, "POLL_MSG"}, {4, "POLL_ERR"}, {5, "POLL_PRI"}, {6, "POLL_HUP"},
+};
+constexpr CodeName kSysCodes[] = {{1, "SYS_SECCOMP"}, {2, "SYS_USER_DISPATCH"}};
+
+// Positive codes mean something per signal; the kernel sends them itself.
+struct SignalCodes {
+    int signo;
+    std::span<const CodeName> codes;
+};
+constexpr SignalCodes kCodesBySignal[] = {
+    {SIGILL, kIllCodes},   {SIGFPE, kFpeCodes},   {SIGSEGV, kSegvCodes}, {SIGBUS, kBusCodes},
+    {SIGTRAP, kTrapCodes}, {SIGCHLD, kChldCodes}, {SIGPOLL, kPollCodes}, {SIGSYS, kSysCodes},
+};
+
+std::span<const CodeName> signal_codes(int signo) {
+    for (const auto& [sig, codes] : kCodesBySignal)
+        if (sig == signo)
+            return codes;
+    return {};
+}
+
+void put_code(int signo, int code, fmt::memory_buffer& out) {
+    const auto codes = code > 0 && code != SI_KERNEL ? signal_codes(signo) : std::span<const CodeName>(kGenericCodes);
+    const auto found = std::find_if(codes.begin(), codes.end(), [&](const CodeName& c) { return c.code == code; });
+    if (found != codes.end())
+        put(out, found->name);
+    else
+        put_dec(out, code);
+}
+
+bool is_fault(int signo) { return signo == SIGILL || signo == SIGFPE || signo == SIGSEGV || signo == SIGBUS || signo == SIGTRAP; }
+
+void field(std::string_view name, fmt::memory_buffer& out) {
+    put(out, ", ");
+    put(out, name);
+    out.push_back('=');
+}
+
+// clock ticks, with the seconds as strace adds them: 2 /* 0.02 s */
+void ticks(clock_t value, fmt::memory_buffer& out) {
+    put_dec(out, static_cast<int64_t>(value));
+    if (value)
+        fmt::format_to(std::back_inserter(out), " /* {:.2f} s */", static_cast<double>(value) / 100.0);
+}
+
+void sender(const siginfo_t& si, fmt::memory_buffer& out) {
+    field("si_pid", out);
+    put_dec(out, static_cast<int64_t>(si.si_pid));
+    field("si_uid", out);
+    put_udec(out, si.si_uid);
+}
+
+void value(const siginfo_t& si, fmt::memory_buffer& out) {
+    field("si_int", out);
+    put_dec(out, static_cast<int64_t>(si.si_value.sival_int));
+    field("si_ptr", out);
+    put_address(out, reinterpret_cast<uint64_t>(si.si_value.sival_ptr));
+}
+
+void child(const siginfo_t& si, fmt::memory_buffer& out) {
+    sender(si, out);
+    field("si_status", out);
+    if (si.si_code == CLD_EXITED)
+        put_dec(out, static_cast<int64_t>(si.si_status));
+    else
+        format_signal(si.si_status, out);
+    field("si_utime", out);
+    ticks(si.si_utime, out);
+    field("si_stime", out);
+    ticks(si.si_stime, out);
+}
+
+void seccomp(const siginfo_t& si, fmt::memory_buffer& out) {
+    field("si_call_addr", out);
+    put_address(out, reinterpret_cast<uint64_t>(si.si_call_addr));
+    field("si_syscall", out);
+    const syscalls::Syscall* sc = syscalls::lookup(si.si_syscall);
+    if (sc) {
+        put(out, "__NR_");
+        put(out, sc->name);
+    } else {
+        put_dec(out, static_cast<int64_t>(si.si_syscall));
+    }
+    field("si_arch", out);
+    if (si.si_arch == AUDIT_ARCH_X86_64)
+        put(out, "AUDIT_ARCH_X86_64");
+    else if (si.si_arch == AUDIT_ARCH_AARCH64)
+        put(out, "AUDIT_ARCH_AARCH64");
+    else
+        put_hex(out, si.si_arch);
+}
+
+}  // namespace
+
+void format_siginfo(int signo, std::span<const uint8_t> bytes, fmt::memory_buffer& out) {
+    siginfo_t si{};
+    std::memcpy(&si, bytes.data(), std::min(bytes.size(), sizeof(si)));
+    put(out, "{si_signo=");
+    format_signal(signo, out);
+    put(out, ", si_code=");
+    put_code(signo, si.si_code, out);
+    if (si.si_errno) {
+        field("si_errno", out);
+        const ErrnoText err = errno_text(si.si_errno);
+        if (err.name.empty())
+            put_dec(out, static_cast<int64_t>(si.si_errno));
+        else
+            put(out, err.name);
+    }
+    switch (si.si_code) {
+    case SI_USER: case SI_TKILL:
+        sender(si, out);
+        break;
+    case SI_QUEUE: case SI_MESGQ:
+        sender(si, out);
+        value(si, out);
+        break;
+    case SI_TIMER:
+        field("si_timerid", out);
+        put_hex(out, static_cast<uint32_t>(si.si_timerid));
+        field("si_overrun", out);
+        put_dec(out, static_cast<int64_t>(si.si_overrun));
+        value(si, out);
+        break;
+    default:
+        if (signo == SIGCHLD && si.si_code > 0) {
+            child(si, out);
+        } else if (is_fault(signo) && (si.si_code > 0 || si.si_code == SI_KERNEL)) {
+            field("si_addr", out);
+            put_address(out, reinterpret_cast<uint64_t>(si.si_addr));
+        } else if (signo == SIGPOLL && si.si_code > 0) {
+            field("si_band", out);
+            put_dec(out, static_cast<int64_t>(si.si_band));
+            field("si_fd", out);
+            put_dec(out, static_cast<int64_t>(si.si_fd));
+        } else if (signo == SIGSYS && si.si_code > 0) {
+            seccomp(si, out);
+        }
+        break;
+    }
+    out.push_back('}');
+}
+
+}  // namespace btrace::decode
