@@ -25,6 +25,9 @@ const volatile __s64 nr_execveat = -1;
 const volatile bool summarize_all = false;
 
 #define SIGNAL_GROUP_EXIT 0x00000004 /* include/linux/sched/signal.h */
+#define SEND_SIG_PRIV 1ul /* include/linux/sched/signal.h: (kernel_siginfo *)1, SEND_SIG_NOINFO is 0 */
+#define SI_USER 0
+#define SI_KERNEL 0x80
 
 /* A new image starts with cleared registers: execve's arguments are kept
  * from sys_enter, and a command starts being traced at its execve. */
@@ -274,6 +277,66 @@ int on_signal(struct bpf_raw_tracepoint_args *ctx)
 	if (bpf_probe_read_kernel(rec->siginfo, sizeof(rec->siginfo), info))
 		__builtin_memset(rec->siginfo, 0, sizeof(rec->siginfo));
 	batch_commit(b, sizeof(*rec), now_ns);
+	return 0;
+}
+
+/* A fatal signal with no handler and no core dump is never delivered: as it
+ * is sent, the kernel starts the group's exit (SIGNAL_GROUP_EXIT, with the
+ * signal as the exit code) and the process dies without running again. Its
+ * line is sent here instead, in the sender's context: strace's --- SIGTERM
+ * {si_pid=...} --- that tells who killed the process (SIGKILL too, which
+ * strace cannot show). The batch goes out at once, ahead of the exit line. */
+SEC("raw_tp/signal_generate")
+int on_signal_generate(struct bpf_raw_tracepoint_args *ctx)
+{
+	int sig = ctx->args[0];
+	const void *info = (const void *)ctx->args[1];
+	struct task_struct *task = (struct task_struct *)ctx->args[2];
+	int result = ctx->args[4];
+
+	if (result != TRACE_SIGNAL_DELIVERED || sig < 1 || sig > 64 || !(signals_shown & (1ull << (sig - 1))))
+		return 0;
+	struct signal_struct *signal = BPF_CORE_READ(task, signal);
+	if (!(BPF_CORE_READ(signal, flags) & SIGNAL_GROUP_EXIT) || BPF_CORE_READ(signal, group_exit_code) != sig)
+		return 0;
+	__u32 tgid = BPF_CORE_READ(task, tgid), tid = BPF_CORE_READ(task, pid);
+	__u32 key = follow ? tgid : tid;
+	__u8 *state = may_be_target(key) ? bpf_map_lookup_elem(&targets, &key) : NULL;
+	/* system-wide: every process but btrace (its --comm and --cgroup ask of
+	 * the current task, the sender here, so only plain -a) */
+	bool everyone = system_wide && !comm_filter[0] && !cgroup_id && tgid != self_tgid;
+	if (state ? *state != BTRACE_TARGET_ACTIVE : !everyone)
+		return 0;
+	struct btrace_batch *b = this_cpu_batch();
+	__u64 now_ns = bpf_ktime_get_ns();
+	if (!b)
+		return 0;
+	__u32 start = batch_start(b);
+	struct btrace_signal *rec = batch_at(b, start);
+	rec->hdr.type = BTRACE_REC_SIGNAL;
+	rec->hdr.flags = 0;
+	rec->hdr.size = sizeof(*rec);
+	rec->hdr.tgid = tgid;
+	rec->hdr.tid = tid;
+	rec->hdr.ts_ns = now_ns;
+	BPF_CORE_READ_INTO(&rec->hdr.comm, task, comm);
+	rec->signo = sig;
+	rec->pad = 0;
+	__builtin_memset(rec->siginfo, 0, sizeof(rec->siginfo));
+	if ((unsigned long)info > SEND_SIG_PRIV) {
+		bpf_probe_read_kernel(rec->siginfo, sizeof(rec->siginfo), info);
+	} else {
+		/* The kernel fills these in as kill(2) would (no info), or as its own (priv). */
+		__s32 *head = (__s32 *)rec->siginfo;
+		head[0] = sig;
+		head[2] = info ? SI_KERNEL : SI_USER;
+		if (!info) {
+			head[4] = bpf_get_current_pid_tgid() >> 32;
+			head[5] = (__u32)bpf_get_current_uid_gid();
+		}
+	}
+	batch_commit(b, sizeof(*rec), now_ns);
+	batch_flush(b);
 	return 0;
 }
 

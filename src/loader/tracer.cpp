@@ -147,7 +147,9 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
     bpf_program__set_autoload(skel->progs.on_sched_switch, config.records);
     // Signal lines belong to the trace: not to -c, nor to the monitor's outliers.
     rodata->signals_shown = config.signals;
-    bpf_program__set_autoload(skel->progs.on_signal, config.records && !config.monitor && config.signals != 0);
+    const bool signal_lines = config.records && !config.monitor && config.signals != 0;
+    bpf_program__set_autoload(skel->progs.on_signal, signal_lines);
+    bpf_program__set_autoload(skel->progs.on_signal_generate, signal_lines);
     if (config.monitor) {
         // Commands and cgroups come and go without end: least recently used
         // keys make room (counted: keys inserted minus keys live).

@@ -208,12 +208,27 @@ TEST_CASE("signals delivered to traced threads read as strace's, and -e signal= 
     CHECK(count_matching(only_usr1, " --- SIG") == 1);
     CHECK(count_matching(trace_ok(command, {"-e", "trace=kill", "-e", "signal=none"}).text, " --- ") == 0);
 
-    // A fatal signal with no handler and no core dump never reaches delivery:
-    // the kernel turns it into the group's exit at once (strace, through
-    // ptrace, holds it back and sees it). The exit line tells of it.
+    // A fatal signal with no handler and no core dump never reaches delivery
+    // (the kernel starts the group's exit as it is sent): its line is sent
+    // then, ahead of the exit line, as strace shows it.
     const std::string killed = trace_run({"sh", "-c", "kill -TERM $$"}, {"-e", "trace=none"}).text;
-    CHECK(has_line(killed, R"(^\+\+\+ sh/\d+ killed by SIGTERM \+\+\+$)"));
-    CHECK(count_matching(killed, " --- ") == 0);
+    CHECK(std::regex_search(killed, std::regex(R"(sh/(\d+) --- SIGTERM \{si_signo=SIGTERM, si_code=SI_USER, si_pid=\1, )"
+                                               R"(si_uid=0\} ---\n\+\+\+ sh/\1 killed by SIGTERM \+\+\+\n)")));
+}
+
+TEST_CASE("a process killed by SIGKILL: who sent it, which strace cannot show", "[integration]") {
+    Background target({"sleep", "30"});
+    const std::string pid = std::to_string(target.pid());
+    const std::string path = temp_path("sigkill-sender.txt");
+    Background btrace({btrace_bin(), "-p", pid, "-o", path});
+    REQUIRE(eventually([&] { return attached(btrace.pid()); }));
+    kill(target.pid(), SIGKILL);
+    target.wait();
+    CHECK(btrace.wait() == 0);
+    const std::string text = read_file(path);
+    CHECK(has_line(text, "sleep/" + pid + R"( --- SIGKILL \{si_signo=SIGKILL, si_code=SI_USER, si_pid=)" +
+                             std::to_string(getpid()) + R"(, si_uid=0\} ---$)"));
+    CHECK(has_line(text, R"(^\+\+\+ sleep/)" + pid + R"( killed by SIGKILL \+\+\+$)"));
 }
 
 TEST_CASE("bad input gives one clear line and a non-zero exit", "[integration]") {
