@@ -248,9 +248,53 @@ static __always_inline void emit_fork(__u32 child_tgid)
 /* -e signal=: bit sig - 1 for each signal shown. */
 const volatile __u64 signals_shown = ~0ull;
 
+static __always_inline bool signal_shown(int sig)
+{
+	return sig >= 1 && sig <= 64 && (signals_shown & (1ull << (sig - 1)));
+}
+
+/* A signal record for thread tid of tgid (task), its siginfo read from info
+ * or, for the kernel's two stand-ins, made as the kernel makes it. */
+static __always_inline void emit_signal(struct task_struct *task, __u32 tgid, __u32 tid, int sig, const void *info,
+					bool flush)
+{
+	struct btrace_batch *b = this_cpu_batch();
+	__u64 now_ns = bpf_ktime_get_ns();
+
+	if (!b)
+		return;
+	__u32 start = batch_start(b);
+	struct btrace_signal *rec = batch_at(b, start);
+	rec->hdr.type = BTRACE_REC_SIGNAL;
+	rec->hdr.flags = 0;
+	rec->hdr.size = sizeof(*rec);
+	rec->hdr.tgid = tgid;
+	rec->hdr.tid = tid;
+	rec->hdr.ts_ns = now_ns;
+	BPF_CORE_READ_INTO(&rec->hdr.comm, task, comm);
+	rec->signo = sig;
+	rec->pad = 0;
+	__builtin_memset(rec->siginfo, 0, sizeof(rec->siginfo));
+	if ((unsigned long)info > SEND_SIG_PRIV) {
+		bpf_probe_read_kernel(rec->siginfo, sizeof(rec->siginfo), info);
+	} else {
+		/* SEND_SIG_NOINFO: as kill(2) from the current task; SEND_SIG_PRIV: the kernel's own */
+		__s32 *head = (__s32 *)rec->siginfo;
+		head[0] = sig;
+		head[2] = info ? SI_KERNEL : SI_USER;
+		if (!info) {
+			head[4] = bpf_get_current_pid_tgid() >> 32;
+			head[5] = (__u32)bpf_get_current_uid_gid();
+		}
+	}
+	batch_commit(b, sizeof(*rec), now_ns);
+	if (flush)
+		batch_flush(b);
+}
+
 /* A signal delivered to a traced thread, as its handler is about to run or
  * its default action taken: strace's --- SIGCHLD {...} --- line. A group
- * exit's SIGKILL comes without siginfo; the exit line tells of it. */
+ * exit's SIGKILL comes without siginfo: on_signal_generate told of it. */
 SEC("raw_tp/signal_deliver")
 int on_signal(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -260,23 +304,12 @@ int on_signal(struct bpf_raw_tracepoint_args *ctx)
 	__u32 key = target_key(pid_tgid);
 	__u8 *state;
 
-	if (!info || sig < 1 || sig > 64 || !(signals_shown & (1ull << (sig - 1))))
+	if (!info || !signal_shown(sig))
 		return 0;
 	state = may_be_target(key) ? bpf_map_lookup_elem(&targets, &key) : NULL;
 	if (state ? *state != BTRACE_TARGET_ACTIVE : !selected_without_targets(pid_tgid))
 		return 0;
-	struct btrace_batch *b = this_cpu_batch();
-	__u64 now_ns = bpf_ktime_get_ns();
-	if (!b)
-		return 0;
-	__u32 start = batch_start(b);
-	struct btrace_signal *rec = batch_at(b, start);
-	fill_hdr(&rec->hdr, BTRACE_REC_SIGNAL, sizeof(*rec), pid_tgid, now_ns, bpf_get_current_task_btf());
-	rec->signo = sig;
-	rec->pad = 0;
-	if (bpf_probe_read_kernel(rec->siginfo, sizeof(rec->siginfo), info))
-		__builtin_memset(rec->siginfo, 0, sizeof(rec->siginfo));
-	batch_commit(b, sizeof(*rec), now_ns);
+	emit_signal(bpf_get_current_task_btf(), pid_tgid >> 32, (__u32)pid_tgid, sig, info, false);
 	return 0;
 }
 
@@ -294,7 +327,7 @@ int on_signal_generate(struct bpf_raw_tracepoint_args *ctx)
 	struct task_struct *task = (struct task_struct *)ctx->args[2];
 	int result = ctx->args[4];
 
-	if (result != TRACE_SIGNAL_DELIVERED || sig < 1 || sig > 64 || !(signals_shown & (1ull << (sig - 1))))
+	if (result != TRACE_SIGNAL_DELIVERED || !signal_shown(sig))
 		return 0;
 	struct signal_struct *signal = BPF_CORE_READ(task, signal);
 	if (!(BPF_CORE_READ(signal, flags) & SIGNAL_GROUP_EXIT) || BPF_CORE_READ(signal, group_exit_code) != sig)
@@ -307,36 +340,7 @@ int on_signal_generate(struct bpf_raw_tracepoint_args *ctx)
 	bool everyone = system_wide && !comm_filter[0] && !cgroup_id && tgid != self_tgid;
 	if (state ? *state != BTRACE_TARGET_ACTIVE : !everyone)
 		return 0;
-	struct btrace_batch *b = this_cpu_batch();
-	__u64 now_ns = bpf_ktime_get_ns();
-	if (!b)
-		return 0;
-	__u32 start = batch_start(b);
-	struct btrace_signal *rec = batch_at(b, start);
-	rec->hdr.type = BTRACE_REC_SIGNAL;
-	rec->hdr.flags = 0;
-	rec->hdr.size = sizeof(*rec);
-	rec->hdr.tgid = tgid;
-	rec->hdr.tid = tid;
-	rec->hdr.ts_ns = now_ns;
-	BPF_CORE_READ_INTO(&rec->hdr.comm, task, comm);
-	rec->signo = sig;
-	rec->pad = 0;
-	__builtin_memset(rec->siginfo, 0, sizeof(rec->siginfo));
-	if ((unsigned long)info > SEND_SIG_PRIV) {
-		bpf_probe_read_kernel(rec->siginfo, sizeof(rec->siginfo), info);
-	} else {
-		/* The kernel fills these in as kill(2) would (no info), or as its own (priv). */
-		__s32 *head = (__s32 *)rec->siginfo;
-		head[0] = sig;
-		head[2] = info ? SI_KERNEL : SI_USER;
-		if (!info) {
-			head[4] = bpf_get_current_pid_tgid() >> 32;
-			head[5] = (__u32)bpf_get_current_uid_gid();
-		}
-	}
-	batch_commit(b, sizeof(*rec), now_ns);
-	batch_flush(b);
+	emit_signal(task, tgid, tid, sig, info, true);
 	return 0;
 }
 
