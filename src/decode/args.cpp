@@ -167,9 +167,10 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
         iovec(payload, out);
         return;
     case ArgKind::InStruct: case ArgKind::OutStruct: {
-        if ((arg.kind == ArgKind::OutStruct && call.failed) || !captured(payload))
-            break;
         const auto kind = static_cast<StructKind>(arg.aux);
+        if ((arg.kind == ArgKind::OutStruct && call.failed) || !captured(payload) ||
+            (kind == StructKind::WaitStatus && call.ret == 0))  // WNOHANG, no child changed: nothing written
+            break;
         if (arg.len_arg == syscalls::kNone)
             format_struct(kind, payload.bytes, out);
         else

@@ -21,6 +21,7 @@ struct CallContext {
     const state::FdTable* fds = nullptr;  // names for fd arguments (none: numbers only)
     uint32_t tgid = 0;
     std::size_t string_max = BTRACE_STRING_MAX;  // -s: an argv element longer than this was cut
+    int64_t ret = 0;               // the result: wait4 = 0 wrote no status
     const __u64* args = nullptr;  // all six: an argument named by another's value (optname by level)
 };
 

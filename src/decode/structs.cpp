@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
 #include <fmt/compile.h>
 
@@ -376,6 +377,34 @@ void format_int(Bytes b, fmt::memory_buffer& out) {
         put(out, "[...]");
 }
 
+// wait(2)'s status as the W* macros read it, as strace shows it:
+// [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], [{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL}].
+void format_wait_status(Bytes b, fmt::memory_buffer& out) {
+    int32_t s;
+    if (!load(b, 0, s)) {
+        put(out, "[...]");
+        return;
+    }
+    const auto status = static_cast<uint32_t>(s);
+    if (WIFEXITED(status)) {
+        put_fmt(out, FMT_COMPILE("[{{WIFEXITED(s) && WEXITSTATUS(s) == {}"), WEXITSTATUS(status));
+    } else if (WIFSIGNALED(status)) {
+        put(out, "[{WIFSIGNALED(s) && WTERMSIG(s) == ");
+        format_signal(WTERMSIG(status), out);
+        if (WCOREDUMP(status))
+            put(out, " && WCOREDUMP(s)");
+    } else if (WIFSTOPPED(status)) {
+        put(out, "[{WIFSTOPPED(s) && WSTOPSIG(s) == ");
+        format_signal(WSTOPSIG(status), out);
+    } else if (WIFCONTINUED(status)) {
+        put(out, "[{WIFCONTINUED(s)");
+    } else {
+        put_fmt(out, FMT_COMPILE("[{:#x}]"), status);
+        return;
+    }
+    put(out, "}]");
+}
+
 // One char[65] of struct new_utsname, as strace's PRINT_FIELD_CSTRING: at
 // most 64 chars, "..." when the 65th is not NUL. False when the capture
 // ends before the string does.
@@ -523,6 +552,7 @@ void format_struct(StructKind kind, std::span<const uint8_t> bytes, fmt::memory_
     case StructKind::Sigaction: format_sigaction(bytes, out); return;
     case StructKind::FdPair: format_fd_pair(bytes, out); return;
     case StructKind::Int: format_int(bytes, out); return;
+    case StructKind::WaitStatus: format_wait_status(bytes, out); return;
     case StructKind::Utsname: format_utsname(bytes, out); return;
     case StructKind::EpollEvent: format_epoll_event(bytes, out); return;
     case StructKind::Pollfd: format_pollfd(bytes, out); return;

@@ -29,7 +29,8 @@ namespace btrace::decode {
     X(Utsname, 390, 390)   /* struct new_utsname */                    \
     X(EpollEvent, 12, 12)  /* struct epoll_event (packed) */           \
     X(Pollfd, 8, 8)        /* one struct pollfd; arrays repeat */      \
-    X(Int, 4, 4)           /* int out-parameter (e.g. *addrlen) */
+    X(Int, 4, 4)           /* int out-parameter (e.g. *addrlen) */       \
+    X(WaitStatus, 4, 4)    /* wait4's int status */
 
 enum class StructKind : uint8_t {
 #define BTRACE_STRUCT_ENUM(name, size, captured) name,

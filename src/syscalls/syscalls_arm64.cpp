@@ -527,7 +527,7 @@ constexpr Syscall kSyscalls[470] = {
     {},  // 258
     {},  // 259
     // 260: wait4(pid_t upid, int *stat_addr, int options, struct rusage *ru)
-    {"wait4", 4, {{"upid", ArgKind::Pid}, {"stat_addr", ArgKind::OutStruct, st(StructKind::Int)}, {"options", ArgKind::Flags, fam(Family::WaitOptions)}, {"ru", ArgKind::Ptr}}, RetKind::Pid, kProcess},
+    {"wait4", 4, {{"upid", ArgKind::Pid}, {"stat_addr", ArgKind::OutStruct, st(StructKind::WaitStatus)}, {"options", ArgKind::Flags, fam(Family::WaitOptions)}, {"ru", ArgKind::Ptr}}, RetKind::Pid, kProcess},
     // 261: prlimit64(pid_t pid, unsigned int resource, const struct rlimit64 *new_rlim, struct rlimit64 *old_rlim)
     {"prlimit64", 4, {{"pid", ArgKind::Pid}, {"resource", ArgKind::Enum, fam(Family::RlimitResource)}, {"new_rlim", ArgKind::InStruct, st(StructKind::Rlimit)}, {"old_rlim", ArgKind::OutStruct, st(StructKind::Rlimit)}}, RetKind::Signed, 0},
     // 262: fanotify_init(unsigned int flags, unsigned int event_f_flags)

@@ -145,7 +145,7 @@ constexpr Syscall kSyscalls[470] = {
     // 60: exit(int error_code)
     {"exit", 1, {{"error_code", ArgKind::Int}}, RetKind::Signed, kProcess},
     // 61: wait4(pid_t upid, int *stat_addr, int options, struct rusage *ru)
-    {"wait4", 4, {{"upid", ArgKind::Pid}, {"stat_addr", ArgKind::OutStruct, st(StructKind::Int)}, {"options", ArgKind::Flags, fam(Family::WaitOptions)}, {"ru", ArgKind::Ptr}}, RetKind::Pid, kProcess},
+    {"wait4", 4, {{"upid", ArgKind::Pid}, {"stat_addr", ArgKind::OutStruct, st(StructKind::WaitStatus)}, {"options", ArgKind::Flags, fam(Family::WaitOptions)}, {"ru", ArgKind::Ptr}}, RetKind::Pid, kProcess},
     // 62: kill(pid_t pid, int sig)
     {"kill", 2, {{"pid", ArgKind::Pid}, {"sig", ArgKind::Signal}}, RetKind::Signed, kProcess | kSignal},
     // 63: uname(struct new_utsname *name)

@@ -183,6 +183,15 @@ TEST_CASE("socket's protocol is named by the family: IPPROTO_* for IP, NETLINK_*
           "t/7 socket(family: AF_UNIX, type: SOCK_STREAM, protocol: 0) = 3\n");
 }
 
+TEST_CASE("wait4's status is decoded when a child changed state, the pointer shown when none did", "[decode]") {
+    Record exited("wait4", 42, {static_cast<uint64_t>(-1), 0x1000, 0, 0});
+    exited.payload(1, BTRACE_CAP_STRUCT_OUT, std::string_view("\0\3\0\0", 4));
+    CHECK(exited.text() == "t/7 wait4(upid: -1, stat_addr: [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], options: 0, ru: NULL) = 42\n");
+    Record none("wait4", 0, {static_cast<uint64_t>(-1), 0x1000, 1, 0});
+    none.payload(1, BTRACE_CAP_STRUCT_OUT, std::string_view("\0\3\0\0", 4));  // stale: the kernel wrote nothing
+    CHECK(none.text() == "t/7 wait4(upid: -1, stat_addr: 0x1000, options: WNOHANG, ru: NULL) = 0\n");
+}
+
 TEST_CASE("capture specs follow the table's kinds", "[decode]") {
     using namespace btrace::syscalls;
     auto spec = capture_spec_for(*lookup(number_of("openat")));

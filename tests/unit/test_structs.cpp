@@ -454,6 +454,15 @@ TEST_CASE("fd pair and int out-parameters", "[structs]") {
     CHECK(st(StructKind::Int, {}) == "[...]");
 }
 
+TEST_CASE("wait status as the W* macros read it, as strace shows it", "[structs]") {
+    CHECK(st(StructKind::WaitStatus, raw(int32_t{3 << 8})) == "[{WIFEXITED(s) && WEXITSTATUS(s) == 3}]");
+    CHECK(st(StructKind::WaitStatus, raw(int32_t{9})) == "[{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL}]");
+    CHECK(st(StructKind::WaitStatus, raw(int32_t{11 | 0x80})) == "[{WIFSIGNALED(s) && WTERMSIG(s) == SIGSEGV && WCOREDUMP(s)}]");
+    CHECK(st(StructKind::WaitStatus, raw(int32_t{(19 << 8) | 0x7f})) == "[{WIFSTOPPED(s) && WSTOPSIG(s) == SIGSTOP}]");
+    CHECK(st(StructKind::WaitStatus, raw(int32_t{0xffff})) == "[{WIFCONTINUED(s)}]");
+    CHECK(st(StructKind::WaitStatus, cut(raw(int32_t{0}), 2)) == "[...]");
+}
+
 TEST_CASE("utsname: sysname and nodename, then ...", "[structs][utsname]") {
     CHECK(st(StructKind::Utsname, raw(make_uts("Linux", "vm"))) == R"({sysname="Linux", nodename="vm", ...})");
     CHECK(st(StructKind::Utsname, raw(make_uts("Li\"nux\n", ""))) == R"({sysname="Li\"nux\n", nodename="", ...})");
