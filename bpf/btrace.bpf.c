@@ -253,43 +253,23 @@ static __always_inline bool signal_shown(int sig)
 	return sig >= 1 && sig <= 64 && (signals_shown & (1ull << (sig - 1)));
 }
 
-/* A signal record for thread tid of tgid (task), its siginfo read from info
- * or, for the kernel's two stand-ins, made as the kernel makes it. */
-static __always_inline void emit_signal(struct task_struct *task, __u32 tgid, __u32 tid, int sig, const void *info,
-					bool flush)
+/* A signal's siginfo from the kernel's, or for its two stand-ins made as the
+ * kernel makes it: SEND_SIG_NOINFO as kill(2) from the current task would,
+ * SEND_SIG_PRIV as the kernel's own. */
+static __always_inline void read_siginfo(__u8 *siginfo, int sig, const void *info)
 {
-	struct btrace_batch *b = this_cpu_batch();
-	__u64 now_ns = bpf_ktime_get_ns();
-
-	if (!b)
-		return;
-	__u32 start = batch_start(b);
-	struct btrace_signal *rec = batch_at(b, start);
-	rec->hdr.type = BTRACE_REC_SIGNAL;
-	rec->hdr.flags = 0;
-	rec->hdr.size = sizeof(*rec);
-	rec->hdr.tgid = tgid;
-	rec->hdr.tid = tid;
-	rec->hdr.ts_ns = now_ns;
-	BPF_CORE_READ_INTO(&rec->hdr.comm, task, comm);
-	rec->signo = sig;
-	rec->pad = 0;
-	__builtin_memset(rec->siginfo, 0, sizeof(rec->siginfo));
+	__builtin_memset(siginfo, 0, BTRACE_SIGINFO_BYTES);
 	if ((unsigned long)info > SEND_SIG_PRIV) {
-		bpf_probe_read_kernel(rec->siginfo, sizeof(rec->siginfo), info);
-	} else {
-		/* SEND_SIG_NOINFO: as kill(2) from the current task; SEND_SIG_PRIV: the kernel's own */
-		__s32 *head = (__s32 *)rec->siginfo;
-		head[0] = sig;
-		head[2] = info ? SI_KERNEL : SI_USER;
-		if (!info) {
-			head[4] = bpf_get_current_pid_tgid() >> 32;
-			head[5] = (__u32)bpf_get_current_uid_gid();
-		}
+		bpf_probe_read_kernel(siginfo, BTRACE_SIGINFO_BYTES, info);
+		return;
 	}
-	batch_commit(b, sizeof(*rec), now_ns);
-	if (flush)
-		batch_flush(b);
+	__s32 *head = (__s32 *)siginfo;
+	head[0] = sig;
+	head[2] = info ? SI_KERNEL : SI_USER;
+	if (!info) {
+		head[4] = bpf_get_current_pid_tgid() >> 32;
+		head[5] = (__u32)bpf_get_current_uid_gid();
+	}
 }
 
 /* A signal delivered to a traced thread, as its handler is about to run or
@@ -309,16 +289,43 @@ int on_signal(struct bpf_raw_tracepoint_args *ctx)
 	state = may_be_target(key) ? bpf_map_lookup_elem(&targets, &key) : NULL;
 	if (state ? *state != BTRACE_TARGET_ACTIVE : !selected_without_targets(pid_tgid))
 		return 0;
-	emit_signal(bpf_get_current_task_btf(), pid_tgid >> 32, (__u32)pid_tgid, sig, info, false);
+	struct btrace_batch *b = this_cpu_batch();
+	__u64 now_ns = bpf_ktime_get_ns();
+	if (!b)
+		return 0;
+	__u32 start = batch_start(b);
+	struct btrace_signal *rec = batch_at(b, start);
+	fill_hdr(&rec->hdr, BTRACE_REC_SIGNAL, sizeof(*rec), pid_tgid, now_ns, bpf_get_current_task_btf());
+	rec->signo = sig;
+	rec->pad = 0;
+	read_siginfo(rec->siginfo, sig, info);
+	batch_commit(b, sizeof(*rec), now_ns);
 	return 0;
 }
 
 /* A fatal signal with no handler and no core dump is never delivered: as it
  * is sent, the kernel starts the group's exit (SIGNAL_GROUP_EXIT, with the
  * signal as the exit code) and the process dies without running again. Its
- * line is sent here instead, in the sender's context: strace's --- SIGTERM
- * {si_pid=...} --- that tells who killed the process (SIGKILL too, which
- * strace cannot show). The batch goes out at once, ahead of the exit line. */
+ * line is kept here, from the sender's context (possibly an interrupt: a
+ * timer's SIGALRM, so no batch is touched), and sent by on_process_exit
+ * ahead of the exit line, after the group's last calls: strace's
+ * --- SIGTERM {si_pid=...} ---, which tells who killed the process (SIGKILL
+ * too, which strace cannot show). Keyed by tgid. */
+struct fatal_signal {
+	__u64 ts_ns;
+	__u32 tid;
+	__s32 signo;
+	char comm[BTRACE_COMM_LEN];
+	__u8 siginfo[BTRACE_SIGINFO_BYTES];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH); /* preallocated: updates are safe in interrupts */
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct fatal_signal);
+} fatal_signals SEC(".maps");
+
 SEC("raw_tp/signal_generate")
 int on_signal_generate(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -327,7 +334,8 @@ int on_signal_generate(struct bpf_raw_tracepoint_args *ctx)
 	struct task_struct *task = (struct task_struct *)ctx->args[2];
 	int result = ctx->args[4];
 
-	if (result != TRACE_SIGNAL_DELIVERED || !signal_shown(sig))
+	/* LOSE_INFO: delivered, past RLIMIT_SIGPENDING, with a stand-in siginfo */
+	if ((result != TRACE_SIGNAL_DELIVERED && result != TRACE_SIGNAL_LOSE_INFO) || !signal_shown(sig))
 		return 0;
 	struct signal_struct *signal = BPF_CORE_READ(task, signal);
 	if (!(BPF_CORE_READ(signal, flags) & SIGNAL_GROUP_EXIT) || BPF_CORE_READ(signal, group_exit_code) != sig)
@@ -340,8 +348,39 @@ int on_signal_generate(struct bpf_raw_tracepoint_args *ctx)
 	bool everyone = system_wide && !comm_filter[0] && !cgroup_id && tgid != self_tgid;
 	if (state ? *state != BTRACE_TARGET_ACTIVE : !everyone)
 		return 0;
-	emit_signal(task, tgid, tid, sig, info, true);
+	struct fatal_signal fatal = { .ts_ns = bpf_ktime_get_ns(), .tid = tid, .signo = sig };
+	BPF_CORE_READ_INTO(&fatal.comm, task, comm);
+	read_siginfo(fatal.siginfo, sig, info);
+	if (bpf_map_update_elem(&fatal_signals, &tgid, &fatal, BPF_ANY))
+		count(BTRACE_CNT_FATAL_SIGNALS_FULL);
 	return 0;
+}
+
+/* The line of the fatal signal that ended the group, if one did. */
+static __always_inline void emit_fatal_signal(__u32 tgid)
+{
+	struct fatal_signal *fatal = bpf_map_lookup_elem(&fatal_signals, &tgid);
+	struct btrace_signal *rec;
+
+	if (!fatal)
+		return;
+	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+	if (rec) {
+		rec->hdr.type = BTRACE_REC_SIGNAL;
+		rec->hdr.flags = 0;
+		rec->hdr.size = sizeof(*rec);
+		rec->hdr.tgid = tgid;
+		rec->hdr.tid = fatal->tid;
+		rec->hdr.ts_ns = fatal->ts_ns;
+		__builtin_memcpy(rec->hdr.comm, fatal->comm, sizeof(rec->hdr.comm));
+		rec->signo = fatal->signo;
+		rec->pad = 0;
+		__builtin_memcpy(rec->siginfo, fatal->siginfo, sizeof(rec->siginfo));
+		bpf_ringbuf_submit(rec, 0);
+	} else {
+		count(BTRACE_CNT_RB_FULL);
+	}
+	bpf_map_delete_elem(&fatal_signals, &tgid);
 }
 
 /* A child (process or thread) gets its in-flight slot at its first call: its
@@ -411,6 +450,7 @@ int on_process_exit(void *ctx)
 		leave_targets(key);
 	if (!records_enabled) /* -c: the summary is all there is */
 		return 0;
+	emit_fatal_signal(pid_tgid >> 32);
 	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
 	if (!rec) {
 		count(BTRACE_CNT_RB_FULL);

@@ -269,7 +269,8 @@ enum btrace_counter {
 	BTRACE_CNT_STATS_FULL = 3,   /* summary map full: a call not counted */
 	BTRACE_CNT_STATS_KEYS = 4,   /* keys inserted into the stats map (LRU: minus live keys = evicted) */
 	BTRACE_CNT_ERROR_KEYS = 5,   /* keys inserted into the errors map */
-	BTRACE_CNT_MAX = 6,
+	BTRACE_CNT_FATAL_SIGNALS_FULL = 6, /* a fatal signal's line lost: too many groups dying at once */
+	BTRACE_CNT_MAX = 7,
 };
 
 /* Value in the targets map. */

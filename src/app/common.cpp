@@ -160,6 +160,9 @@ void report_counters(const loader::Counters& counters, uint64_t malformed) {
         spdlog::warn("{} calls not counted in the summary: its map is full (a key per syscall of each process or "
                      "thread)",
                      counters[BTRACE_CNT_STATS_FULL]);
+    if (counters[BTRACE_CNT_FATAL_SIGNALS_FULL])
+        spdlog::warn("{} fatal signal lines lost: more processes were being killed at once than btrace holds",
+                     counters[BTRACE_CNT_FATAL_SIGNALS_FULL]);
     if (counters[BTRACE_CNT_MISSED_ENTER])
         spdlog::info("{} call{} turned away before {} started (seccomp, ptrace): not shown",
                      counters[BTRACE_CNT_MISSED_ENTER], counters[BTRACE_CNT_MISSED_ENTER] == 1 ? " was" : "s were",

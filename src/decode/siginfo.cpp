@@ -54,6 +54,7 @@ constexpr CodeName kPollCodes[] = {
     {1, "POLL_IN"}, {2, "POLL_OUT"}, {3, "POLL_MSG"}, {4, "POLL_ERR"}, {5, "POLL_PRI"}, {6, "POLL_HUP"},
 };
 constexpr CodeName kSysCodes[] = {{1, "SYS_SECCOMP"}, {2, "SYS_USER_DISPATCH"}};
+constexpr CodeName kProfCodes[] = {{1, "PROF_SIG"}};
 
 // Positive codes mean something per signal; the kernel sends them itself.
 struct SignalCodes {
@@ -63,6 +64,7 @@ struct SignalCodes {
 constexpr SignalCodes kCodesBySignal[] = {
     {SIGILL, kIllCodes},   {SIGFPE, kFpeCodes},   {SIGSEGV, kSegvCodes}, {SIGBUS, kBusCodes},
     {SIGTRAP, kTrapCodes}, {SIGCHLD, kChldCodes}, {SIGPOLL, kPollCodes}, {SIGSYS, kSysCodes},
+    {SIGPROF, kProfCodes},
 };
 
 std::span<const CodeName> signal_codes(int signo) {
@@ -78,10 +80,12 @@ void put_code(int signo, int code, fmt::memory_buffer& out) {
     if (found != codes.end())
         put(out, found->name);
     else
-        put_dec(out, code);
+        put_hex(out, static_cast<uint32_t>(code));
 }
 
-bool is_fault(int signo) { return signo == SIGILL || signo == SIGFPE || signo == SIGSEGV || signo == SIGBUS || signo == SIGTRAP; }
+bool is_fault(int signo) {
+    return signo == SIGILL || signo == SIGFPE || signo == SIGSEGV || signo == SIGBUS || signo == SIGTRAP;
+}
 
 void field(std::string_view name, fmt::memory_buffer& out) {
     put(out, ", ");
@@ -110,6 +114,13 @@ void value(const siginfo_t& si, fmt::memory_buffer& out) {
     put_address(out, reinterpret_cast<uint64_t>(si.si_value.sival_ptr));
 }
 
+void band_and_fd(const siginfo_t& si, fmt::memory_buffer& out) {
+    field("si_band", out);
+    put_dec(out, static_cast<int64_t>(si.si_band));
+    field("si_fd", out);
+    put_dec(out, static_cast<int64_t>(si.si_fd));
+}
+
 void child(const siginfo_t& si, fmt::memory_buffer& out) {
     sender(si, out);
     field("si_status", out);
@@ -127,7 +138,13 @@ void seccomp(const siginfo_t& si, fmt::memory_buffer& out) {
     field("si_call_addr", out);
     put_address(out, reinterpret_cast<uint64_t>(si.si_call_addr));
     field("si_syscall", out);
-    const syscalls::Syscall* sc = syscalls::lookup(si.si_syscall);
+#if defined(__x86_64__)
+    constexpr uint32_t kNativeArch = AUDIT_ARCH_X86_64;
+#else
+    constexpr uint32_t kNativeArch = AUDIT_ARCH_AARCH64;
+#endif
+    // Named from this arch's table only: another arch's numbers differ.
+    const syscalls::Syscall* sc = si.si_arch == kNativeArch ? syscalls::lookup(si.si_syscall) : nullptr;
     if (sc) {
         put(out, "__NR_");
         put(out, sc->name);
@@ -160,36 +177,42 @@ void format_siginfo(int signo, std::span<const uint8_t> bytes, fmt::memory_buffe
         else
             put(out, err.name);
     }
-    switch (si.si_code) {
-    case SI_USER: case SI_TKILL:
-        sender(si, out);
-        break;
-    case SI_QUEUE: case SI_MESGQ:
-        sender(si, out);
-        value(si, out);
-        break;
-    case SI_TIMER:
-        field("si_timerid", out);
-        put_hex(out, static_cast<uint32_t>(si.si_timerid));
-        field("si_overrun", out);
-        put_dec(out, static_cast<int64_t>(si.si_overrun));
-        value(si, out);
-        break;
-    default:
-        if (signo == SIGCHLD && si.si_code > 0) {
-            child(si, out);
-        } else if (is_fault(signo) && (si.si_code > 0 || si.si_code == SI_KERNEL)) {
-            field("si_addr", out);
-            put_address(out, reinterpret_cast<uint64_t>(si.si_addr));
-        } else if (signo == SIGPOLL && si.si_code > 0) {
-            field("si_band", out);
-            put_dec(out, static_cast<int64_t>(si.si_band));
-            field("si_fd", out);
-            put_dec(out, static_cast<int64_t>(si.si_fd));
-        } else if (signo == SIGSYS && si.si_code > 0) {
-            seccomp(si, out);
+    if (si.si_code <= 0) {  // sent by a process (kill, sigqueue, timers, aio)
+        switch (si.si_code) {
+        case SI_USER: case SI_TKILL:
+            sender(si, out);
+            break;
+        case SI_TIMER:
+            field("si_timerid", out);
+            put_hex(out, static_cast<uint32_t>(si.si_timerid));
+            field("si_overrun", out);
+            put_dec(out, static_cast<int64_t>(si.si_overrun));
+            value(si, out);
+            break;
+        case SI_SIGIO:
+            band_and_fd(si, out);
+            break;
+        default:
+            sender(si, out);
+            if (si.si_ptr)
+                value(si, out);
+            break;
         }
-        break;
+    } else if (signo == SIGCHLD) {
+        child(si, out);
+    } else if (is_fault(signo)) {
+        field("si_addr", out);
+        put_address(out, reinterpret_cast<uint64_t>(si.si_addr));
+    } else if (signo == SIGPOLL) {
+        if (si.si_code == POLL_IN || si.si_code == POLL_OUT || si.si_code == POLL_MSG)
+            band_and_fd(si, out);
+    } else if (signo == SIGSYS) {
+        seccomp(si, out);
+    } else {  // the kernel's own (SI_KERNEL) and the rest: what is there
+        if (si.si_pid || si.si_uid)
+            sender(si, out);
+        if (si.si_ptr)
+            value(si, out);
     }
     out.push_back('}');
 }

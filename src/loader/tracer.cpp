@@ -150,6 +150,8 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
     const bool signal_lines = config.records && !config.monitor && config.signals != 0;
     bpf_program__set_autoload(skel->progs.on_signal, signal_lines);
     bpf_program__set_autoload(skel->progs.on_signal_generate, signal_lines);
+    if (!signal_lines)
+        bpf_map__set_max_entries(skel->maps.fatal_signals, 1);  // preallocated: none to make
     if (config.monitor) {
         // Commands and cgroups come and go without end: least recently used
         // keys make room (counted: keys inserted minus keys live).

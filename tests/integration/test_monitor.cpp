@@ -148,8 +148,13 @@ TEST_CASE("monitor: SIGHUP reopens -o FILE (logrotate), --rotate-size rotates it
     // ring is drained, and a file rotates before the chunk that would take it
     // past 48K: a round can fill up to three files, never more.
     Monitored m({"--slow", "0", "--rotate-size", "48K", "--rotate-keep", "2"});
+    const auto round_lines = [&] {
+        const std::string all = read_file(m.out) + read_file(m.out + ".1") + read_file(m.out + ".2");
+        return count_matching(all, R"(monitor_target/\d+ getppid\(\) = \d+)");
+    };
     m.work();
-    REQUIRE(eventually([&] { return access((m.out + ".1").c_str(), F_OK) == 0; }));
+    REQUIRE(eventually([&] { return round_lines() == 1000; }));  // all written, none still to drain
+    CHECK(access((m.out + ".1").c_str(), F_OK) == 0);
     CHECK(access((m.out + ".3").c_str(), F_OK) != 0);
 
     // logrotate's way: the files are moved away, then SIGHUP.
@@ -160,8 +165,8 @@ TEST_CASE("monitor: SIGHUP reopens -o FILE (logrotate), --rotate-size rotates it
     REQUIRE(eventually([&] { return access(m.out.c_str(), F_OK) == 0; }));
     m.work();
     // The second round, all of it, went to the reopened file and its rotations.
-    const std::string after = m.stop() + read_file(m.out + ".1") + read_file(m.out + ".2");
-    CHECK(count_matching(after, R"(monitor_target/\d+ getppid\(\) = \d+)") == 1000);
+    m.stop();
+    CHECK(round_lines() == 1000);
     CHECK(access((m.out + ".3").c_str(), F_OK) != 0);
 }
 

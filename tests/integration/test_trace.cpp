@@ -216,6 +216,12 @@ TEST_CASE("signals delivered to traced threads read as strace's, and -e signal= 
                                                R"(si_uid=0\} ---\n\+\+\+ sh/\1 killed by SIGTERM \+\+\+\n)")));
 }
 
+TEST_CASE("a signal the kernel sends without siginfo (SIGPIPE) reads as strace's, from the process itself", "[integration]") {
+    const std::string text = trace_ok({"sh", "-c", "yes | true"}, {"-e", "trace=none"}).text;
+    CHECK(std::regex_search(text, std::regex(R"(yes/(\d+) --- SIGPIPE \{si_signo=SIGPIPE, si_code=SI_USER, si_pid=\1, )"
+                                             R"(si_uid=0\} ---\n\+\+\+ yes/\1 killed by SIGPIPE \+\+\+\n)")));
+}
+
 TEST_CASE("a process killed by SIGKILL: who sent it, which strace cannot show", "[integration]") {
     Background target({"sleep", "30"});
     const std::string pid = std::to_string(target.pid());

@@ -48,7 +48,7 @@ btrace_signal signal_record(const siginfo_t& si) {
 
 }  // namespace
 
-// Expected strings are strace 6.1's for the same siginfo.
+// Expected strings follow strace's printsiginfo: which fields a code shows.
 TEST_CASE("siginfo of kill and tkill: the sender", "[siginfo]") {
     siginfo_t si = info(SIGUSR1, SI_USER);
     si.si_pid = 123;
@@ -63,6 +63,8 @@ TEST_CASE("siginfo of sigqueue and timers: the value", "[siginfo]") {
     si.si_pid = 7;
     si.si_value.sival_ptr = reinterpret_cast<void*>(0x2a);
     CHECK(show(si) == "{si_signo=SIGRT_2, si_code=SI_QUEUE, si_pid=7, si_uid=0, si_int=42, si_ptr=0x2a}");
+    si.si_value.sival_ptr = nullptr;  // a zero value is left out
+    CHECK(show(si) == "{si_signo=SIGRT_2, si_code=SI_QUEUE, si_pid=7, si_uid=0}");
     siginfo_t timer = info(SIGALRM, SI_TIMER);
     timer.si_timerid = 1;
     timer.si_overrun = 2;
@@ -99,7 +101,17 @@ TEST_CASE("siginfo of faults: the address, and of seccomp: the call", "[siginfo]
     CHECK(show(si) ==
           "{si_signo=SIGSYS, si_code=SYS_SECCOMP, si_call_addr=0x401000, si_syscall=__NR_openat, si_arch=AUDIT_ARCH_X86_64}");
 #endif
-    CHECK(show(info(SIGSEGV, 77)) == "{si_signo=SIGSEGV, si_code=77, si_addr=NULL}");
+    CHECK(show(info(SIGSEGV, 77)) == "{si_signo=SIGSEGV, si_code=0x4d, si_addr=NULL}");  // unknown: hex
+    si = info(SIGSYS, 1);
+    si.si_syscall = 257;
+    si.si_arch = 0x40000028;  // AUDIT_ARCH_ARM: another arch's numbering, not named
+    CHECK(show(si) == "{si_signo=SIGSYS, si_code=SYS_SECCOMP, si_call_addr=NULL, si_syscall=257, si_arch=0x40000028}");
+    si = info(SIGIO, POLL_IN);
+    si.si_band = 65;
+    si.si_fd = 3;
+    CHECK(show(si) == "{si_signo=SIGIO, si_code=POLL_IN, si_band=65, si_fd=3}");
+    CHECK(show(info(SIGIO, POLL_ERR)) == "{si_signo=SIGIO, si_code=POLL_ERR}");
+    CHECK(show(info(SIGTERM, SI_KERNEL)) == "{si_signo=SIGTERM, si_code=SI_KERNEL}");
 }
 
 TEST_CASE("a signal line in text and JSON", "[siginfo]") {
