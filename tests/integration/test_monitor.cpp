@@ -153,7 +153,11 @@ TEST_CASE("monitor: SIGHUP reopens -o FILE (logrotate), --rotate-size rotates it
         return count_matching(all, R"(monitor_target/\d+ getppid\(\) = \d+)");
     };
     m.work();
-    REQUIRE(eventually([&] { return round_lines() == 1000; }));  // all written, none still to drain
+    const bool all_written = eventually([&] { return round_lines() == 1000; });  // none still to drain
+    INFO("round one: " << round_lines() << " lines; bytes in the file, .1, .2: " << read_file(m.out).size() << ", "
+                       << read_file(m.out + ".1").size() << ", " << read_file(m.out + ".2").size()
+                       << "; monitor's stderr: " << read_file(m.err));
+    REQUIRE(all_written);
     CHECK(access((m.out + ".1").c_str(), F_OK) == 0);
     CHECK(access((m.out + ".3").c_str(), F_OK) != 0);
 

@@ -145,6 +145,11 @@ TEST_CASE("package: completion, copyright, changelog and control fields", "[pack
                                 "printf '%s\\n' \"${COMPREPLY[@]}\"",
                                 "bash", completion});
     CHECK(has_line(classes.out, "^read,%file$"));
+    const Output signals = run({"bash", "-c",
+                                "source \"$1\" && COMP_WORDS=(btrace -e signal = \\!SIGCH) COMP_CWORD=4 && _btrace && "
+                                "printf '%s\\n' \"${COMPREPLY[@]}\"",
+                                "bash", completion});
+    CHECK(has_line(signals.out, "^!SIGCHLD$"));
 
     CHECK(fs::exists(pkg.root + "/usr/share/doc/btrace/copyright"));
     CHECK(fs::exists(pkg.root + "/usr/share/doc/btrace/changelog.gz"));
