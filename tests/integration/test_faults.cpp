@@ -165,7 +165,7 @@ TEST_CASE("a pid reused after a traced process exited is not traced", "[integrat
     REQUIRE(parent.read_line() == "ready");
     const std::string path = temp_path("reuse.txt");
     Background btrace({btrace_bin(), "-p", std::to_string(parent.pid()), "-o", path});
-    usleep(500 * 1000);  // attached
+    REQUIRE(eventually([&] { return attached(btrace.pid()); }));
     kill(parent.pid(), SIGUSR1);
     const std::string child = parent.read_line();  // traced, and gone
     REQUIRE(!child.empty());

@@ -157,7 +157,7 @@ TEST_CASE("time columns and --max-events", "[integration][output]") {
 TEST_CASE("system-wide with a comm filter traces that command system-wide, and nothing else", "[integration][filter]") {
     const std::string path = temp_path("comm.txt");
     Background btrace({btrace_bin(), "-a", "--comm", "call_mix", "-e", "trace=getpid", "-o", path});
-    usleep(500 * 1000);  // loaded and attached
+    REQUIRE(eventually([&] { return attached(btrace.pid()); }));
     REQUIRE(run({helper("call_mix")}).exit_code == 0);
     REQUIRE(run({"sh", "-c", "true"}).exit_code == 0);
     usleep(200 * 1000);

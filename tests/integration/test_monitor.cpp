@@ -36,6 +36,9 @@ struct Monitored {
         monitor = std::make_unique<Background>(argv, err);
         port = metrics_port(err);
         REQUIRE(port != 0);
+        // The port is told before the programs are attached: calls made
+        // before that would not be seen.
+        REQUIRE(eventually([&] { return attached(monitor->pid()); }));
     }
 
     // One round of the helper's calls; returns once it has made them.
