@@ -13,6 +13,7 @@
 
 #include "cli/options.h"
 #include "consumer/consumer.h"
+#include "consumer/path_filter.h"
 #include "consumer/pending.h"
 #include "loader/tracer.h"
 #include "output/sink.h"
@@ -142,6 +143,11 @@ Result<int> run(const cli::Options& opts) {
     auto formatter = make_formatter(opts.json, format, fds);
     consumer::Consumer consumer(*formatter, *sink, fds);
     consumer.limit_calls(opts.max_events);
+    std::optional<consumer::PathFilter> path_filter;
+    if (!opts.trace_paths.empty()) {
+        path_filter.emplace(consumer::resolve_trace_paths(opts.trace_paths), fds, *formatter);
+        consumer.set_filter(&*path_filter);
+    }
     if (auto ok = consumer.open((*tracer)->events()); !ok)
         return ok.error();
 

@@ -253,6 +253,10 @@ ParseResult parse(int argc, const char* const* argv) {
                    "or signal=SET (SIGCHLD,USR1,..., all, none, !negation)")
         ->type_name("EXPR")
         ->allow_extra_args(false);
+    app.add_option("-P,--trace-path", opts.trace_paths,
+                   "Show only calls that touch PATH, by a path or an fd argument (repeatable), like strace -P")
+        ->type_name("PATH")
+        ->allow_extra_args(false);
     app.add_flag("-z", only_successful, "Show only calls that succeeded (-e status=successful)");
     app.add_flag("-Z,--failure", only_failed, "Show only calls that failed (-e status=failed)");
     app.add_option("--errno", errnos, "With failed calls: only these errors (ENOENT,EACCES or numbers)")
@@ -364,6 +368,8 @@ ParseResult parse(int argc, const char* const* argv) {
         return Error{"-u needs -- COMMAND", 2};
     if (opts.fds_only && opts.pids.empty())
         return Error{"--fds needs -p PID", 2};
+    if (!opts.trace_paths.empty() && (opts.summary != Options::Summary::None || opts.raw))
+        return Error{"-P picks calls by the paths read from them: not with -c, -S or --raw", 2};
     return opts;
 }
 

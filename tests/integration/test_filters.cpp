@@ -73,6 +73,31 @@ TEST_CASE("summary with trace (-S) prints the trace and the summary, percentiles
         CHECK(std::stod(m[i].str()) >= 20000.0);
 }
 
+TEST_CASE("path selection (-P) shows the calls that touch a path, by name or by fd, as strace -P does (a symlink too)", "[integration][filter][strace]") {
+    // (name, result) of each call; the fd in a result shows bare in strace's
+    const auto calls = [](const std::string& text, const std::string& prefix) {
+        std::vector<std::string> out;
+        std::smatch m;
+        for (const auto& line : lines_of(text))
+            if (std::regex_search(line, m, std::regex(prefix + R"((\w+)\(.*\) += (-?\d+))")))
+                out.push_back(m[1].str() + " = " + m[2].str());
+        return out;
+    };
+    for (const std::string path : {"/etc/hostname", "/etc/os-release"}) {
+        INFO(path);
+        const std::vector<std::string> command = {"cat", "/etc/hostname", "/etc/os-release"};
+        const std::string text = trace_ok(command, {"-P", path}).text;
+        const std::string strace_out = temp_path("pathtrace.strace");
+        std::vector<std::string> strace = {"strace", "-P", path, "-o", strace_out};
+        strace.insert(strace.end(), command.begin(), command.end());
+        REQUIRE(run(strace).exit_code == 0);
+        const auto ours = calls(text, R"(\): cat/\d+ )");
+        CHECK(ours.size() >= 5);  // openat, fstat, fadvise64, reads, close
+        CHECK(ours == calls(read_file(strace_out), "^"));
+    }
+    CHECK(run({btrace_bin(), "-c", "-P", "/etc/hostname", "--", "true"}).exit_code == 2);
+}
+
 TEST_CASE("trace=%file shows only file calls", "[integration][filter]") {
     auto [output, text] = trace_mix({"-e", "trace=%file"});
     const auto names = call_names(text);

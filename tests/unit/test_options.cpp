@@ -61,6 +61,14 @@ TEST_CASE("strace's -f, -T and -y are accepted: btrace always follows, times and
     CHECK(error_of(parse_args({"-f", "--no-follow", "-p", "1"})) == "-f and --no-follow exclude each other");
 }
 
+TEST_CASE("path selection: -P takes paths, repeated, and not with -c, -S or --raw", "[cli]") {
+    auto result = parse_args({"-P", "/etc/hostname", "--trace-path", "/tmp/x", "--", "cat"});
+    CHECK(options_of(result).trace_paths == std::vector<std::string>{"/etc/hostname", "/tmp/x"});
+    for (const char* other : {"-c", "-S", "--raw"})
+        CHECK(error_of(parse_args({"-P", "/etc/hostname", other, "--", "cat"})) ==
+              "-P picks calls by the paths read from them: not with -c, -S or --raw");
+}
+
 TEST_CASE("bad input gives one clear error", "[cli]") {
     CHECK(error_of(parse_args({})) == "nothing to trace: give -- COMMAND, -p PID or -a (see btrace --help)");
     CHECK(error_of(parse_args({"-p", "abc"})) == "-p 'abc': not a process id");
