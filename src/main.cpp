@@ -165,7 +165,8 @@ Result<int> run(const cli::Options& opts) {
             return ok.error();
         for (pid_t pid : opts.pids) {
             snapshot_fds(fds, pid);
-            if (auto ok = consumer::report_calls_in_flight(pid, monotonic_ns(), opts.syscalls, **tracer, *formatter,
+            if (auto ok = consumer::report_calls_in_flight(pid, monotonic_ns(), opts.syscalls, path_filter ? &*path_filter : nullptr,
+                                                          **tracer, *formatter,
                                                           sink->buffer()); !ok)
                 return ok.error();
         }
@@ -209,7 +210,7 @@ Result<int> run(const cli::Options& opts) {
             next_sweep = now + kSweepInterval;
         }
         if (auto now = std::chrono::steady_clock::now(); opts.pending_ms > 0 && now >= next_pending_scan) {
-            pending.scan(**tracer, monotonic_ns(), *formatter, sink->buffer());
+            pending.scan(**tracer, monotonic_ns(), path_filter ? &*path_filter : nullptr, *formatter, sink->buffer());
             next_pending_scan = now + kPendingScanInterval;
         }
         if (consumer.limit_reached())

@@ -370,6 +370,8 @@ ParseResult parse(int argc, const char* const* argv) {
         return Error{"--fds needs -p PID", 2};
     if (!opts.trace_paths.empty() && (opts.summary != Options::Summary::None || opts.raw))
         return Error{"-P picks calls by the paths read from them: not with -c, -S or --raw", 2};
+    if (std::find(opts.trace_paths.begin(), opts.trace_paths.end(), "") != opts.trace_paths.end())
+        return Error{"-P needs a path, not an empty one", 2};
     return opts;
 }
 

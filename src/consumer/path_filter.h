@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "consumer/consumer.h"
+#include "decode/payloads.h"
 #include "output/formatter.h"
 #include "state/fd_table.h"
 
@@ -24,9 +25,13 @@ public:
 
     bool admit(const btrace_syscall& rec, std::span<const uint8_t> record) override;
     void before_exit(const btrace_exit&) override {}
+    // In flight, only its fd arguments tell: no path was read yet.
+    bool shows_in_progress(const btrace_syscall& rec) const override { return touches(rec, decode::Payloads{}); }
 
 private:
     bool selected(std::string_view path) const;
+    // By a path argument read from the call, or an fd argument named so.
+    bool touches(const btrace_syscall& rec, const decode::Payloads& payloads) const;
 
     std::vector<std::string> paths_;
     const state::FdTable& fds_;

@@ -27,7 +27,8 @@ btrace_syscall call_record(pid_t tgid, pid_t tid, std::string_view comm, long nr
 }  // namespace
 
 Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, const std::vector<bool>& syscalls,
-                                    loader::Tracer& tracer, output::Formatter& formatter, fmt::memory_buffer& out) {
+                                    const CallFilter* filter, loader::Tracer& tracer, output::Formatter& formatter,
+                                    fmt::memory_buffer& out) {
     for (const auto& call : state::calls_in_flight(pid)) {
         const bool shown = syscalls.empty() || (call.nr >= 0 && static_cast<std::size_t>(call.nr) < syscalls.size() &&
                                                 syscalls[call.nr]);
@@ -36,7 +37,8 @@ Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, const std::vecto
             continue;
         if (shown) {
             const btrace_syscall rec = call_record(pid, call.tid, call.comm, call.nr, call.args, now_ns);
-            formatter.in_progress(rec, "... in progress when tracing started", out);
+            if (!filter || filter->shows_in_progress(rec))
+                formatter.in_progress(rec, "... in progress when tracing started", out);
         }
         btrace_inflight slot{};
         slot.ts_ns = now_ns;
@@ -65,8 +67,8 @@ std::vector<pid_t> PendingReporter::traced_threads(const loader::Tracer& tracer)
     return threads;
 }
 
-void PendingReporter::scan(const loader::Tracer& tracer, uint64_t now_ns, output::Formatter& formatter,
-                           fmt::memory_buffer& out) {
+void PendingReporter::scan(const loader::Tracer& tracer, uint64_t now_ns, const CallFilter* filter,
+                           output::Formatter& formatter, fmt::memory_buffer& out) {
     const uint64_t scan = ++scans_;
     for (pid_t tid : traced_threads(tracer)) {
         const auto call = tracer.inflight_of(tid);
@@ -88,6 +90,8 @@ void PendingReporter::scan(const loader::Tracer& tracer, uint64_t now_ns, output
             continue;  // gone meanwhile: its exit comes through the ring buffer
         reported_[static_cast<uint32_t>(tid)] = Reported{call->ts_ns, scan};
         const btrace_syscall rec = call_record(id->tgid, tid, id->comm, call->nr, blocked->args, call->ts_ns);
+        if (filter && !filter->shows_in_progress(rec))
+            continue;
         const double seconds = static_cast<double>(now_ns - call->ts_ns) / 1e9;
         formatter.in_progress(rec,
                               fmt::format("... still in progress after {}{:.3f} s",

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "consumer/consumer.h"
 #include "loader/tracer.h"
 #include "output/formatter.h"
 #include "util/result.h"
@@ -19,8 +20,10 @@ namespace btrace::consumer {
 // it in the kernel, so that its completion pairs up with a lower-bound
 // duration (>=...). syscalls: -e trace= by number (empty: all); a call it
 // leaves out is not printed, and is recorded only if it changes fds.
+// filter (may be null): which of them are shown.
 Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, const std::vector<bool>& syscalls,
-                                    loader::Tracer& tracer, output::Formatter& formatter, fmt::memory_buffer& out);
+                                    const CallFilter* filter, loader::Tracer& tracer, output::Formatter& formatter,
+                                    fmt::memory_buffer& out);
 
 class PendingReporter {
 public:
@@ -30,7 +33,8 @@ public:
         : threshold_ns_(threshold_ns), system_wide_(system_wide), follow_(follow) {}
 
     // Prints, once per call, each call in flight for at least the threshold.
-    void scan(const loader::Tracer& tracer, uint64_t now_ns, output::Formatter& formatter,
+    // filter (may be null): which of them are shown.
+    void scan(const loader::Tracer& tracer, uint64_t now_ns, const CallFilter* filter, output::Formatter& formatter,
               fmt::memory_buffer& out);
 
 private:

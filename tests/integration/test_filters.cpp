@@ -96,6 +96,11 @@ TEST_CASE("path selection (-P) shows the calls that touch a path, by name or by 
         CHECK(ours == calls(read_file(strace_out), "^"));
     }
     CHECK(run({btrace_bin(), "-c", "-P", "/etc/hostname", "--", "true"}).exit_code == 2);
+    // A call in flight past --pending shows only if it touches the path: not sh's wait4.
+    const std::string waited =
+        trace_ok({"sh", "-c", "sleep 0.5; cat /etc/hostname"}, {"-P", "/etc/hostname", "--pending", "100"}).text;
+    CHECK(has_line(waited, R"(cat/\d+ read\(fd: 3</etc/hostname>, buf: ")"));
+    CHECK(waited.find("in progress") == std::string::npos);
 }
 
 TEST_CASE("trace=%file shows only file calls", "[integration][filter]") {

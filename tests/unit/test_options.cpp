@@ -67,6 +67,7 @@ TEST_CASE("path selection: -P takes paths, repeated, and not with -c, -S or --ra
     for (const char* other : {"-c", "-S", "--raw"})
         CHECK(error_of(parse_args({"-P", "/etc/hostname", other, "--", "cat"})) ==
               "-P picks calls by the paths read from them: not with -c, -S or --raw");
+    CHECK(error_of(parse_args({"-P", "", "--", "cat"})) == "-P needs a path, not an empty one");
 }
 
 TEST_CASE("bad input gives one clear error", "[cli]") {
