@@ -15,7 +15,8 @@ const volatile __u32 summary_by = BTRACE_SUMMARY_BY_SYSCALL;
 const volatile bool count_errnos = false; /* monitor: failures by errno in the errors map */
 
 /* Not preallocated: 16K per-CPU elements up front cost ~20 ms of start-up,
- * and keys are inserted once each. */
+ * and keys are inserted once each. The loader preallocates it for keyed
+ * summaries (--summary-by), whose bursts of new keys an allocating map fails. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 16384);

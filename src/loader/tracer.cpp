@@ -143,6 +143,11 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
         bpf_map__set_max_entries(skel->maps.stats_by_nr, static_cast<uint32_t>(syscalls::all().size()));
     if (!config.summary || config.summary_by == BTRACE_SUMMARY_BY_SYSCALL)
         bpf_map__set_max_entries(skel->maps.stats_cache, 1);
+    else if (!config.monitor)
+        // Keyed (by process or thread): new keys come in bursts as threads
+        // start, and a map that allocates as it goes fails some of them
+        // (its per-CPU free lists refill only after the program returns).
+        bpf_map__set_map_flags(skel->maps.stats, 0);
     // Batches are flushed on a context switch only if records are written (not with -c).
     bpf_program__set_autoload(skel->progs.on_sched_switch, config.records);
     // Signal lines belong to the trace: not to -c, nor to the monitor's outliers.
