@@ -242,13 +242,11 @@ static long iovec_step(__u32 i, void *ctx)
 	return 0;
 }
 
-static __always_inline void capture_iovec(struct capture_ctx *c, const struct btrace_capture *item,
-					  __u64 budget)
+static __always_inline void capture_iovec_at(struct capture_ctx *c, const struct btrace_capture *item,
+					     const struct iovec *iov, __u64 iovcnt, __u64 budget)
 {
 	__u32 zero = 0;
 	struct iovec_walk *w = bpf_map_lookup_elem(&iovec_walks, &zero);
-	const struct iovec *iov = (const struct iovec *)arg_at(c->args, item->arg);
-	__u64 iovcnt = arg_at(c->args, item->len_arg);
 
 	if (!w || !iov)
 		return;
@@ -262,6 +260,42 @@ static __always_inline void capture_iovec(struct capture_ctx *c, const struct bt
 	};
 	bpf_loop(BTRACE_IOV_MAX, iovec_step, NULL, 0);
 	close_payload(c, item, w->entry_at - c->cursor - sizeof(struct btrace_payload), w->flags, w->count);
+}
+
+static __always_inline void capture_iovec(struct capture_ctx *c, const struct btrace_capture *item,
+					  __u64 budget)
+{
+	capture_iovec_at(c, item, (const struct iovec *)arg_at(c->args, item->arg), arg_at(c->args, item->len_arg),
+			 budget);
+}
+
+/* sendmsg/recvmsg: the msghdr as the call left it, then its name and its
+ * iovecs as payloads of their own (the same forms as the other calls'). */
+static __always_inline void capture_msghdr(struct capture_ctx *c, const struct btrace_capture *item, __u64 budget)
+{
+	const void *src = (const void *)arg_at(c->args, item->arg);
+	struct user_msghdr m;
+
+	_Static_assert(sizeof(m) == BTRACE_MSGHDR_SIZE, "the user's msghdr, as the consumer reads it");
+	if (!src)
+		return;
+	if (bpf_probe_read_user(&m, sizeof(m), src)) {
+		close_payload(c, item, 0, BTRACE_PAYLOAD_FAULT, 0);
+		return;
+	}
+	bpf_probe_read_kernel(at_cursor(c, c->cursor + sizeof(struct btrace_payload)), sizeof(m), &m);
+	close_payload(c, item, sizeof(m), 0, 0);
+	struct btrace_capture part = *item;
+	if (m.msg_name && has_room(c, BTRACE_SOCKADDR_MAX)) {
+		part.arg = BTRACE_PAYLOAD_MSG_NAME;
+		part.how = BTRACE_CAP_SOCKADDR_IN;
+		capture_bytes(c, &part, m.msg_name, m.msg_namelen < 0 ? 0 : m.msg_namelen, BTRACE_SOCKADDR_MAX, 0);
+	}
+	if (has_room(c, bounded(string_max, BTRACE_STRING_MAX))) {
+		part.arg = BTRACE_PAYLOAD_MSG_IOV;
+		part.how = item->how == BTRACE_CAP_MSGHDR_IN ? BTRACE_CAP_IOVEC_IN : BTRACE_CAP_IOVEC_OUT;
+		capture_iovec_at(c, &part, m.msg_iov, m.msg_iovlen, budget);
+	}
 }
 
 /* What execve needs read at sys_enter: its path, argv and envp. */
@@ -348,20 +382,51 @@ struct capture_job {
 	struct btrace_capture item;
 };
 
-static __always_inline int run_capture(struct capture_job *job, bool at_enter)
+/* The job's context in this CPU's batch (the record's arguments are there). */
+static __always_inline bool job_ctx(const struct capture_job *job, struct capture_ctx *c)
 {
 	struct btrace_batch *b = this_cpu_batch();
 
+	if (!b)
+		return false;
+	*c = (struct capture_ctx){
+		.b = b, .start = job->start, .cursor = job->cursor,
+		.args = ((const struct btrace_syscall *)batch_at(b, job->start))->args, .ret = job->ret
+	};
+	return true;
+}
+
+/* sendmsg/recvmsg's msghdr, as a global function of its own: the verifier
+ * checks it apart from the other kinds, not once per state they leave. */
+__noinline int capture_msghdr_item(struct capture_job *job)
+{
+	struct capture_ctx c;
+
 	if (!job)
 		return 0;
-	if (!b)
+	if (!job_ctx(job, &c))
 		return job->cursor;
-	const struct btrace_syscall *rec = batch_at(b, job->start);
-	struct capture_ctx c = {
-		.b = b, .start = job->start, .cursor = job->cursor, .args = rec->args, .ret = job->ret
-	};
+	__u64 smax = bounded(string_max, BTRACE_STRING_MAX);
+	bool out = job->item.how == BTRACE_CAP_MSGHDR_OUT;
+
+	if ((out && c.ret < 0) || !has_room(&c, BTRACE_MSGHDR_SIZE))
+		return c.cursor;
+	capture_msghdr(&c, &job->item, out ? bounded(c.ret, smax) : smax);
+	return c.cursor;
+}
+
+static __always_inline int run_capture(struct capture_job *job, bool at_enter)
+{
+	struct capture_ctx c;
+
+	if (!job)
+		return 0;
+	if (!job_ctx(job, &c))
+		return job->cursor;
 	if (at_enter)
 		capture_path_or_argv(&c, &job->item);
+	else if (job->item.how == BTRACE_CAP_MSGHDR_IN || job->item.how == BTRACE_CAP_MSGHDR_OUT)
+		return capture_msghdr_item(job);
 	else
 		capture_one(&c, &job->item);
 	return c.cursor;

@@ -66,6 +66,8 @@ enum btrace_capture_how {
 	BTRACE_CAP_IOVEC_IN,       /* args[len_arg] iovecs: lengths, data up to string_max */
 	BTRACE_CAP_IOVEC_OUT,      /* as IOVEC_IN, data up to ret */
 	BTRACE_CAP_FD_DESC,        /* what an fd refers to after the call: struct btrace_fd_desc */
+	BTRACE_CAP_MSGHDR_IN,      /* struct user_msghdr, then its name and iovecs (data up to string_max) */
+	BTRACE_CAP_MSGHDR_OUT,     /* as MSGHDR_IN after a successful call, data up to ret */
 };
 
 /* Which fds a successful call creates or changes (btrace_capture_spec.describe). */
@@ -105,6 +107,11 @@ struct btrace_capture_spec {
 
 /* BTRACE_CAP_FD_DESC payloads carry this arg marker instead of an argument index. */
 #define BTRACE_PAYLOAD_FD_DESC 0x80
+/* A MSGHDR capture's parts after the struct itself: the name (a sockaddr) and
+ * the iovecs (as an IOVEC payload). */
+#define BTRACE_PAYLOAD_MSG_NAME 0x81
+#define BTRACE_PAYLOAD_MSG_IOV 0x82
+#define BTRACE_MSGHDR_SIZE 56 /* struct user_msghdr on 64-bit */
 
 enum btrace_fd_kind {
 	BTRACE_FD_UNKNOWN = 0,

@@ -1,10 +1,12 @@
 #include "decode/args.h"
 
 #include <fmt/compile.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cstring>
 #include <iterator>
+#include <optional>
 
 #include "decode/errno.h"
 #include "decode/put.h"
@@ -43,7 +45,10 @@ void argv(const Payload& p, std::size_t string_max, fmt::memory_buffer& out) {
     out.push_back(']');
 }
 
-void iovec(const Payload& p, fmt::memory_buffer& out) {
+// transferred: for data the kernel filled in (readv, recvmsg), the call's
+// result, spread over the iovecs in order: an iovec shows as cut ("...") only
+// when less was captured than the call put in it, as strace shows it.
+void iovec(const Payload& p, std::optional<uint64_t> transferred, fmt::memory_buffer& out) {
     out.push_back('[');
     std::size_t off = 0;
     for (unsigned i = 0; i < p.hdr.count; ++i) {
@@ -54,10 +59,13 @@ void iovec(const Payload& p, fmt::memory_buffer& out) {
         std::memcpy(&iov, p.bytes.data() + off, sizeof(iov));
         off += sizeof(iov);
         const std::size_t captured = std::min<std::size_t>(iov.captured, p.bytes.size() - off);
+        const uint64_t filled = transferred ? std::min<uint64_t>(iov.iov_len, *transferred) : iov.iov_len;
+        if (transferred)
+            *transferred -= filled;
         if (i)
             put(out, ", ");
         put(out, "{iov_base=");
-        format_string(p.bytes.subspan(off, captured), captured < iov.iov_len, out);
+        format_string(p.bytes.subspan(off, captured), captured < filled, out);
         fmt::format_to(std::back_inserter(out), FMT_COMPILE(", iov_len={}}}"), iov.iov_len);
         off += (captured + 7) & ~std::size_t{7};
     }
@@ -82,6 +90,34 @@ void sockopt_value(const Payload& p, fmt::memory_buffer& out) {
 // Memory kinds fall back to the pointer when nothing was captured: NULL, a
 // failed call's out-parameter, or a read that faulted (strace does the same).
 bool captured(const Payload& p) { return p.present && !(p.faulted() && p.bytes.empty()); }
+
+// {msg_name=..., msg_namelen=16, msg_iov=[...], msg_iovlen=1, msg_controllen=0, msg_flags=0}, as strace
+// shows a msghdr; the name and the iovecs come as payloads of their own.
+void msghdr(const Payload& p, bool out_data, const CallContext& call, fmt::memory_buffer& out) {
+    struct msghdr m;
+    static_assert(sizeof(m) == BTRACE_MSGHDR_SIZE);
+    std::memcpy(&m, p.bytes.data(), sizeof(m));
+    const Payload* name = call.payloads ? &call.payloads->msg_name : nullptr;
+    const Payload* iov = call.payloads ? &call.payloads->msg_iov : nullptr;
+    put(out, "{msg_name=");
+    if (m.msg_name && m.msg_namelen && name && captured(*name) && !name->bytes.empty())
+        format_sockaddr(name->bytes, out);
+    else
+        put_address(out, reinterpret_cast<uint64_t>(m.msg_name));
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE(", msg_namelen={}, msg_iov="), m.msg_namelen);
+    if (m.msg_iov && iov && captured(*iov))
+        iovec(*iov, out_data ? std::optional<uint64_t>(static_cast<uint64_t>(call.ret)) : std::nullopt, out);
+    else
+        put_address(out, reinterpret_cast<uint64_t>(m.msg_iov));
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE(", msg_iovlen={}"), m.msg_iovlen);
+    if (m.msg_controllen) {
+        put(out, ", msg_control=");
+        put_address(out, reinterpret_cast<uint64_t>(m.msg_control));
+    }
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE(", msg_controllen={}, msg_flags="), m.msg_controllen);
+    format_family(Family::MsgFlags, static_cast<uint32_t>(m.msg_flags), out);
+    out.push_back('}');
+}
 
 }  // namespace
 
@@ -143,6 +179,12 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
             format_socket_protocol(by, value, out);
         return;
     }
+    case ArgKind::MsghdrIn: case ArgKind::MsghdrOut:
+        if ((arg.kind == ArgKind::MsghdrOut && call.failed) || !captured(payload) ||
+            payload.bytes.size() < BTRACE_MSGHDR_SIZE)
+            break;
+        msghdr(payload, arg.kind == ArgKind::MsghdrOut, call, out);
+        return;
     case ArgKind::SockoptValIn: case ArgKind::SockoptValOut:
         if ((arg.kind == ArgKind::SockoptValOut && call.failed) || !captured(payload))
             break;
@@ -159,12 +201,12 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
         if (arg.kind != ArgKind::IovecOut)
             format_string(payload.bytes, payload.truncated(), out);
         else
-            iovec(payload, out);
+            iovec(payload, static_cast<uint64_t>(call.ret), out);
         return;
     case ArgKind::IovecIn:
         if (!captured(payload))
             break;
-        iovec(payload, out);
+        iovec(payload, std::nullopt, out);
         return;
     case ArgKind::InStruct: case ArgKind::OutStruct: {
         const auto kind = static_cast<StructKind>(arg.aux);

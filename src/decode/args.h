@@ -22,6 +22,7 @@ struct CallContext {
     uint32_t tgid = 0;
     std::size_t string_max = BTRACE_STRING_MAX;  // -s: an argv element longer than this was cut
     int64_t ret = 0;               // the result: wait4 = 0 wrote no status
+    const Payloads* payloads = nullptr;  // all the call's: a msghdr's name and iovecs come apart
     const __u64* args = nullptr;  // all six: an argument named by another's value (optname by level)
 };
 

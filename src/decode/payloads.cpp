@@ -10,6 +10,7 @@ bool split_payloads(std::span<const uint8_t> area, Payloads& out) {
         p.present = false;
     for (Payload& p : out.fd_descs)
         p.present = false;
+    out.msg_name.present = out.msg_iov.present = false;
     std::size_t off = 0;
     while (off < area.size()) {
         btrace_payload hdr;
@@ -26,6 +27,8 @@ bool split_payloads(std::span<const uint8_t> area, Payloads& out) {
                 return false;
         } else if (hdr.arg < BTRACE_MAX_ARGS) {
             slot = &out.args[hdr.arg];
+        } else if (hdr.arg == BTRACE_PAYLOAD_MSG_NAME || hdr.arg == BTRACE_PAYLOAD_MSG_IOV) {
+            slot = hdr.arg == BTRACE_PAYLOAD_MSG_NAME ? &out.msg_name : &out.msg_iov;
         } else {
             return false;
         }

@@ -24,6 +24,7 @@ struct Payload {
 struct Payloads {
     std::array<Payload, BTRACE_MAX_ARGS> args;  // by argument index
     std::array<Payload, 2> fd_descs;           // BTRACE_CAP_FD_DESC: new or changed fds
+    Payload msg_name, msg_iov;                 // a msghdr's parts (BTRACE_PAYLOAD_MSG_*)
 };
 
 // Fills one Payload per argument index, and the fd descriptions, from `area`

@@ -8,7 +8,9 @@ void Formatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> payl
     decode::Payloads payloads;
     decode::split_payloads(payload_area, payloads);  // a malformed tail just shows pointers
     const bool failed = !(rec.hdr.flags & BTRACE_SYS_NO_RETURN) && decode::is_error_return(rec.ret);
-    const DecodedCall call{rec, syscalls::lookup(rec.nr), payloads, context(rec, failed)};
+    decode::CallContext ctx = context(rec, failed);
+    ctx.payloads = &payloads;
+    const DecodedCall call{rec, syscalls::lookup(rec.nr), payloads, ctx};
     const bool names_first = tracker_ && options_.fd_names_from_records;
     if (names_first)
         tracker_->apply_descriptions(rec, payloads);

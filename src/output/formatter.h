@@ -69,7 +69,8 @@ protected:
     virtual void call_start(const DecodedCall& call, fmt::memory_buffer& out) = 0;
     virtual void call_end(const DecodedCall& call, fmt::memory_buffer& out) = 0;
     decode::CallContext context(const btrace_syscall& rec, bool failed) const {
-        return decode::CallContext{failed, options_.raw, fds_, rec.hdr.tgid, options_.string_max, rec.ret, rec.args};
+        return decode::CallContext{failed, options_.raw, fds_, rec.hdr.tgid, options_.string_max, rec.ret, nullptr,
+                                   rec.args};
     }
 
     FormatOptions options_;

@@ -17,6 +17,8 @@ btrace_capture_how capture_how(ArgKind kind) {
     case ArgKind::SockaddrIn: return BTRACE_CAP_SOCKADDR_IN;
     case ArgKind::SockaddrOut: case ArgKind::SockoptValOut: return BTRACE_CAP_SOCKADDR_OUT;  // small, length read after
     case ArgKind::SockoptValIn: return BTRACE_CAP_BUF_ARG;
+    case ArgKind::MsghdrIn: return BTRACE_CAP_MSGHDR_IN;
+    case ArgKind::MsghdrOut: return BTRACE_CAP_MSGHDR_OUT;
     case ArgKind::Argv: return BTRACE_CAP_ARGV;
     case ArgKind::Envp: return BTRACE_CAP_ENVP;
     case ArgKind::IovecIn: return BTRACE_CAP_IOVEC_IN;

@@ -445,9 +445,9 @@ constexpr Syscall kSyscalls[470] = {
     // 210: shutdown(int fd, int how)
     {"shutdown", 2, {{"fd", ArgKind::Fd}, {"how", ArgKind::Enum, fam(Family::ShutdownHow)}}, RetKind::Signed, kNetwork},
     // 211: sendmsg(int fd, struct user_msghdr *msg, unsigned int flags)
-    {"sendmsg", 3, {{"fd", ArgKind::Fd}, {"msg", ArgKind::Ptr}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}}, RetKind::Signed, kNetwork},
+    {"sendmsg", 3, {{"fd", ArgKind::Fd}, {"msg", ArgKind::MsghdrIn}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}}, RetKind::Signed, kNetwork},
     // 212: recvmsg(int fd, struct user_msghdr *msg, unsigned int flags)
-    {"recvmsg", 3, {{"fd", ArgKind::Fd}, {"msg", ArgKind::Ptr}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}}, RetKind::Signed, kNetwork},
+    {"recvmsg", 3, {{"fd", ArgKind::Fd}, {"msg", ArgKind::MsghdrOut}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}}, RetKind::Signed, kNetwork},
     // 213: readahead(int fd, loff_t offset, size_t count)
     {"readahead", 3, {{"fd", ArgKind::Fd}, {"offset", ArgKind::Signed}, {"count", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 214: brk(unsigned long brk)

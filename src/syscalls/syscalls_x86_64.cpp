@@ -115,9 +115,9 @@ constexpr Syscall kSyscalls[470] = {
     // 45: recvfrom(int fd, void *ubuf, size_t size, unsigned int flags, struct sockaddr *addr, int *addr_len)
     {"recvfrom", 6, {{"fd", ArgKind::Fd}, {"ubuf", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}, {"addr", ArgKind::SockaddrOut, 0, 5}, {"addr_len", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kNetwork},
     // 46: sendmsg(int fd, struct user_msghdr *msg, unsigned int flags)
-    {"sendmsg", 3, {{"fd", ArgKind::Fd}, {"msg", ArgKind::Ptr}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}}, RetKind::Signed, kNetwork},
+    {"sendmsg", 3, {{"fd", ArgKind::Fd}, {"msg", ArgKind::MsghdrIn}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}}, RetKind::Signed, kNetwork},
     // 47: recvmsg(int fd, struct user_msghdr *msg, unsigned int flags)
-    {"recvmsg", 3, {{"fd", ArgKind::Fd}, {"msg", ArgKind::Ptr}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}}, RetKind::Signed, kNetwork},
+    {"recvmsg", 3, {{"fd", ArgKind::Fd}, {"msg", ArgKind::MsghdrOut}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}}, RetKind::Signed, kNetwork},
     // 48: shutdown(int fd, int how)
     {"shutdown", 2, {{"fd", ArgKind::Fd}, {"how", ArgKind::Enum, fam(Family::ShutdownHow)}}, RetKind::Signed, kNetwork},
     // 49: bind(int fd, struct sockaddr *umyaddr, int addrlen)

@@ -46,6 +46,8 @@ enum class ArgKind : uint8_t {
     SockaddrOut,  // struct sockaddr *; len_arg = socklen_t *addrlen (read after the call)
     SockoptValIn,   // setsockopt's optval; len_arg = optlen: [1] for an int, else the bytes
     SockoptValOut,  // getsockopt's optval; len_arg = socklen_t *optlen (read after the call)
+    MsghdrIn,       // struct msghdr *: its name and iovecs (data bounded by -s)
+    MsghdrOut,      // as MsghdrIn, read after a successful call (data up to the return value)
     // Named by another argument's value, whose index is len_arg.
     SockoptName,    // optname, by the level argument: SO_REUSEADDR, TCP_NODELAY ...
     SockProtocol,   // socket's protocol, by the family argument: IPPROTO_TCP, NETLINK_ROUTE, 0

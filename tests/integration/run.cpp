@@ -250,6 +250,17 @@ Traced trace_ok(const std::vector<std::string>& command, const std::vector<std::
     return traced;
 }
 
+std::string strace_of(const std::vector<std::string>& command, const std::vector<std::string>& options) {
+    const std::string path = temp_path("strace.txt");
+    std::vector<std::string> argv = {"strace", "-o", path};
+    argv.insert(argv.end(), options.begin(), options.end());
+    argv.insert(argv.end(), command.begin(), command.end());
+    const Output output = run(argv);
+    INFO(output.err);
+    REQUIRE(output.exit_code == 0);
+    return read_file(path);
+}
+
 std::vector<std::string> bpf_prog_ids_of(pid_t pid) {
     std::vector<std::string> ids;
     Output fdinfo = run({"sh", "-c", "cat /proc/" + std::to_string(pid) + "/fdinfo/*"});

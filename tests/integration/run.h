@@ -57,6 +57,8 @@ struct Traced {
 };
 // btrace [options] -o FILE -- command...
 Traced trace_run(const std::vector<std::string>& command, const std::vector<std::string>& options = {});
+// strace's trace (-o FILE) of command with these options; the run must succeed.
+std::string strace_of(const std::vector<std::string>& command, const std::vector<std::string>& options);
 // The same, requiring btrace (and so the command) to exit 0.
 Traced trace_ok(const std::vector<std::string>& command, const std::vector<std::string>& options = {});
 

@@ -190,6 +190,43 @@ TEST_CASE("each decoded family prints exactly", "[integration][decode]") {
           }) >= 1);
 }
 
+TEST_CASE("sendmsg and recvmsg: the msghdr with its name and iovecs, as strace shows them", "[integration][decode][strace]") {
+    const std::vector<std::string> command = {
+        "python3", "-I", "-S", "-c",
+        "import socket\n"
+        "a, b = socket.socketpair()\n"
+        "a.sendmsg([b'hello', b' world'])\n"
+        "b.recvmsg(100)\n"
+        "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "u.bind(('127.0.0.1', 0))\n"
+        "socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendmsg([b'ping'], [], 0, u.getsockname())\n"
+        "u.recvmsg(64)\n"};
+    const std::string text = trace_ok(command, {"-e", "trace=sendmsg,recvmsg", "-e", "signal=none"}).text;
+    // The msghdr, with ports and addresses made comparable across runs.
+    const auto msghdrs = [](const std::string& trace) {
+        std::vector<std::string> out;
+        std::smatch m;
+        for (const auto& line : lines_of(trace))
+            if (std::regex_search(line, m, std::regex(R"((sendmsg|recvmsg)\(.*?(\{msg_name=.*msg_flags=\w+\}))")))
+                out.push_back(m[1].str() + " " +
+                              std::regex_replace(std::regex_replace(m[2].str(), std::regex(R"(htons\(\d+\)|0x[0-9a-f]+)"), "N"),
+                                                 std::regex(R"(msg_namelen=\d+ => )"), "msg_namelen="));
+        return out;
+    };
+    const auto ours = msghdrs(text);
+    CHECK(ours == std::vector<std::string>{
+                      "sendmsg {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"hello\", iov_len=5}, {iov_base=\" world\", "
+                      "iov_len=6}], msg_iovlen=2, msg_controllen=0, msg_flags=0}",
+                      "recvmsg {msg_name=N, msg_namelen=0, msg_iov=[{iov_base=\"hello world\", iov_len=100}], msg_iovlen=1, "
+                      "msg_controllen=0, msg_flags=0}",
+                      "sendmsg {msg_name={sa_family=AF_INET, sin_port=N, sin_addr=inet_addr(\"127.0.0.1\")}, msg_namelen=16, "
+                      "msg_iov=[{iov_base=\"ping\", iov_len=4}], msg_iovlen=1, msg_controllen=0, msg_flags=0}",
+                      "recvmsg {msg_name={sa_family=AF_INET, sin_port=N, sin_addr=inet_addr(\"127.0.0.1\")}, msg_namelen=16, "
+                      "msg_iov=[{iov_base=\"ping\", iov_len=64}], msg_iovlen=1, msg_controllen=0, msg_flags=0}"});
+    // strace says the same (its "msg_namelen=110 => 0" shows the value before the call too).
+    CHECK(ours == msghdrs(strace_of(command, {"-f", "-e", "trace=sendmsg,recvmsg", "-e", "signal=none"})));
+}
+
 TEST_CASE("string size limit bounds strings and buffers, truncated ones end with ...", "[integration][decode]") {
     const auto calls = calls_of(trace_file({helper("decode_calls"), temp_path("short")}, {"-s", "5"}), "decode_calls");
     CHECK(std::count_if(calls.begin(), calls.end(), [](const std::string& c) {

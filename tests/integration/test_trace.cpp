@@ -193,15 +193,11 @@ TEST_CASE("signals delivered to traced threads read as strace's, and -e signal= 
     };
     const std::string text = trace_ok(command, {"-e", "trace=kill"}).text;
     CHECK(has_line(text, R"(\(         \): python3/(\d+) --- SIGUSR1 \{si_signo=SIGUSR1, si_code=SI_USER, si_pid=\1, si_uid=0\} ---$)"));
-    const std::string strace_out = temp_path("signals.strace");
-    std::vector<std::string> strace = {"strace", "-f", "-e", "trace=kill", "-o", strace_out};
-    strace.insert(strace.end(), command.begin(), command.end());
-    REQUIRE(run(strace).exit_code == 0);
     const auto ours = bodies(text);
     CHECK(ours == std::vector<std::string>{
                       "SIGUSR1 {si_signo=SIGUSR1, si_code=SI_USER, si_pid=N, si_uid=0}",
                       "SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=N, si_uid=0, si_status=3, si_utime=N, si_stime=N}"});
-    CHECK(ours == bodies(read_file(strace_out)));
+    CHECK(ours == bodies(strace_of(command, {"-f", "-e", "trace=kill"})));
 
     const std::string only_usr1 = trace_ok(command, {"-e", "trace=kill", "-e", "signal=USR1"}).text;
     CHECK(count_matching(only_usr1, " --- SIGUSR1 ") == 1);
