@@ -97,7 +97,7 @@ static __always_inline void emit_from_enter(struct task_struct *task, __u64 pid_
 static __always_inline struct btrace_inflight *first_call_slot(struct task_struct *task, __u64 pid_tgid, long id)
 {
 	__u32 key = target_key(pid_tgid);
-	__u8 *state = may_be_target(key) ? bpf_map_lookup_elem(&targets, &key) : NULL;
+	__u8 *state = target_state(key);
 	struct btrace_inflight *slot;
 
 	if (!state && !selected_without_targets(pid_tgid))
@@ -286,7 +286,7 @@ int on_signal(struct bpf_raw_tracepoint_args *ctx)
 
 	if (!info || !signal_shown(sig))
 		return 0;
-	state = may_be_target(key) ? bpf_map_lookup_elem(&targets, &key) : NULL;
+	state = target_state(key);
 	if (state ? *state != BTRACE_TARGET_ACTIVE : !selected_without_targets(pid_tgid))
 		return 0;
 	struct btrace_batch *b = this_cpu_batch();
@@ -342,7 +342,7 @@ int on_signal_generate(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	__u32 tgid = BPF_CORE_READ(task, tgid), tid = BPF_CORE_READ(task, pid);
 	__u32 key = follow ? tgid : tid;
-	__u8 *state = may_be_target(key) ? bpf_map_lookup_elem(&targets, &key) : NULL;
+	__u8 *state = target_state(key);
 	/* system-wide: every process but btrace (its --comm and --cgroup ask of
 	 * the current task, the sender here, so only plain -a) */
 	bool everyone = system_wide && !comm_filter[0] && !cgroup_id && tgid != self_tgid;
@@ -395,7 +395,7 @@ int on_fork(struct bpf_raw_tracepoint_args *ctx)
 
 	if (!follow)
 		return 0;
-	if (!may_be_target(parent_tgid) || !(state = bpf_map_lookup_elem(&targets, &parent_tgid)))
+	if (!(state = target_state(parent_tgid)))
 		return 0;
 	if (child_tgid != parent_tgid) {
 		mark_target(child_tgid, true);
@@ -437,7 +437,7 @@ int on_process_exit(void *ctx)
 
 	/* System-wide, selected processes are not in the targets map; their exit
 	 * lines still let the consumer drop what it keeps for them. */
-	if (!(may_be_target(key) && bpf_map_lookup_elem(&targets, &key)) && !selected_without_targets(pid_tgid))
+	if (!target_state(key) && !selected_without_targets(pid_tgid))
 		return 0;
 	b = this_cpu_batch();
 	if (b)

@@ -425,8 +425,6 @@ static __always_inline int run_capture(struct capture_job *job, bool at_enter)
 		return job->cursor;
 	if (at_enter)
 		capture_path_or_argv(&c, &job->item);
-	else if (job->item.how == BTRACE_CAP_MSGHDR_IN || job->item.how == BTRACE_CAP_MSGHDR_OUT)
-		return capture_msghdr_item(job);
 	else
 		capture_one(&c, &job->item);
 	return c.cursor;
@@ -498,7 +496,8 @@ static __always_inline __u32 capture_payloads(__u32 start, __u32 fixed_size, __s
 			break;
 		if (job.item.at_enter != at_enter)
 			continue;
-		int next = at_enter ? capture_enter_item(&job) : capture_item(&job);
+		bool msghdr = job.item.how == BTRACE_CAP_MSGHDR_IN || job.item.how == BTRACE_CAP_MSGHDR_OUT;
+		int next = at_enter ? capture_enter_item(&job) : msghdr ? capture_msghdr_item(&job) : capture_item(&job);
 		if (next < 0 || next > CURSOR_MASK) /* cannot happen: has_room() bounds it */
 			break;
 		job.cursor = next;

@@ -45,14 +45,21 @@ static __always_inline bool in_set(const __u64 *words, long nr)
 	return words[(bit / 64) & (BTRACE_NR_MAX / 64 - 1)] & (1ull << (bit % 64));
 }
 
-static __always_inline enum call_selection syscall_selection(long nr)
+/* The set, for a number it can hold. */
+static __always_inline struct btrace_syscall_set *syscall_set_for(long nr)
 {
 	__u32 zero = 0;
+
+	return nr >= 0 && nr < BTRACE_NR_MAX ? bpf_map_lookup_elem(&syscall_set, &zero) : NULL;
+}
+
+static __always_inline enum call_selection syscall_selection(long nr)
+{
 	struct btrace_syscall_set *set;
 
 	if (!filter_syscalls)
 		return CALL_SHOWN;
-	if (nr < 0 || nr >= BTRACE_NR_MAX || !(set = bpf_map_lookup_elem(&syscall_set, &zero)))
+	if (!(set = syscall_set_for(nr)))
 		return CALL_SKIPPED;
 	if (in_set(set->words, nr))
 		return CALL_SHOWN;
@@ -63,14 +70,11 @@ static __always_inline enum call_selection syscall_selection(long nr)
  * only calls that succeeded have one, and a connect under way. */
 static __always_inline bool changed_fds(long nr, long ret)
 {
-	__u32 zero = 0;
 	struct btrace_syscall_set *set;
 
 	if (!track_fds || (is_error_return(ret) && ret != -BTRACE_EINPROGRESS))
 		return false;
-	if (nr < 0 || nr >= BTRACE_NR_MAX || !(set = bpf_map_lookup_elem(&syscall_set, &zero)))
-		return false;
-	return in_set(set->fd_words, nr);
+	return (set = syscall_set_for(nr)) && in_set(set->fd_words, nr);
 }
 
 /* -a / --comm / --cgroup: is the current task selected without being in the

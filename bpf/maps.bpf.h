@@ -36,6 +36,13 @@ static __always_inline bool may_be_target(__u32 key)
 	return !bits || (*bits & (1ull << (key % 64)));
 }
 
+/* The key's state in the target set, or NULL: the bits turn most others away
+ * before the hash is searched. */
+static __always_inline __u8 *target_state(__u32 key)
+{
+	return may_be_target(key) ? bpf_map_lookup_elem(&targets, &key) : NULL;
+}
+
 static __always_inline void mark_target(__u32 key, bool target)
 {
 	__u32 word = key / 64;

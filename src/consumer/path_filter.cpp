@@ -52,7 +52,7 @@ bool PathFilter::admit(const btrace_syscall& rec, std::span<const uint8_t> recor
     decode::split_payloads(payload_area, payloads);
     if (touches(rec, payloads))
         return true;
-    formatter_.follow_fds(rec, payload_area);  // not shown, but the fds it made or closed still count
+    formatter_.follow_fds(rec, payloads);  // not shown, but the fds it made or closed still count
     return false;
 }
 

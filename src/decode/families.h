@@ -96,6 +96,9 @@ void format_family(Family family, uint64_t value, fmt::memory_buffer& out);
 // A socket option by its level: SO_REUSEADDR (SOL_SOCKET), TCP_NODELAY
 // (IPPROTO_TCP), IP_TOS, IPV6_V6ONLY, UDP_CORK, NETLINK_EXT_ACK; else the number.
 void format_sockopt_name(uint64_t level, uint64_t optname, fmt::memory_buffer& out);
+// A siginfo's si_code by its signal: SI_USER, CLD_EXITED, SEGV_MAPERR; an
+// unknown one in hex.
+void format_si_code(int signo, int code, fmt::memory_buffer& out);
 // socket()'s protocol by its family: IPPROTO_TCP for AF_INET/AF_INET6,
 // NETLINK_ROUTE for AF_NETLINK, else the number (AF_UNIX's 0).
 void format_socket_protocol(uint64_t family, uint64_t protocol, fmt::memory_buffer& out);

@@ -433,14 +433,65 @@ constexpr Name kSolNetlinkOptions[] = {
     {10, "NETLINK_CAP_ACK"}, {11, "NETLINK_EXT_ACK"}, {12, "NETLINK_GET_STRICT_CHK"},
 };
 
-struct LevelOptions {
-    uint32_t level;
+// A family of names picked by another value: options by level, si_code by signal.
+struct NamesBy {
+    uint32_t key;
     Table names;
 };
 
-constexpr LevelOptions kSockoptNames[] = {
+Table names_by(std::span<const NamesBy> families, uint64_t key) {
+    for (const auto& [known, names] : families)
+        if (known == static_cast<uint32_t>(key))
+            return names;
+    return {};
+}
+
+constexpr NamesBy kSockoptNames[] = {
     {SOL_SOCKET, kSolSocketOptions}, {IPPROTO_TCP, kSolTcpOptions}, {IPPROTO_IP, kSolIpOptions},
     {IPPROTO_IPV6, kSolIpv6Options}, {IPPROTO_UDP, kSolUdpOptions}, {270 /* SOL_NETLINK */, kSolNetlinkOptions},
+};
+
+// si_code (asm-generic/siginfo.h): values any signal may carry, then the
+// positive ones each signal gives its own meaning, as the kernel sends them.
+constexpr Name kSiCodes[] = {
+    {0, "SI_USER"}, {0x80, "SI_KERNEL"}, {static_cast<uint32_t>(-1), "SI_QUEUE"},
+    {static_cast<uint32_t>(-2), "SI_TIMER"}, {static_cast<uint32_t>(-3), "SI_MESGQ"},
+    {static_cast<uint32_t>(-4), "SI_ASYNCIO"}, {static_cast<uint32_t>(-5), "SI_SIGIO"},
+    {static_cast<uint32_t>(-6), "SI_TKILL"}, {static_cast<uint32_t>(-7), "SI_DETHREAD"},
+    {static_cast<uint32_t>(-60), "SI_ASYNCNL"},
+};
+constexpr Name kSigillCodes[] = {
+    {1, "ILL_ILLOPC"}, {2, "ILL_ILLOPN"}, {3, "ILL_ILLADR"}, {4, "ILL_ILLTRP"}, {5, "ILL_PRVOPC"},
+    {6, "ILL_PRVREG"}, {7, "ILL_COPROC"}, {8, "ILL_BADSTK"}, {9, "ILL_BADIADDR"},
+};
+constexpr Name kSigfpeCodes[] = {
+    {1, "FPE_INTDIV"}, {2, "FPE_INTOVF"}, {3, "FPE_FLTDIV"},  {4, "FPE_FLTOVF"},    {5, "FPE_FLTUND"},
+    {6, "FPE_FLTRES"}, {7, "FPE_FLTINV"}, {8, "FPE_FLTSUB"}, {14, "FPE_FLTUNK"}, {15, "FPE_CONDTRAP"},
+};
+constexpr Name kSigsegvCodes[] = {
+    {1, "SEGV_MAPERR"},  {2, "SEGV_ACCERR"},  {3, "SEGV_BNDERR"},  {4, "SEGV_PKUERR"},  {5, "SEGV_ACCADI"},
+    {6, "SEGV_ADIDERR"}, {7, "SEGV_ADIPERR"}, {8, "SEGV_MTEAERR"}, {9, "SEGV_MTESERR"}, {10, "SEGV_CPERR"},
+};
+constexpr Name kSigbusCodes[] = {
+    {1, "BUS_ADRALN"}, {2, "BUS_ADRERR"}, {3, "BUS_OBJERR"}, {4, "BUS_MCEERR_AR"}, {5, "BUS_MCEERR_AO"},
+};
+constexpr Name kSigtrapCodes[] = {
+    {1, "TRAP_BRKPT"}, {2, "TRAP_TRACE"}, {3, "TRAP_BRANCH"}, {4, "TRAP_HWBKPT"}, {5, "TRAP_UNK"}, {6, "TRAP_PERF"},
+};
+constexpr Name kSigchldCodes[] = {
+    {1, "CLD_EXITED"}, {2, "CLD_KILLED"}, {3, "CLD_DUMPED"}, {4, "CLD_TRAPPED"}, {5, "CLD_STOPPED"},
+    {6, "CLD_CONTINUED"},
+};
+constexpr Name kSigpollCodes[] = {
+    {1, "POLL_IN"}, {2, "POLL_OUT"}, {3, "POLL_MSG"}, {4, "POLL_ERR"}, {5, "POLL_PRI"}, {6, "POLL_HUP"},
+};
+constexpr Name kSigsysCodes[] = {{1, "SYS_SECCOMP"}, {2, "SYS_USER_DISPATCH"}};
+constexpr Name kSigprofCodes[] = {{1, "PROF_SIG"}};
+
+constexpr NamesBy kSiCodesBySignal[] = {
+    {SIGILL, kSigillCodes},   {SIGFPE, kSigfpeCodes},   {SIGSEGV, kSigsegvCodes}, {SIGBUS, kSigbusCodes},
+    {SIGTRAP, kSigtrapCodes}, {SIGCHLD, kSigchldCodes}, {SIGPOLL, kSigpollCodes}, {SIGSYS, kSigsysCodes},
+    {SIGPROF, kSigprofCodes},
 };
 
 // linux/netlink.h: socket(AF_NETLINK, ..., protocol).
@@ -1216,10 +1267,15 @@ void format_family(Family family, uint64_t value, fmt::memory_buffer& out) {
 }
 
 void format_sockopt_name(uint64_t level, uint64_t optname, fmt::memory_buffer& out) {
-    for (const auto& [known_level, names] : kSockoptNames)
-        if (known_level == static_cast<uint32_t>(level))
-            return print_enum(names, optname, out);
-    put_dec(out, static_cast<int32_t>(optname));
+    print_enum(names_by(kSockoptNames, level), optname, out);  // an unknown level: the number
+}
+
+void format_si_code(int signo, int code, fmt::memory_buffer& out) {
+    const Table names = code > 0 && code != 0x80 ? names_by(kSiCodesBySignal, signo) : Table(kSiCodes);
+    if (const Name* entry = find(names, static_cast<uint32_t>(code)))
+        put(out, entry->name);
+    else
+        put_hex(out, static_cast<uint32_t>(code));  // as strace shows an unknown code
 }
 
 void format_socket_protocol(uint64_t family, uint64_t protocol, fmt::memory_buffer& out) {

@@ -10,78 +10,13 @@
 
 #include "btrace/event.h"
 #include "decode/errno.h"
+#include "decode/families.h"
 #include "decode/put.h"
 #include "syscalls/table.h"
 
 namespace btrace::decode {
 
 namespace {
-
-struct CodeName {
-    int code;
-    std::string_view name;
-};
-
-// si_code values any signal may carry (asm-generic/siginfo.h).
-constexpr CodeName kGenericCodes[] = {
-    {0, "SI_USER"},     {0x80, "SI_KERNEL"}, {-1, "SI_QUEUE"},    {-2, "SI_TIMER"},    {-3, "SI_MESGQ"},
-    {-4, "SI_ASYNCIO"}, {-5, "SI_SIGIO"},    {-6, "SI_TKILL"},    {-7, "SI_DETHREAD"}, {-60, "SI_ASYNCNL"},
-};
-
-constexpr CodeName kIllCodes[] = {
-    {1, "ILL_ILLOPC"}, {2, "ILL_ILLOPN"}, {3, "ILL_ILLADR"}, {4, "ILL_ILLTRP"}, {5, "ILL_PRVOPC"},
-    {6, "ILL_PRVREG"}, {7, "ILL_COPROC"}, {8, "ILL_BADSTK"}, {9, "ILL_BADIADDR"},
-};
-constexpr CodeName kFpeCodes[] = {
-    {1, "FPE_INTDIV"}, {2, "FPE_INTOVF"}, {3, "FPE_FLTDIV"},  {4, "FPE_FLTOVF"},    {5, "FPE_FLTUND"},
-    {6, "FPE_FLTRES"}, {7, "FPE_FLTINV"}, {8, "FPE_FLTSUB"}, {14, "FPE_FLTUNK"}, {15, "FPE_CONDTRAP"},
-};
-constexpr CodeName kSegvCodes[] = {
-    {1, "SEGV_MAPERR"},  {2, "SEGV_ACCERR"},  {3, "SEGV_BNDERR"},  {4, "SEGV_PKUERR"},  {5, "SEGV_ACCADI"},
-    {6, "SEGV_ADIDERR"}, {7, "SEGV_ADIPERR"}, {8, "SEGV_MTEAERR"}, {9, "SEGV_MTESERR"}, {10, "SEGV_CPERR"},
-};
-constexpr CodeName kBusCodes[] = {
-    {1, "BUS_ADRALN"}, {2, "BUS_ADRERR"}, {3, "BUS_OBJERR"}, {4, "BUS_MCEERR_AR"}, {5, "BUS_MCEERR_AO"},
-};
-constexpr CodeName kTrapCodes[] = {
-    {1, "TRAP_BRKPT"}, {2, "TRAP_TRACE"}, {3, "TRAP_BRANCH"}, {4, "TRAP_HWBKPT"}, {5, "TRAP_UNK"}, {6, "TRAP_PERF"},
-};
-constexpr CodeName kChldCodes[] = {
-    {1, "CLD_EXITED"},  {2, "CLD_KILLED"},  {3, "CLD_DUMPED"},
-    {4, "CLD_TRAPPED"}, {5, "CLD_STOPPED"}, {6, "CLD_CONTINUED"},
-};
-constexpr CodeName kPollCodes[] = {
-    {1, "POLL_IN"}, {2, "POLL_OUT"}, {3, "POLL_MSG"}, {4, "POLL_ERR"}, {5, "POLL_PRI"}, {6, "POLL_HUP"},
-};
-constexpr CodeName kSysCodes[] = {{1, "SYS_SECCOMP"}, {2, "SYS_USER_DISPATCH"}};
-constexpr CodeName kProfCodes[] = {{1, "PROF_SIG"}};
-
-// Positive codes mean something per signal; the kernel sends them itself.
-struct SignalCodes {
-    int signo;
-    std::span<const CodeName> codes;
-};
-constexpr SignalCodes kCodesBySignal[] = {
-    {SIGILL, kIllCodes},   {SIGFPE, kFpeCodes},   {SIGSEGV, kSegvCodes}, {SIGBUS, kBusCodes},
-    {SIGTRAP, kTrapCodes}, {SIGCHLD, kChldCodes}, {SIGPOLL, kPollCodes}, {SIGSYS, kSysCodes},
-    {SIGPROF, kProfCodes},
-};
-
-std::span<const CodeName> signal_codes(int signo) {
-    for (const auto& [sig, codes] : kCodesBySignal)
-        if (sig == signo)
-            return codes;
-    return {};
-}
-
-void put_code(int signo, int code, fmt::memory_buffer& out) {
-    const auto codes = code > 0 && code != SI_KERNEL ? signal_codes(signo) : std::span<const CodeName>(kGenericCodes);
-    const auto found = std::find_if(codes.begin(), codes.end(), [&](const CodeName& c) { return c.code == code; });
-    if (found != codes.end())
-        put(out, found->name);
-    else
-        put_hex(out, static_cast<uint32_t>(code));
-}
 
 bool is_fault(int signo) {
     return signo == SIGILL || signo == SIGFPE || signo == SIGSEGV || signo == SIGBUS || signo == SIGTRAP;
@@ -168,7 +103,7 @@ void format_siginfo(int signo, std::span<const uint8_t> bytes, fmt::memory_buffe
     put(out, "{si_signo=");
     format_signal(signo, out);
     put(out, ", si_code=");
-    put_code(signo, si.si_code, out);
+    format_si_code(signo, si.si_code, out);
     if (si.si_errno) {
         field("si_errno", out);
         const ErrnoText err = errno_text(si.si_errno);

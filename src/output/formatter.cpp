@@ -28,6 +28,12 @@ void Formatter::follow_fds(const btrace_syscall& rec, std::span<const uint8_t> p
         return;
     decode::Payloads payloads;
     decode::split_payloads(payload_area, payloads);
+    follow_fds(rec, payloads);
+}
+
+void Formatter::follow_fds(const btrace_syscall& rec, const decode::Payloads& payloads) {
+    if (!tracker_)
+        return;
     tracker_->apply_descriptions(rec, payloads);
     tracker_->apply_effects(rec);
 }

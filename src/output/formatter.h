@@ -56,6 +56,7 @@ public:
     // A call sent only for what it did to fds (BTRACE_SYS_FDS_ONLY): the fd
     // table follows it; nothing is printed.
     void follow_fds(const btrace_syscall& rec, std::span<const uint8_t> payload_area);
+    void follow_fds(const btrace_syscall& rec, const decode::Payloads& payloads);  // already split
     // A call with no result yet (in flight at attach, or past --pending), with a note.
     virtual void in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) = 0;
     virtual void process_exit(const btrace_exit& rec, fmt::memory_buffer& out) = 0;

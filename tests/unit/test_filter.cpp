@@ -54,13 +54,26 @@ std::set<std::string> names_in(const std::vector<bool>& set) {
     return out;
 }
 
-std::string error_of(std::string_view expr) {
-    auto r = parse_trace_set(expr);
-    INFO("-e trace=" << expr);
+// What a parser makes of expr; the test fails if it refuses it.
+template <class Parse>
+auto parsed_by(Parse parse, std::string_view what, std::string_view expr) {
+    auto r = parse(expr);
+    INFO(what << expr);
+    if (!r) FAIL(r.error().message);
+    return *r;
+}
+
+// A parser's one-line refusal of expr, which must be a usage error (exit code 2).
+template <class Parse>
+std::string error_by(Parse parse, std::string_view what, std::string_view expr) {
+    auto r = parse(expr);
+    INFO(what << expr);
     REQUIRE_FALSE(r);
     CHECK(r.error().exit_code == 2);
     return r.error().message;
 }
+
+std::string error_of(std::string_view expr) { return error_by(parse_trace_set, "-e trace=", expr); }
 
 void check_members(std::string_view cls, std::initializer_list<std::string_view> in,
                    std::initializer_list<std::string_view> out) {
@@ -225,12 +238,7 @@ TEST_CASE("edit distance", "[filter]") {
 }
 
 TEST_CASE("status filter", "[filter]") {
-    auto parsed = [](std::string_view expr) {
-        auto r = parse_status(expr);
-        INFO("-e status=" << expr);
-        if (!r) FAIL(r.error().message);
-        return *r;
-    };
+    auto parsed = [](std::string_view expr) { return parsed_by(parse_status, "-e status=", expr); };
     auto same = [](StatusFilter a, bool s, bool f, bool u) {
         return a.successful == s && a.failed == f && a.unfinished == u;
     };
@@ -247,13 +255,7 @@ TEST_CASE("status filter", "[filter]") {
     CHECK(same(parsed("!detached"), true, true, true));
     CHECK(same(parsed("successful,,failed,"), true, true, false));
 
-    auto error = [](std::string_view expr) {
-        auto r = parse_status(expr);
-        INFO("-e status=" << expr);
-        REQUIRE_FALSE(r);
-        CHECK(r.error().exit_code == 2);
-        return r.error().message;
-    };
+    auto error = [](std::string_view expr) { return error_by(parse_status, "-e status=", expr); };
     CHECK(error("faild") == "-e status=faild: unknown status 'faild' (did you mean 'failed'?)");
     CHECK(error("sucessful") == "-e status=sucessful: unknown status 'sucessful' (did you mean 'successful'?)");
     CHECK(error("bogus") == "-e status=bogus: unknown status 'bogus'");
@@ -263,12 +265,7 @@ TEST_CASE("status filter", "[filter]") {
 }
 
 TEST_CASE("errno lists", "[filter]") {
-    auto parsed = [](std::string_view expr) {
-        auto r = parse_errno_list(expr);
-        INFO("errno list " << expr);
-        if (!r) FAIL(r.error().message);
-        return *r;
-    };
+    auto parsed = [](std::string_view expr) { return parsed_by(parse_errno_list, "errno list ", expr); };
     CHECK(parsed("ENOENT") == std::vector<int>{ENOENT});
     CHECK(parsed("ENOENT,EACCES") == std::vector<int>{ENOENT, EACCES});
     CHECK(parsed("2,13") == std::vector<int>{2, 13});
@@ -278,13 +275,7 @@ TEST_CASE("errno lists", "[filter]") {
     CHECK(parsed("ENOTSUP,EDEADLOCK") == std::vector<int>{EOPNOTSUPP, EDEADLK});
     CHECK(parsed("512") == std::vector<int>{512});  // ERESTARTSYS and friends, by number
 
-    auto error = [](std::string_view expr) {
-        auto r = parse_errno_list(expr);
-        INFO("errno list " << expr);
-        REQUIRE_FALSE(r);
-        CHECK(r.error().exit_code == 2);
-        return r.error().message;
-    };
+    auto error = [](std::string_view expr) { return error_by(parse_errno_list, "errno list ", expr); };
     CHECK(error("ENOENTT") == "--errno ENOENTT: unknown errno 'ENOENTT' (did you mean 'ENOENT'?)");
     CHECK(error("EACCES,EACESS") == "--errno EACCES,EACESS: unknown errno 'EACESS' (did you mean 'EACCES'?)");
     CHECK(error("enoent") == "--errno enoent: unknown errno 'enoent' (did you mean 'ENOENT'?)");
@@ -369,12 +360,7 @@ TEST_CASE("classes agree with strace on real programs", "[filter][strace]") {
 }
 
 TEST_CASE("signal filter: names with or without SIG in any case, numbers, negation, all and none", "[filter]") {
-    auto parsed = [](std::string_view expr) {
-        auto r = parse_signal_set(expr);
-        INFO("-e signal=" << expr);
-        if (!r) FAIL(r.error().message);
-        return *r;
-    };
+    auto parsed = [](std::string_view expr) { return parsed_by(parse_signal_set, "-e signal=", expr); };
     constexpr auto bit = [](int sig) { return uint64_t{1} << (sig - 1); };
     CHECK(parsed("all") == ~uint64_t{0});
     CHECK(parsed("none") == 0);
@@ -383,13 +369,7 @@ TEST_CASE("signal filter: names with or without SIG in any case, numbers, negati
     CHECK(parsed("!SIGCHLD") == ~bit(17));
     CHECK(parsed("SIGRTMIN,64") == (bit(32) | bit(64)));
 
-    auto error = [](std::string_view expr) {
-        auto r = parse_signal_set(expr);
-        INFO("-e signal=" << expr);
-        REQUIRE_FALSE(r);
-        CHECK(r.error().exit_code == 2);
-        return r.error().message;
-    };
+    auto error = [](std::string_view expr) { return error_by(parse_signal_set, "-e signal=", expr); };
     CHECK(error("SIGCHILD") == "-e signal=SIGCHILD: unknown signal 'SIGCHILD' (did you mean 'SIGCHLD'?)");
     CHECK(error("65") == "-e signal=65: signal 65 out of range 1..64");
     CHECK(error("0") == "-e signal=0: signal 0 out of range 1..64");
