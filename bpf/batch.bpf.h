@@ -5,9 +5,15 @@
  *
  * Order: a batch is flushed when it is full, when it is older than
  * BATCH_MAX_AGE_NS at the next append, when a task is switched out on this
- * CPU (so a thread's records are out before it can run elsewhere: per-thread
- * order is exact), and before a process exit record. Records of different
- * CPUs interleave at batch granularity. */
+ * CPU, before a process exit record, and when the consumer asks (flush_cpu).
+ * Each CPU's records are in order (btrace_order_ns); while a CPU holds
+ * records back, cpu_pending says since when, so the consumer can merge the
+ * CPUs into one order without waiting longer than it must.
+ *
+ * Losses: a batch the ring buffer has no room for is walked and summed into
+ * the CPU's struct btrace_loss (calls by syscall, other records, the
+ * processes whose fds may have changed), which goes out ahead of the CPU's
+ * next records: the consumer marks the gap where it is. */
 #ifndef BTRACE_BATCH_BPF_H
 #define BTRACE_BATCH_BPF_H
 
@@ -15,6 +21,7 @@
 #include <bpf/bpf_helpers.h>
 #include "btrace/event.h"
 #include "maps.bpf.h"
+#include "filter.bpf.h"
 
 #define BATCH_BYTES BTRACE_BATCH_BYTES
 
@@ -42,27 +49,161 @@ static __always_inline __u64 submit_flags(void)
 									      : BPF_RB_NO_WAKEUP;
 }
 
+/* Indexed by CPU; sized to the possible CPUs by the loader, mmapped by the consumer. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct btrace_cpu_pending);
+} cpu_pending SEC(".maps");
+
+/* Calls the selection shows that were lost, by syscall number. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, BTRACE_NR_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost_calls SEC(".maps");
+
+static __always_inline void publish_pending(__u64 since_ns)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct btrace_cpu_pending *p = bpf_map_lookup_elem(&cpu_pending, &cpu);
+
+	if (p)
+		p->since_ns = since_ns;
+}
+
+static __always_inline bool loss_pending(const struct btrace_batch *b)
+{
+	return b->loss.calls || b->loss.others;
+}
+
+static __always_inline void loss_add_tgid(struct btrace_loss *loss, __u32 tgid)
+{
+	for (int i = 0; i < BTRACE_LOSS_TGIDS; i++)
+		if (i < loss->tgid_count && loss->tgids[i] == tgid)
+			return;
+	if (loss->tgid_count < BTRACE_LOSS_TGIDS)
+		loss->tgids[loss->tgid_count++ & (BTRACE_LOSS_TGIDS - 1)] = tgid;
+	else
+		loss->tgids_overflow = 1;
+}
+
+/* One record that will not reach the consumer. fd_tgid: a process whose fds
+ * it changed (0: none). */
+static __always_inline void loss_note(struct btrace_batch *b, __u64 order_ns, long call_nr, __u32 fd_tgid)
+{
+	struct btrace_loss *loss = &b->loss;
+
+	if (!loss_pending(b)) {
+		loss->hdr.ts_ns = order_ns;
+		publish_pending(order_ns);
+	}
+	if (call_nr >= 0) {
+		__u32 key = call_nr;
+		__u64 *n = bpf_map_lookup_elem(&lost_calls, &key);
+		if (n)
+			*n += 1;
+		loss->calls++;
+	} else {
+		loss->others++;
+	}
+	if (fd_tgid)
+		loss_add_tgid(loss, fd_tgid);
+}
+
+/* Whether a completed call's record changed fds, by the same table as the
+ * fd-only records (which the loader fills whatever the filters). */
+static __always_inline bool record_changed_fds(long nr, long ret)
+{
+	struct btrace_syscall_set *set;
+
+	if (is_error_return(ret) && ret != -BTRACE_EINPROGRESS)
+		return false;
+	return (set = syscall_set_for(nr)) && in_set(set->fd_words, nr);
+}
+
+struct lost_walk {
+	struct btrace_batch *b;
+	__u32 at;
+};
+
+static long note_lost_record(__u32 i, void *ctx)
+{
+	struct lost_walk *w = ctx;
+	struct btrace_batch *b = w->b;
+
+	if (w->at >= b->len || w->at >= BATCH_BYTES)
+		return 1;
+	void *at = b->data + (w->at & (BATCH_BYTES - 1));
+	struct btrace_hdr *hdr = at;
+	__u32 size = hdr->size;
+	if (size < sizeof(*hdr))
+		return 1;
+	if (hdr->type == BTRACE_REC_SYSCALL) {
+		struct btrace_syscall *rec = at;
+		bool shown = !(hdr->flags & (BTRACE_SYS_FDS_ONLY | BTRACE_SYS_ENTER_PART));
+		bool fds = !(hdr->flags & (BTRACE_SYS_ENTER_PART | BTRACE_SYS_NO_RETURN)) &&
+			   record_changed_fds(rec->nr, rec->ret);
+		loss_note(b, btrace_order_ns(hdr, rec->duration_ns), shown ? rec->nr : -1, fds ? hdr->tgid : 0);
+	} else if (hdr->type == BTRACE_REC_FORK) {
+		struct btrace_fork *rec = at; /* the child never got its copy of the fd table */
+		loss_note(b, hdr->ts_ns, -1, rec->child_tgid);
+	} else {
+		loss_note(b, hdr->ts_ns, -1, 0);
+	}
+	w->at += size;
+	return 0;
+}
+
 static __always_inline void batch_flush(struct btrace_batch *b)
 {
 	__u64 len = b->len;
 
-	if (len == 0)
-		return;
-	barrier_var(len); /* keep the bound check on the register passed below */
-	if (len > sizeof(b->data))
-		len = sizeof(b->data);
-	barrier_var(len);
-	if (bpf_ringbuf_output(&events, b->data, len, submit_flags()))
-		count_n(BTRACE_CNT_RB_FULL, b->records);
-	b->len = 0;
-	b->records = 0;
-	b->first_ts_ns = 0;
+	/* An earlier loss is told first; if it cannot be yet, this CPU's
+	 * pending time stays at the gap, so nothing later is printed before it. */
+	if (loss_pending(b)) {
+		b->loss.hdr.type = BTRACE_REC_LOSS;
+		b->loss.hdr.size = sizeof(b->loss);
+		if (!bpf_ringbuf_output(&events, &b->loss, sizeof(b->loss), BPF_RB_FORCE_WAKEUP))
+			__builtin_memset(&b->loss, 0, sizeof(b->loss));
+	}
+	if (len != 0) {
+		barrier_var(len); /* keep the bound check on the register passed below */
+		if (len > sizeof(b->data))
+			len = sizeof(b->data);
+		barrier_var(len);
+		if (bpf_ringbuf_output(&events, b->data, len, submit_flags())) {
+			struct lost_walk walk = { .b = b };
+			count_n(BTRACE_CNT_RB_FULL, b->records);
+			bpf_loop(BATCH_BYTES / sizeof(struct btrace_hdr) + 1, note_lost_record, &walk, 0);
+		}
+		b->len = 0;
+		b->records = 0;
+		b->first_ts_ns = 0;
+	}
+	publish_pending(loss_pending(b) ? b->loss.hdr.ts_ns : 0);
 }
 
-/* Where the next record starts. Below BATCH_BYTES by construction (a batch is
- * flushed once it reaches that), so a record of up to BTRACE_RECORD_MAX fits. */
-static __always_inline __u32 batch_start(const struct btrace_batch *b)
+/* A flush from outside the append path (switch, fork, exit, flush_cpu),
+ * marked busy so that a flush_cpu run by an interrupt leaves it alone. */
+static __always_inline void batch_flush_now(struct btrace_batch *b)
 {
+	b->busy = 1;
+	batch_flush(b);
+	b->busy = 0;
+}
+
+/* Where the next record starts, ordered at order_ns. Below BATCH_BYTES by
+ * construction (a batch is flushed once it reaches that), so a record of up
+ * to BTRACE_RECORD_MAX fits. Until batch_commit the batch is busy. */
+static __always_inline __u32 batch_start(struct btrace_batch *b, __u64 order_ns)
+{
+	b->busy = 1;
+	if (!b->len && !loss_pending(b))
+		publish_pending(order_ns);
 	return b->len & (BATCH_BYTES - 1);
 }
 
@@ -79,6 +220,7 @@ static __always_inline void batch_commit(struct btrace_batch *b, __u32 size, __u
 		b->first_ts_ns = now_ns;
 	if (b->len >= BATCH_BYTES || now_ns - b->first_ts_ns > BATCH_MAX_AGE_NS)
 		batch_flush(b);
+	b->busy = 0;
 }
 
 #endif

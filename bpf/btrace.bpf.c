@@ -78,7 +78,7 @@ static __always_inline void emit_from_enter(struct task_struct *task, __u64 pid_
 
 	if (!b)
 		return;
-	__u32 start = batch_start(b);
+	__u32 start = batch_start(b, now_ns);
 	struct btrace_syscall *rec = batch_at(b, start);
 	read_syscall_args(task, rec->args);
 	rec->nr = nr;
@@ -90,6 +90,20 @@ static __always_inline void emit_from_enter(struct task_struct *task, __u64 pid_
 	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, now_ns, task);
 	rec->hdr.flags = flags;
 	batch_commit(b, size, now_ns);
+}
+
+/* A call that cannot be followed (no in-flight slot): lost, as a record
+ * would be, if the selection shows it or it may change fds. */
+static __always_inline void note_lost_call(__u64 pid_tgid, long id)
+{
+	enum call_selection selection = syscall_selection(id);
+	struct btrace_batch *b = this_cpu_batch();
+
+	count(BTRACE_CNT_STASH_FULL);
+	if (!b || !records_enabled || selection == CALL_SKIPPED)
+		return;
+	loss_note(b, bpf_ktime_get_ns(), selection == CALL_SHOWN ? id : -1,
+		  record_changed_fds(id, 0) ? pid_tgid >> 32 : 0);
 }
 
 /* A thread's first call since tracing began (or since it was created): a
@@ -109,7 +123,7 @@ static __always_inline struct btrace_inflight *first_call_slot(struct task_struc
 	}
 	slot = inflight_slot(task, true);
 	if (!slot)
-		count(BTRACE_CNT_STASH_FULL);
+		note_lost_call(pid_tgid, id);
 	return slot;
 }
 
@@ -198,7 +212,7 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 		goto out;
 	if (!records_enabled || !(b = this_cpu_batch()))
 		goto out;
-	__u32 start = batch_start(b);
+	__u32 start = batch_start(b, now_ns);
 	rec = batch_at(b, start);
 	rec->nr = call->nr;
 	rec->ret = ret;
@@ -221,8 +235,21 @@ int on_sched_switch(void *ctx)
 {
 	struct btrace_batch *b = this_cpu_batch();
 
-	if (b && b->len)
-		batch_flush(b);
+	if (b && (b->len || loss_pending(b)))
+		batch_flush_now(b);
+	return 0;
+}
+
+/* Run by the consumer on a CPU (BPF_PROG_TEST_RUN with BPF_F_TEST_RUN_ON_CPU,
+ * an interrupt there) whose held-back records keep everything after them
+ * from being printed: a thread busy in user space neither calls nor switches. */
+SEC("raw_tp")
+int flush_cpu(void *ctx)
+{
+	struct btrace_batch *b = this_cpu_batch();
+
+	if (b && !b->busy)
+		batch_flush_now(b);
 	return 0;
 }
 
@@ -236,13 +263,13 @@ static __always_inline void emit_fork(__u32 child_tgid)
 
 	if (!b)
 		return;
-	__u32 start = batch_start(b);
+	__u32 start = batch_start(b, now_ns);
 	struct btrace_fork *rec = batch_at(b, start);
 	fill_hdr(&rec->hdr, BTRACE_REC_FORK, sizeof(*rec), bpf_get_current_pid_tgid(), now_ns, bpf_get_current_task_btf());
 	rec->child_tgid = child_tgid;
 	rec->pad = 0;
 	batch_commit(b, sizeof(*rec), now_ns);
-	batch_flush(b);
+	batch_flush_now(b);
 }
 
 /* -e signal=: bit sig - 1 for each signal shown. */
@@ -293,7 +320,7 @@ int on_signal(struct bpf_raw_tracepoint_args *ctx)
 	__u64 now_ns = bpf_ktime_get_ns();
 	if (!b)
 		return 0;
-	__u32 start = batch_start(b);
+	__u32 start = batch_start(b, now_ns);
 	struct btrace_signal *rec = batch_at(b, start);
 	fill_hdr(&rec->hdr, BTRACE_REC_SIGNAL, sizeof(*rec), pid_tgid, now_ns, bpf_get_current_task_btf());
 	rec->signo = sig;
@@ -356,8 +383,9 @@ int on_signal_generate(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
-/* The line of the fatal signal that ended the group, if one did. */
-static __always_inline void emit_fatal_signal(__u32 tgid)
+/* The line of the fatal signal that ended the group, if one did. b: this
+ * CPU's batch, where a loss is noted. */
+static __always_inline void emit_fatal_signal(struct btrace_batch *b, __u32 tgid)
 {
 	struct fatal_signal *fatal = bpf_map_lookup_elem(&fatal_signals, &tgid);
 	struct btrace_signal *rec;
@@ -379,6 +407,8 @@ static __always_inline void emit_fatal_signal(__u32 tgid)
 		bpf_ringbuf_submit(rec, 0);
 	} else {
 		count(BTRACE_CNT_RB_FULL);
+		if (b)
+			loss_note(b, fatal->ts_ns, -1, 0);
 	}
 	bpf_map_delete_elem(&fatal_signals, &tgid);
 }
@@ -441,7 +471,7 @@ int on_process_exit(void *ctx)
 		return 0;
 	b = this_cpu_batch();
 	if (b)
-		batch_flush(b); /* the thread's last calls come before its exit line */
+		batch_flush_now(b); /* the thread's last calls come before its exit line */
 	if (!follow)
 		leave_targets(key);
 	if (BPF_CORE_READ(task, signal, live.counter) != 0) /* other threads live on */
@@ -450,13 +480,16 @@ int on_process_exit(void *ctx)
 		leave_targets(key);
 	if (!records_enabled) /* -c: the summary is all there is */
 		return 0;
-	emit_fatal_signal(pid_tgid >> 32);
+	emit_fatal_signal(b, pid_tgid >> 32);
+	__u64 now_ns = bpf_ktime_get_ns();
 	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
 	if (!rec) {
 		count(BTRACE_CNT_RB_FULL);
+		if (b)
+			loss_note(b, now_ns, -1, 0);
 		return 0;
 	}
-	fill_hdr(&rec->hdr, BTRACE_REC_EXIT, sizeof(*rec), pid_tgid, bpf_ktime_get_ns(), task);
+	fill_hdr(&rec->hdr, BTRACE_REC_EXIT, sizeof(*rec), pid_tgid, now_ns, task);
 	rec->status = group_exit_status(task);
 	rec->pad = 0;
 	/* Always wake: the consumer may be waiting for its last target to end. */

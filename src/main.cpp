@@ -148,7 +148,7 @@ Result<int> run(const cli::Options& opts) {
         path_filter.emplace(consumer::resolve_trace_paths(opts.trace_paths), fds, *formatter);
         consumer.set_filter(&*path_filter);
     }
-    if (auto ok = consumer.open((*tracer)->events()); !ok)
+    if (auto ok = open_consumer(consumer, **tracer); !ok)
         return ok.error();
 
     std::optional<target::HeldChild> child;
@@ -192,12 +192,10 @@ Result<int> run(const cli::Options& opts) {
                                  kPendingScanInterval, std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                                            std::chrono::duration<double, std::milli>(opts.pending_ms)));
     consumer::PendingReporter pending(static_cast<uint64_t>(opts.pending_ms * 1e6), opts.system_wide, opts.follow);
-    LossMarker mark_new_losses(**tracer, consumer);
 
     while (!g_stop_signal) {
         if (auto ok = consumer.poll(kPollMs); !ok)
             return ok.error();
-        mark_new_losses();
         if (child && !child_status) {
             int status;
             if (waitpid(child->pid(), &status, WNOHANG) == child->pid()) {
@@ -223,13 +221,12 @@ Result<int> run(const cli::Options& opts) {
     // kernel side still holds: the ring buffer, then the per-CPU batches.
     if (auto ok = detach_and_collect(**tracer, consumer); !ok)
         return ok.error();
-    const auto counters = mark_new_losses();
     if (opts.summary != cli::Options::Summary::None)
         output::format_summary((*tracer)->stats(), summary_by(opts.summary_by), opts.histogram, sink->buffer());
     if (auto ok = sink->flush(); !ok)
         return ok.error();
+    report_counters(**tracer, consumer);
     tracer->reset();
-    report_counters(counters, consumer.malformed());
 
     if (!child)
         return 0;

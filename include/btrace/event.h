@@ -17,6 +17,7 @@ enum btrace_record_type {
 	BTRACE_REC_EXIT = 2,    /* a traced process (thread group) ended */
 	BTRACE_REC_FORK = 3,    /* a traced process made a child process (not a thread) */
 	BTRACE_REC_SIGNAL = 4,  /* a signal delivered to a traced thread */
+	BTRACE_REC_LOSS = 5,    /* records one CPU could not deliver (struct btrace_loss) */
 };
 
 /* Every record starts with this; size covers the header, the body and any
@@ -30,6 +31,14 @@ struct btrace_hdr {
 	__u64 ts_ns; /* CLOCK_MONOTONIC (bpf_ktime_get_ns) at sys_enter, or at the event */
 	char comm[BTRACE_COMM_LEN];
 };
+
+/* The order of records: a call by its completion (its line is printed then,
+ * as strace prints it), anything else by when it happened. Each CPU makes
+ * its records in this order; the consumer merges the CPUs by it. */
+static inline __u64 btrace_order_ns(const struct btrace_hdr *hdr, __u64 duration_ns)
+{
+	return hdr->ts_ns + (hdr->type == BTRACE_REC_SYSCALL ? duration_ns : 0);
+}
 
 /* btrace_syscall.hdr.flags */
 #define BTRACE_SYS_NO_RETURN (1u << 0)  /* exit/exit_group: reported at sys_enter */
@@ -172,6 +181,31 @@ struct btrace_signal {
 	__u8 siginfo[BTRACE_SIGINFO_BYTES];
 };
 
+/* What one CPU could not deliver since its last record that went out: sent
+ * ahead of that CPU's next records, ordered at the first one lost, so the
+ * gap is marked where it is. Only the calls the selection shows count as
+ * calls; fd-only, fork, exit and signal records as others. */
+#define BTRACE_LOSS_TGIDS 8
+struct btrace_loss {
+	struct btrace_hdr hdr; /* ts_ns: the first lost record's order; tgid, tid 0 */
+	__u32 calls;
+	__u32 others;
+	/* Processes whose fds may have changed in the gap (lost fd-changing
+	 * calls, or a lost fork's child); every traced process when
+	 * tgids_overflow. */
+	__u32 tgid_count;
+	__u32 tgids_overflow;
+	__u32 tgids[BTRACE_LOSS_TGIDS];
+};
+
+/* Per CPU, in an mmapped array: the order of the oldest record this CPU
+ * holds back (in its batch, or lost and not yet reported), 0 if none. The
+ * consumer prints nothing past the oldest of these. Padded to a cache line. */
+struct btrace_cpu_pending {
+	__u64 since_ns;
+	__u64 pad[7];
+};
+
 struct btrace_fork {
 	struct btrace_hdr hdr; /* the parent */
 	__u32 child_tgid;
@@ -210,6 +244,9 @@ struct btrace_batch {
 	__u32 len;
 	__u32 records;
 	__u64 first_ts_ns;
+	__u32 busy; /* a record is being written: a flush run on this CPU (an IPI) must wait */
+	__u32 pad;
+	struct btrace_loss loss; /* loss.calls + loss.others > 0: a loss not yet reported */
 	__u8 data[BTRACE_BATCH_BYTES + BTRACE_RECORD_MAX];
 };
 

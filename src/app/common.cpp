@@ -151,11 +151,32 @@ uint64_t lost_events(const loader::Counters& counters) {
     return counters[BTRACE_CNT_RB_FULL] + counters[BTRACE_CNT_STASH_FULL];
 }
 
-void report_counters(const loader::Counters& counters, uint64_t malformed) {
-    const uint64_t lost = lost_events(counters);
-    if (lost)
-        spdlog::warn("{} events lost (ring buffer full: {}, no in-flight slot: {}); try a larger --buffer-size",
-                     lost, counters[BTRACE_CNT_RB_FULL], counters[BTRACE_CNT_STASH_FULL]);
+Result<void> open_consumer(consumer::Consumer& consumer, const loader::Tracer& tracer) {
+    return consumer.open(tracer.events(), tracer.cpu_pending(), [&tracer](int cpu) { tracer.flush_cpu(cpu); });
+}
+
+void report_counters(const loader::Tracer& tracer, const consumer::Consumer& consumer) {
+    const auto counters = tracer.counters();
+    if (const uint64_t calls = consumer.lost_calls(), others = consumer.lost_others(); calls || others) {
+        std::string by_syscall;
+        for (const auto& [nr, count] : tracer.lost_calls())
+            by_syscall += fmt::format("{}{} {}", by_syscall.empty() ? " (" : ", ", syscalls::display_name(nr), count);
+        if (!by_syscall.empty())
+            by_syscall += ')';
+        const std::string other_records =
+            others ? fmt::format(" and {} other record{} (fd-only calls, forks, exits, signals)", others,
+                                 others == 1 ? "" : "s")
+                   : "";
+        spdlog::warn("{} call{} lost{}{}{}; try a larger --buffer-size", calls, calls == 1 ? "" : "s", by_syscall,
+                     other_records,
+                     counters[BTRACE_CNT_STASH_FULL] ? fmt::format(", {} with no in-flight slot (out of memory)",
+                                                                   counters[BTRACE_CNT_STASH_FULL])
+                                                     : "");
+    }
+    if (consumer.late())
+        spdlog::warn("{} records came after later ones had been printed: shown out of order, and their "
+                     "processes' fds shown as unknown from there",
+                     consumer.late());
     if (counters[BTRACE_CNT_STATS_FULL])
         spdlog::warn("{} calls not counted in the summary: its map is full (a key per syscall of each process or "
                      "thread)",
@@ -167,17 +188,8 @@ void report_counters(const loader::Counters& counters, uint64_t malformed) {
         spdlog::info("{} call{} turned away before {} started (seccomp, ptrace): not shown",
                      counters[BTRACE_CNT_MISSED_ENTER], counters[BTRACE_CNT_MISSED_ENTER] == 1 ? " was" : "s were",
                      counters[BTRACE_CNT_MISSED_ENTER] == 1 ? "it" : "they");
-    if (malformed)
-        spdlog::warn("{} malformed records skipped", malformed);
-}
-
-loader::Counters LossMarker::operator()() {
-    const auto counters = tracer_.counters();
-    const uint64_t lost = lost_events(counters);
-    if (lost > marked_)
-        consumer_.mark_lost(lost - marked_);
-    marked_ = lost;
-    return counters;
+    if (consumer.malformed())
+        spdlog::warn("{} malformed records skipped", consumer.malformed());
 }
 
 Result<void> detach_and_collect(loader::Tracer& tracer, consumer::Consumer& consumer) {
@@ -186,7 +198,7 @@ Result<void> detach_and_collect(loader::Tracer& tracer, consumer::Consumer& cons
         return ok;
     for (const auto& batch : tracer.unflushed_batches())
         consumer.feed(batch.data(), batch.size());
-    return {};
+    return consumer.finish();
 }
 
 }  // namespace btrace::app

@@ -37,19 +37,10 @@ void sweep_dead_targets(loader::Tracer& tracer);
 void snapshot_fds(state::FdTable& fds, pid_t pid, bool as_exec_leaves_them = false);
 // Records the kernel side could not deliver (ring buffer full, or no in-flight slot for a thread).
 uint64_t lost_events(const loader::Counters& counters);
-void report_counters(const loader::Counters& counters, uint64_t malformed);
-
-// Marks in the output each new loss the kernel side counted, where it happened.
-class LossMarker {
-public:
-    LossMarker(const loader::Tracer& tracer, consumer::Consumer& consumer) : tracer_(tracer), consumer_(consumer) {}
-    loader::Counters operator()();  // the counters read, for the final report
-
-private:
-    const loader::Tracer& tracer_;
-    consumer::Consumer& consumer_;
-    uint64_t marked_ = 0;
-};
+// The consumer, ordering the records by the tracer's per-CPU horizon.
+Result<void> open_consumer(consumer::Consumer& consumer, const loader::Tracer& tracer);
+// At the end: what was lost (in the user's terms: calls, by syscall), late or malformed.
+void report_counters(const loader::Tracer& tracer, const consumer::Consumer& consumer);
 
 // Detaches (the targets run on untraced), then collects what the kernel side
 // still holds: the ring buffer, then the per-CPU batches.

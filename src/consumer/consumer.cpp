@@ -2,18 +2,39 @@
 
 #include <bpf/libbpf.h>
 #include <sys/epoll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
+#include <limits>
+
+#include "state/fd_tracker.h"
+#include "syscalls/table.h"
 
 namespace btrace::consumer {
 
-Result<void> Consumer::open(bpf_map* events) {
+namespace {
+
+uint64_t now_ns() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);  // bpf_ktime_get_ns's clock
+    return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+}  // namespace
+
+Result<void> Consumer::open(bpf_map* events, bpf_map* cpu_pending, FlushCpu flush_cpu) {
     ring_ = ring_buffer__new(bpf_map__fd(events), &Consumer::on_record, this, nullptr);
     if (!ring_)
         return errno_error("creating the ring-buffer reader", errno);
+    if (auto ok = horizon_.open(bpf_map__fd(cpu_pending), static_cast<int>(bpf_map__max_entries(cpu_pending)),
+                                bpf_map__fd(events));
+        !ok)
+        return ok;
+    ordered_ = true;
+    flush_cpu_ = std::move(flush_cpu);
     wait_fd_ = epoll_create1(EPOLL_CLOEXEC);
     if (wait_fd_ < 0)
         return errno_error("creating the ring-buffer reader", errno);
@@ -42,24 +63,38 @@ int Consumer::on_record(void* ctx, void* data, size_t size) {
 }
 
 int Consumer::feed(const void* data, size_t size) {
-    const auto* bytes = static_cast<const uint8_t*>(data);
-    while (size > 0) {
-        btrace_hdr hdr;
-        if (size < sizeof(hdr)) {
-            ++malformed_;
-            break;
-        }
-        std::memcpy(&hdr, bytes, sizeof(hdr));
-        if (hdr.size < sizeof(hdr) || hdr.size > size) {
-            ++malformed_;
-            break;
-        }
-        dispatch(bytes, hdr);
-        bytes += hdr.size;
-        size -= hdr.size;
-    }
-    sink_status_ = sink_.flush_if_full();
+    if (queue_.add(static_cast<const uint8_t*>(data), size))
+        ++malformed_;
+    if (!ordered_)
+        release(std::numeric_limits<uint64_t>::max());
     return sink_status_ ? 0 : -EIO;  // stop consuming: the output is gone
+}
+
+void Consumer::release(uint64_t up_to_ns) {
+    queue_.release(up_to_ns, [&](std::span<const uint8_t> record, uint64_t order_ns, bool late) {
+        btrace_hdr hdr;
+        std::memcpy(&hdr, record.data(), sizeof(hdr));
+        fds_.at(order_ns);
+        dispatch(record.data(), hdr);
+        if (late)
+            forget_fds_after_late(record.data(), hdr);
+        if (sink_status_)
+            sink_status_ = sink_.flush_if_full();
+    });
+}
+
+void Consumer::forget_fds_after_late(const uint8_t* data, const btrace_hdr& hdr) {
+    if (hdr.type == BTRACE_REC_FORK) {
+        fds_.lose(reinterpret_cast<const btrace_fork*>(data)->child_tgid);
+        return;
+    }
+    btrace_syscall rec;
+    if (hdr.type != BTRACE_REC_SYSCALL || hdr.size < sizeof(rec))
+        return;
+    std::memcpy(&rec, data, sizeof(rec));
+    const auto* sc = syscalls::lookup(rec.nr);
+    if (sc && state::changes_fds(*sc))
+        fds_.lose(hdr.tgid);
 }
 
 template <class Record>
@@ -143,6 +178,21 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         fds_.fork(hdr.tgid, rec.child_tgid);
         return;
     }
+    case BTRACE_REC_LOSS: {
+        btrace_loss rec;
+        if (!fixed_part(data, hdr, rec))
+            return;
+        lost_calls_ += rec.calls;
+        lost_others_ += rec.others;
+        // The gap is here: what the lost calls did to fds is unknown.
+        if (rec.tgids_overflow)
+            fds_.lose_all();
+        for (uint32_t i = 0; i < rec.tgid_count && i < BTRACE_LOSS_TGIDS; ++i)
+            fds_.lose(rec.tgids[i]);
+        if (!limit_reached())
+            formatter_.lost(rec.calls, rec.others, out);
+        return;
+    }
     default:
         ++malformed_;
         return;
@@ -163,11 +213,31 @@ Result<void> Consumer::poll(int timeout_ms) {
 }
 
 Result<void> Consumer::drain() {
+    const uint64_t now = ordered_ ? now_ns() : 0;
+    const Horizon::Mark mark = ordered_ ? horizon_.before_drain(now) : Horizon::Mark{};
     int n = ring_buffer__consume(ring_);
-    if (!sink_status_)
-        return sink_status_;
     if (n < 0)
         return errno_error("reading the ring buffer", n);
+    if (ordered_) {
+        // A record still being written stopped the drain: what follows it
+        // may be older than the mark, so wait for the next round.
+        if (horizon_.drained(mark))
+            released_up_to_ = std::max(released_up_to_, mark.up_to_ns);
+        if (queue_.held_bytes() > kMaxHeldBytes && now > Horizon::kSlackNs)
+            released_up_to_ = std::max(released_up_to_, now - Horizon::kSlackNs);
+        release(released_up_to_);
+        if (mark.oldest_cpu >= 0 && now - mark.oldest_ns > kStaleNs && flush_cpu_)
+            flush_cpu_(mark.oldest_cpu);
+    }
+    if (!sink_status_)
+        return sink_status_;
+    return sink_.flush();
+}
+
+Result<void> Consumer::finish() {
+    release(std::numeric_limits<uint64_t>::max());
+    if (!sink_status_)
+        return sink_status_;
     return sink_.flush();
 }
 

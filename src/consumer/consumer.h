@@ -2,10 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <unordered_map>
 #include <vector>
 
+#include "consumer/order.h"
 #include "output/sink.h"
 #include "output/formatter.h"
 #include "state/fd_table.h"
@@ -39,7 +41,10 @@ public:
     Consumer& operator=(const Consumer&) = delete;
     ~Consumer();
 
-    Result<void> open(bpf_map* events);
+    // cpu_pending: when each CPU's held-back records start (the horizon);
+    // flush_cpu sends what a CPU holds back once it has held it too long.
+    using FlushCpu = std::function<void(int cpu)>;
+    Result<void> open(bpf_map* events, bpf_map* cpu_pending, FlushCpu flush_cpu);
 
     // Waits up to timeout_ms for a wakeup (or for a wake_on fd to become
     // readable), then drains whatever is there: producers skip wakeups, so a
@@ -49,13 +54,14 @@ public:
     // -c no record announces the command's exit, its pidfd does.
     Result<void> wake_on(int fd);
     void stop_waking_on(int fd);
-    // Drains what is there without waiting.
+    // Drains what is there without waiting, and prints what is complete: the
+    // records no CPU can still precede.
     Result<void> drain();
-    // Decodes one ring-buffer sample: a batch of records, each sized by its
-    // header. Returns -EIO once the output has failed.
+    // Takes one ring-buffer sample (a batch of records, each sized by its
+    // header) into the order. Returns -EIO once the output has failed.
     int feed(const void* data, size_t size);
-    // Marks a gap in the output where the kernel side lost `count` records.
-    void mark_lost(uint64_t count) { formatter_.lost(count, sink_.buffer()); }
+    // After the kernel side has stopped: prints every record still held.
+    Result<void> finish();
 
     uint64_t calls() const { return calls_; }  // printed (with a filter: admitted)
     // --max-events: calls after the first `limit` are not printed (0: no limit).
@@ -63,22 +69,44 @@ public:
     void set_filter(CallFilter* filter) { filter_ = filter; }
     bool limit_reached() const { return call_limit_ && calls_ >= call_limit_; }
     uint64_t malformed() const { return malformed_; }
+    // What the kernel side reported lost (BTRACE_REC_LOSS): calls shown, other records.
+    uint64_t lost_calls() const { return lost_calls_; }
+    uint64_t lost_others() const { return lost_others_; }
+    // Records that came after later ones had been printed (see OrderedRecords).
+    uint64_t late() const { return queue_.late(); }
 
 private:
     static int on_record(void* ctx, void* data, size_t size);
+    void release(uint64_t up_to_ns);
     void dispatch(const uint8_t* data, const btrace_hdr& hdr);
+    // A record printed out of order: what it did to fds went in after lines
+    // that came later, so its process's names are no longer known.
+    void forget_fds_after_late(const uint8_t* data, const btrace_hdr& hdr);
     static bool is_same_call(const std::vector<uint8_t>& enter_part, const btrace_syscall& rec);
     // Copies the record's fixed part out; false (and counted) if hdr.size is short of it.
     template <class Record>
     bool fixed_part(const uint8_t* data, const btrace_hdr& hdr, Record& rec);
 
+    // Records held until no CPU can still send an older one. More than this
+    // held (a CPU that cannot be made to flush) releases up to the clock.
+    static constexpr std::size_t kMaxHeldBytes = 64u << 20;
+    // A CPU holding records back this long is made to send them.
+    static constexpr uint64_t kStaleNs = 10'000'000;
+
     ring_buffer* ring_ = nullptr;
+    OrderedRecords queue_;
+    Horizon horizon_;
+    bool ordered_ = false;  // open() with a horizon: else records go out as they come
+    FlushCpu flush_cpu_;
+    uint64_t released_up_to_ = 0;
     int wait_fd_ = -1;  // epoll: the ring buffer's epoll fd and the wake_on fds
     output::Formatter& formatter_;
     output::Sink& sink_;
     state::FdTable& fds_;
     Result<void> sink_status_;
     uint64_t malformed_ = 0;
+    uint64_t lost_calls_ = 0;
+    uint64_t lost_others_ = 0;
     uint64_t calls_ = 0;
     uint64_t call_limit_ = 0;
     CallFilter* filter_ = nullptr;

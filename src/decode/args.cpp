@@ -125,7 +125,7 @@ void format_fd(int fd, const CallContext& call, fmt::memory_buffer& out) {
     put_dec(out, fd);
     if (!call.fds || fd < 0)
         return;
-    std::string_view name = call.fds->name(call.tgid, fd);
+    std::string_view name = call.fds->name(call.tgid, fd, call.started_ns);
     if (name.empty())
         return;
     char* at = reserve(out, name.size() + 2);

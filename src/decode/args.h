@@ -24,6 +24,10 @@ struct CallContext {
     int64_t ret = 0;               // the result: wait4 = 0 wrote no status
     const Payloads* payloads = nullptr;  // all the call's: a msghdr's name and iovecs come apart
     const __u64* args = nullptr;  // all six: an argument named by another's value (optname by level)
+    // When the call started: an fd argument whose meaning changed after that
+    // (another thread's close/open/dup completed while it ran) is unknown.
+    // 0 for the result, named after the call.
+    uint64_t started_ns = 0;
 };
 
 // 3</etc/issue>, or 3 when the name is unknown.

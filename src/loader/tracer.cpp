@@ -150,6 +150,9 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
         bpf_map__set_map_flags(skel->maps.stats, 0);
     // Batches are flushed on a context switch only if records are written (not with -c).
     bpf_program__set_autoload(skel->progs.on_sched_switch, config.records);
+    bpf_program__set_autoload(skel->progs.flush_cpu, config.records);
+    const int ncpus = libbpf_num_possible_cpus();
+    bpf_map__set_max_entries(skel->maps.cpu_pending, static_cast<uint32_t>(ncpus > 0 ? ncpus : 1));
     // Signal lines belong to the trace: not to -c, nor to the monitor's outliers.
     rodata->signals_shown = config.signals;
     const bool signal_lines = config.records && !config.monitor && config.signals != 0;
@@ -174,7 +177,7 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
         return errno_error("loading BPF programs (run with -v for the verifier log)", err);
     if (auto ok = tracer->fill_capture_specs(config.monitor); !ok)
         return ok.error();
-    if (auto ok = tracer->fill_syscall_set(config.syscalls, rodata->track_fds); !ok)
+    if (auto ok = tracer->fill_syscall_set(config.syscalls); !ok)
         return ok.error();
     return tracer;
 }
@@ -208,15 +211,15 @@ Result<void> Tracer::fill_capture_specs(bool describe_fd_args) {
     return {};
 }
 
-Result<void> Tracer::fill_syscall_set(const std::vector<bool>& syscalls, bool track_fds) {
-    if (syscalls.empty() && !track_fds)
-        return {};
+// The fd-changing calls are always filled in: a loss reports the processes
+// whose fds may have changed by them, filters or not.
+Result<void> Tracer::fill_syscall_set(const std::vector<bool>& syscalls) {
     btrace_syscall_set set{};
     const auto table = syscalls::all();
     for (std::size_t nr = 0; nr < BTRACE_NR_MAX; ++nr) {
         if (nr < syscalls.size() && syscalls[nr])
             set.words[nr / 64] |= 1ull << (nr % 64);
-        if (track_fds && nr < table.size() && !table[nr].name.empty() && state::changes_fds(table[nr]))
+        if (nr < table.size() && !table[nr].name.empty() && state::changes_fds(table[nr]))
             set.fd_words[nr / 64] |= 1ull << (nr % 64);
     }
     uint32_t zero = 0;
@@ -318,6 +321,12 @@ std::vector<std::vector<uint8_t>> Tracer::unflushed_batches() const {
     for (std::size_t off = 0; off < values.size(); off += stride) {
         btrace_batch batch;
         std::memcpy(&batch, values.data() + off, sizeof(batch));
+        if (batch.loss.calls || batch.loss.others) {  // told ahead of the CPU's records, as a flush would
+            batch.loss.hdr.type = BTRACE_REC_LOSS;
+            batch.loss.hdr.size = sizeof(batch.loss);
+            const auto* loss = reinterpret_cast<const uint8_t*>(&batch.loss);
+            batches.emplace_back(loss, loss + sizeof(batch.loss));
+        }
         if (batch.len > 0 && batch.len <= sizeof(batch.data))
             batches.emplace_back(batch.data, batch.data + batch.len);
     }
@@ -397,5 +406,28 @@ Counters Tracer::counters() const {
 }
 
 bpf_map* Tracer::events() const { return skel_->maps.events; }
+
+bpf_map* Tracer::cpu_pending() const { return skel_->maps.cpu_pending; }
+
+void Tracer::flush_cpu(int cpu) const {
+    LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = static_cast<uint32_t>(cpu));
+    bpf_prog_test_run_opts(bpf_program__fd(skel_->progs.flush_cpu), &opts);
+}
+
+std::vector<std::pair<long, uint64_t>> Tracer::lost_calls() const {
+    const int ncpus = libbpf_num_possible_cpus();
+    std::vector<uint64_t> per_cpu(ncpus > 0 ? ncpus : 1);
+    std::vector<std::pair<long, uint64_t>> lost;
+    for (uint32_t nr = 0; nr < BTRACE_NR_MAX; ++nr) {
+        if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.lost_calls), &nr, per_cpu.data()) != 0)
+            continue;
+        uint64_t total = 0;
+        for (uint64_t value : per_cpu)
+            total += value;
+        if (total)
+            lost.emplace_back(nr, total);
+    }
+    return lost;
+}
 
 }  // namespace btrace::loader

@@ -91,11 +91,17 @@ public:
     std::vector<std::pair<btrace_stats_key, uint64_t>> errno_counts() const;
     std::vector<ProgramStats> program_stats() const;
     bpf_map* events() const;
+    // Per CPU, the order of the oldest record it holds back (struct btrace_cpu_pending).
+    bpf_map* cpu_pending() const;
+    // Sends what the CPU holds back (an interrupt there runs the flush).
+    void flush_cpu(int cpu) const;
+    // Calls the selection shows that were lost, by syscall number (nonzero only).
+    std::vector<std::pair<long, uint64_t>> lost_calls() const;
 
 private:
     explicit Tracer(btrace_bpf* skel) : skel_(skel) {}
     Result<void> fill_capture_specs(bool describe_fd_args);
-    Result<void> fill_syscall_set(const std::vector<bool>& syscalls, bool track_fds);
+    Result<void> fill_syscall_set(const std::vector<bool>& syscalls);
     int targets_fd() const;
     int inflight_fd() const;
     // bpf_map_get_next_key; prev null: the first key.

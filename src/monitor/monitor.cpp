@@ -259,7 +259,7 @@ Result<int> run(const cli::Options& opts) {
     format.string_max = opts.string_max;
     auto formatter = app::make_formatter(opts.json, format, fds);
     consumer::Consumer consumer(*formatter, *sink, fds);
-    if (auto ok = consumer.open((*tracer)->events()); !ok)
+    if (auto ok = app::open_consumer(consumer, **tracer); !ok)
         return ok.error();
     std::optional<FlightFilter> flight;
     if (m.flight) {
@@ -284,12 +284,10 @@ Result<int> run(const cli::Options& opts) {
         return ok.error();
 
     auto next_sweep = std::chrono::steady_clock::now() + app::kSweepInterval;
-    app::LossMarker mark_new_losses(**tracer, consumer);
     auto publish = [&] { source.outliers = consumer.calls(); };
     while (!g_stop) {
         if (auto ok = consumer.poll(app::kPollMs); !ok)
             return ok.error();
-        mark_new_losses();
         publish();
         if (g_dump && flight) {
             g_dump = 0;
@@ -312,13 +310,12 @@ Result<int> run(const cli::Options& opts) {
 
     if (auto ok = app::detach_and_collect(**tracer, consumer); !ok)
         return ok.error();
-    const auto counters = mark_new_losses();
     if (auto ok = sink->flush(); !ok)
         return ok.error();
     server.reset();
     if (stats_fd >= 0)
         close(stats_fd);
-    app::report_counters(counters, consumer.malformed());
+    app::report_counters(**tracer, consumer);
     return 0;
 }
 

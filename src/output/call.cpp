@@ -55,8 +55,11 @@ void format_result(const btrace_syscall& rec, const syscalls::Syscall* info, con
     }
     if (info && (info->ret == syscalls::RetKind::Address || info->ret == syscalls::RetKind::Hex))
         fmt::format_to(it, FMT_COMPILE("{:#x}"), static_cast<uint64_t>(ret));
-    else if (info && info->ret == syscalls::RetKind::Fd && !call.raw)
-        decode::format_fd(static_cast<int>(ret), call, out);
+    else if (info && info->ret == syscalls::RetKind::Fd && !call.raw) {
+        decode::CallContext after = call;  // the fd as the call left it
+        after.started_ns = 0;
+        decode::format_fd(static_cast<int>(ret), after, out);
+    }
     else
         decode::put_dec(out, ret);
 }

@@ -13,6 +13,8 @@ void Formatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> payl
     const DecodedCall call{rec, syscalls::lookup(rec.nr), payloads, ctx};
     const bool names_first = tracker_ && options_.fd_names_from_records;
     if (names_first)
+        ctx.started_ns = 0;  // named by this very record, as the call found them
+    if (names_first)
         tracker_->apply_descriptions(rec, payloads);
     call_start(call, out);
     if (tracker_) {  // the result shows the fd's new name

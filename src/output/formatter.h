@@ -62,16 +62,17 @@ public:
     virtual void process_exit(const btrace_exit& rec, fmt::memory_buffer& out) = 0;
     // A signal delivered to a traced thread (strace's --- SIGCHLD {...} ---).
     virtual void signal(const btrace_signal& rec, fmt::memory_buffer& out) = 0;
-    // A gap in the stream: calls the kernel side could not deliver.
-    virtual void lost(uint64_t count, fmt::memory_buffer& out) = 0;
+    // A gap in the stream: calls the kernel side could not deliver, and other
+    // records (fd-only calls, forks, exits, signals).
+    virtual void lost(uint64_t calls, uint64_t others, fmt::memory_buffer& out) = 0;
 
 protected:
     // A completed call's line up to and including its arguments, then the rest.
     virtual void call_start(const DecodedCall& call, fmt::memory_buffer& out) = 0;
     virtual void call_end(const DecodedCall& call, fmt::memory_buffer& out) = 0;
     decode::CallContext context(const btrace_syscall& rec, bool failed) const {
-        return decode::CallContext{failed, options_.raw, fds_, rec.hdr.tgid, options_.string_max, rec.ret, nullptr,
-                                   rec.args};
+        return decode::CallContext{failed,  options_.raw, fds_,     rec.hdr.tgid, options_.string_max,
+                                   rec.ret, nullptr,      rec.args, rec.hdr.ts_ns};
     }
 
     FormatOptions options_;

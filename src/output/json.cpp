@@ -141,8 +141,9 @@ void JsonFormatter::signal(const btrace_signal& rec, fmt::memory_buffer& out) {
     put(out, "}\n");
 }
 
-void JsonFormatter::lost(uint64_t count, fmt::memory_buffer& out) {
-    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{{\"type\":\"lost\",\"count\":{}}}\n"), count);
+void JsonFormatter::lost(uint64_t calls, uint64_t others, fmt::memory_buffer& out) {
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{{\"type\":\"lost\",\"calls\":{},\"others\":{}}}\n"),
+                   calls, others);
 }
 
 }  // namespace btrace::output

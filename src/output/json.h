@@ -25,7 +25,7 @@ public:
     void in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) override;
     void process_exit(const btrace_exit& rec, fmt::memory_buffer& out) override;
     void signal(const btrace_signal& rec, fmt::memory_buffer& out) override;
-    void lost(uint64_t count, fmt::memory_buffer& out) override;
+    void lost(uint64_t calls, uint64_t others, fmt::memory_buffer& out) override;
 
 private:
     void call_start(const DecodedCall& call, fmt::memory_buffer& out) override;

@@ -166,8 +166,12 @@ void TextFormatter::signal(const btrace_signal& rec, fmt::memory_buffer& out) {
     put(out, " ---\n");
 }
 
-void TextFormatter::lost(uint64_t count, fmt::memory_buffer& out) {
-    fmt::format_to(std::back_inserter(out), FMT_COMPILE("... {} events lost ...\n"), count);
+void TextFormatter::lost(uint64_t calls, uint64_t others, fmt::memory_buffer& out) {
+    auto it = std::back_inserter(out);
+    fmt::format_to(it, FMT_COMPILE("... {} call{}"), calls, calls == 1 ? "" : "s");
+    if (others)
+        fmt::format_to(it, FMT_COMPILE(" and {} other record{}"), others, others == 1 ? "" : "s");
+    put(out, " lost ...\n");
 }
 
 }  // namespace btrace::output

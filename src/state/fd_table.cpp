@@ -5,23 +5,23 @@
 namespace btrace::state {
 
 void FdTable::set(uint32_t tgid, int fd, std::string name, bool cloexec) {
-    processes_[tgid][fd] = Entry{std::move(name), cloexec};
+    processes_[tgid][fd] = Entry{std::move(name), cloexec, now_ns_};
 }
 
 void FdTable::copy(uint32_t tgid, int from, int to, bool cloexec) {
     auto& fds = processes_[tgid];
     auto source = fds.find(from);
     if (source == fds.end()) {
-        fds.erase(to);
+        fds[to] = Entry{lost(fds) ? std::string(kUnknownFdName) : std::string(), false, now_ns_};
         forget_recent();
         return;
     }
-    fds[to] = Entry{source->second.name, cloexec};
+    fds[to] = Entry{source->second.name, cloexec, now_ns_};
 }
 
 void FdTable::close(uint32_t tgid, int fd) {
     if (auto it = processes_.find(tgid); it != processes_.end())
-        it->second.erase(fd);
+        it->second[fd] = Entry{{}, false, now_ns_};  // kept, for when it closed
     forget_recent();
 }
 
@@ -29,10 +29,9 @@ void FdTable::close_range(uint32_t tgid, unsigned first, unsigned last) {
     auto it = processes_.find(tgid);
     if (it == processes_.end())
         return;
-    std::erase_if(it->second, [&](const auto& entry) {
-        const auto fd = static_cast<unsigned>(entry.first);
-        return fd >= first && fd <= last;
-    });
+    for (auto& [fd, entry] : it->second)
+        if (fd != kOthersLost && static_cast<unsigned>(fd) >= first && static_cast<unsigned>(fd) <= last)
+            entry = Entry{{}, false, now_ns_};
     forget_recent();
 }
 
@@ -49,7 +48,7 @@ void FdTable::set_cloexec_range(uint32_t tgid, unsigned first, unsigned last) {
     if (it == processes_.end())
         return;
     for (auto& [fd, entry] : it->second)
-        if (static_cast<unsigned>(fd) >= first && static_cast<unsigned>(fd) <= last)
+        if (fd != kOthersLost && static_cast<unsigned>(fd) >= first && static_cast<unsigned>(fd) <= last)
             entry.cloexec = true;
 }
 
@@ -68,7 +67,9 @@ void FdTable::fork(uint32_t parent, uint32_t child) {
 
 void FdTable::exec(uint32_t tgid) {
     if (auto it = processes_.find(tgid); it != processes_.end())
-        std::erase_if(it->second, [](const auto& entry) { return entry.second.cloexec; });
+        for (auto& [fd, entry] : it->second)
+            if (entry.cloexec)
+                entry = Entry{{}, false, now_ns_};
     forget_recent();
 }
 
@@ -89,18 +90,37 @@ const FdTable::Fds* FdTable::fds_of(uint32_t tgid) const {
     return cached_fds_;
 }
 
-std::string_view FdTable::name(uint32_t tgid, int fd) const {
+void FdTable::lose(uint32_t tgid) {
+    auto& fds = processes_[tgid];
+    for (auto& [fd, entry] : fds)
+        entry = Entry{std::string(kUnknownFdName), false, now_ns_};  // in place: recent_ stays valid
+    fds.try_emplace(kOthersLost, Entry{std::string(kUnknownFdName), false, now_ns_});
+    cached_fds_ = nullptr;  // a new table may have rehashed processes_
+    forget_recent();
+}
+
+void FdTable::lose_all() {
+    for (auto& [tgid, fds] : processes_)
+        lose(tgid);
+}
+
+std::string_view FdTable::name(uint32_t tgid, int fd, uint64_t started_ns) const {
+    const auto shown = [started_ns](const Entry& entry) -> std::string_view {
+        return started_ns && entry.changed_ns > started_ns ? kUnknownFdName : std::string_view(entry.name);
+    };
     Recent& recent = recent_[static_cast<unsigned>(fd) % recent_.size()];
     if (recent.entry && recent.tgid == tgid && recent.fd == fd)
-        return recent.entry->name;
+        return shown(*recent.entry);
     const Fds* fds = fds_of(tgid);
     if (!fds)
         return {};
     auto entry = fds->find(fd);
     if (entry == fds->end())
+        entry = fds->find(kOthersLost);
+    if (entry == fds->end())
         return {};
     recent = Recent{tgid, fd, &entry->second};
-    return entry->second.name;
+    return shown(entry->second);
 }
 
 }  // namespace btrace::state

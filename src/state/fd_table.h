@@ -11,8 +11,17 @@
 
 namespace btrace::state {
 
+// The name of an fd whose state was lost (records lost, or applied out of
+// order): what it refers to may have changed without btrace seeing it.
+inline constexpr std::string_view kUnknownFdName = "?";
+
+// Each change is stamped with the order of the call that made it (its
+// completion, btrace_order_ns) through at(), so that a call that started
+// before the change, and ran while it happened, is not shown the new name.
 class FdTable {
 public:
+    // The order of the record whose effects are applied next.
+    void at(uint64_t order_ns) { now_ns_ = order_ns; }
     void set(uint32_t tgid, int fd, std::string name, bool cloexec);
     // dup2/F_DUPFD-style copy; a missing source leaves `to` unknown.
     void copy(uint32_t tgid, int from, int to, bool cloexec);
@@ -23,21 +32,32 @@ public:
     void fork(uint32_t parent, uint32_t child);  // the child inherits every fd
     void exec(uint32_t tgid);                    // O_CLOEXEC fds close
     void exit(uint32_t tgid);
+    // Records of the process that may have changed its fds were lost: every
+    // fd it has, and any it makes that btrace does not see, is unknown until
+    // a record names it again.
+    void lose(uint32_t tgid);
+    void lose_all();
 
-    // Empty when unknown.
-    std::string_view name(uint32_t tgid, int fd) const;
+    // Empty when never known (no name to give), kUnknownFdName when lost or
+    // changed after started_ns (0: as it is now).
+    std::string_view name(uint32_t tgid, int fd, uint64_t started_ns = 0) const;
 
 
 private:
     struct Entry {
-        std::string name;
+        std::string name;  // empty: closed (kept only to keep changed_ns)
         bool cloexec = false;
+        uint64_t changed_ns = 0;
     };
     using Fds = std::unordered_map<int, Entry>;
+    // In a process's Fds after lose(): fds not listed are unknown, not closed.
+    static constexpr int kOthersLost = -1;
+    static bool lost(const Fds& fds) { return fds.count(kOthersLost) != 0; }
     const Fds* fds_of(uint32_t tgid) const;
     void forget_recent() { recent_ = {}; }
 
     std::unordered_map<uint32_t, Fds> processes_;
+    uint64_t now_ns_ = 0;
     // The last process looked up: a trace names fds of one process many times
     // in a row. Nodes of an unordered_map stay put; exit() clears it.
     mutable uint32_t cached_tgid_ = 0;

@@ -100,9 +100,13 @@ TEST_CASE("process exit lines", "[text]") {
     formatter.process_exit(rec, out);
     rec.status = 11 | 0x80;
     formatter.process_exit(rec, out);
-    formatter.lost(17, out);
+    formatter.lost(17, 0, out);
+    formatter.lost(1, 2, out);
+    formatter.lost(0, 1, out);
     CHECK(fmt::to_string(out) == "+++ cat/4242 exited with 3 +++\n"
                                  "+++ cat/4242 killed by SIGKILL +++\n"
                                  "+++ cat/4242 killed by SIGSEGV (core dumped) +++\n"
-                                 "... 17 events lost ...\n");
+                                 "... 17 calls lost ...\n"
+                                 "... 1 call and 2 other records lost ...\n"
+                                 "... 0 calls and 1 other record lost ...\n");
 }
