@@ -2,6 +2,7 @@
 
 #include <fmt/compile.h>
 
+#include <algorithm>
 #include <iterator>
 
 #include "decode/errno.h"
@@ -14,6 +15,21 @@ namespace btrace::output {
 namespace {
 
 using decode::put;
+
+// How far an fd argument's shown name can be trusted, when not fully:
+// "unknown" (3<?>: lost, or changed while the call ran) or "cut" (3<.../b/c>).
+std::string_view fd_name_state(std::string_view value) {
+    const auto lt = value.find('<');
+    if (lt == std::string_view::npos || lt == 0 ||
+        !std::all_of(value.begin(), value.begin() + lt, [](char c) { return c >= '0' && c <= '9'; }))
+        return {};
+    const auto name = value.substr(lt + 1);
+    if (name.size() == state::kUnknownFdName.size() + 1 && name.starts_with(state::kUnknownFdName))
+        return "unknown";
+    if (name.starts_with(state::kCutPathPrefix))
+        return "cut";
+    return {};
+}
 
 }  // namespace
 
@@ -68,7 +84,10 @@ void JsonFormatter::call_fields(const btrace_syscall& rec, const syscalls::Sysca
         scratch_.clear();
         format_into(scratch_);
         json_string(std::string_view(scratch_.data(), scratch_.size()), out);
-        fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"raw\":{}}}"), raw);
+        fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"raw\":{}"), raw);
+        if (const auto state = fd_name_state(std::string_view(scratch_.data(), scratch_.size())); !state.empty())
+            fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"fd_name\":\"{}\""), state);
+        out.push_back('}');
     });
     out.push_back('}');
 }

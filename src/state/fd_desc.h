@@ -14,6 +14,7 @@ struct FdDescription {
     Kind kind = Kind::Unknown;
     uint64_t inode = 0;
     std::string path;  // File: absolute path; AnonInode: "[eventfd]" / "inotify"
+    bool truncated = false;  // File: the kernel's walk stopped short of the root (path is its tail)
 
     // Socket
     uint16_t family = 0;      // AF_INET, AF_INET6, AF_UNIX, AF_NETLINK ...

@@ -14,6 +14,8 @@ namespace btrace::state {
 // The name of an fd whose state was lost (records lost, or applied out of
 // order): what it refers to may have changed without btrace seeing it.
 inline constexpr std::string_view kUnknownFdName = "?";
+// Ahead of a path the kernel cut and /proc could not complete: its tail.
+inline constexpr std::string_view kCutPathPrefix = "...";
 
 // Each change is stamped with the order of the call that made it (its
 // completion, btrace_order_ns) through at(), so that a call that started

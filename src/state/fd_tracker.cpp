@@ -2,6 +2,9 @@
 
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -47,6 +50,21 @@ std::string unix_path(std::span<const uint8_t> bytes) {
     return std::string(start, strnlen(start, bytes.size()));
 }
 
+// A path the kernel's walk cut (deeper than it follows): whole from
+// /proc/PID/fd while the process lives and the fd is still that file, else
+// marked as cut, ".../b/c", as its JSON and -P know.
+std::string whole_path(uint32_t tgid, int fd, const FdDescription& desc) {
+    char link[48];
+    std::snprintf(link, sizeof(link), "/proc/%u/fd/%d", tgid, fd);
+    char target[PATH_MAX];
+    struct stat st;
+    const ssize_t n = readlink(link, target, sizeof(target));
+    if (n > 0 && n < static_cast<ssize_t>(sizeof(target)) && target[0] == '/' && stat(link, &st) == 0 &&
+        st.st_ino == desc.inode)
+        return std::string(target, static_cast<std::size_t>(n));
+    return std::string(kCutPathPrefix) + desc.path;
+}
+
 }  // namespace
 
 bool from_kernel(std::span<const uint8_t> payload, FdDescription& desc, int& fd, bool& cloexec) {
@@ -68,6 +86,7 @@ bool from_kernel(std::span<const uint8_t> payload, FdDescription& desc, int& fd,
     case BTRACE_FD_FILE:
         desc.kind = FdDescription::Kind::File;
         desc.path = join_components(name);
+        desc.truncated = k.truncated;
         if (k.deleted)
             desc.path += " (deleted)";  // as /proc/PID/fd shows it (and parse_fd_link keeps it)
         break;
@@ -122,8 +141,11 @@ void FdTracker::apply_descriptions(const btrace_syscall& rec, const decode::Payl
         FdDescription desc;
         int fd;
         bool cloexec;
-        if (from_kernel(payload.bytes, desc, fd, cloexec))
-            table_.set(rec.hdr.tgid, fd, fd_name(desc), cloexec);
+        if (!from_kernel(payload.bytes, desc, fd, cloexec))
+            continue;
+        if (desc.truncated)
+            desc.path = whole_path(rec.hdr.tgid, fd, desc);
+        table_.set(rec.hdr.tgid, fd, fd_name(desc), cloexec);
     }
 }
 
