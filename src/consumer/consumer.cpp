@@ -74,7 +74,7 @@ void Consumer::release(uint64_t up_to_ns) {
     queue_.release(up_to_ns, [&](std::span<const uint8_t> record, uint64_t order_ns, bool late) {
         btrace_hdr hdr;
         std::memcpy(&hdr, record.data(), sizeof(hdr));
-        fds_.at(order_ns);
+        fds_.at(order_ns, hdr.ts_ns);
         dispatch(record.data(), hdr);
         if (late)
             forget_fds_after_late(record.data(), hdr);

@@ -21,7 +21,7 @@ void FdTable::copy(uint32_t tgid, int from, int to, bool cloexec) {
 
 void FdTable::close(uint32_t tgid, int fd) {
     if (auto it = processes_.find(tgid); it != processes_.end())
-        it->second[fd] = Entry{{}, false, now_ns_};  // kept, for when it closed
+        close_entry(it->second[fd]);
     forget_recent();
 }
 
@@ -31,7 +31,7 @@ void FdTable::close_range(uint32_t tgid, unsigned first, unsigned last) {
         return;
     for (auto& [fd, entry] : it->second)
         if (fd != kOthersLost && static_cast<unsigned>(fd) >= first && static_cast<unsigned>(fd) <= last)
-            entry = Entry{{}, false, now_ns_};
+            close_entry(entry);
     forget_recent();
 }
 
@@ -69,7 +69,7 @@ void FdTable::exec(uint32_t tgid) {
     if (auto it = processes_.find(tgid); it != processes_.end())
         for (auto& [fd, entry] : it->second)
             if (entry.cloexec)
-                entry = Entry{{}, false, now_ns_};
+                close_entry(entry);
     forget_recent();
 }
 

@@ -22,8 +22,13 @@ inline constexpr std::string_view kCutPathPrefix = "...";
 // before the change, and ran while it happened, is not shown the new name.
 class FdTable {
 public:
-    // The order of the record whose effects are applied next.
-    void at(uint64_t order_ns) { now_ns_ = order_ns; }
+    // The record whose effects are applied next: its order, and when its call
+    // started (a close frees the fd as it starts: an fd made again after
+    // that, by another thread's call that completed first, stays).
+    void at(uint64_t order_ns, uint64_t started_ns) {
+        now_ns_ = order_ns;
+        started_ns_ = started_ns;
+    }
     void set(uint32_t tgid, int fd, std::string name, bool cloexec);
     // dup2/F_DUPFD-style copy; a missing source leaves `to` unknown.
     void copy(uint32_t tgid, int from, int to, bool cloexec);
@@ -60,6 +65,12 @@ private:
 
     std::unordered_map<uint32_t, Fds> processes_;
     uint64_t now_ns_ = 0;
+    uint64_t started_ns_ = 0;
+    // close's effect on an entry: none if the entry was made after the call started.
+    void close_entry(Entry& entry) const {
+        if (entry.changed_ns <= started_ns_)
+            entry = Entry{{}, false, now_ns_};  // kept, for when it closed
+    }
     // The last process looked up: a trace names fds of one process many times
     // in a row. Nodes of an unordered_map stay put; exit() clears it.
     mutable uint32_t cached_tgid_ = 0;
