@@ -72,6 +72,8 @@ public:
     // What the kernel side reported lost (BTRACE_REC_LOSS): calls shown, other records.
     uint64_t lost_calls() const { return lost_calls_; }
     uint64_t lost_others() const { return lost_others_; }
+    // Every record ordered at or before this has been printed (or filtered).
+    uint64_t released_up_to() const { return released_up_to_; }
     // Records that came after later ones had been printed (see OrderedRecords).
     uint64_t late() const { return queue_.late(); }
 

@@ -285,12 +285,17 @@ Result<int> run(const cli::Options& opts) {
 
     auto next_sweep = std::chrono::steady_clock::now() + app::kSweepInterval;
     auto publish = [&] { source.outliers = consumer.calls(); };
+    uint64_t dump_after_ns = 0;  // SIGUSR1's time: the dump waits for the calls before it
     while (!g_stop) {
         if (auto ok = consumer.poll(app::kPollMs); !ok)
             return ok.error();
         publish();
-        if (g_dump && flight) {
+        if (g_dump && flight) {  // once every call made before the signal is in
             g_dump = 0;
+            dump_after_ns = app::monotonic_ns();
+        }
+        if (dump_after_ns && consumer.released_up_to() >= dump_after_ns) {
+            dump_after_ns = 0;
             flight->dump_everything("SIGUSR1");
             if (auto ok = sink->flush(); !ok)
                 return ok.error();

@@ -115,10 +115,10 @@ std::string_view FdTable::name(uint32_t tgid, int fd, uint64_t started_ns) const
     if (!fds)
         return {};
     auto entry = fds->find(fd);
-    if (entry == fds->end())
+    if (entry == fds->end()) {  // not cached: setting fd must not find the stand-in
         entry = fds->find(kOthersLost);
-    if (entry == fds->end())
-        return {};
+        return entry == fds->end() ? std::string_view{} : shown(entry->second);
+    }
     recent = Recent{tgid, fd, &entry->second};
     return shown(entry->second);
 }

@@ -1,0 +1,122 @@
+// The merge of the CPUs' records into one order, and the fd table's view of
+// calls that ran while another thread changed their fd.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstring>
+#include <vector>
+
+#include "consumer/order.h"
+#include "state/fd_table.h"
+
+using btrace::consumer::OrderedRecords;
+using btrace::state::FdTable;
+
+namespace {
+
+// A batch of syscall records (tid, start, duration) as one CPU sends it.
+std::vector<uint8_t> batch(std::initializer_list<std::array<uint64_t, 3>> calls) {
+    std::vector<uint8_t> bytes;
+    for (const auto& [tid, start, duration] : calls) {
+        btrace_syscall rec{};
+        rec.hdr.type = BTRACE_REC_SYSCALL;
+        rec.hdr.size = sizeof(rec);
+        rec.hdr.tid = static_cast<uint32_t>(tid);
+        rec.hdr.ts_ns = start;
+        rec.duration_ns = duration;
+        const auto* p = reinterpret_cast<const uint8_t*>(&rec);
+        bytes.insert(bytes.end(), p, p + sizeof(rec));
+    }
+    return bytes;
+}
+
+std::vector<uint32_t> released(OrderedRecords& q, uint64_t up_to, std::vector<bool>* late = nullptr) {
+    std::vector<uint32_t> tids;
+    q.release(up_to, [&](std::span<const uint8_t> record, uint64_t, bool is_late) {
+        btrace_hdr hdr;
+        std::memcpy(&hdr, record.data(), sizeof(hdr));
+        tids.push_back(hdr.tid);
+        if (late)
+            late->push_back(is_late);
+    });
+    return tids;
+}
+
+}  // namespace
+
+TEST_CASE("records of two CPUs come out in completion order, up to the horizon", "[order]") {
+    OrderedRecords q;
+    const auto cpu1 = batch({{1, 100, 50}, {2, 200, 10}, {3, 300, 0}});  // complete at 150, 210, 300
+    const auto cpu0 = batch({{10, 90, 30}, {11, 160, 100}});               // at 120, 260
+    q.add(cpu1.data(), cpu1.size());
+    q.add(cpu0.data(), cpu0.size());
+    CHECK(released(q, 220) == std::vector<uint32_t>{10, 1, 2});
+    CHECK(released(q, 1000) == std::vector<uint32_t>{11, 3});
+    CHECK(q.empty());
+    CHECK(q.held_bytes() == 0);
+}
+
+TEST_CASE("a record older than one already released is late, and counted", "[order]") {
+    OrderedRecords q;
+    const auto first = batch({{1, 100, 100}});
+    const auto older = batch({{2, 50, 10}});
+    q.add(first.data(), first.size());
+    CHECK(released(q, 500) == std::vector<uint32_t>{1});
+    q.add(older.data(), older.size());
+    std::vector<bool> late;
+    CHECK(released(q, 500, &late) == std::vector<uint32_t>{2});
+    CHECK(late == std::vector<bool>{true});
+    CHECK(q.late() == 1);
+}
+
+TEST_CASE("a sample that ends inside a record keeps its whole records", "[order]") {
+    OrderedRecords q;
+    auto bytes = batch({{1, 10, 0}, {2, 20, 0}});
+    bytes.resize(bytes.size() - 3);
+    CHECK(q.add(bytes.data(), bytes.size()) == sizeof(btrace_syscall) - 3);
+    CHECK(released(q, 100) == std::vector<uint32_t>{1});
+}
+
+TEST_CASE("an fd changed while a call ran is unknown to that call, known to later ones", "[order][fds]") {
+    FdTable fds;
+    fds.at(100, 90);
+    fds.set(7, 3, "/a", false);
+    CHECK(fds.name(7, 3, 150) == "/a");
+    fds.at(200, 180);  // another thread's reopen completes at 200
+    fds.set(7, 3, "/b", false);
+    CHECK(fds.name(7, 3, 150) == "?");  // started at 150: it may have seen /a or /b
+    CHECK(fds.name(7, 3, 250) == "/b");
+    CHECK(fds.name(7, 3) == "/b");
+}
+
+TEST_CASE("a close that completes after the fd was made again leaves the new fd", "[order][fds]") {
+    FdTable fds;
+    fds.at(100, 90);
+    fds.set(7, 9, "TCP 1", false);
+    fds.at(300, 280);  // socket() by another thread gets fd 9 again, completing at 300
+    fds.set(7, 9, "TCP 2", false);
+    fds.at(400, 250);  // the close of the first fd 9, which started at 250, completes at 400
+    fds.close(7, 9);
+    CHECK(fds.name(7, 9) == "TCP 2");
+    fds.at(500, 450);
+    fds.close(7, 9);
+    CHECK(fds.name(7, 9).empty());
+}
+
+TEST_CASE("after a loss a process's fds are unknown until named again", "[order][fds]") {
+    FdTable fds;
+    fds.set(7, 1, "/dev/pts/0", false);
+    fds.set(8, 1, "/dev/null", false);
+    fds.lose(7);
+    CHECK(fds.name(7, 1) == "?");
+    CHECK(fds.name(7, 5) == "?");  // made in the gap, perhaps
+    CHECK(fds.name(8, 1) == "/dev/null");
+    fds.set(7, 5, "/etc/passwd", false);
+    CHECK(fds.name(7, 5) == "/etc/passwd");
+    fds.close(7, 1);
+    CHECK(fds.name(7, 1).empty());
+    fds.fork(7, 9);
+    CHECK(fds.name(9, 6) == "?");
+    fds.lose_all();
+    CHECK(fds.name(8, 1) == "?");
+}
