@@ -36,14 +36,21 @@ constexpr auto kPendingScanInterval = std::chrono::milliseconds(100);
 
 volatile sig_atomic_t g_stop_signal = 0;
 volatile pid_t g_child = 0;
+// With -u the command leads a session and process group of its own, out of
+// reach of the terminal's Ctrl-C: the signal goes to that whole group.
+volatile sig_atomic_t g_child_leads_group = 0;
 
 // With -- COMMAND the command decides when tracing ends: pass the signal on.
 // With -p, the signal means "stop tracing and detach".
 void on_signal(int sig) {
-    if (g_child > 0)
-        kill(g_child, sig);
-    else
+    const int saved_errno = errno;
+    if (g_child > 0) {
+        if (!g_child_leads_group || kill(-g_child, sig) < 0)  // no group before the child's setsid
+            kill(g_child, sig);
+    } else {
         g_stop_signal = sig;
+    }
+    errno = saved_errno;
 }
 
 void install_signal_handlers() {
@@ -174,6 +181,7 @@ Result<int> run(const cli::Options& opts) {
     if (auto ok = (*tracer)->attach(); !ok)
         return ok.error();
     if (child) {
+        g_child_leads_group = run_as.has_value();
         g_child = child->pid();
         if (auto ok = child->release(); !ok)
             return Error{opts.command.front() + ": " + ok.error().message, ok.error().exit_code};

@@ -141,6 +141,28 @@ TEST_CASE("a user option runs the command as another user, not as root", "[integ
     CHECK(by_uid.out == "65534\n");
 }
 
+TEST_CASE("a command run as another user cannot push input into btrace's terminal", "[integration][faults]") {
+    // TIOCSTI works for everyone on their controlling terminal only while
+    // dev.tty.legacy_tiocsti is 1; the test turns it on, or it could not fail.
+    const std::string knob = "/proc/sys/dev/tty/legacy_tiocsti";
+    const std::string was = read_file(knob);
+    write_file(knob, "1");
+    Output output = run_on_terminal({btrace_bin(), "-u", "nobody", "-o", "/dev/null", "--", helper("tty_inject")});
+    write_file(knob, was);
+    INFO(output.out);
+    CHECK(output.exit_code == 0);
+    CHECK(output.out.find("stdin: EPERM\r\n") != std::string::npos);  // not its controlling terminal
+    CHECK(output.out.find("/dev/tty: open ENXIO\r\n") != std::string::npos);  // it has none
+    CHECK(output.out.find("injected") == std::string::npos);
+}
+
+TEST_CASE("an empty user is refused, not taken as root", "[integration][faults]") {
+    Output output = run({btrace_bin(), "-u", "", "--", "id", "-u"});
+    CHECK(output.exit_code == 2);
+    CHECK(output.out.empty());
+    CHECK(output.err == "btrace: -u needs USER, not an empty string\n");
+}
+
 TEST_CASE("the BPF programs pass the verifier when built by clang 16 too", "[integration][kernel]") {
 #ifndef BTRACE_CLANG16_BIN
     FAIL("btrace-clang16 was not built: clang-16 missing (scripts/setup installs it)");
