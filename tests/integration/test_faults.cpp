@@ -126,6 +126,47 @@ TEST_CASE("the output file refuses to write through a symbolic link", "[integrat
     CHECK(stat(target.c_str(), &st) != 0);  // nothing was created through it
 }
 
+TEST_CASE("the output file refuses a file another user planted in a sticky shared directory", "[integration][faults]") {
+    const std::string dir = temp_path("shared");  // like /tmp: root's, sticky, world-writable
+    REQUIRE(mkdir(dir.c_str(), 0755) == 0);
+    REQUIRE(chmod(dir.c_str(), 01777) == 0);
+    const std::string planted = dir + "/trace.txt";
+    write_file(planted, "planted\n");
+    REQUIRE(chown(planted.c_str(), 65534, 65534) == 0);
+    REQUIRE(chmod(planted.c_str(), 0666) == 0);
+    Output output = run({btrace_bin(), "-o", planted, "--", "true"});
+    CHECK(output.exit_code == 1);
+    CHECK(output.err == "btrace: -o " + planted + ": owned by uid 65534 in the sticky world-writable " + dir +
+                            ", where anyone could have put it; remove it or write elsewhere\n");
+    CHECK(read_file(planted) == "planted\n");
+
+    // A file of ours there is written, and truncated.
+    const std::string ours = dir + "/ours.txt";
+    write_file(ours, std::string(100000, 'Q'));
+    CHECK(run({btrace_bin(), "-o", ours, "--", "true"}).exit_code == 0);
+    CHECK(has_line(read_file(ours), R"(^\+\+\+ true/\d+ exited with 0 \+\+\+$)"));
+    CHECK(read_file(ours).find("QQQQ") == std::string::npos);
+    // Another's file where only root may create names is not planted: written.
+    const std::string private_dir = temp_path("private");
+    REQUIRE(mkdir(private_dir.c_str(), 0755) == 0);
+    const std::string given = private_dir + "/trace.txt";
+    write_file(given, "");
+    REQUIRE(chown(given.c_str(), 65534, 65534) == 0);
+    CHECK(run({btrace_bin(), "-o", given, "--", "true"}).exit_code == 0);
+    CHECK(has_line(read_file(given), "exited with 0"));
+}
+
+TEST_CASE("the output on a FIFO says it waits for a reader, then writes the trace to it", "[integration][faults]") {
+    const std::string fifo = temp_path("fifo");
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    const std::string err = temp_path("fifo.err");
+    Background btrace({btrace_bin(), "-o", fifo, "--", helper("getpid_loop"), "3"}, err);
+    REQUIRE(eventually([&] { return read_file(err) == "btrace: -o " + fifo + ": waiting for a reader of the FIFO\n"; }));
+    const std::string text = read_file(fifo);  // until btrace closes it
+    CHECK(btrace.wait() == 0);
+    CHECK(count_matching(text, R"( getpid\(\) = \d+$)") == 3);
+}
+
 TEST_CASE("a user option runs the command as another user, not as root", "[integration][faults]") {
     Output output = run({btrace_bin(), "-u", "nobody", "--", "id", "-u"});
     CHECK(output.exit_code == 0);
