@@ -79,10 +79,12 @@ Result<int> print_fd_tables(const cli::Options& opts, output::Sink& sink) {
     auto& out = sink.buffer();
     for (pid_t pid : opts.pids) {
         auto entries = state::snapshot_fds(pid);
-        std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.fd < b.fd; });
+        if (!entries)
+            return Error{"--fds -p " + std::to_string(pid) + ": " + entries.error().message};
+        std::sort(entries->begin(), entries->end(), [](const auto& a, const auto& b) { return a.fd < b.fd; });
         const auto id = state::thread_identity(pid);
-        fmt::format_to(std::back_inserter(out), "{}/{}: {} fds\n", id ? id->comm : "?", pid, entries.size());
-        for (const auto& entry : entries)
+        fmt::format_to(std::back_inserter(out), "{}/{}: {} fds\n", id ? id->comm : "?", pid, entries->size());
+        for (const auto& entry : *entries)
             fmt::format_to(std::back_inserter(out), "  {:>5}{} {}\n", entry.fd, entry.cloexec ? "e" : " ",
                            state::fd_name(entry.desc));
     }

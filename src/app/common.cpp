@@ -141,8 +141,13 @@ void sweep_dead_targets(loader::Tracer& tracer) {
 }
 
 // What each fd of pid is now, from /proc: names for fds opened before tracing.
+// Root reads every process's fds: only a process already gone has none, and
+// its trace ends at once.
 void snapshot_fds(state::FdTable& fds, pid_t pid, bool as_exec_leaves_them) {
-    for (const auto& entry : state::snapshot_fds(pid))
+    auto entries = state::snapshot_fds(pid);
+    if (!entries)
+        return;
+    for (const auto& entry : *entries)
         if (!(as_exec_leaves_them && entry.cloexec))
             fds.set(static_cast<uint32_t>(pid), entry.fd, state::fd_name(entry.desc), entry.cloexec);
 }
