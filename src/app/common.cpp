@@ -169,9 +169,8 @@ void report_counters(const loader::Counters& counters, uint64_t malformed) {
         spdlog::warn("{} fatal signal lines lost: more processes were being killed at once than btrace holds",
                      counters[BTRACE_CNT_FATAL_SIGNALS_FULL]);
     if (counters[BTRACE_CNT_MISSED_ENTER])
-        spdlog::info("{} call{} turned away before {} started (seccomp, ptrace): not shown",
-                     counters[BTRACE_CNT_MISSED_ENTER], counters[BTRACE_CNT_MISSED_ENTER] == 1 ? " was" : "s were",
-                     counters[BTRACE_CNT_MISSED_ENTER] == 1 ? "it" : "they");
+        spdlog::info("{} call{} ended without having started (refused by seccomp or ptrace, or syscall -1): not shown",
+                     counters[BTRACE_CNT_MISSED_ENTER], counters[BTRACE_CNT_MISSED_ENTER] == 1 ? "" : "s");
     if (malformed)
         spdlog::warn("{} malformed records skipped", malformed);
 }
