@@ -211,7 +211,7 @@ TEST_CASE("fds mode lists every fd of a process and exits", "[integration][fds]"
     kill(helper.pid(), SIGKILL);
 }
 
-TEST_CASE("-p and --fds on a zombie, or on fds btrace may not read, are errors", "[integration][fds]") {
+TEST_CASE("a zombie, for -p or --fds, and fds btrace may not read are errors", "[integration][fds]") {
     const pid_t zombie = fork();
     if (zombie == 0)
         _exit(0);

@@ -91,7 +91,7 @@ TEST_CASE("an empty value is refused, not read as the option's absence", "[cli]"
     CHECK(std::get<btrace::Error>(parse_args({"-u", "", "--", "id"})).exit_code == 2);
 }
 
-TEST_CASE("-p refuses empty items in its list", "[cli]") {
+TEST_CASE("option -p refuses empty items in its list", "[cli]") {
     CHECK(error_of(parse_args({"-p", "1,,"})) == "-p '1,,': an empty process id");
     CHECK(error_of(parse_args({"-p", ",1"})) == "-p ',1': an empty process id");
     CHECK(error_of(parse_args({"-p", "1,x"})) == "-p 'x': not a process id");
