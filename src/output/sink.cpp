@@ -54,11 +54,16 @@ Result<int> open_file(const std::string& path, bool truncate, const std::string&
     };
     if (!stated)
         return fail(errno_error(what, err));
-    if ((dir_st.st_mode & S_ISVTX) && (dir_st.st_mode & S_IWOTH) && st.st_uid != dir_st.st_uid &&
-        st.st_uid != ::geteuid())
+    const bool shared = (dir_st.st_mode & S_ISVTX) && (dir_st.st_mode & S_IWOTH);
+    if (shared && st.st_uid != dir_st.st_uid && st.st_uid != ::geteuid())
         return fail(Error{fmt::format("{}: owned by uid {} in the sticky world-writable {}, where anyone could have "
                                       "put it; remove it or write elsewhere",
                                       what, st.st_uid, dir)});
+    // Without protected_hardlinks anyone can link a file of ours (/etc/shadow) there.
+    if (shared && S_ISREG(st.st_mode) && st.st_nlink > 1)
+        return fail(Error{fmt::format("{}: has {} hard links, in the sticky world-writable {} where anyone could "
+                                      "have linked a file of ours; remove it or write elsewhere",
+                                      what, st.st_nlink, dir)});
     if (::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 ||
         (truncate && S_ISREG(st.st_mode) && ::ftruncate(fd, 0) < 0))
         return fail(errno_error(what, errno));

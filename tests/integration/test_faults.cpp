@@ -139,6 +139,16 @@ TEST_CASE("the output file refuses a file another user planted in a sticky share
     CHECK(output.err == "btrace: -o " + planted + ": owned by uid 65534 in the sticky world-writable " + dir +
                             ", where anyone could have put it; remove it or write elsewhere\n");
     CHECK(read_file(planted) == "planted\n");
+    // A file of ours linked there (anyone can without protected_hardlinks) is not written through.
+    const std::string victim = temp_path("victim");
+    write_file(victim, "precious\n");
+    const std::string linked = dir + "/linked.txt";
+    REQUIRE(link(victim.c_str(), linked.c_str()) == 0);
+    Output through_link = run({btrace_bin(), "-o", linked, "--", "true"});
+    CHECK(through_link.exit_code == 1);
+    CHECK(through_link.err == "btrace: -o " + linked + ": has 2 hard links, in the sticky world-writable " + dir +
+                                  " where anyone could have linked a file of ours; remove it or write elsewhere\n");
+    CHECK(read_file(victim) == "precious\n");
 
     // A file of ours there is written, and truncated.
     const std::string ours = dir + "/ours.txt";
