@@ -34,6 +34,8 @@ Result<int> open_file(const std::string& path, bool truncate, const std::string&
     if (dir_fd < 0)
         return errno_error(what, errno);
     const char* name = path.c_str() + (slash == std::string::npos ? 0 : slash + 1);
+    if (!*name)
+        name = ".";  // "dir/": EISDIR, as open(2) says it
     const int flags = kWriteFlags | (truncate ? 0 : O_APPEND);
     int fd = ::openat(dir_fd, name, flags | O_NONBLOCK, 0644);
     if (fd < 0 && errno == ENXIO) {

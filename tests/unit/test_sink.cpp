@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -249,4 +250,28 @@ TEST_CASE("sink survives a move with its rotation state", "[sink]") {
     write_line(moved, 3);
     CHECK(slurp(out.string() + ".1") == lines(1, 2));
     CHECK(slurp(out) == lines(3, 3));
+}
+
+TEST_CASE("sink open names a directory as one, with a trailing slash too", "[sink]") {
+    TempDir dir;
+    for (const std::string& path : {dir.path.string(), dir.path.string() + "/"}) {
+        auto sink = Sink::open(path);
+        REQUIRE_FALSE(sink);
+        CHECK(sink.error().message == "-o " + path + ": Is a directory");
+    }
+}
+
+TEST_CASE("sink on a FIFO with a reader writes to it", "[sink]") {
+    TempDir dir;
+    const fs::path fifo = dir.path / "fifo";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    REQUIRE(reader >= 0);
+    auto sink = Sink::open(fifo.string());
+    REQUIRE(sink);
+    write_line(*sink, 1);
+    char buf[64] = {};
+    CHECK(::read(reader, buf, sizeof(buf)) == 40);
+    CHECK(std::string(buf, 40) == line(1));
+    ::close(reader);
 }
