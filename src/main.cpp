@@ -37,7 +37,7 @@ constexpr auto kPendingScanInterval = std::chrono::milliseconds(100);
 volatile sig_atomic_t g_stop_signal = 0;
 volatile pid_t g_child = 0;
 // With -u the command leads a session and process group of its own, out of
-// reach of the terminal's Ctrl-C: the signal goes to that whole group.
+// reach of the terminal's Ctrl-C and hangup: the signal goes to that group.
 volatile sig_atomic_t g_child_leads_group = 0;
 
 // With -- COMMAND the command decides when tracing ends: pass the signal on.
@@ -53,12 +53,15 @@ void on_signal(int sig) {
     errno = saved_errno;
 }
 
-void install_signal_handlers() {
+void install_signal_handlers(bool child_leads_group) {
+    g_child_leads_group = child_leads_group;
     struct sigaction action {};
     action.sa_handler = on_signal;
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
+    if (child_leads_group)  // else the kernel sends the terminal's hangup to the command too
+        sigaction(SIGHUP, &action, nullptr);
     signal(SIGPIPE, SIG_IGN);  // a closed output becomes EPIPE and a clear error
 }
 
@@ -144,7 +147,7 @@ Result<int> run(const cli::Options& opts) {
     auto tracer = load_tracer(opts);
     if (!tracer)
         return tracer.error();
-    install_signal_handlers();
+    install_signal_handlers(run_as.has_value());
 
     state::FdTable fds;
     output::FormatOptions format{monotonic_ns(), realtime_offset_ns(), opts.raw, time_format(opts.time)};
@@ -183,7 +186,6 @@ Result<int> run(const cli::Options& opts) {
     if (auto ok = (*tracer)->attach(); !ok)
         return ok.error();
     if (child) {
-        g_child_leads_group = run_as.has_value();
         g_child = child->pid();
         if (auto ok = child->release(); !ok)
             return Error{opts.command.front() + ": " + ok.error().message, ok.error().exit_code};

@@ -207,6 +207,21 @@ TEST_CASE("a command run as another user cannot push input into btrace's termina
     CHECK(output.out.find("injected") == std::string::npos);
 }
 
+TEST_CASE("a hangup of btrace's terminal reaches a command run as another user", "[integration][faults]") {
+    // The command is in a session of its own, which the kernel's SIGHUP
+    // for btrace's terminal does not reach: btrace passes it on.
+    const std::string path = temp_path("hangup.txt");
+    Background btrace({btrace_bin(), "-u", "nobody", "-o", path, "--", helper("sleeper"), "100000"});
+    REQUIRE(eventually([&] { return has_line(read_file(path), R"(sleeper/\d+ execve\()"); }));
+    const std::string text = read_file(path);
+    std::smatch m;
+    REQUIRE(std::regex_search(text, m, std::regex(R"(sleeper/(\d+) execve\()")));
+    const pid_t command = std::stoi(m[1].str());
+    kill(btrace.pid(), SIGHUP);
+    CHECK(btrace.wait() == 128 + SIGHUP);
+    CHECK(eventually([&] { return kill(command, 0) != 0; }));
+}
+
 TEST_CASE("an empty user is refused, not taken as root", "[integration][faults]") {
     Output output = run({btrace_bin(), "-u", "", "--", "id", "-u"});
     CHECK(output.exit_code == 2);
