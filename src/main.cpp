@@ -36,22 +36,32 @@ constexpr auto kPendingScanInterval = std::chrono::milliseconds(100);
 
 volatile sig_atomic_t g_stop_signal = 0;
 volatile pid_t g_child = 0;
+// With -u the command leads a session and process group of its own, out of
+// reach of the terminal's Ctrl-C and hangup: the signal goes to that group.
+volatile sig_atomic_t g_child_leads_group = 0;
 
 // With -- COMMAND the command decides when tracing ends: pass the signal on.
 // With -p, the signal means "stop tracing and detach".
 void on_signal(int sig) {
-    if (g_child > 0)
-        kill(g_child, sig);
-    else
+    const int saved_errno = errno;
+    if (g_child > 0) {
+        if (!g_child_leads_group || kill(-g_child, sig) < 0)  // no group before the child's setsid
+            kill(g_child, sig);
+    } else {
         g_stop_signal = sig;
+    }
+    errno = saved_errno;
 }
 
-void install_signal_handlers() {
+void install_signal_handlers(bool child_leads_group) {
+    g_child_leads_group = child_leads_group;
     struct sigaction action {};
     action.sa_handler = on_signal;
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
+    if (child_leads_group)  // else the kernel sends the terminal's hangup to the command too
+        sigaction(SIGHUP, &action, nullptr);
     signal(SIGPIPE, SIG_IGN);  // a closed output becomes EPIPE and a clear error
 }
 
@@ -72,10 +82,12 @@ Result<int> print_fd_tables(const cli::Options& opts, output::Sink& sink) {
     auto& out = sink.buffer();
     for (pid_t pid : opts.pids) {
         auto entries = state::snapshot_fds(pid);
-        std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.fd < b.fd; });
+        if (!entries)
+            return Error{"--fds -p " + std::to_string(pid) + ": " + entries.error().message};
+        std::sort(entries->begin(), entries->end(), [](const auto& a, const auto& b) { return a.fd < b.fd; });
         const auto id = state::thread_identity(pid);
-        fmt::format_to(std::back_inserter(out), "{}/{}: {} fds\n", id ? id->comm : "?", pid, entries.size());
-        for (const auto& entry : entries)
+        fmt::format_to(std::back_inserter(out), "{}/{}: {} fds\n", id ? id->comm : "?", pid, entries->size());
+        for (const auto& entry : *entries)
             fmt::format_to(std::back_inserter(out), "  {:>5}{} {}\n", entry.fd, entry.cloexec ? "e" : " ",
                            state::fd_name(entry.desc));
     }
@@ -135,7 +147,7 @@ Result<int> run(const cli::Options& opts) {
     auto tracer = load_tracer(opts);
     if (!tracer)
         return tracer.error();
-    install_signal_handlers();
+    install_signal_handlers(run_as.has_value());
 
     state::FdTable fds;
     output::FormatOptions format{monotonic_ns(), realtime_offset_ns(), opts.raw, time_format(opts.time)};

@@ -309,7 +309,9 @@ enum btrace_counter {
 	BTRACE_CNT_RB_FULL = 0,      /* ring-buffer reserve failed: record lost */
 	BTRACE_CNT_STASH_FULL = 1,   /* no in-flight slot for the thread (out of memory): call lost */
 	BTRACE_CNT_MISSED_ENTER = 2, /* sys_exit of a traced thread with no sys_enter: a call the kernel
-				      * turned away before its enter tracepoint (seccomp, ptrace, nr -1) */
+				      * turned away before its enter tracepoint (seccomp, ptrace), or nr -1
+				      * (sys_enter ignores it). Detaching takes sys_exit first, so that
+				      * calls starting meanwhile are not counted. */
 	BTRACE_CNT_STATS_FULL = 3,   /* summary map full: a call not counted */
 	BTRACE_CNT_STATS_KEYS = 4,   /* keys inserted into the stats map (LRU: minus live keys = evicted) */
 	BTRACE_CNT_ERROR_KEYS = 5,   /* keys inserted into the errors map */

@@ -141,8 +141,13 @@ void sweep_dead_targets(loader::Tracer& tracer) {
 }
 
 // What each fd of pid is now, from /proc: names for fds opened before tracing.
+// Root reads every process's fds: only a process already gone has none, and
+// its trace ends at once.
 void snapshot_fds(state::FdTable& fds, pid_t pid, bool as_exec_leaves_them) {
-    for (const auto& entry : state::snapshot_fds(pid))
+    auto entries = state::snapshot_fds(pid);
+    if (!entries)
+        return;
+    for (const auto& entry : *entries)
         if (!(as_exec_leaves_them && entry.cloexec))
             fds.set(static_cast<uint32_t>(pid), entry.fd, state::fd_name(entry.desc), entry.cloexec);
 }
@@ -185,9 +190,8 @@ void report_counters(const loader::Tracer& tracer, const consumer::Consumer& con
         spdlog::warn("{} fatal signal lines lost: more processes were being killed at once than btrace holds",
                      counters[BTRACE_CNT_FATAL_SIGNALS_FULL]);
     if (counters[BTRACE_CNT_MISSED_ENTER])
-        spdlog::info("{} call{} turned away before {} started (seccomp, ptrace): not shown",
-                     counters[BTRACE_CNT_MISSED_ENTER], counters[BTRACE_CNT_MISSED_ENTER] == 1 ? " was" : "s were",
-                     counters[BTRACE_CNT_MISSED_ENTER] == 1 ? "it" : "they");
+        spdlog::info("{} call{} ended without having started (refused by seccomp or ptrace, or syscall -1): not shown",
+                     counters[BTRACE_CNT_MISSED_ENTER], counters[BTRACE_CNT_MISSED_ENTER] == 1 ? "" : "s");
     if (consumer.malformed())
         spdlog::warn("{} malformed records skipped", consumer.malformed());
 }

@@ -5,6 +5,9 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
+#include <string_view>
+
+#include <fmt/format.h>
 
 #include "btrace/event.h"
 #include "util/parse.h"
@@ -40,11 +43,72 @@ public:
     }
 };
 
-Result<pid_t> parse_pid(const std::string& text) {
+Result<pid_t> parse_pid(std::string_view text) {
     const auto value = to_uint<uint32_t>(text);
     if (!value || *value == 0 || *value > (1u << 22))  // PID_MAX_LIMIT
-        return Error{"-p '" + text + "': not a process id", 2};
+        return Error{"-p '" + std::string(text) + "': not a process id", 2};
     return static_cast<pid_t>(*value);
+}
+
+// -p 12,34: split here, not by CLI11, which drops the empty items of "1,,".
+Result<void> add_pids(const std::string& list, std::vector<pid_t>& pids) {
+    for (std::string_view rest = list;;) {
+        const auto comma = rest.find(',');
+        auto pid = parse_pid(rest.substr(0, comma));
+        if (!pid)
+            return rest.substr(0, comma).empty() ? Error{"-p '" + list + "': an empty process id", 2} : pid.error();
+        pids.push_back(*pid);
+        if (comma == std::string_view::npos)
+            return {};
+        rest.remove_prefix(comma + 1);
+    }
+}
+
+// Numbers are checked here rather than by CLI11's validators, which let nan
+// and inf through, read "-1" as the largest unsigned value and "010" as
+// octal, and name a 310-digit bound when they refuse. A good value is handed
+// on in plain decimal for CLI11 to store.
+CLI::Validator whole_number(uint64_t min, uint64_t max) {
+    return CLI::Validator(
+        [=](std::string& text) -> std::string {
+            const auto value = to_uint<uint64_t>(text);
+            if (!value || *value < min || *value > max)
+                return fmt::format("'{}' is not a whole number from {} to {}", text, min, max);
+            text = std::to_string(*value);
+            return {};
+        },
+        "");
+}
+
+// Milliseconds: finite, and few enough that nanoseconds fit in 64 bits.
+CLI::Validator milliseconds() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            constexpr double kMax = 1e12;  // ~31 years
+            double value = 0;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+            if (ec != std::errc() || end != text.data() + text.size() || !(value >= 0 && value <= kMax))
+                return fmt::format("'{}' is not a number of milliseconds from 0 to {:.0f} (such as 10 or 0.5)",
+                                   text, kMax);
+            text = fmt::format("{}", value);
+            return {};
+        },
+        "");
+}
+
+// An option given an empty value ('', or a variable that was not set) is
+// refused: empty would otherwise read as "not given" (-o '' as stderr,
+// -u '' as root, --errno '' as every error).
+Result<void> refuse_empty_values(const CLI::App& app) {
+    for (const CLI::Option* option : app.get_options()) {
+        const auto& results = option->results();
+        if (std::find(results.begin(), results.end(), "") == results.end())
+            continue;
+        const std::string name =
+            option->get_snames().empty() ? "--" + option->get_lnames().front() : "-" + option->get_snames().front();
+        return Error{name + " needs " + option->get_type_name() + ", not an empty string", 2};
+    }
+    return {};
 }
 
 }  // namespace
@@ -88,14 +152,15 @@ std::size_t default_buffer_bytes(long online_cpus) {
 
 namespace {
 
-// What both command lines share: -p, --buffer-size and the --comm length.
-Result<void> set_common(Options& opts, const std::vector<std::string>& pid_texts, const std::string& buffer_size) {
-    for (const auto& text : pid_texts) {
-        auto pid = parse_pid(text);
-        if (!pid)
-            return pid.error();
-        opts.pids.push_back(*pid);
-    }
+// What both command lines share: no empty values, -p, --buffer-size and the
+// --comm length.
+Result<void> set_common(const CLI::App& app, Options& opts, const std::vector<std::string>& pid_texts,
+                        const std::string& buffer_size) {
+    if (auto ok = refuse_empty_values(app); !ok)
+        return ok;
+    for (const auto& text : pid_texts)
+        if (auto ok = add_pids(text, opts.pids); !ok)
+            return ok;
     if (!buffer_size.empty()) {
         auto bytes = parse_buffer_size(buffer_size);
         if (!bytes)
@@ -135,13 +200,12 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
     std::vector<std::string> pid_texts;
     std::string by, rotate_size, buffer_size;
     app.add_option("-p,--pid", pid_texts, "Only these processes (all threads, and their children)")
-        ->delimiter(',')
         ->type_name("PID[,PID...]");
     app.add_option("--comm", opts.comm, "Only processes with this command name")->type_name("NAME");
     app.add_option("--cgroup", opts.cgroup_path, "Only processes in this cgroup v2 directory")->type_name("PATH");
     app.add_option("--slow", m.slow_ms, "Report calls that took at least MS milliseconds (default 10)")
         ->type_name("MS")
-        ->check(CLI::NonNegativeNumber);
+        ->transform(milliseconds());
     app.add_flag("--errors", m.errors, "Report failed calls too, however fast");
     app.add_option("--by", by, "Histograms per (syscall, comm) (default) or per (syscall, cgroup)")
         ->type_name("WHAT")
@@ -153,24 +217,24 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
                    "Keep each process's last N calls; print them before its outliers, on SIGUSR1 and when it "
                    "is killed by a signal (sends every call up: costs like tracing)")
         ->type_name("N")
-        ->check(CLI::Range(1, 100000));
+        ->transform(whole_number(1, 100000));
     app.add_option("-o,--output", opts.output_path, "Write outliers to FILE instead of stderr (SIGHUP reopens it)")
         ->type_name("FILE");
     app.add_flag("--json", opts.json, "Outliers as JSON lines");
     app.add_option("--rotate-size", rotate_size, "With -o: start a new file past SIZE (e.g. 64M)")->type_name("SIZE");
     app.add_option("--rotate-keep", m.rotate_keep, "With --rotate-size: keep K old files (default 5)")
         ->type_name("K")
-        ->check(CLI::Range(0, 1000));
+        ->transform(whole_number(0, 1000));
     app.add_option("--max-keys", m.keys, "Histogram and error keys kept in the kernel (LRU; default 4096)")
         ->type_name("N")
-        ->check(CLI::Range(64, 1 << 20));
+        ->transform(whole_number(64, 1 << 20));
     app.add_flag("--bpf-stats", m.bpf_stats,
                  "Turn on the kernel's BPF run-time statistics for the metrics (costs ~35 ns per program run)");
     app.add_option("--buffer-size", buffer_size, "BPF ring buffer size (power of two; default 4M per CPU, 8M to 32M)")
         ->type_name("SIZE");
     app.add_option("-s,--string-limit", opts.string_max, "Show at most SIZE bytes of each string (default 256)")
         ->type_name("SIZE")
-        ->check(CLI::Range(1, BTRACE_STRING_MAX));
+        ->transform(whole_number(1, BTRACE_STRING_MAX));
     app.add_flag("-v,--verbose", opts.verbose, "Log libbpf and loader details to stderr");
 
     try {
@@ -180,7 +244,7 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
     } catch (const CLI::ParseError& e) {
         return Error{std::string(e.what()) + " (see btrace monitor --help)", 2};
     }
-    if (auto ok = set_common(opts, pid_texts, buffer_size); !ok)
+    if (auto ok = set_common(app, opts, pid_texts, buffer_size); !ok)
         return ok.error();
     if (!rotate_size.empty()) {
         auto bytes = parse_size(rotate_size);
@@ -213,7 +277,6 @@ ParseResult parse(int argc, const char* const* argv) {
     std::string buffer_size;
     bool no_follow = false;
     app.add_option("-p,--pid", pid_texts, "Trace these running processes (all their threads)")
-        ->delimiter(',')
         ->allow_extra_args(false)
         ->type_name("PID[,PID...]");
     app.add_option("-o,--output", opts.output_path, "Write the trace to FILE instead of stderr")
@@ -233,11 +296,11 @@ ParseResult parse(int argc, const char* const* argv) {
                    "Show at most SIZE bytes of each string and data buffer (default 256, max 4096); "
                    "paths are shown whole")
         ->type_name("SIZE")
-        ->check(CLI::Range(1, BTRACE_STRING_MAX));
+        ->transform(whole_number(1, BTRACE_STRING_MAX));
     app.add_option("--pending", opts.pending_ms,
                    "Report each call still in flight after MS milliseconds, with its fds (default 1000; 0: off)")
         ->type_name("MS")
-        ->check(CLI::NonNegativeNumber);
+        ->transform(milliseconds());
     app.add_flag("--fds", opts.fds_only, "Print the fd table of each -p process, like lsof -p, and exit");
     app.add_flag("--raw", opts.raw, "Print raw register values: read no strings, buffers or structs");
     app.add_flag("-v,--verbose", opts.verbose, "Log libbpf and loader details to stderr");
@@ -263,7 +326,7 @@ ParseResult parse(int argc, const char* const* argv) {
         ->type_name("LIST");
     app.add_option("--duration", opts.min_duration_ms, "Show only calls that took at least MS milliseconds")
         ->type_name("MS")
-        ->check(CLI::NonNegativeNumber);
+        ->transform(milliseconds());
     app.add_flag("-a,--all", opts.system_wide, "Trace every process on the system (until Ctrl-C)");
     app.add_option("--comm", opts.comm, "Trace processes with this command name (system-wide)")->type_name("NAME");
     app.add_option("--cgroup", opts.cgroup_path, "Trace processes in this cgroup v2 directory (system-wide)")
@@ -278,7 +341,9 @@ ParseResult parse(int argc, const char* const* argv) {
     app.add_flag("-t", time_flags, "Time of day (-tt with microseconds, -ttt seconds since the epoch)");
     app.add_flag("-r", since_previous, "Time since the previous line instead of since the start");
     app.add_flag("--json", opts.json, "One JSON object per line, with the same fields as the text");
-    app.add_option("--max-events", opts.max_events, "Stop after N calls")->type_name("N");
+    app.add_option("--max-events", opts.max_events, "Stop after N calls")
+        ->type_name("N")
+        ->transform(whole_number(1, UINT64_MAX));
     app.prefix_command();  // everything from COMMAND on belongs to COMMAND
 
     try {
@@ -297,7 +362,7 @@ ParseResult parse(int argc, const char* const* argv) {
     else if (!opts.command.empty() && opts.command.front().starts_with("-"))
         return Error{"unknown option " + opts.command.front() + " (see btrace --help)", 2};
 
-    if (auto ok = set_common(opts, pid_texts, buffer_size); !ok)
+    if (auto ok = set_common(app, opts, pid_texts, buffer_size); !ok)
         return ok.error();
     if (follow_flags > 1)
         return Error{"-ff (a file per process) is not supported: one trace names each call's comm/tid", 2};
@@ -370,8 +435,6 @@ ParseResult parse(int argc, const char* const* argv) {
         return Error{"--fds needs -p PID", 2};
     if (!opts.trace_paths.empty() && (opts.summary != Options::Summary::None || opts.raw))
         return Error{"-P picks calls by the paths read from them: not with -c, -S or --raw", 2};
-    if (std::find(opts.trace_paths.begin(), opts.trace_paths.end(), "") != opts.trace_paths.end())
-        return Error{"-P needs a path, not an empty one", 2};
     return opts;
 }
 

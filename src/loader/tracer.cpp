@@ -307,7 +307,14 @@ std::vector<ProgramStats> Tracer::program_stats() const {
     return programs;
 }
 
-void Tracer::detach() { btrace_bpf__detach(skel_); }
+void Tracer::detach() {
+    // sys_exit goes first: with sys_enter gone, every call made before
+    // sys_exit goes too would end without having started, and be counted as
+    // refused by seccomp or ptrace (BTRACE_CNT_MISSED_ENTER) when nothing was.
+    bpf_link__destroy(skel_->links.on_sys_exit);
+    skel_->links.on_sys_exit = nullptr;
+    btrace_bpf__detach(skel_);
+}
 
 std::vector<std::vector<uint8_t>> Tracer::unflushed_batches() const {
     const int ncpus = libbpf_num_possible_cpus();

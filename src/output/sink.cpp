@@ -2,6 +2,7 @@
 #include "util/file.h"
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,19 +13,62 @@ namespace btrace::output {
 
 namespace {
 
-constexpr int kCreateFlags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW;
-// Reopening must not truncate: after logrotate's copytruncate the file is
-// already empty, and after a rename the name is free or freshly created.
-constexpr int kReopenFlags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW;
+constexpr int kWriteFlags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW;
 
-// O_NOFOLLOW: in a shared directory, a symlink planted at that name must
-// not turn a root-run btrace into a write anywhere.
-Result<int> open_file(const std::string& path, int flags, const std::string& what) {
-    int fd = ::open(path.c_str(), flags, 0644);
-    if (fd < 0 && errno == ELOOP)
+// Opens the output FILE for writing, as root should in a shared directory:
+// - O_NOFOLLOW: a symlink planted at that name must not turn a root-run
+//   btrace into a write anywhere.
+// - A file someone else planted in a sticky world-writable directory (/tmp)
+//   is refused, as the kernel's protected_regular and protected_fifos refuse
+//   it when they are on (fs/namei.c may_create_in_sticky): owned by neither
+//   the directory's owner nor us. Checked on the opened file, so swapping it
+//   afterwards is of no use, and before any truncation.
+// - A FIFO with no reader yet is waited for, but said on stderr first; the
+//   fd is then blocking as usual.
+// Truncating (not for reopening: after logrotate's copytruncate the file is
+// already empty, and after a rename the name is free or freshly created).
+Result<int> open_file(const std::string& path, bool truncate, const std::string& what) {
+    const auto slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    const int dir_fd = ::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd < 0)
+        return errno_error(what, errno);
+    const char* name = path.c_str() + (slash == std::string::npos ? 0 : slash + 1);
+    if (!*name)
+        name = ".";  // "dir/": EISDIR, as open(2) says it
+    const int flags = kWriteFlags | (truncate ? 0 : O_APPEND);
+    int fd = ::openat(dir_fd, name, flags | O_NONBLOCK, 0644);
+    if (fd < 0 && errno == ENXIO) {
+        spdlog::info("{}: waiting for a reader of the FIFO", what);
+        fd = ::openat(dir_fd, name, flags, 0644);
+    }
+    struct stat dir_st {}, st {};
+    const bool stated = fd >= 0 && ::fstat(dir_fd, &dir_st) == 0 && ::fstat(fd, &st) == 0;
+    const int err = errno;
+    ::close(dir_fd);
+    if (fd < 0 && err == ELOOP)
         return Error{what + ": is a symbolic link; give the real path"};
     if (fd < 0)
-        return errno_error(what, errno);
+        return errno_error(what, err);
+    auto fail = [&](Error error) {
+        ::close(fd);
+        return error;
+    };
+    if (!stated)
+        return fail(errno_error(what, err));
+    const bool shared = (dir_st.st_mode & S_ISVTX) && (dir_st.st_mode & S_IWOTH);
+    if (shared && st.st_uid != dir_st.st_uid && st.st_uid != ::geteuid())
+        return fail(Error{fmt::format("{}: owned by uid {} in the sticky world-writable {}, where anyone could have "
+                                      "put it; remove it or write elsewhere",
+                                      what, st.st_uid, dir)});
+    // Without protected_hardlinks anyone can link a file of ours (/etc/shadow) there.
+    if (shared && S_ISREG(st.st_mode) && st.st_nlink > 1)
+        return fail(Error{fmt::format("{}: has {} hard links, in the sticky world-writable {} where anyone could "
+                                      "have linked a file of ours; remove it or write elsewhere",
+                                      what, st.st_nlink, dir)});
+    if (::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 ||
+        (truncate && S_ISREG(st.st_mode) && ::ftruncate(fd, 0) < 0))
+        return fail(errno_error(what, errno));
     return fd;
 }
 
@@ -33,7 +77,7 @@ Result<int> open_file(const std::string& path, int flags, const std::string& wha
 Result<Sink> Sink::open(const std::string& path, Rotation rotation) {
     if (path.empty())
         return Sink(STDERR_FILENO, false, "stderr", {});
-    auto fd = open_file(path, kCreateFlags, "-o " + path);
+    auto fd = open_file(path, true, "-o " + path);
     if (!fd)
         return fd.error();
     return Sink(*fd, true, path, rotation);
@@ -79,7 +123,7 @@ Result<void> Sink::rotate() {
         if (::rename(from.c_str(), to.c_str()) < 0 && errno != ENOENT)
             return errno_error("rotating " + from, errno);
     }
-    auto fd = open_file(name_, kCreateFlags, "rotating " + name_);
+    auto fd = open_file(name_, true, "rotating " + name_);
     if (!fd)
         return fd.error();
     fd_ = *fd;
@@ -94,7 +138,7 @@ Result<void> Sink::reopen() {
         return ok;
     ::close(fd_);
     fd_ = -1;
-    auto fd = open_file(name_, kReopenFlags, "reopening " + name_);
+    auto fd = open_file(name_, false, "reopening " + name_);
     if (!fd)
         return fd.error();
     fd_ = *fd;

@@ -353,12 +353,12 @@ std::optional<InFlightCall> parse_syscall_line(std::string_view line) {
 
 // ------------------------------------------------------------------ /proc I/O
 
-std::vector<ProcFd> snapshot_fds(pid_t pid) {
+Result<std::vector<ProcFd>> snapshot_fds(pid_t pid) {
     std::vector<ProcFd> out;
     const std::string base = proc_dir(pid);
     DIR* dir = ::opendir((base + "fd").c_str());
     if (!dir)
-        return out;
+        return errno_error("reading " + base + "fd", errno);
     static const SocketTable kNoSockets;
     std::optional<SocketTable> sockets;
     const std::vector<int> fds = numeric_entries<int>(dir);

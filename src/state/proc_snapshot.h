@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "state/fd_desc.h"
+#include "util/result.h"
 
 namespace btrace::state {
 
@@ -82,7 +83,8 @@ struct ProcFd {
 // inode comes from fdinfo's ino: line when present. A socket missing from
 // the table gets its protocol from the sockprotoname xattr when it can. The
 // socket tables (every socket of the namespace) are read at the first socket.
-std::vector<ProcFd> snapshot_fds(pid_t pid);
+// An error when the fd directory cannot be read (no right to, or gone).
+Result<std::vector<ProcFd>> snapshot_fds(pid_t pid);
 
 // The threads of PID, by tid, sorted.
 std::vector<pid_t> thread_ids(pid_t pid);

@@ -20,6 +20,8 @@ Result<void> check_process(pid_t pid) {
         return Error{what + ": no such process", 1};
     if (id->tgid != pid)
         return Error{what + ": is a thread of process " + std::to_string(id->tgid) + "; give the process id", 2};
+    if (!task_exists(pid))
+        return Error{what + ": has exited (a zombie its parent has not reaped): nothing to trace", 1};
     return {};
 }
 

@@ -29,9 +29,14 @@ void close_quietly(int fd) {
 }
 
 // In the child: put back what btrace changed, then wait for the go byte.
-// Drops to run_as (groups first, uid last); false if any step failed.
+// Drops to run_as (groups first, uid last); false if any step failed. A
+// session of its own first: with no controlling terminal the command cannot
+// push input into the terminal of the root that ran btrace (TIOCSTI works
+// only on one's controlling terminal without CAP_SYS_ADMIN) nor open it as
+// /dev/tty, and cannot make it its own (TIOCSCTTY: it is root's session's).
 bool become(const RunAs& run_as) {
-    if (initgroups(run_as.name.c_str(), run_as.gid) != 0 || setgid(run_as.gid) != 0 || setuid(run_as.uid) != 0)
+    if (setsid() < 0 || initgroups(run_as.name.c_str(), run_as.gid) != 0 || setgid(run_as.gid) != 0 ||
+        setuid(run_as.uid) != 0)
         return false;
     setenv("HOME", run_as.home.c_str(), 1);
     setenv("USER", run_as.name.c_str(), 1);

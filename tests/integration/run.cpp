@@ -94,6 +94,46 @@ Output run(const std::vector<std::string>& argv, int timeout_s) {
     return result;
 }
 
+Output run_on_terminal(const std::vector<std::string>& argv, int timeout_s) {
+    const int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0)
+        throw std::runtime_error("posix_openpt");
+    const std::string slave = ptsname(master);
+    pid_t pid = fork();
+    if (pid == 0) {
+        setsid();  // a session leader with no terminal: opening the pty makes it its controlling one
+        int fd = open(slave.c_str(), O_RDWR);
+        if (fd < 0)
+            _exit(126);
+        for (int std_fd : {0, 1, 2})
+            dup2(fd, std_fd);
+        exec_child(argv);
+    }
+    Output result;
+    pollfd fds{master, POLLIN, 0};
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+    while (true) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            kill(pid, SIGKILL);
+            result.out += "\n[itest: timed out]\n";
+            break;
+        }
+        if (poll(&fds, 1, static_cast<int>(left.count())) <= 0)
+            continue;
+        char buf[4096];
+        ssize_t n = read(master, buf, sizeof(buf));
+        if (n <= 0)
+            break;  // EIO: every fd of the terminal's side is closed
+        result.out.append(buf, static_cast<size_t>(n));
+    }
+    close(master);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    result.exit_code = decode_status(status);
+    return result;
+}
+
 Background::Background(const std::vector<std::string>& argv, const std::string& stderr_path) {
     int out[2];
     if (pipe2(out, O_CLOEXEC))

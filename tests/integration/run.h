@@ -18,6 +18,10 @@ struct Output {
 // Runs argv to completion (killed after timeout_s), capturing stdout and stderr.
 Output run(const std::vector<std::string>& argv, int timeout_s = 60);
 
+// Runs argv with a new pseudo-terminal as its controlling terminal and its
+// stdin, stdout and stderr; out is what it wrote there (\r\n line ends).
+Output run_on_terminal(const std::vector<std::string>& argv, int timeout_s = 60);
+
 // A background process whose stdout is a pipe; killed and reaped on destruction.
 class Background {
 public:

@@ -126,6 +126,57 @@ TEST_CASE("the output file refuses to write through a symbolic link", "[integrat
     CHECK(stat(target.c_str(), &st) != 0);  // nothing was created through it
 }
 
+TEST_CASE("the output file refuses a file another user planted in a sticky shared directory", "[integration][faults]") {
+    const std::string dir = temp_path("shared");  // like /tmp: root's, sticky, world-writable
+    REQUIRE(mkdir(dir.c_str(), 0755) == 0);
+    REQUIRE(chmod(dir.c_str(), 01777) == 0);
+    const std::string planted = dir + "/trace.txt";
+    write_file(planted, "planted\n");
+    REQUIRE(chown(planted.c_str(), 65534, 65534) == 0);
+    REQUIRE(chmod(planted.c_str(), 0666) == 0);
+    Output output = run({btrace_bin(), "-o", planted, "--", "true"});
+    CHECK(output.exit_code == 1);
+    CHECK(output.err == "btrace: -o " + planted + ": owned by uid 65534 in the sticky world-writable " + dir +
+                            ", where anyone could have put it; remove it or write elsewhere\n");
+    CHECK(read_file(planted) == "planted\n");
+    // A file of ours linked there (anyone can without protected_hardlinks) is not written through.
+    const std::string victim = temp_path("victim");
+    write_file(victim, "precious\n");
+    const std::string linked = dir + "/linked.txt";
+    REQUIRE(link(victim.c_str(), linked.c_str()) == 0);
+    Output through_link = run({btrace_bin(), "-o", linked, "--", "true"});
+    CHECK(through_link.exit_code == 1);
+    CHECK(through_link.err == "btrace: -o " + linked + ": has 2 hard links, in the sticky world-writable " + dir +
+                                  " where anyone could have linked a file of ours; remove it or write elsewhere\n");
+    CHECK(read_file(victim) == "precious\n");
+
+    // A file of ours there is written, and truncated.
+    const std::string ours = dir + "/ours.txt";
+    write_file(ours, std::string(100000, 'Q'));
+    CHECK(run({btrace_bin(), "-o", ours, "--", "true"}).exit_code == 0);
+    CHECK(has_line(read_file(ours), R"(^\+\+\+ true/\d+ exited with 0 \+\+\+$)"));
+    CHECK(read_file(ours).find("QQQQ") == std::string::npos);
+    // Another's file where only root may create names is not planted: written.
+    const std::string private_dir = temp_path("private");
+    REQUIRE(mkdir(private_dir.c_str(), 0755) == 0);
+    const std::string given = private_dir + "/trace.txt";
+    write_file(given, "");
+    REQUIRE(chown(given.c_str(), 65534, 65534) == 0);
+    CHECK(run({btrace_bin(), "-o", given, "--", "true"}).exit_code == 0);
+    CHECK(has_line(read_file(given), "exited with 0"));
+}
+
+TEST_CASE("the output on a FIFO says it waits for a reader, then writes the trace to it", "[integration][faults]") {
+    const std::string fifo = temp_path("fifo");
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    const std::string err = temp_path("fifo.err");
+    Background btrace({btrace_bin(), "-o", fifo, "--", helper("getpid_loop"), "3"}, err);
+    REQUIRE(eventually([&] { return read_file(err) == "btrace: -o " + fifo + ": waiting for a reader of the FIFO\n"; }));
+    const std::string text = read_file(fifo);  // until btrace closes it
+    CHECK(btrace.wait() == 0);
+    CHECK(count_matching(text, R"( getpid\(\) = \d+$)") == 3);
+}
+
 TEST_CASE("a user option runs the command as another user, not as root", "[integration][faults]") {
     Output output = run({btrace_bin(), "-u", "nobody", "--", "id", "-u"});
     CHECK(output.exit_code == 0);
@@ -139,6 +190,43 @@ TEST_CASE("a user option runs the command as another user, not as root", "[integ
     CHECK(huge.err == "btrace: -u 99999999999999999999: no such user\n");
     Output by_uid = run({btrace_bin(), "-u", "65534", "--", "id", "-u"});
     CHECK(by_uid.out == "65534\n");
+}
+
+TEST_CASE("a command run as another user cannot push input into btrace's terminal", "[integration][faults]") {
+    // TIOCSTI works for everyone on their controlling terminal only while
+    // dev.tty.legacy_tiocsti is 1; the test turns it on, or it could not fail.
+    const std::string knob = "/proc/sys/dev/tty/legacy_tiocsti";
+    const std::string was = read_file(knob);
+    write_file(knob, "1");
+    Output output = run_on_terminal({btrace_bin(), "-u", "nobody", "-o", "/dev/null", "--", helper("tty_inject")});
+    write_file(knob, was);
+    INFO(output.out);
+    CHECK(output.exit_code == 0);
+    CHECK(output.out.find("stdin: EPERM\r\n") != std::string::npos);  // not its controlling terminal
+    CHECK(output.out.find("/dev/tty: open ENXIO\r\n") != std::string::npos);  // it has none
+    CHECK(output.out.find("injected") == std::string::npos);
+}
+
+TEST_CASE("a hangup of btrace's terminal reaches a command run as another user", "[integration][faults]") {
+    // The command is in a session of its own, which the kernel's SIGHUP
+    // for btrace's terminal does not reach: btrace passes it on.
+    const std::string path = temp_path("hangup.txt");
+    Background btrace({btrace_bin(), "-u", "nobody", "-o", path, "--", helper("sleeper"), "100000"});
+    REQUIRE(eventually([&] { return has_line(read_file(path), R"(sleeper/\d+ execve\()"); }));
+    const std::string text = read_file(path);
+    std::smatch m;
+    REQUIRE(std::regex_search(text, m, std::regex(R"(sleeper/(\d+) execve\()")));
+    const pid_t command = std::stoi(m[1].str());
+    kill(btrace.pid(), SIGHUP);
+    CHECK(btrace.wait() == 128 + SIGHUP);
+    CHECK(eventually([&] { return kill(command, 0) != 0; }));
+}
+
+TEST_CASE("an empty user is refused, not taken as root", "[integration][faults]") {
+    Output output = run({btrace_bin(), "-u", "", "--", "id", "-u"});
+    CHECK(output.exit_code == 2);
+    CHECK(output.out.empty());
+    CHECK(output.err == "btrace: -u needs USER, not an empty string\n");
 }
 
 TEST_CASE("the BPF programs pass the verifier when built by clang 16 too", "[integration][kernel]") {

@@ -2,6 +2,7 @@
 // in, on which connection, for how long, without waiting for it to return.
 #include <catch2/catch.hpp>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <regex>
@@ -208,4 +209,27 @@ TEST_CASE("fds mode lists every fd of a process and exits", "[integration][fds]"
     CHECK(has_line(output.out, R"(^ +4  TCP 127\.0\.0\.1:)" + c.client_port + "->127\\.0\\.0\\.1:" + c.server_port + "$"));
     CHECK(has_line(output.out, R"(^ +3  TCP 127\.0\.0\.1:)" + c.server_port + " LISTEN$"));
     kill(helper.pid(), SIGKILL);
+}
+
+TEST_CASE("a zombie, for -p or --fds, and fds btrace may not read are errors", "[integration][fds]") {
+    const pid_t zombie = fork();
+    if (zombie == 0)
+        _exit(0);
+    const std::string pid = std::to_string(zombie);
+    REQUIRE(eventually([&] { return read_file("/proc/" + pid + "/stat").find(") Z ") != std::string::npos; }));
+    const std::string exited = "btrace: -p " + pid + ": has exited (a zombie its parent has not reaped): nothing to trace\n";
+    Output traced = run({btrace_bin(), "-p", pid}, 10);
+    CHECK(traced.exit_code == 1);
+    CHECK(traced.err == exited);
+    Output listed = run({btrace_bin(), "--fds", "-p", pid});
+    CHECK(listed.exit_code == 1);
+    CHECK(listed.err == exited);
+    CHECK(listed.out.empty());
+    waitpid(zombie, nullptr, 0);
+
+    // As nobody, init's fds cannot be read: that is not "0 fds".
+    Output denied = run({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", btrace_bin(), "--fds", "-p", "1"});
+    CHECK(denied.exit_code == 1);
+    CHECK(denied.err == "btrace: --fds -p 1: reading /proc/1/fd: Permission denied\n");
+    CHECK(denied.out.empty());
 }

@@ -280,6 +280,40 @@ TEST_CASE("losses are counted, reported on stderr and marked in the output", "[i
     CHECK(shown + marked <= 200000 + 1000);
 }
 
+TEST_CASE("calls seccomp refused are counted as turned away, exactly", "[integration]") {
+    Output output = run({btrace_bin(), "-o", "/dev/null", "--", helper("seccomp_denied"), "7"});
+    CHECK(output.exit_code == 0);
+    CHECK(output.err ==
+          "btrace: 7 calls ended without having started (refused by seccomp or ptrace, or syscall -1): not shown\n");
+}
+
+TEST_CASE("stopping at --max-events or on SIGINT turns no calls away", "[integration]") {
+    // Calls that start while btrace detaches must not read as turned away.
+    // Three storms keep both CPUs busy, so that btrace is preempted there now
+    // and then: 3 runs in 10 said so before sys_exit was detached first.
+    const std::string storm = helper("getpid_loop") + " 300000";
+    for (int run_no = 0; run_no < 15; ++run_no) {
+        Output output = run({btrace_bin(), "--max-events", "1000", "-o", "/dev/null", "--", "sh", "-c",
+                             storm + " & " + storm + " & " + storm + "; wait"});
+        INFO(run_no);
+        CHECK(output.exit_code == 0);
+        CHECK(output.err.find("without having started") == std::string::npos);
+        CHECK(output.err.find("turned away") == std::string::npos);
+    }
+    Background load({"sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10; do " + storm + " & " + storm + "; wait; done"});
+    for (int run_no = 0; run_no < 6; ++run_no) {
+        const std::string err = temp_path("sigint.err");
+        Background btrace({btrace_bin(), "-a", "--comm", "getpid_loop", "-o", "/dev/null"}, err);
+        REQUIRE(eventually([&] { return attached(btrace.pid()); }));
+        usleep(100 * 1000);
+        kill(btrace.pid(), SIGINT);
+        CHECK(btrace.wait() == 0);
+        INFO(run_no);
+        CHECK(read_file(err).find("without having started") == std::string::npos);
+        CHECK(read_file(err).find("turned away") == std::string::npos);
+    }
+}
+
 TEST_CASE("without privileges btrace says so in one line", "[integration]") {
     Output output = run({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
                          btrace_bin(), "--", "true"});

@@ -396,7 +396,9 @@ TEST_CASE("snapshot_fds on this process", "[fd_names]") {
     struct stat null_st{};
     REQUIRE(fstat(closing, &null_st) == 0);
 
-    auto fds = btrace::state::snapshot_fds(getpid());
+    auto snapshot = btrace::state::snapshot_fds(getpid());
+    REQUIRE(snapshot);
+    const auto& fds = *snapshot;
     auto find = [&](int fd) -> const btrace::state::ProcFd* {
         for (const auto& e : fds)
             if (e.fd == fd)

@@ -67,7 +67,7 @@ TEST_CASE("path selection: -P takes paths, repeated, and not with -c, -S or --ra
     for (const char* other : {"-c", "-S", "--raw"})
         CHECK(error_of(parse_args({"-P", "/etc/hostname", other, "--", "cat"})) ==
               "-P picks calls by the paths read from them: not with -c, -S or --raw");
-    CHECK(error_of(parse_args({"-P", "", "--", "cat"})) == "-P needs a path, not an empty one");
+    CHECK(error_of(parse_args({"-P", "", "--", "cat"})) == "-P needs PATH, not an empty string");
 }
 
 TEST_CASE("bad input gives one clear error", "[cli]") {
@@ -78,6 +78,56 @@ TEST_CASE("bad input gives one clear error", "[cli]") {
     CHECK(error_of(parse_args({"--bogus"})) == "unknown option --bogus (see btrace --help)");
     CHECK(error_of(parse_args({"-p"})).find("-p") != std::string::npos);
     CHECK(std::get<btrace::Error>(parse_args({"--bogus"})).exit_code == 2);
+}
+
+TEST_CASE("an empty value is refused, not read as the option's absence", "[cli]") {
+    // -u '' ran the command as root, -o '' wrote to stderr, --errno '' meant every error.
+    CHECK(error_of(parse_args({"-u", "", "--", "id"})) == "-u needs USER, not an empty string");
+    CHECK(error_of(parse_args({"-o", "", "--", "true"})) == "-o needs FILE, not an empty string");
+    CHECK(error_of(parse_args({"--errno", "", "--", "true"})) == "--errno needs LIST, not an empty string");
+    CHECK(error_of(parse_args({"--comm", ""})) == "--comm needs NAME, not an empty string");
+    CHECK(error_of(parse_args({"-p", ""})) == "-p needs PID[,PID...], not an empty string");
+    CHECK(error_of(parse_args({"monitor", "-o", ""})) == "-o needs FILE, not an empty string");
+    CHECK(std::get<btrace::Error>(parse_args({"-u", "", "--", "id"})).exit_code == 2);
+}
+
+TEST_CASE("option -p refuses empty items in its list", "[cli]") {
+    CHECK(error_of(parse_args({"-p", "1,,"})) == "-p '1,,': an empty process id");
+    CHECK(error_of(parse_args({"-p", ",1"})) == "-p ',1': an empty process id");
+    CHECK(error_of(parse_args({"-p", "1,x"})) == "-p 'x': not a process id");
+    CHECK(options_of(parse_args({"-p", "1,2", "-p", "3"})).pids == std::vector<pid_t>{1, 2, 3});
+}
+
+TEST_CASE("numeric options take finite numbers in range, or say which in one readable line", "[cli]") {
+    const std::string ms = "' is not a number of milliseconds from 0 to 1000000000000 (such as 10 or 0.5) (see btrace --help)";
+    for (const char* bad : {"nan", "NaN", "inf", "-inf", "-1", "1e400", "1e13", "10abc", "abc", "0x10", " 1", "+1"}) {
+        INFO(bad);
+        CHECK(error_of(parse_args({"--duration", bad, "--", "true"})) == "--duration: '" + std::string(bad) + ms);
+        CHECK(error_of(parse_args({"--pending", bad, "--", "true"})) == "--pending: '" + std::string(bad) + ms);
+    }
+    CHECK(options_of(parse_args({"--duration", "0.5", "--", "true"})).min_duration_ms == 0.5);
+    CHECK(options_of(parse_args({"--pending", "0", "--", "true"})).pending_ms == 0);
+    CHECK(error_of(parse_args({"monitor", "--slow", "nan"})) ==
+          "--slow: 'nan' is not a number of milliseconds from 0 to 1000000000000 (such as 10 or 0.5) (see btrace "
+          "monitor --help)");
+
+    const std::string events = "' is not a whole number from 1 to 18446744073709551615 (see btrace --help)";
+    for (const char* bad : {"0", "-1", "18446744073709551616", "99999999999999999999999", "1.5", "1e3", "10x", "0x10"}) {
+        INFO(bad);
+        CHECK(error_of(parse_args({"--max-events", bad, "--", "true"})) == "--max-events: '" + std::string(bad) + events);
+    }
+    CHECK(options_of(parse_args({"--max-events", "18446744073709551615", "--", "true"})).max_events == UINT64_MAX);
+    CHECK(options_of(parse_args({"--max-events", "010", "--", "true"})).max_events == 10);  // decimal, not octal
+    CHECK(error_of(parse_args({"-s", "0x10", "--", "true"})) ==
+          "--string-limit: '0x10' is not a whole number from 1 to 4096 (see btrace --help)");
+    CHECK(error_of(parse_args({"-s", "-1", "--", "true"})) ==
+          "--string-limit: '-1' is not a whole number from 1 to 4096 (see btrace --help)");
+    CHECK(error_of(parse_args({"monitor", "--flight", "0"})) ==
+          "--flight: '0' is not a whole number from 1 to 100000 (see btrace monitor --help)");
+    CHECK(error_of(parse_args({"monitor", "--max-keys", "-1"})) ==
+          "--max-keys: '-1' is not a whole number from 64 to 1048576 (see btrace monitor --help)");
+    CHECK(error_of(parse_args({"monitor", "--rotate-keep", "1001"})) ==
+          "--rotate-keep: '1001' is not a whole number from 0 to 1000 (see btrace monitor --help)");
 }
 
 TEST_CASE("help and version exit early with text", "[cli]") {

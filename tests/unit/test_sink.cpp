@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <utility>
 
 #include "output/sink.h"
 
@@ -205,12 +207,18 @@ TEST_CASE("sink reopen refuses a symlink planted after open", "[sink]") {
     CHECK(slurp(target) == "keep me\n");
 }
 
-TEST_CASE("sink open reports a missing directory with the path", "[sink]") {
+TEST_CASE("sink open errors name the path: a missing directory, a directory with or without a slash", "[sink]") {
     TempDir dir;
-    const std::string path = (dir.path / "missing" / "out.txt").string();
-    auto sink = Sink::open(path);
-    REQUIRE_FALSE(sink);
-    CHECK(sink.error().message == "-o " + path + ": No such file or directory");
+    const std::pair<std::string, std::string> cases[] = {
+        {(dir.path / "missing" / "out.txt").string(), "No such file or directory"},
+        {dir.path.string(), "Is a directory"},
+        {dir.path.string() + "/", "Is a directory"},
+    };
+    for (const auto& [path, why] : cases) {
+        auto sink = Sink::open(path);
+        REQUIRE_FALSE(sink);
+        CHECK(sink.error().message == "-o " + path + ": " + why);
+    }
 }
 
 TEST_CASE("sink rotation errors name the path", "[sink]") {
@@ -249,4 +257,19 @@ TEST_CASE("sink survives a move with its rotation state", "[sink]") {
     write_line(moved, 3);
     CHECK(slurp(out.string() + ".1") == lines(1, 2));
     CHECK(slurp(out) == lines(3, 3));
+}
+
+TEST_CASE("sink on a FIFO with a reader writes to it", "[sink]") {
+    TempDir dir;
+    const fs::path fifo = dir.path / "fifo";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    REQUIRE(reader >= 0);
+    auto sink = Sink::open(fifo.string());
+    REQUIRE(sink);
+    write_line(*sink, 1);
+    char buf[64] = {};
+    CHECK(::read(reader, buf, sizeof(buf)) == 40);
+    CHECK(std::string(buf, 40) == line(1));
+    ::close(reader);
 }
