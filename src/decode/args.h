@@ -24,6 +24,7 @@ struct CallContext {
     int64_t ret = 0;               // the result: wait4 = 0 wrote no status
     const Payloads* payloads = nullptr;  // all the call's: a msghdr's name and iovecs come apart
     const __u64* args = nullptr;  // all six: an argument named by another's value (optname by level)
+    bool utf8 = false;  // JSON: valid UTF-8 in strings and names stays as characters
 };
 
 // 3</etc/issue>, or 3 when the name is unknown.

@@ -43,7 +43,9 @@ struct DecodedCall {
 class Formatter {
 public:
     // fds: names fd arguments and results, kept current from each call (may be null).
-    Formatter(const FormatOptions& options, state::FdTable* fds) : options_(options), fds_(fds) {
+    // utf8: strings and names keep valid UTF-8 as characters (JSON).
+    Formatter(const FormatOptions& options, state::FdTable* fds, bool utf8)
+        : options_(options), fds_(fds), utf8_(utf8) {
         if (fds)
             tracker_.emplace(*fds);
     }
@@ -71,11 +73,12 @@ protected:
     virtual void call_end(const DecodedCall& call, fmt::memory_buffer& out) = 0;
     decode::CallContext context(const btrace_syscall& rec, bool failed) const {
         return decode::CallContext{failed, options_.raw, fds_, rec.hdr.tgid, options_.string_max, rec.ret, nullptr,
-                                   rec.args};
+                                   rec.args, utf8_};
     }
 
     FormatOptions options_;
     state::FdTable* fds_;
+    bool utf8_;
     std::optional<state::FdTracker> tracker_;
 };
 

@@ -12,7 +12,7 @@ namespace btrace::output {
 
 class TextFormatter final : public Formatter {
 public:
-    explicit TextFormatter(const FormatOptions& options, state::FdTable* fds = nullptr) : Formatter(options, fds) {}
+    explicit TextFormatter(const FormatOptions& options, state::FdTable* fds = nullptr) : Formatter(options, fds, false) {}
 
     void in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) override;
     void process_exit(const btrace_exit& rec, fmt::memory_buffer& out) override;
@@ -35,8 +35,7 @@ private:
     // whole comm field, so a thread that renames itself misses.
     uint32_t prefix_tid_ = 0;
     char prefix_comm_[BTRACE_COMM_LEN] = {};
-    char prefix_[BTRACE_COMM_LEN + 1 + decode::kMaxDecimal + 1] = {};
-    std::size_t prefix_len_ = 0;  // 0: none made yet
+    fmt::memory_buffer prefix_;  // empty: none made yet
 };
 
 }  // namespace btrace::output

@@ -44,7 +44,7 @@ struct Exact {
 std::string str(const Bytes& bytes, bool truncated = false) {
     Exact exact(bytes);
     fmt::memory_buffer out;
-    format_string(exact.span(), truncated, out);
+    format_string(exact.span(), truncated, false, out);
     return fmt::to_string(out);
 }
 
