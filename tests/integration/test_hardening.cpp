@@ -1,5 +1,5 @@
 // Hardening (issue 16): nothing from the traced side reaches the operator's
-// terminal raw.
+// terminal raw, and the monitor keeps no data unless asked.
 #include <catch2/catch.hpp>
 #include <signal.h>
 #include <unistd.h>
@@ -120,8 +120,30 @@ TEST_CASE("btrace --fds on a hostile process prints its names escaped", "[integr
     CHECK(fds.out.find(dir + "/" + kName + "\n") != std::string::npos);
 }
 
-TEST_CASE("monitor: outliers show escaped names", "[integration][hardening][monitor]") {
+TEST_CASE("monitor: outliers show escaped names and none of the data by default", "[integration][hardening][monitor]") {
     const std::string text = monitor_outliers({});
     require_printable(text);
     CHECK(text.find(" " + kComm + "/") != std::string::npos);
+    CHECK(text.find("secret") == std::string::npos);
+    CHECK(text.find(R"(write(fd: 9999, buf: ""..., count: 15) = -1 EBADF)") != std::string::npos);
+}
+
+TEST_CASE("monitor --capture-data: outliers show the data", "[integration][hardening][monitor]") {
+    const std::string text = monitor_outliers({"--capture-data"});
+    CHECK(text.find(R"(write(fd: 9999, buf: "secret-token-42", count: 15) = -1 EBADF)") != std::string::npos);
+}
+
+TEST_CASE("--no-data: no buffer, iovec or message data is read or shown; the rest stays",
+          "[integration][hardening]") {
+    const std::string dir = hostile_dir();
+    const auto traced = trace_ok({helper("hostile"), dir}, {"--no-data", "-e", "trace=write,writev,sendmsg,read"});
+    INFO(traced.text);
+    CHECK(traced.text.find("secret") == std::string::npos);
+    const std::string file = "3<" + dir + "/" + kName + ">";
+    CHECK(traced.text.find("write(fd: " + file + R"(, buf: ""..., count: 15) = 15)") != std::string::npos);
+    CHECK(traced.text.find("writev(fd: " + file + R"(, vec: [{iov_base=""..., iov_len=15}], vlen: 1) = 15)") !=
+          std::string::npos);
+    CHECK(has_line(traced.text, R"(sendmsg\(fd: \d+<UNIX:\[\d+\]>, msg: \{msg_name=NULL, msg_namelen=0, )"
+                                R"(msg_iov=\[\{iov_base=""\.\.\., iov_len=15\}\], msg_iovlen=1, )"));
+    CHECK(has_line(traced.text, R"(read\(fd: \d+<UNIX:\[\d+\]>, buf: ""\.\.\., count: 64\) = 15$)"));
 }

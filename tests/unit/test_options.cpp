@@ -119,3 +119,11 @@ TEST_CASE("buffer size accepts powers of two with K/M/G", "[cli]") {
     const auto& opts = options_of(result);
     CHECK(opts.buffer_bytes == (64u << 20));
 }
+
+TEST_CASE("data buffers: shown in a trace unless --no-data, hidden by the monitor unless --capture-data", "[cli]") {
+    CHECK(options_of(parse_args({"--", "true"})).data);
+    CHECK_FALSE(options_of(parse_args({"--no-data", "--", "true"})).data);
+    CHECK_FALSE(options_of(parse_args({"monitor"})).data);
+    CHECK(options_of(parse_args({"monitor", "--capture-data"})).data);
+    CHECK(error_of(parse_args({"--capture-data", "--", "true"})).starts_with("The following argument"));
+}
