@@ -1,9 +1,14 @@
 // Hardening (issue 16): nothing from the traced side reaches the operator's
-// terminal raw, and the monitor keeps no data unless asked.
+// terminal raw, the monitor keeps no data unless asked, and its metrics
+// endpoint serves scrapes while slow clients hold connections.
 #include <catch2/catch.hpp>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -146,4 +151,46 @@ TEST_CASE("--no-data: no buffer, iovec or message data is read or shown; the res
     CHECK(has_line(traced.text, R"(sendmsg\(fd: \d+<UNIX:\[\d+\]>, msg: \{msg_name=NULL, msg_namelen=0, )"
                                 R"(msg_iov=\[\{iov_base=""\.\.\., iov_len=15\}\], msg_iovlen=1, )"));
     CHECK(has_line(traced.text, R"(read\(fd: \d+<UNIX:\[\d+\]>, buf: ""\.\.\., count: 64\) = 15$)"));
+}
+
+TEST_CASE("monitor --metrics: scrapes succeed while 10 slow clients hold connections, which are cut at the deadline",
+          "[integration][hardening][monitor]") {
+    const std::string err = temp_path("slow-clients.err");
+    Background monitor({btrace_bin(), "monitor", "-p", std::to_string(getpid()), "-o", "/dev/null", "--metrics",
+                        "127.0.0.1:0"},
+                       err);
+    const int port = metrics_port(err);
+    REQUIRE(port != 0);
+    // Ten clients that start a request and then send a byte now and then, never finishing it.
+    std::vector<int> slow;
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    for (int i = 0; i < 10; ++i) {
+        const int fd = socket(AF_INET, SOCK_STREAM, 0);
+        REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
+        REQUIRE(send(fd, "GET /metrics HTTP/1.1\r\n", 23, 0) == 23);
+        slow.push_back(fd);
+    }
+    const auto started = std::chrono::steady_clock::now();
+    for (int round = 0; round < 3; ++round) {
+        for (int fd : slow)
+            send(fd, "X", 1, MSG_NOSIGNAL);
+        const auto before = std::chrono::steady_clock::now();
+        const auto body = http_get(port, "/metrics");
+        REQUIRE(body);
+        CHECK(body->find("btrace_events_lost_total") != std::string::npos);
+        CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(1));
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    // Each slow connection is closed at its deadline (5 s), however it trickles.
+    for (int fd : slow) {
+        timeval timeout{10, 0};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+        char byte;
+        CHECK(recv(fd, &byte, 1, 0) == 0);
+        close(fd);
+    }
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(7));
 }
