@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Reading argument memory (paths, strings, buffers, structs, argv, iovecs,
  * sockaddrs) into a record's payloads, driven by a per-syscall spec map that
  * the loader fills from the syscall table: no syscall is named here.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // btrace entry point: options -> targets -> BPF -> drain loop -> exit status.
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>

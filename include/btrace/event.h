@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 OR GPL-2.0-only
 /* Record layout shared by the BPF programs (bpf/) and the C++ consumer (src/).
  * Plain C with __u32/__u64 only, so it compiles on both sides without vmlinux.h. */
 #ifndef BTRACE_EVENT_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One argument, formatted by its kind (syscalls/table.h) from its register
 // value and, where the kernel side captured memory, its payload.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // strace-style text for strings, data buffers and structs captured in the
 // kernel. Every decoder takes the captured bytes and their length and must
 // never read past them: a short or malformed capture prints what it can and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Well-formed UTF-8, as the JSON and Prometheus outputs need it to pass
 // characters through and to tell bytes that are not UTF-8 apart.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Owns the BPF side: open -> set rodata and map sizes -> load -> attach.
 // Destroying the Tracer closes every link and map (RAII over the skeleton).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The /metrics endpoint for Prometheus scrapes: GET /metrics answers with
 // render()'s text; any other path is 404, any other method 405. One thread
 // serves every connection through poll(), so a client that sends slowly, or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "monitor/metrics.h"
 #include "decode/put.h"
 #include "decode/utf8.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Prometheus text exposition (format 0.0.4) of what `btrace monitor` keeps:
 // per-(syscall, comm|cgroup) latency histograms and error counts from the
 // kernel maps, and btrace's own cost. Rendering only: no I/O here.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Decoding one call for any output form: its shown arguments (decoded text and
 // raw value) and its result, with fd names. Layout is the formatter's.
 #pragma once

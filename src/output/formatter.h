@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a sink's lines are made of: text (perf-trace style) or JSON lines.
 // Both decode a call the same way (output/call.h); they differ in layout only.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "output/json.h"
 
 #include <fmt/compile.h>

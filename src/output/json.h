@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // --json: one JSON object per line, the same fields as the text line.
 //   {"type":"syscall","ts":1732745012.123456,"rel_ms":0.412,"duration_ns":4000,"pid":4242,"tid":4242,
 //    "comm":"cat","syscall":"openat","args":{"dfd":{"value":"AT_FDCWD","raw":-100},...},

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // perf-trace-style text lines from kernel records:
 //      0.412 ( 0.004 ms): cat/4242 openat(dfd: AT_FDCWD, filename: "/etc/issue", flags: O_RDONLY) = 3</etc/issue>
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "syscalls/capture_spec.h"
 
 #include "decode/structs.h"

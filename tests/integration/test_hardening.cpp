@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Hardening (issue 16): nothing from the traced side reaches the operator's
 // terminal raw, the monitor keeps no data unless asked, and its metrics
 // endpoint serves scrapes while slow clients hold connections.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // btrace monitor: outliers only, histograms of every call, the /metrics
 // endpoint (checked by promtool and scraped by a real Prometheus), the flight
 // recorder, SIGHUP reopening and rotation.

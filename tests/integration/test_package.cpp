@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Debian package, as scripts/package makes it: cpack from the build tree into
 // a scratch directory, unpacked with dpkg-deb -x into a scratch root, then its
 // binary, man page, bash completion and control fields checked.

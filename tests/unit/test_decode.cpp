@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Arguments decoded by kind from synthetic records, and payload parsing that
 // must survive malformed input.
 #include <catch2/catch.hpp>

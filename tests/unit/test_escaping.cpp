@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Nothing from the traced side reaches a terminal raw: comm and fd names are
 // escaped as strace escapes strings (the oracle: strace -yy's fd names), in the
 // text lines, the exit lines, the summary and JSON, which keeps valid UTF-8.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Prometheus rendering of `btrace monitor` (bucket math, escaping, promtool's
 // verdict) and the HTTP endpoint that serves it.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // JSON lines (valid for any bytes), summary percentiles from log2 histograms,
 // and the time column forms.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* A traced program that attacks its tracer's terminal and carries a secret:
  * its comm and the name of the file it opens hold terminal escapes (a window
  * title, a colour), a bell, a newline, a quote and bytes that are not UTF-8.
