@@ -91,8 +91,9 @@ bool load(Bytes bytes, std::size_t off, T& value) {
 bool is_octal_digit(uint8_t c) { return c >= '0' && c <= '7'; }
 
 // What quote_body escapes beyond strace's string body: fd names sit between
-// < and >, so strace -yy escapes those too; JSON keeps valid UTF-8 (but not
-// C1 controls, which terminals obey) as characters where strace prints octal.
+// < and >, so strace -yy escapes those too, but for the "->" that btrace's
+// own socket names use (TCP a->b, UNIX ->peer); JSON keeps valid UTF-8 (but
+// not C1 controls, which terminals obey) as characters where strace prints octal.
 struct QuoteStyle {
     bool angle_brackets = false;
     bool utf8 = false;
@@ -117,7 +118,7 @@ void quote_body(Bytes bytes, fmt::memory_buffer& out) {
     for (std::size_t i = 0; i < n;) {
         const uint8_t c = bytes[i++];
         if (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' &&
-            !(style.angle_brackets && (c == '<' || c == '>'))) {
+            !(style.angle_brackets && (c == '<' || (c == '>' && !(i >= 2 && bytes[i - 2] == '-'))))) {
             *at++ = static_cast<char>(c);
             continue;
         }

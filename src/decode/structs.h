@@ -54,7 +54,8 @@ void format_string(std::span<const uint8_t> bytes, bool truncated, bool utf8, fm
 // A name from the traced side, a comm or an fd's name (path, socket, anon
 // inode), escaped as a string's body but with no quotes around it, so that no
 // byte of it reaches a terminal raw. fd names also escape < and >, between
-// which they print (strace -yy's 3</tmp/a\76b>); utf8 as for format_string.
+// which they print (strace -yy's 3</tmp/a\76b>), all but the > of a "->";
+// utf8 as for format_string.
 enum class NameKind : uint8_t { Comm, Fd };
 void format_name(std::string_view name, NameKind kind, bool utf8, fmt::memory_buffer& out);
 

@@ -139,7 +139,7 @@ TEST_CASE("monitor --capture-data: outliers show the data", "[integration][harde
     CHECK(text.find(R"(write(fd: 9999, buf: "secret-token-42", count: 15) = -1 EBADF)") != std::string::npos);
 }
 
-TEST_CASE("--no-data: no buffer, iovec or message data is read or shown; the rest stays",
+TEST_CASE("trace --no-data: no buffer or iovec or message data is read or shown and the rest stays",
           "[integration][hardening]") {
     const std::string dir = hostile_dir();
     const auto traced = trace_ok({helper("hostile"), dir}, {"--no-data", "-e", "trace=write,writev,sendmsg,read"});

@@ -42,6 +42,9 @@ TEST_CASE("names escape like strace -yy's fd names", "[escaping]") {
     // < and > delimit fd names: strace prints gt\76lt\74bs\\x.txt
     CHECK(name("gt>lt<bs\\x.txt", decode::NameKind::Fd) == "gt\\76lt\\74bs\\\\x.txt");
     CHECK(name("gt>lt<", decode::NameKind::Comm) == "gt>lt<");
+    // btrace's own socket names keep their arrow.
+    CHECK(name("TCP 127.0.0.1:1->127.0.0.1:2", decode::NameKind::Fd) == "TCP 127.0.0.1:1->127.0.0.1:2");
+    CHECK(name("UNIX ->/run/x.sock", decode::NameKind::Fd) == "UNIX ->/run/x.sock");
     // Valid UTF-8 is octal in text, as strace prints it; kept in JSON; C1 controls never.
     CHECK(name("caf\xc3\xa9", decode::NameKind::Fd) == "caf\\303\\251");
     CHECK(name("caf\xc3\xa9", decode::NameKind::Fd, true) == "caf\xc3\xa9");
