@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /* bench/floor.bpf.c: the counting floor.  The least a BPF syscall tracer can
  * do: hook raw_syscalls sys_enter and sys_exit (raw_tp, like btrace) and
  * increment a per-CPU counter, for every syscall of every process.  No
@@ -10,7 +10,9 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
-char LICENSE[] SEC("license") = "GPL";
+/* GPL-2.0-only: "GPL v2" is among the licenses the kernel takes as GPL-compatible,
+ * which the GPL-only helpers used here (bpf_probe_read_*, ring buffer, task storage) need. */
+char LICENSE[] SEC("license") = "GPL v2";
 
 /* Slot 0: sys_enter, slot 1: sys_exit.  Per-CPU, so no atomics. */
 struct {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* bench/floor.c: loader for the counting floor (bench/floor.bpf.c).
  *
  *   floor FLOOR.bpf.o -- COMMAND [ARGS...]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* bench/threads.c: two threads, each pinned to its own CPU (0 and 1), each
  * making N getppid() syscalls as fast as it can.  A tracer has to keep up with
  * syscalls arriving on two CPUs at once, while its consumer competes with them

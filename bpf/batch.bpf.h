@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Per-CPU record batches: records are appended to this CPU's batch and the
  * batch goes to the ring buffer in one bpf_ringbuf_output. One ring-buffer
  * reservation per record takes a lock and costs ~100 ns, a quarter of a

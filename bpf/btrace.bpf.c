@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /* Kernel side of btrace: pair raw_syscalls enter/exit per thread for the
  * target set, time the call here, and emit one record per completed call. */
 #include "vmlinux.h"
@@ -13,7 +13,9 @@
 #include "summary.bpf.h"
 #include "syscall_regs.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+/* GPL-2.0-only: "GPL v2" is among the licenses the kernel takes as GPL-compatible,
+ * which the GPL-only helpers used here (bpf_probe_read_*, ring buffer, task storage) need. */
+char LICENSE[] SEC("license") = "GPL v2";
 
 /* Set by the loader between open and load (folded by the verifier). */
 const volatile bool follow = true; /* children and threads join the target set */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Reading argument memory (paths, strings, buffers, structs, argv, iovecs,
  * sockaddrs) into a record's payloads, driven by a per-syscall spec map that
  * the loader fills from the syscall table: no syscall is named here.
@@ -19,6 +20,10 @@
 #define PAYLOAD_ROOM(max) ((((max) + 8) & ~7ull) + sizeof(struct btrace_payload))
 
 const volatile __u32 string_max = 256; /* -s: strings and buffers */
+/* Bytes read of each data buffer (read/write/send/recv, iovecs, a msghdr's
+ * data): -s, or 0 where data is not shown (the monitor; --no-data), so that
+ * nothing of it is read and the buffer shows as ""... */
+const volatile __u32 data_max = 256;
 const volatile bool capture_enabled = true; /* --raw or -c: off */
 
 struct {
@@ -221,7 +226,7 @@ static long iovec_step(__u32 i, void *ctx)
 		return 1;
 	}
 	struct btrace_batch *b = this_cpu_batch();
-	if (!b || w->entry_at + sizeof(struct btrace_iov) + string_max > CURSOR_MASK) {
+	if (!b || w->entry_at + sizeof(struct btrace_iov) + data_max > CURSOR_MASK) {
 		w->flags |= BTRACE_PAYLOAD_TRUNCATED;
 		return 1;
 	}
@@ -291,7 +296,7 @@ static __always_inline void capture_msghdr(struct capture_ctx *c, const struct b
 		part.how = BTRACE_CAP_SOCKADDR_IN;
 		capture_bytes(c, &part, m.msg_name, m.msg_namelen < 0 ? 0 : m.msg_namelen, BTRACE_SOCKADDR_MAX, 0);
 	}
-	if (has_room(c, bounded(string_max, BTRACE_STRING_MAX))) {
+	if (has_room(c, bounded(data_max, BTRACE_STRING_MAX))) {
 		part.arg = BTRACE_PAYLOAD_MSG_IOV;
 		part.how = item->how == BTRACE_CAP_MSGHDR_IN ? BTRACE_CAP_IOVEC_IN : BTRACE_CAP_IOVEC_OUT;
 		capture_iovec_at(c, &part, m.msg_iov, m.msg_iovlen, budget);
@@ -314,6 +319,7 @@ static __always_inline void capture_one(struct capture_ctx *c, const struct btra
 {
 	const __u64 *args = c->args;
 	__u64 smax = bounded(string_max, BTRACE_STRING_MAX);
+	__u64 dmax = bounded(data_max, BTRACE_STRING_MAX);
 	__u64 count = item->len_arg < BTRACE_MAX_ARGS ? arg_at(args, item->len_arg) : 1;
 
 	switch (item->how) {
@@ -327,12 +333,12 @@ static __always_inline void capture_one(struct capture_ctx *c, const struct btra
 			capture_str(c, item, smax + 1);
 		break;
 	case BTRACE_CAP_BUF_ARG:
-		if (has_room(c, smax))
-			capture_bytes(c, item, (const void *)arg_at(args, item->arg), arg_at(args, item->len_arg), smax, 0);
+		if (has_room(c, dmax))
+			capture_bytes(c, item, (const void *)arg_at(args, item->arg), arg_at(args, item->len_arg), dmax, 0);
 		break;
 	case BTRACE_CAP_BUF_RET:
-		if (c->ret >= 0 && has_room(c, smax))
-			capture_bytes(c, item, (const void *)arg_at(args, item->arg), c->ret, smax, 0);
+		if (c->ret >= 0 && has_room(c, dmax))
+			capture_bytes(c, item, (const void *)arg_at(args, item->arg), c->ret, dmax, 0);
 		break;
 	case BTRACE_CAP_STRUCT_OUT:
 		if (c->ret < 0)
@@ -360,12 +366,12 @@ static __always_inline void capture_one(struct capture_ctx *c, const struct btra
 		break;
 	}
 	case BTRACE_CAP_IOVEC_IN:
-		if (has_room(c, smax))
-			capture_iovec(c, item, smax);
+		if (has_room(c, dmax))
+			capture_iovec(c, item, dmax);
 		break;
 	case BTRACE_CAP_IOVEC_OUT:
-		if (c->ret > 0 && has_room(c, smax))
-			capture_iovec(c, item, bounded(c->ret, smax));
+		if (c->ret > 0 && has_room(c, dmax))
+			capture_iovec(c, item, bounded(c->ret, dmax));
 		break;
 	}
 }
@@ -406,12 +412,12 @@ __noinline int capture_msghdr_item(struct capture_job *job)
 		return 0;
 	if (!job_ctx(job, &c))
 		return job->cursor;
-	__u64 smax = bounded(string_max, BTRACE_STRING_MAX);
+	__u64 dmax = bounded(data_max, BTRACE_STRING_MAX);
 	bool out = job->item.how == BTRACE_CAP_MSGHDR_OUT;
 
 	if ((out && c.ret < 0) || !has_room(&c, BTRACE_MSGHDR_SIZE))
 		return c.cursor;
-	capture_msghdr(&c, &job->item, out ? bounded(c.ret, smax) : smax);
+	capture_msghdr(&c, &job->item, out ? bounded(c.ret, dmax) : dmax);
 	return c.cursor;
 }
 

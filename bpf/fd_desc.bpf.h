@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* What an fd refers to, read from the task's fd table at sys_exit of a call
  * that created or changed it: the path (walking dentries and mounts up to the
  * root), or the socket's addresses, or the pipe/anon inode. Names are then

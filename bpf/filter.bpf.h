@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Selection in the kernel, so that what the user filtered out never reaches
  * the ring buffer: the syscall set (-e trace=), system-wide/comm/cgroup target
  * selection, and at sys_exit status, errno and duration (-e status=, --errno,

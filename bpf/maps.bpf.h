@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Maps and small helpers shared by the programs in btrace.bpf.c. */
 #ifndef BTRACE_MAPS_BPF_H
 #define BTRACE_MAPS_BPF_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Per-syscall statistics and log2 latency histograms in the kernel (-c, -S):
  * exact whatever the event stream loses, and with -c no per-call record is
  * sent at all. */

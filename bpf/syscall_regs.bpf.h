@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* The six syscall arguments from the user pt_regs. raw_tp hands the
  * tracepoint's regs over untyped; the task's own pt_regs are the same frame,
  * typed, so these are direct (CO-RE relocated) loads, no probe_read each. */

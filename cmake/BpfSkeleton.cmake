@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Compile a CO-RE BPF program with clang and generate its libbpf skeleton with bpftool.
 #   btrace_bpf_skeleton(TARGET <interface-lib> SOURCE <file.bpf.c> NAME <skel name>
 #                       [COMPILER <clang>] DEPENDS <headers...>)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // btrace entry point: options -> targets -> BPF -> drain loop -> exit status.
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -15,6 +16,7 @@
 #include "consumer/consumer.h"
 #include "consumer/path_filter.h"
 #include "consumer/pending.h"
+#include "decode/structs.h"
 #include "loader/tracer.h"
 #include "output/sink.h"
 #include "output/summary.h"
@@ -86,10 +88,16 @@ Result<int> print_fd_tables(const cli::Options& opts, output::Sink& sink) {
             return Error{"--fds -p " + std::to_string(pid) + ": " + entries.error().message};
         std::sort(entries->begin(), entries->end(), [](const auto& a, const auto& b) { return a.fd < b.fd; });
         const auto id = state::thread_identity(pid);
-        fmt::format_to(std::back_inserter(out), "{}/{}: {} fds\n", id ? id->comm : "?", pid, entries->size());
-        for (const auto& entry : *entries)
-            fmt::format_to(std::back_inserter(out), "  {:>5}{} {}\n", entry.fd, entry.cloexec ? "e" : " ",
-                           state::fd_name(entry.desc));
+        if (id)
+            decode::format_name(id->comm, decode::NameKind::Comm, false, out);
+        else
+            out.push_back('?');
+        fmt::format_to(std::back_inserter(out), "/{}: {} fds\n", pid, entries->size());
+        for (const auto& entry : *entries) {
+            fmt::format_to(std::back_inserter(out), "  {:>5}{} ", entry.fd, entry.cloexec ? "e" : " ");
+            decode::format_name(state::fd_name(entry.desc), decode::NameKind::Fd, false, out);
+            out.push_back('\n');
+        }
     }
     if (auto ok = sink.flush(); !ok)
         return ok.error();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 OR GPL-2.0-only
 /* Record layout shared by the BPF programs (bpf/) and the C++ consumer (src/).
  * Plain C with __u32/__u64 only, so it compiles on both sides without vmlinux.h. */
 #ifndef BTRACE_EVENT_H
@@ -64,18 +65,18 @@ enum btrace_capture_how {
 	BTRACE_CAP_NONE = 0,
 	BTRACE_CAP_PATH,           /* NUL-terminated, up to BTRACE_PATH_MAX */
 	BTRACE_CAP_STR,            /* NUL-terminated, up to string_max */
-	BTRACE_CAP_BUF_ARG,        /* args[len_arg] bytes, up to string_max */
-	BTRACE_CAP_BUF_RET,        /* ret bytes when ret > 0, up to string_max */
+	BTRACE_CAP_BUF_ARG,        /* args[len_arg] bytes, up to data_max */
+	BTRACE_CAP_BUF_RET,        /* ret bytes when ret > 0, up to data_max */
 	BTRACE_CAP_STRUCT_IN,      /* size bytes, times args[len_arg] when len_arg is set */
 	BTRACE_CAP_STRUCT_OUT,     /* as STRUCT_IN, only when ret >= 0; count bounded by ret */
 	BTRACE_CAP_SOCKADDR_IN,    /* args[len_arg] bytes, up to BTRACE_SOCKADDR_MAX */
 	BTRACE_CAP_SOCKADDR_OUT,   /* *(int *)args[len_arg] bytes when ret >= 0 */
 	BTRACE_CAP_ARGV,           /* NULL-terminated array of strings */
 	BTRACE_CAP_ENVP,           /* NULL-terminated array: counted only */
-	BTRACE_CAP_IOVEC_IN,       /* args[len_arg] iovecs: lengths, data up to string_max */
+	BTRACE_CAP_IOVEC_IN,       /* args[len_arg] iovecs: lengths, data up to data_max */
 	BTRACE_CAP_IOVEC_OUT,      /* as IOVEC_IN, data up to ret */
 	BTRACE_CAP_FD_DESC,        /* what an fd refers to after the call: struct btrace_fd_desc */
-	BTRACE_CAP_MSGHDR_IN,      /* struct user_msghdr, then its name and iovecs (data up to string_max) */
+	BTRACE_CAP_MSGHDR_IN,      /* struct user_msghdr, then its name and iovecs (data up to data_max) */
 	BTRACE_CAP_MSGHDR_OUT,     /* as MSGHDR_IN after a successful call, data up to ret */
 };
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "app/common.h"
 
 #include <spdlog/spdlog.h>
@@ -62,6 +63,7 @@ static Result<loader::Config> loader_config(const cli::Options& opts) {
     config.ring_bytes = opts.buffer_bytes;
     config.capture = !opts.raw;
     config.string_max = opts.string_max;
+    config.data_max = opts.data ? opts.string_max : 0;
     config.syscalls = opts.syscalls;
     config.status_mask = (opts.status.successful ? BTRACE_STATUS_SUCCESSFUL : 0) |
                          (opts.status.failed ? BTRACE_STATUS_FAILED : 0) |

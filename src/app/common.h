@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the trace and monitor modes share: options -> loader config, targets,
 // the fd names of running processes, clocks and the final loss report.
 #pragma once

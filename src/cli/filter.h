@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // strace's filter expressions: -e trace=, -e status= and errno lists.
 // Parsing only; the errors are usage errors (exit code 2) whose message
 // names the option, the bad item and, when one is close, a suggestion.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "cli/options.h"
 
 #include <unistd.h>
@@ -197,6 +198,7 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
     Options opts;
     auto& m = opts.monitor;
     m.enabled = true;
+    opts.data = false;  // outliers go to long-lived logs: what processes read and wrote stays out of them
     std::vector<std::string> pid_texts;
     std::string by, rotate_size, buffer_size;
     app.add_option("-p,--pid", pid_texts, "Only these processes (all threads, and their children)")
@@ -235,6 +237,9 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
     app.add_option("-s,--string-limit", opts.string_max, "Show at most SIZE bytes of each string (default 256)")
         ->type_name("SIZE")
         ->transform(whole_number(1, BTRACE_STRING_MAX));
+    app.add_flag("--capture-data", opts.data,
+                 "Show the data outliers read and wrote (buffers, iovecs, messages); by default none is read "
+                 "and a buffer shows as \"\"... (its length is in the call's count or result)");
     app.add_flag("-v,--verbose", opts.verbose, "Log libbpf and loader details to stderr");
 
     try {
@@ -303,6 +308,10 @@ ParseResult parse(int argc, const char* const* argv) {
         ->transform(milliseconds());
     app.add_flag("--fds", opts.fds_only, "Print the fd table of each -p process, like lsof -p, and exit");
     app.add_flag("--raw", opts.raw, "Print raw register values: read no strings, buffers or structs");
+    bool no_data = false;
+    app.add_flag("--no-data", no_data,
+                 "Do not read or show the data calls read and write (buffers, iovecs, messages): \"\"... "
+                 "stands for it; paths, addresses and structs stay");
     app.add_flag("-v,--verbose", opts.verbose, "Log libbpf and loader details to stderr");
 
     std::vector<std::string> expressions;
@@ -369,6 +378,7 @@ ParseResult parse(int argc, const char* const* argv) {
     if (follow_flags && no_follow)
         return Error{"-f and --no-follow exclude each other", 2};
     opts.follow = !no_follow;
+    opts.data = !no_data;
 
     for (const auto& expr : expressions) {
         if (expr.starts_with("trace=")) {

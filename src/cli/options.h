@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Command-line options: parsing and validation only, no side effects.
 #pragma once
 
@@ -25,6 +26,9 @@ struct Options {
     bool raw = false;              // --raw: register values only, nothing read from memory
     double pending_ms = 1000;      // --pending: report calls in flight this long (0: never)
     bool fds_only = false;         // --fds: print the fd table of each -p target and exit
+    // Buffer contents (read/write/send/recv data, iovecs, a msghdr's data) shown:
+    // the trace's --no-data turns them off, the monitor's --capture-data on.
+    bool data = true;
 
     // Selection, applied in the kernel.
     std::vector<bool> syscalls;       // -e trace=: by number; empty = all

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "consumer/consumer.h"
 
 #include <bpf/libbpf.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Drains the BPF ring buffer in batches and hands each record to the formatter.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // -P PATH: only the calls that touch one of the paths, by a path argument
 // (the string as the process passed it) or an fd argument whose name is the
 // path, as strace's -P. The calls left out still keep the fd table current.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Calls in flight: the ones a process is blocked in when tracing starts, and
 // (--pending) the ones that have been in flight too long, reported from the
 // kernel's per-thread in-flight slots before they return, with their fd names.

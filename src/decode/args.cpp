@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "decode/args.h"
 
 #include <fmt/compile.h>
@@ -28,7 +29,8 @@ void int32(uint64_t value, fmt::memory_buffer& out) { put_dec(out, static_cast<i
 // NUL-separated strings -> ["a", "b"]; "..." when more were there. The
 // kernel side reads one byte past -s, so a longer element was cut: its first
 // string_max bytes are shown, then "...", as strace does.
-void argv(const Payload& p, std::size_t string_max, fmt::memory_buffer& out) {
+void argv(const Payload& p, const CallContext& call, fmt::memory_buffer& out) {
+    const std::size_t string_max = call.string_max;
     out.push_back('[');
     std::size_t off = 0, shown = 0;
     while (off < p.bytes.size() && shown < kArgvShown) {
@@ -37,7 +39,7 @@ void argv(const Payload& p, std::size_t string_max, fmt::memory_buffer& out) {
         const std::size_t len = nul ? static_cast<std::size_t>(nul - start) : p.bytes.size() - off;
         if (shown++)
             put(out, ", ");
-        format_string({start, std::min(len, string_max)}, !nul || len > string_max, out);
+        format_string({start, std::min(len, string_max)}, !nul || len > string_max, call.utf8, out);
         off += len + 1;
     }
     if (p.truncated() || p.faulted())
@@ -48,7 +50,7 @@ void argv(const Payload& p, std::size_t string_max, fmt::memory_buffer& out) {
 // transferred: for data the kernel filled in (readv, recvmsg), the call's
 // result, spread over the iovecs in order: an iovec shows as cut ("...") only
 // when less was captured than the call put in it, as strace shows it.
-void iovec(const Payload& p, std::optional<uint64_t> transferred, fmt::memory_buffer& out) {
+void iovec(const Payload& p, std::optional<uint64_t> transferred, bool utf8, fmt::memory_buffer& out) {
     out.push_back('[');
     std::size_t off = 0;
     for (unsigned i = 0; i < p.hdr.count; ++i) {
@@ -65,7 +67,7 @@ void iovec(const Payload& p, std::optional<uint64_t> transferred, fmt::memory_bu
         if (i)
             put(out, ", ");
         put(out, "{iov_base=");
-        format_string(p.bytes.subspan(off, captured), captured < filled, out);
+        format_string(p.bytes.subspan(off, captured), captured < filled, utf8, out);
         fmt::format_to(std::back_inserter(out), FMT_COMPILE(", iov_len={}}}"), iov.iov_len);
         off += (captured + 7) & ~std::size_t{7};
     }
@@ -75,9 +77,9 @@ void iovec(const Payload& p, std::optional<uint64_t> transferred, fmt::memory_bu
 }
 
 // Most options are an int: [1], as strace shows them; others their bytes.
-void sockopt_value(const Payload& p, fmt::memory_buffer& out) {
+void sockopt_value(const Payload& p, bool utf8, fmt::memory_buffer& out) {
     if (p.bytes.size() != sizeof(int32_t) || p.truncated()) {
-        format_string(p.bytes, p.truncated(), out);
+        format_string(p.bytes, p.truncated(), utf8, out);
         return;
     }
     int32_t v;
@@ -106,7 +108,8 @@ void msghdr(const Payload& p, bool out_data, const CallContext& call, fmt::memor
         put_address(out, reinterpret_cast<uint64_t>(m.msg_name));
     fmt::format_to(std::back_inserter(out), FMT_COMPILE(", msg_namelen={}, msg_iov="), m.msg_namelen);
     if (m.msg_iov && iov && captured(*iov))
-        iovec(*iov, out_data ? std::optional<uint64_t>(static_cast<uint64_t>(call.ret)) : std::nullopt, out);
+        iovec(*iov, out_data ? std::optional<uint64_t>(static_cast<uint64_t>(call.ret)) : std::nullopt, call.utf8,
+              out);
     else
         put_address(out, reinterpret_cast<uint64_t>(m.msg_iov));
     fmt::format_to(std::back_inserter(out), FMT_COMPILE(", msg_iovlen={}"), m.msg_iovlen);
@@ -128,11 +131,9 @@ void format_fd(int fd, const CallContext& call, fmt::memory_buffer& out) {
     std::string_view name = call.fds->name(call.tgid, fd, call.started_ns);
     if (name.empty())
         return;
-    char* at = reserve(out, name.size() + 2);
-    *at++ = '<';
-    at = write(at, name);
-    *at++ = '>';
-    commit(out, at);
+    out.push_back('<');
+    format_name(name, NameKind::Fd, call.utf8, out);
+    out.push_back('>');
 }
 
 void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload, const CallContext& call,
@@ -188,25 +189,25 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
     case ArgKind::SockoptValIn: case ArgKind::SockoptValOut:
         if ((arg.kind == ArgKind::SockoptValOut && call.failed) || !captured(payload))
             break;
-        sockopt_value(payload, out);
+        sockopt_value(payload, call.utf8, out);
         return;
     case ArgKind::Path: case ArgKind::String: case ArgKind::InBuf:
         if (!captured(payload))
             break;
-        format_string(payload.bytes, payload.truncated(), out);
+        format_string(payload.bytes, payload.truncated(), call.utf8, out);
         return;
     case ArgKind::OutBuf: case ArgKind::OutString: case ArgKind::IovecOut:
         if (call.failed || !captured(payload))
             break;
         if (arg.kind != ArgKind::IovecOut)
-            format_string(payload.bytes, payload.truncated(), out);
+            format_string(payload.bytes, payload.truncated(), call.utf8, out);
         else
-            iovec(payload, static_cast<uint64_t>(call.ret), out);
+            iovec(payload, static_cast<uint64_t>(call.ret), call.utf8, out);
         return;
     case ArgKind::IovecIn:
         if (!captured(payload))
             break;
-        iovec(payload, std::nullopt, out);
+        iovec(payload, std::nullopt, call.utf8, out);
         return;
     case ArgKind::InStruct: case ArgKind::OutStruct: {
         const auto kind = static_cast<StructKind>(arg.aux);
@@ -227,7 +228,7 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
     case ArgKind::Argv:
         if (!captured(payload))
             break;
-        argv(payload, call.string_max, out);
+        argv(payload, call, out);
         return;
     case ArgKind::Envp:
         put_address(out, value);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One argument, formatted by its kind (syscalls/table.h) from its register
 // value and, where the kernel side captured memory, its payload.
 #pragma once
@@ -24,6 +25,7 @@ struct CallContext {
     int64_t ret = 0;               // the result: wait4 = 0 wrote no status
     const Payloads* payloads = nullptr;  // all the call's: a msghdr's name and iovecs come apart
     const __u64* args = nullptr;  // all six: an argument named by another's value (optname by level)
+    bool utf8 = false;  // JSON: valid UTF-8 in strings and names stays as characters
     // When the call started: an fd argument whose meaning changed after that
     // (another thread's close/open/dup completed while it ran) is unknown.
     // 0 for the result, named after the call.

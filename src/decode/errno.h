@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Names and messages for errno values and signals, as strace prints them.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Named families of flag sets and enumerations that syscall arguments use.
 // The syscall table refers to a family by this enum; decode/flags.cpp holds
 // each family's names. X-macro so the name of each family exists once.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Names for the flag sets and enumerations in families.h, printed the way
 // strace 6.x prints them (x86_64 values).
 //

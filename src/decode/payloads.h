@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Splitting a record's payload area into per-argument views, bounds-checked:
 // the bytes come from the kernel side but a consumer must survive any input.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Appenders shared by the decoders and formatters: text, and the number
 // forms strace prints. They run several times per traced call, so the common
 // ones write straight into the buffer's spare room (fmt's append and

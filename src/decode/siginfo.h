@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A delivered signal's siginfo, as strace prints it:
 //   {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, si_uid=0, si_status=0, si_utime=0, si_stime=0}
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "decode/structs.h"
 
 #include <arpa/inet.h>
@@ -26,6 +27,7 @@
 #include "decode/errno.h"
 #include "decode/families.h"
 #include "decode/put.h"
+#include "decode/utf8.h"
 
 namespace btrace::decode {
 
@@ -88,19 +90,44 @@ bool load(Bytes bytes, std::size_t off, T& value) {
 
 bool is_octal_digit(uint8_t c) { return c >= '0' && c <= '7'; }
 
+// What quote_body escapes beyond strace's string body: fd names sit between
+// < and >, so strace -yy escapes those too, but for the "->" that btrace's
+// own socket names use (TCP a->b, UNIX ->peer); JSON keeps valid UTF-8 (but
+// not C1 controls, which terminals obey) as characters where strace prints octal.
+struct QuoteStyle {
+    bool angle_brackets = false;
+    bool utf8 = false;
+};
+
+// The length of a printable UTF-8 character at the start of bytes, 0 if none.
+std::size_t printable_utf8(Bytes bytes) {
+    const std::size_t length = utf8_sequence_length(bytes);
+    const bool c1_control = length == 2 && bytes[0] == 0xc2 && bytes[1] < 0xa0;
+    return length > 1 && !c1_control ? length : 0;
+}
+
 // strace's string_quote body (no quotes): the lookahead for 3-digit octal
 // only sees bytes inside the span, as strace only sees the printed size.
 // Written through one reservation of the worst case (every byte as \ooo):
 // binary data escapes nearly every byte.
+template <QuoteStyle style>
 void quote_body(Bytes bytes, fmt::memory_buffer& out) {
     static constexpr char kDigits[] = "01234567";
     const std::size_t n = bytes.size();
     char* at = reserve(out, 4 * n);
     for (std::size_t i = 0; i < n;) {
         const uint8_t c = bytes[i++];
-        if (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\') {
+        if (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' &&
+            !(style.angle_brackets && (c == '<' || (c == '>' && !(i >= 2 && bytes[i - 2] == '-'))))) {
             *at++ = static_cast<char>(c);
             continue;
+        }
+        if constexpr (style.utf8) {
+            if (const std::size_t length = c >= 0x80 ? printable_utf8(bytes.subspan(i - 1)) : 0) {
+                at = std::copy_n(bytes.data() + i - 1, length, at);  // at most 4 bytes for the 4 reserved
+                i += length - 1;
+                continue;
+            }
         }
         *at++ = '\\';
         switch (c) {
@@ -126,9 +153,10 @@ void quote_body(Bytes bytes, fmt::memory_buffer& out) {
     commit(out, at);
 }
 
+template <QuoteStyle style = QuoteStyle{}>
 void quote(Bytes bytes, fmt::memory_buffer& out) {
     out.push_back('"');
-    quote_body(bytes, out);
+    quote_body<style>(bytes, out);
     out.push_back('"');
 }
 
@@ -522,10 +550,26 @@ std::size_t struct_size(StructKind kind) {
     return index < std::size(kStructSizes) ? kStructSizes[index] : 0;
 }
 
-void format_string(std::span<const uint8_t> bytes, bool truncated, fmt::memory_buffer& out) {
-    quote(bytes, out);
+void format_string(std::span<const uint8_t> bytes, bool truncated, bool utf8, fmt::memory_buffer& out) {
+    if (utf8)
+        quote<QuoteStyle{.utf8 = true}>(bytes, out);
+    else
+        quote(bytes, out);
     if (truncated)
         put(out, "...");
+}
+
+void format_name(std::string_view name, NameKind kind, bool utf8, fmt::memory_buffer& out) {
+    const Bytes bytes(reinterpret_cast<const uint8_t*>(name.data()), name.size());
+    const bool fd = kind == NameKind::Fd;
+    if (fd && utf8)
+        quote_body<QuoteStyle{.angle_brackets = true, .utf8 = true}>(bytes, out);
+    else if (fd)
+        quote_body<QuoteStyle{.angle_brackets = true}>(bytes, out);
+    else if (utf8)
+        quote_body<QuoteStyle{.utf8 = true}>(bytes, out);
+    else
+        quote_body<QuoteStyle{}>(bytes, out);
 }
 
 void format_struct_array(StructKind kind, std::span<const uint8_t> bytes, std::size_t count,

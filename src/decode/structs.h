@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // strace-style text for strings, data buffers and structs captured in the
 // kernel. Every decoder takes the captured bytes and their length and must
 // never read past them: a short or malformed capture prints what it can and
@@ -7,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -45,7 +47,17 @@ std::size_t struct_size(StructKind kind);
 // Quoted, escaped like strace: printable ASCII as is, \t \n \v \f \r \" \\,
 // other bytes as octal (\0, \177, \377; three digits when a digit follows).
 // truncated: append "..." after the closing quote (the string was longer).
-void format_string(std::span<const uint8_t> bytes, bool truncated, fmt::memory_buffer& out);
+// utf8 (JSON): valid UTF-8 stays as characters, so only bytes that are not
+// UTF-8 show as octal.
+void format_string(std::span<const uint8_t> bytes, bool truncated, bool utf8, fmt::memory_buffer& out);
+
+// A name from the traced side, a comm or an fd's name (path, socket, anon
+// inode), escaped as a string's body but with no quotes around it, so that no
+// byte of it reaches a terminal raw. fd names also escape < and >, between
+// which they print (strace -yy's 3</tmp/a\76b>), all but the > of a "->";
+// utf8 as for format_string.
+enum class NameKind : uint8_t { Comm, Fd };
+void format_name(std::string_view name, NameKind kind, bool utf8, fmt::memory_buffer& out);
 
 // One struct. bytes may be shorter than needed: print the fields that are
 // complete and "..." for the rest.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The kernel BTF that CO-RE relocation needs, cut down to what btrace's BPF
 // object uses, and cached.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "loader/tracer.h"
 
 #include <bpf/bpf.h>
@@ -129,6 +130,7 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
     rodata->records_enabled = config.records;
     rodata->summary_by = config.summary_by;
     rodata->string_max = static_cast<uint32_t>(config.string_max);
+    rodata->data_max = static_cast<uint32_t>(config.data_max);
     bpf_map__set_max_entries(skel->maps.target_bits, (pid_max() + 63) / 64);
     // -c sends no records: one page, not 16 MiB to allocate and charge at start.
     const std::size_t ring_bytes = config.records ? config.ring_bytes : static_cast<std::size_t>(getpagesize());

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Owns the BPF side: open -> set rodata and map sizes -> load -> attach.
 // Destroying the Tracer closes every link and map (RAII over the skeleton).
 #pragma once
@@ -26,6 +27,7 @@ struct Config {
     std::size_t ring_bytes = 16u << 20;
     bool capture = true;             // read argument memory (off: --raw)
     std::size_t string_max = 256;    // -s
+    std::size_t data_max = 256;      // bytes of each data buffer (-s, or 0: shown as "")
 
     // Selection in the kernel.
     std::vector<bool> syscalls;      // by number; empty: all

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Flight recorder (--flight N): the last N calls of each traced process, kept
 // as raw records and decoded only when dumped (an outlier, SIGUSR1, a process
 // killed by a signal), so that keeping them costs a copy, not a format.

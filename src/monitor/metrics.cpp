@@ -1,5 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "monitor/metrics.h"
 #include "decode/put.h"
+#include "decode/utf8.h"
 
 #include <fmt/format.h>
 
@@ -18,46 +20,12 @@ using Label = std::pair<std::string_view, std::string_view>;
 
 using decode::put;
 
-// Length of the well-formed UTF-8 sequence starting `text`, 0 if there is none.
-// Same rules as Go's utf8.ValidString (no overlongs, surrogates or > U+10FFFF),
-// which Prometheus applies to every label value.
-size_t utf8_sequence_length(std::string_view text) {
-    const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-    const unsigned char lead = byte(0);
-    if (lead < 0x80)
-        return 1;
-    size_t length = 0;
-    unsigned char second_low = 0x80, second_high = 0xbf;
-    if (lead >= 0xc2 && lead <= 0xdf) {
-        length = 2;
-    } else if (lead >= 0xe0 && lead <= 0xef) {
-        length = 3;
-        if (lead == 0xe0)
-            second_low = 0xa0;  // overlong
-        else if (lead == 0xed)
-            second_high = 0x9f;  // UTF-16 surrogates
-    } else if (lead >= 0xf0 && lead <= 0xf4) {
-        length = 4;
-        if (lead == 0xf0)
-            second_low = 0x90;  // overlong
-        else if (lead == 0xf4)
-            second_high = 0x8f;  // beyond U+10FFFF
-    } else {
-        return 0;
-    }
-    if (text.size() < length || byte(1) < second_low || byte(1) > second_high)
-        return 0;
-    for (size_t i = 2; i < length; ++i)
-        if ((byte(i) & 0xc0) != 0x80)
-            return 0;
-    return length;
-}
-
 // A comm cut at 15 bytes can end mid-character, and one invalid label value makes
 // the whole scrape fail: bytes that are not UTF-8 become U+FFFD.
 void put_label_value(std::string_view value, fmt::memory_buffer& out) {
     while (!value.empty()) {
-        const size_t length = utf8_sequence_length(value);
+        const size_t length = decode::utf8_sequence_length(
+            {reinterpret_cast<const uint8_t*>(value.data()), value.size()});
         if (length == 0) {
             put(out, "\xef\xbf\xbd");
             value.remove_prefix(1);
@@ -149,6 +117,15 @@ const std::vector<uint64_t>& bucket_bounds_ns() {
 
 std::string render_prometheus(const MetricsSnapshot& snapshot) {
     fmt::memory_buffer out;
+    render_prometheus(snapshot, out);
+    return fmt::to_string(out);
+}
+
+void render_prometheus(const MetricsSnapshot& snapshot, fmt::memory_buffer& out) {
+    // Sized once, from the series (a histogram's 16 lines take ~1.9 KB): growing
+    // by doubling would hold the old and the new buffer at once.
+    out.reserve(out.size() + 4096 + snapshot.histograms.size() * 2048 + snapshot.errors.size() * 160 +
+                snapshot.programs.size() * 256);
     histograms(snapshot, out);
 
     family(out, "btrace_syscall_errors_total", "counter", "Failed system calls by syscall, comm or cgroup, and errno.");
@@ -181,7 +158,6 @@ std::string render_prometheus(const MetricsSnapshot& snapshot) {
     sample(out, "btrace_consumer_cpu_seconds_total", {}, snapshot.consumer_cpu_seconds);
     family(out, "btrace_resident_memory_bytes", "gauge", "Resident memory of btrace itself.");
     sample(out, "btrace_resident_memory_bytes", {}, snapshot.resident_bytes);
-    return fmt::to_string(out);
 }
 
 }  // namespace btrace::monitor

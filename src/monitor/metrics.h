@@ -1,7 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
 // Prometheus text exposition (format 0.0.4) of what `btrace monitor` keeps:
 // per-(syscall, comm|cgroup) latency histograms and error counts from the
 // kernel maps, and btrace's own cost. Rendering only: no I/O here.
 #pragma once
+
+#include <fmt/format.h>
 
 #include <array>
 #include <cstdint>
@@ -47,6 +50,8 @@ struct MetricsSnapshot {
 // The `le` boundaries exported, in nanoseconds (powers of two from ~1 us to ~17 s).
 const std::vector<uint64_t>& bucket_bounds_ns();
 
+// Appends the exposition to out; the string form is for tests and tools.
+void render_prometheus(const MetricsSnapshot& snapshot, fmt::memory_buffer& out);
 std::string render_prometheus(const MetricsSnapshot& snapshot);
 
 }  // namespace btrace::monitor

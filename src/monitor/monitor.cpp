@@ -1,6 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "monitor/monitor.h"
 
 #include <bpf/bpf.h>
+#include <malloc.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -180,7 +182,7 @@ public:
 
     std::atomic<uint64_t> outliers{0};
 
-    std::string render() {
+    void render(fmt::memory_buffer& out) {
         MetricsSnapshot snap;
         snap.group_label = by_cgroup_ ? "cgroup" : "comm";
         cgroups_.new_scrape();
@@ -210,7 +212,7 @@ public:
         snap.bpf_stats_enabled = stats_fd_held_ || kernel_bpf_stats_on();
         snap.consumer_cpu_seconds = own_cpu_seconds();
         snap.resident_bytes = resident_bytes();
-        return render_prometheus(snap);
+        render_prometheus(snap, out);
     }
 
 private:
@@ -246,6 +248,10 @@ Result<int> run(const cli::Options& opts) {
     if (!tracer)
         return tracer.error();
     install_signal_handlers();
+    // Exposition bodies run to megabytes: mmapped, they go back to the system when
+    // freed. glibc's threshold would otherwise rise to their size after the first
+    // one and keep the next ones in a heap that does not shrink.
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
 
     // BPF program run time and count: the kernel keeps them only while asked.
     int stats_fd = m.bpf_stats ? bpf_enable_stats(BPF_STATS_RUN_TIME) : -1;
@@ -274,7 +280,7 @@ Result<int> run(const cli::Options& opts) {
     MetricsSource source(**tracer, m.by_cgroup, stats_fd >= 0);
     std::unique_ptr<MetricsServer> server;
     if (metrics_address) {
-        auto started = MetricsServer::start(*metrics_address, [&source] { return source.render(); });
+        auto started = MetricsServer::start(*metrics_address, [&source](fmt::memory_buffer& out) { source.render(out); });
         if (!started)
             return started.error();
         server = std::move(*started);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "output/call.h"
 
 #include <fcntl.h>
@@ -9,6 +10,7 @@
 #include "decode/errno.h"
 #include "decode/families.h"
 #include "decode/put.h"
+#include "decode/structs.h"
 
 namespace btrace::output {
 
@@ -19,6 +21,10 @@ using decode::put;
 }  // namespace
 
 std::string_view comm_of(const btrace_hdr& hdr) { return {hdr.comm, strnlen(hdr.comm, sizeof(hdr.comm))}; }
+
+void put_comm(const btrace_hdr& hdr, fmt::memory_buffer& out, bool utf8) {
+    decode::format_name(comm_of(hdr), decode::NameKind::Comm, utf8, out);
+}
 
 bool creates_file(const syscalls::Syscall& sc, const __u64* args) {
     constexpr uint64_t kCreate = O_CREAT | __O_TMPFILE;

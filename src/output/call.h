@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Decoding one call for any output form: its shown arguments (decoded text and
 // raw value) and its result, with fd names. Layout is the formatter's.
 #pragma once
@@ -15,6 +16,8 @@
 namespace btrace::output {
 
 std::string_view comm_of(const btrace_hdr& hdr);
+// The comm escaped as decode::format_name does (utf8: keep valid UTF-8, for JSON).
+void put_comm(const btrace_hdr& hdr, fmt::memory_buffer& out, bool utf8 = false);
 
 // Visits each argument shown for rec: visit(name, raw value, format_into),
 // where format_into(buffer) appends its decoded text (formatters write it

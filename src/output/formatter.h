@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a sink's lines are made of: text (perf-trace style) or JSON lines.
 // Both decode a call the same way (output/call.h); they differ in layout only.
 #pragma once
@@ -43,7 +44,9 @@ struct DecodedCall {
 class Formatter {
 public:
     // fds: names fd arguments and results, kept current from each call (may be null).
-    Formatter(const FormatOptions& options, state::FdTable* fds) : options_(options), fds_(fds) {
+    // utf8: strings and names keep valid UTF-8 as characters (JSON).
+    Formatter(const FormatOptions& options, state::FdTable* fds, bool utf8)
+        : options_(options), fds_(fds), utf8_(utf8) {
         if (fds)
             tracker_.emplace(*fds);
     }
@@ -72,11 +75,12 @@ protected:
     virtual void call_end(const DecodedCall& call, fmt::memory_buffer& out) = 0;
     decode::CallContext context(const btrace_syscall& rec, bool failed) const {
         return decode::CallContext{failed,  options_.raw, fds_,     rec.hdr.tgid, options_.string_max,
-                                   rec.ret, nullptr,      rec.args, rec.hdr.ts_ns};
+                                   rec.ret, nullptr,      rec.args, utf8_,        rec.hdr.ts_ns};
     }
 
     FormatOptions options_;
     state::FdTable* fds_;
+    bool utf8_;
     std::optional<state::FdTracker> tracker_;
 };
 

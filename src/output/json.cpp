@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "output/json.h"
 
 #include <fmt/compile.h>
@@ -9,6 +10,7 @@
 #include "decode/siginfo.h"
 #include "output/call.h"
 #include "decode/put.h"
+#include "decode/utf8.h"
 
 namespace btrace::output {
 
@@ -36,26 +38,36 @@ std::string_view fd_name_state(std::string_view value) {
 void json_string(std::string_view bytes, fmt::memory_buffer& out) {
     static constexpr char kHex[] = "0123456789abcdef";
     out.push_back('"');
-    for (unsigned char c : bytes) {
+    const std::span<const uint8_t> text(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const uint8_t c = text[i];
         switch (c) {
-        case '"': put(out, "\\\""); break;
-        case '\\': put(out, "\\\\"); break;
-        case '\n': put(out, "\\n"); break;
-        case '\t': put(out, "\\t"); break;
-        case '\r': put(out, "\\r"); break;
-        default:
-            if (c < 0x20 || c >= 0x7f) {
-                const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-                out.append(esc, esc + 6);
-            } else {
-                out.push_back(static_cast<char>(c));
-            }
+        case '"': put(out, "\\\""); ++i; continue;
+        case '\\': put(out, "\\\\"); ++i; continue;
+        case '\n': put(out, "\\n"); ++i; continue;
+        case '\t': put(out, "\\t"); ++i; continue;
+        case '\r': put(out, "\\r"); ++i; continue;
+        default: break;
         }
+        if (c < 0x20 || c == 0x7f) {
+            const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+            out.append(esc, esc + 6);
+            ++i;
+            continue;
+        }
+        const std::size_t length = decode::utf8_sequence_length(text.subspan(i));
+        if (length == 0) {
+            put(out, "\\ufffd");
+            ++i;
+            continue;
+        }
+        out.append(bytes.data() + i, bytes.data() + i + length);
+        i += length;
     }
     out.push_back('"');
 }
 
-void JsonFormatter::common(std::string_view type, const btrace_hdr& hdr, fmt::memory_buffer& out) const {
+void JsonFormatter::common(std::string_view type, const btrace_hdr& hdr, fmt::memory_buffer& out) {
     // Modulo 2^64: a malformed timestamp must not overflow (undefined behaviour).
     const int64_t wall_ns = static_cast<int64_t>(hdr.ts_ns + static_cast<uint64_t>(options_.realtime_offset_ns));
     const int64_t rel_us = static_cast<int64_t>(hdr.ts_ns - options_.origin_ns) / 1000;
@@ -63,7 +75,9 @@ void JsonFormatter::common(std::string_view type, const btrace_hdr& hdr, fmt::me
                    type, wall_ns / 1000000000, (wall_ns % 1000000000) / 1000, rel_us / 1000,
                    (rel_us < 0 ? -rel_us : rel_us) % 1000);
     fmt::format_to(std::back_inserter(out), FMT_COMPILE("\"pid\":{},\"tid\":{},\"comm\":"), hdr.tgid, hdr.tid);
-    json_string(comm_of(hdr), out);
+    text_.clear();
+    put_comm(hdr, text_, true);
+    json_string(std::string_view(text_.data(), text_.size()), out);
 }
 
 void JsonFormatter::call_fields(const btrace_syscall& rec, const syscalls::Syscall* info,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // --json: one JSON object per line, the same fields as the text line.
 //   {"type":"syscall","ts":1732745012.123456,"rel_ms":0.412,"duration_ns":4000,"pid":4242,"tid":4242,
 //    "comm":"cat","syscall":"openat","args":{"dfd":{"value":"AT_FDCWD","raw":-100},...},
@@ -13,14 +14,15 @@
 
 namespace btrace::output {
 
-// A JSON string literal of any bytes: UTF-8-unsafe and control bytes become
-// \u00XX escapes (bytes read as Latin-1), so the output is valid JSON whatever
-// a process passes.
+// A JSON string literal of any bytes, valid JSON whatever a process passes:
+// UTF-8 characters as they are, control bytes as \u00XX escapes, and a byte
+// that is not UTF-8 as U+FFFD. Text from the traced side comes here escaped
+// (format_name, format_string), where such a byte already reads \377.
 void json_string(std::string_view bytes, fmt::memory_buffer& out);
 
 class JsonFormatter final : public Formatter {
 public:
-    explicit JsonFormatter(const FormatOptions& options, state::FdTable* fds = nullptr) : Formatter(options, fds) {}
+    explicit JsonFormatter(const FormatOptions& options, state::FdTable* fds = nullptr) : Formatter(options, fds, true) {}
 
     void in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) override;
     void process_exit(const btrace_exit& rec, fmt::memory_buffer& out) override;
@@ -30,7 +32,7 @@ public:
 private:
     void call_start(const DecodedCall& call, fmt::memory_buffer& out) override;
     void call_end(const DecodedCall& call, fmt::memory_buffer& out) override;
-    void common(std::string_view type, const btrace_hdr& hdr, fmt::memory_buffer& out) const;
+    void common(std::string_view type, const btrace_hdr& hdr, fmt::memory_buffer& out);
     void call_fields(const btrace_syscall& rec, const syscalls::Syscall* info, const decode::Payloads& payloads,
                      const decode::CallContext& call, fmt::memory_buffer& out);
 

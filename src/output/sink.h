@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where formatted lines go: one large reused buffer, written with few write(2)s.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "output/summary.h"
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "decode/structs.h"
 #include "syscalls/table.h"
 
 namespace btrace::output {
@@ -116,8 +118,9 @@ void format_summary(std::span<const state::StatsEntry> entries, SummaryBy by, bo
         });
         if (by != SummaryBy::Syscall) {
             const auto& comm = rows.front()->stats.comm;
-            fmt::format_to(std::back_inserter(out), "\n {} {}/{}:\n\n", by == SummaryBy::Process ? "process" : "thread",
-                           std::string_view(comm, strnlen(comm, sizeof(comm))), id);
+            fmt::format_to(std::back_inserter(out), "\n {} ", by == SummaryBy::Process ? "process" : "thread");
+            decode::format_name({comm, strnlen(comm, sizeof(comm))}, decode::NameKind::Comm, false, out);
+            fmt::format_to(std::back_inserter(out), "/{}:\n\n", id);
         }
         table(rows, out);
         if (histograms)

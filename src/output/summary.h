@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The summary (-c, -S): per syscall calls, errors, time, min/avg/max and
 // p50/p90/p99 from the kernel's log2 latency histograms, like strace -c and
 // perf trace -s; optionally grouped by process or thread, with histograms.

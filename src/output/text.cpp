@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "output/text.h"
 
 #include <fmt/compile.h>
@@ -76,16 +77,17 @@ void TextFormatter::time_column(uint64_t ts_ns, fmt::memory_buffer& out) {
 }
 
 void TextFormatter::thread_prefix(const btrace_hdr& hdr, fmt::memory_buffer& out) {
-    if (prefix_len_ == 0 || hdr.tid != prefix_tid_ || std::memcmp(hdr.comm, prefix_comm_, sizeof(prefix_comm_)) != 0) {
-        char* at = decode::write(prefix_, comm_of(hdr));
-        *at++ = '/';
-        at = decode::write_udec(at, hdr.tid);
-        *at++ = ' ';
-        prefix_len_ = static_cast<std::size_t>(at - prefix_);
+    if (prefix_.size() == 0 || hdr.tid != prefix_tid_ ||
+        std::memcmp(hdr.comm, prefix_comm_, sizeof(prefix_comm_)) != 0) {
+        prefix_.clear();
+        put_comm(hdr, prefix_);
+        prefix_.push_back('/');
+        decode::put_udec(prefix_, hdr.tid);
+        prefix_.push_back(' ');
         prefix_tid_ = hdr.tid;
         std::memcpy(prefix_comm_, hdr.comm, sizeof(prefix_comm_));
     }
-    put(out, std::string_view(prefix_, prefix_len_));
+    put(out, std::string_view(prefix_.data(), prefix_.size()));
 }
 
 void TextFormatter::call_head(const btrace_syscall& rec, const syscalls::Syscall* info,
@@ -143,11 +145,13 @@ void TextFormatter::in_progress(const btrace_syscall& rec, std::string_view note
 void TextFormatter::process_exit(const btrace_exit& rec, fmt::memory_buffer& out) {
     auto it = std::back_inserter(out);
     const auto status = decode::exit_status(rec.status);
+    put(out, "+++ ");
+    put_comm(rec.hdr, out);
     if (status.signal == 0) {
-        fmt::format_to(it, FMT_COMPILE("+++ {}/{} exited with {} +++\n"), comm_of(rec.hdr), rec.hdr.tgid, status.code);
+        fmt::format_to(it, FMT_COMPILE("/{} exited with {} +++\n"), rec.hdr.tgid, status.code);
         return;
     }
-    fmt::format_to(it, FMT_COMPILE("+++ {}/{} killed by "), comm_of(rec.hdr), rec.hdr.tgid);
+    fmt::format_to(it, FMT_COMPILE("/{} killed by "), rec.hdr.tgid);
     if (decode::signal_name(status.signal).empty())
         put(out, "signal ");
     decode::format_signal(status.signal, out);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // perf-trace-style text lines from kernel records:
 //      0.412 ( 0.004 ms): cat/4242 openat(dfd: AT_FDCWD, filename: "/etc/issue", flags: O_RDONLY) = 3</etc/issue>
 #pragma once
@@ -12,7 +13,7 @@ namespace btrace::output {
 
 class TextFormatter final : public Formatter {
 public:
-    explicit TextFormatter(const FormatOptions& options, state::FdTable* fds = nullptr) : Formatter(options, fds) {}
+    explicit TextFormatter(const FormatOptions& options, state::FdTable* fds = nullptr) : Formatter(options, fds, false) {}
 
     void in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) override;
     void process_exit(const btrace_exit& rec, fmt::memory_buffer& out) override;
@@ -35,8 +36,7 @@ private:
     // whole comm field, so a thread that renames itself misses.
     uint32_t prefix_tid_ = 0;
     char prefix_comm_[BTRACE_COMM_LEN] = {};
-    char prefix_[BTRACE_COMM_LEN + 1 + decode::kMaxDecimal + 1] = {};
-    std::size_t prefix_len_ = 0;  // 0: none made yet
+    fmt::memory_buffer prefix_;  // empty: none made yet
 };
 
 }  // namespace btrace::output

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What an fd refers to, however it was learned: from the kernel side at the
 // call that created or changed it, or from /proc at attach. One formatter
 // turns either into the name shown as 3</etc/issue>.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Per-process fd names (keyed by tgid, shared by its threads), kept current
 // from the trace itself: names resolve when a record is decoded, so a process
 // that has already exited still prints 3</etc/issue>.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Keeps an FdTable current from completed calls: fds the kernel side
 // described (open, socket, accept, dup, pipe, connect ...), close and
 // close_range, fcntl F_DUPFD/F_SETFD, and execve closing O_CLOEXEC fds.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "state/proc_snapshot.h"
 #include "util/file.h"
 #include "util/parse.h"

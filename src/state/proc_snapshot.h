@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a process already has when we attach to it: its open fds (named like
 // the ones we learn about from the kernel side) and the calls its threads
 // are blocked in. Attach-time code; every parser is a pure function over the

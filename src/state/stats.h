@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the kernel side measured, read back: summary statistics per syscall
 // (and per process, thread, comm or cgroup), summed over CPUs, and the BPF
 // programs' own cost.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "syscalls/capture_spec.h"
 
 #include "decode/structs.h"
@@ -14,9 +15,9 @@ btrace_capture_how capture_how(ArgKind kind) {
     case ArgKind::OutBuf: return BTRACE_CAP_BUF_RET;
     case ArgKind::InStruct: return BTRACE_CAP_STRUCT_IN;
     case ArgKind::OutStruct: return BTRACE_CAP_STRUCT_OUT;
-    case ArgKind::SockaddrIn: return BTRACE_CAP_SOCKADDR_IN;
+    // Option values are settings, not data: small, and shown with the data off too.
+    case ArgKind::SockaddrIn: case ArgKind::SockoptValIn: return BTRACE_CAP_SOCKADDR_IN;
     case ArgKind::SockaddrOut: case ArgKind::SockoptValOut: return BTRACE_CAP_SOCKADDR_OUT;  // small, length read after
-    case ArgKind::SockoptValIn: return BTRACE_CAP_BUF_ARG;
     case ArgKind::MsghdrIn: return BTRACE_CAP_MSGHDR_IN;
     case ArgKind::MsghdrOut: return BTRACE_CAP_MSGHDR_OUT;
     case ArgKind::Argv: return BTRACE_CAP_ARGV;

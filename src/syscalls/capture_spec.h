@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the kernel side should read from user memory for each syscall, derived
 // from the argument kinds of the syscall table.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Architecture-independent lookups over the generated per-arch table
 // (syscalls_<arch>.cpp, selected at compile time by the target macros).
 #include "syscalls/table.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Per-arch syscall table: number -> name, argument names and kinds, return kind.
 // The data lives in generated, committed files (syscalls_<arch>.cpp, made by
 // scripts/gen-syscall-table from the tracefs snapshot and the reviewed kinds in

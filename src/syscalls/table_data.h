@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Internal to src/syscalls: the native architecture's syscall array, defined
 // by whichever generated syscalls_<arch>.cpp matches the build target and
 // used only by table.cpp. Everyone else goes through table.h.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "target/attach.h"
 
 #include "state/proc_snapshot.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `-p PID`: checks that the processes exist, and that tasks still do.
 #pragma once
 

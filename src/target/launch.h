@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Starts `-- COMMAND` held just before execve, so tracing can be armed first.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Whole-file reads and whole-buffer writes through read(2)/write(2).
 #pragma once
 

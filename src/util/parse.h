@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The whole of a string as a number: no sign for unsigned types, no leading
 // or trailing junk, no overflow. One place for the from_chars boilerplate.
 #pragma once

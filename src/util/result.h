@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Expected-style results: errors travel up to main(), which prints one line
 // `btrace: <message>` and exits non-zero.
 #pragma once

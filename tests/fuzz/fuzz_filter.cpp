@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: arbitrary strings as filter expressions, to
 // parse_trace_set, parse_status, parse_errno_list and cli::parse as
 // `-e <string>`. Each must return a value or a usage error, never crash,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: arbitrary bytes as one ring-buffer sample (a batch of
 // records) fed to Consumer::feed, decoded by the text formatter (twice: with
 // fd names and arguments decoded, and --raw with each time column) and by the JSON

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Running btrace and helpers from integration tests.
 #pragma once
 

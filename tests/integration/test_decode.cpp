@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Decoded arguments end to end: exact lines for a helper that makes one call
 // of each family, and the same calls, returns and strings as strace for real
 // programs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Faults btrace must survive without losing track, hanging, or harming the
 // traced process.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fd names end to end, and the blocked-call story: what a process is stuck
 // in, on which connection, for how long, without waiting for it to return.
 #include <catch2/catch.hpp>

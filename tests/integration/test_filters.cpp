@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Filters in the kernel, summaries, and the output forms, on a known mix.
 #include <catch2/catch.hpp>
 #include <signal.h>

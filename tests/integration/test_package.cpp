@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Debian package, as scripts/package makes it: cpack from the build tree into
 // a scratch directory, unpacked with dpkg-deb -x into a scratch root, then its
 // binary, man page, bash completion and control fields checked.
@@ -89,7 +90,7 @@ TEST_CASE("package: the .deb's btrace runs from its own root", "[package]") {
     CHECK(trace.err.find("exit_group(") != std::string::npos);
 }
 
-TEST_CASE("package: the .deb's monitor loads its metrics module from its own root and serves /metrics", "[package]") {
+TEST_CASE("package: the .deb's monitor serves /metrics", "[package]") {
     const Package& pkg = package();
     const std::string err = temp_path("package-monitor.err");
     Background monitor({pkg.bin(), "monitor", "-p", std::to_string(getpid()), "-o", "/dev/null", "--metrics",

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // End-to-end: real btrace (root, real BPF) against small helpers and coreutils.
 #include <catch2/catch.hpp>
 #include <fmt/format.h>

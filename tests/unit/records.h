@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Synthetic kernel records for the unit tests: a completed call, and the
 // payloads that follow it, laid out as bpf/ writes them.
 #pragma once

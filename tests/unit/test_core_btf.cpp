@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The ELF-note reader that names the kernel and btrace in the BTF cache.
 #include <catch2/catch.hpp>
 

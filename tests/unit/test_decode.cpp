@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Arguments decoded by kind from synthetic records, and payload parsing that
 // must survive malformed input.
 #include <catch2/catch.hpp>
@@ -259,6 +260,12 @@ TEST_CASE("capture specs follow the table's kinds", "[decode]") {
     CHECK(spec.items[1].how == BTRACE_CAP_ARGV);
     CHECK(spec.items[2].how == BTRACE_CAP_ENVP);
     CHECK(spec.items[0].at_enter);
+
+    // setsockopt's value is a setting, not data: read with --no-data too, as a small block.
+    spec = capture_spec_for(*lookup(number_of("setsockopt")));
+    CHECK(spec.items[0].how == BTRACE_CAP_SOCKADDR_IN);
+    CHECK(spec.items[0].arg == 3);
+    CHECK(spec.items[0].len_arg == 4);
 
     spec = capture_spec_for(*lookup(number_of("newfstatat")));
     CHECK(spec.items[1].how == BTRACE_CAP_STRUCT_OUT);

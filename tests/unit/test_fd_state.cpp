@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fd state machine on synthetic records: names set by the kernel side's
 // descriptions, dup2 over an open fd, close and close_range, O_CLOEXEC at
 // execve, fork inheritance, exit.

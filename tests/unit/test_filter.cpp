@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tests for strace's filter expressions (src/cli/filter.h) and the syscall
 // classes behind them (Syscall::classes, from scripts/syscall-classes.txt).
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The flight recorder's bounds: N records per process, a byte budget in all.
 #include <catch2/catch.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Inputs the fuzz targets (tests/fuzz) found to crash, kept as plain tests.
 // Each runs through the code the crash went through; under scripts/test-sanitize
 // a regression is an ASan/UBSan abort, here a wrong or missing line.

@@ -1,14 +1,20 @@
+// SPDX-License-Identifier: Apache-2.0
 // Prometheus rendering of `btrace monitor` (bucket math, escaping, promtool's
 // verdict) and the HTTP endpoint that serves it.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <cstdio>
 #include <iterator>
 #include <filesystem>
@@ -262,7 +268,7 @@ TEST_CASE("parse_listen_address rejects malformed addresses in one line", "[metr
 
 TEST_CASE("MetricsServer answers GET /metrics with render() and 404 elsewhere", "[metrics]") {
     const std::string body = monitor::render_prometheus(busy_snapshot());
-    auto started = monitor::MetricsServer::start({"127.0.0.1", 0}, [&] { return body; });
+    auto started = monitor::MetricsServer::start({"127.0.0.1", 0}, [&](fmt::memory_buffer& out) { out.append(body); });
     REQUIRE(started);
     auto& server = *started;
     REQUIRE(server->port() != 0);
@@ -280,7 +286,7 @@ TEST_CASE("MetricsServer answers GET /metrics with render() and 404 elsewhere", 
 }
 
 TEST_CASE("MetricsServer::start fails on a busy port or an address that is not local", "[metrics]") {
-    const auto render = [] { return std::string(); };
+    const auto render = [](fmt::memory_buffer&) {};
     auto first = monitor::MetricsServer::start({"127.0.0.1", 0}, render);
     REQUIRE(first);
     const uint16_t port = (*first)->port();
@@ -293,4 +299,78 @@ TEST_CASE("MetricsServer::start fails on a busy port or an address that is not l
     auto elsewhere = monitor::MetricsServer::start({"192.0.2.1", 9090}, render);
     REQUIRE_FALSE(elsewhere);
     CHECK(elsewhere.error().message == "--metrics 192.0.2.1:9090: Cannot assign requested address");
+}
+
+namespace {
+
+int connect_to(uint16_t port) {
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
+    timeval timeout{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+    return fd;
+}
+
+// Sends request (if any) and reads until the server closes: the whole response.
+std::string http_exchange(uint16_t port, std::string_view request) {
+    const int fd = connect_to(port);
+    REQUIRE(send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+    std::string response;
+    char chunk[4096];
+    for (ssize_t n; (n = recv(fd, chunk, sizeof(chunk), 0)) > 0;)
+        response.append(chunk, static_cast<std::size_t>(n));
+    close(fd);
+    return response;
+}
+
+}  // namespace
+
+TEST_CASE("MetricsServer refuses other methods and oversized requests, then closes", "[metrics]") {
+    auto started = monitor::MetricsServer::start({"127.0.0.1", 0}, [](fmt::memory_buffer& out) { out.append(std::string_view("x 1\n")); },
+                                                 {.request_bytes = 256});
+    REQUIRE(started);
+    const uint16_t port = (*started)->port();
+    CHECK(http_exchange(port, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").ends_with("Content-Length: 4\r\nConnection: "
+                                                                              "close\r\n\r\nx 1\n"));
+    CHECK(http_exchange(port, "POST /metrics HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 405 "));
+    CHECK(http_exchange(port, "GET /metrics HTTP/1.1\r\n" + std::string(300, 'a')).starts_with("HTTP/1.1 431 "));
+}
+
+TEST_CASE("MetricsServer cuts a connection at its deadline and makes room for new ones", "[metrics]") {
+    auto started = monitor::MetricsServer::start({"127.0.0.1", 0}, [](fmt::memory_buffer& out) { out.append(std::string_view("x 1\n")); },
+                                                 {.deadline = std::chrono::milliseconds(2000), .connections = 2});
+    REQUIRE(started);
+    const uint16_t port = (*started)->port();
+    // Two clients that never finish their request hold both slots...
+    const int slow[2] = {connect_to(port), connect_to(port)};
+    for (int fd : slow)
+        REQUIRE(send(fd, "GET /", 5, 0) == 5);
+    // ...and a scrape still gets in, long before their deadline: the oldest gives way.
+    const auto before = std::chrono::steady_clock::now();
+    CHECK(http_exchange(port, "GET /metrics HTTP/1.0\r\n\r\n").starts_with("HTTP/1.1 200 OK\r\n"));
+    CHECK(std::chrono::steady_clock::now() - before < std::chrono::milliseconds(1000));
+    // Both are closed by the deadline (the first when it gave way), trickling or not.
+    for (int fd : slow) {
+        send(fd, "x", 1, MSG_NOSIGNAL);
+        char byte;
+        CHECK(recv(fd, &byte, 1, 0) <= 0);
+        close(fd);
+    }
+    CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(3));
+}
+
+TEST_CASE("MetricsServer renders once per cache interval, whatever the number of scrapes", "[metrics]") {
+    int renders = 0;
+    auto started = monitor::MetricsServer::start({"127.0.0.1", 0}, [&](fmt::memory_buffer& out) { fmt::format_to(std::back_inserter(out), "{}\n", ++renders); },
+                                                 {.cache = std::chrono::milliseconds(400)});
+    REQUIRE(started);
+    const uint16_t port = (*started)->port();
+    for (int i = 0; i < 5; ++i)
+        CHECK(http_exchange(port, "GET /metrics HTTP/1.1\r\n\r\n").ends_with("\r\n\r\n1\n"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(450));
+    CHECK(http_exchange(port, "GET /metrics HTTP/1.1\r\n\r\n").ends_with("\r\n\r\n2\n"));
 }

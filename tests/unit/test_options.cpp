@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -168,4 +169,12 @@ TEST_CASE("buffer size accepts powers of two with K/M/G", "[cli]") {
     auto result = parse_args({"--buffer-size", "64M", "--", "true"});
     const auto& opts = options_of(result);
     CHECK(opts.buffer_bytes == (64u << 20));
+}
+
+TEST_CASE("data buffers: shown in a trace unless --no-data and hidden by the monitor unless --capture-data", "[cli]") {
+    CHECK(options_of(parse_args({"--", "true"})).data);
+    CHECK_FALSE(options_of(parse_args({"--no-data", "--", "true"})).data);
+    CHECK_FALSE(options_of(parse_args({"monitor"})).data);
+    CHECK(options_of(parse_args({"monitor", "--capture-data"})).data);
+    CHECK(error_of(parse_args({"--capture-data", "--", "true"})) == "unknown option --capture-data (see btrace --help)");
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // JSON lines (valid for any bytes), summary percentiles from log2 histograms,
 // and the time column forms.
 #include <catch2/catch.hpp>
@@ -31,8 +32,12 @@ TEST_CASE("JSON strings escape every byte a process can pass", "[json]") {
     CHECK(json("plain") == "\"plain\"");
     CHECK(json("a\"b\\c") == "\"a\\\"b\\\\c\"");
     CHECK(json("\n\t\r") == "\"\\n\\t\\r\"");
-    CHECK(json(std::string_view("\0\x1f\x7f\x80\xff", 5)) == "\"\\u0000\\u001f\\u007f\\u0080\\u00ff\"");
-    // Every single byte gives a string with only printable ASCII inside.
+    CHECK(json(std::string_view("\0\x1f\x7f\x80\xff", 5)) == "\"\\u0000\\u001f\\u007f\\ufffd\\ufffd\"");
+    // UTF-8 stays as characters (ÿ was \u00c3\u00bf); a cut or invalid sequence is U+FFFD.
+    CHECK(json("\xc3\xbf caf\xc3\xa9 \xe2\x82\xac") == "\"\xc3\xbf caf\xc3\xa9 \xe2\x82\xac\"");
+    CHECK(json("\xc3") == "\"\\ufffd\"");
+    CHECK(json("\xed\xa0\x80") == "\"\\ufffd\\ufffd\\ufffd\"");  // a UTF-16 surrogate
+    // Every single byte gives a string with only printable ASCII inside (a lone byte is never UTF-8 past 0x7f).
     for (int c = 0; c < 256; ++c) {
         const char byte = static_cast<char>(c);
         const std::string out = json(std::string_view(&byte, 1));
@@ -48,7 +53,7 @@ TEST_CASE("a JSON syscall line carries the text line's fields", "[json]") {
     rec.args[0] = 7;
     formatter.syscall(rec, {}, out);
     CHECK(fmt::to_string(out) ==
-          "{\"type\":\"syscall\",\"ts\":1.000412,\"rel_ms\":0.412,\"pid\":42,\"tid\":42,\"comm\":\"t\\\"x\","
+          "{\"type\":\"syscall\",\"ts\":1.000412,\"rel_ms\":0.412,\"pid\":42,\"tid\":42,\"comm\":\"t\\\\\\\"x\","
           "\"duration_ns\":1500,\"syscall\":\"close\",\"args\":{\"fd\":{\"value\":\"7\",\"raw\":7}},"
           "\"ret\":-9,\"result\":\"-1 EBADF (Bad file descriptor)\",\"errno\":\"EBADF\"}\n");
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Delivered signals: siginfo decoded as strace prints it, and the signal line
 // of each output form, from synthetic records.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
 
 #include <arpa/inet.h>
@@ -44,7 +45,7 @@ struct Exact {
 std::string str(const Bytes& bytes, bool truncated = false) {
     Exact exact(bytes);
     fmt::memory_buffer out;
-    format_string(exact.span(), truncated, out);
+    format_string(exact.span(), truncated, false, out);
     return fmt::to_string(out);
 }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tests for the generated syscall tables behind src/syscalls/table.h.
 #include <catch2/catch.hpp>
 

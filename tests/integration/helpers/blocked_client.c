@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* The slow-daemon story: a server on 127.0.0.1 that accepts and never
  * answers, and a client process blocked in read on its connection. Prints
  * "client PID SERVERPORT CLIENTPORT" once the client is about to block. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* A second thread blocks in read(2) on a pipe until the process gets SIGUSR1;
  * prints "ready TID" with that thread's id. For -p on a call in flight in a
  * thread that is not its process's leader. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* A known mix for filters and summaries: 1000 getpid, 100 openat of a
  * missing file (ENOENT), 10 nanosleeps of 20 ms. */
 #include <fcntl.h>

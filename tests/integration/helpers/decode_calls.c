@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* One call of each decoded family with known arguments (issue: decoding).
  * argv[1]: a scratch file path to create. */
 #include <arpa/inet.h>

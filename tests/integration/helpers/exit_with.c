@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* exit_with N: exits with status N; exit_with -S: kills itself with signal S. */
 #include <signal.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Makes fds of every kind and uses each once, so the test can check their
  * names: files, a pipe, an eventfd, a listening TCP socket on 127.0.0.1, a
  * connection to it and the accepted end, a unix socket pair, dup2 over an

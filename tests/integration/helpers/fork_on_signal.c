@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Waits for SIGUSR1, then forks a child that prints its pid and exits at
  * once; then waits forever. Prints "ready" first. (PID reuse test.) */
 #include <signal.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* A forked child calls getppid, a second thread calls gettid; prints
  * "child PID" and "thread TID" so the test knows who made which call. */
 #include <pthread.h>

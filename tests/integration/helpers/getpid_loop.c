@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Makes exactly N getpid syscalls (argv[1]), bypassing any libc caching. */
 #include <stdlib.h>
 #include <sys/syscall.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* A TCP listener on 127.0.0.1 at a free port: socket, bind, listen,
  * getsockname (the traces see exactly these calls). addr gets its address. */
 #ifndef BTRACE_TEST_LOCAL_LISTENER_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* For btrace monitor: prints "ready", then on each SIGUSR1 makes 1000 getppid
  * calls, 3 sleeps of 50 ms and one failing openat, and prints "done". */
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* openat(AT_FDCWD, argv[1], O_RDONLY) on a path that must not exist. */
 #include <fcntl.h>
 #include <sys/syscall.h>

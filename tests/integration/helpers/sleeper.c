@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* One nanosleep(2) of argv[1] milliseconds. */
 #include <stdlib.h>
 #include <sys/syscall.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Runs until killed: prints its pid, then calls getppid every 10 ms. */
 #include <stdio.h>
 #include <sys/syscall.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* execve from a thread that is not the leader: the kernel gives the thread
  * the leader's pid. Execs argv[1..]. */
 #include <pthread.h>

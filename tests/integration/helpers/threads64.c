@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Threads (64, or argv[1]), each making 100 getpid calls, run 64 at a time:
  * concurrent enough to interleave their events, few enough for a host's task
  * limit. A thread the limit refuses is tried again a while; one that cannot
