@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One order for the records of all CPUs. Each CPU sends its records in order
 // (btrace_order_ns: a call at its completion), batch after batch, but the
 // batches of different CPUs reach the ring buffer in flush order, so a close

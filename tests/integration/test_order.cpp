@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One order across CPUs, and fd names that are right or visibly unknown:
 // under a close/reopen race, on a threaded server, after a loss, and for a
 // path deeper than the kernel's walk follows.

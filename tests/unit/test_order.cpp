@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The merge of the CPUs' records into one order, and the fd table's view of
 // calls that ran while another thread changed their fd.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Thread A (pinned to CPU 0) closes fd 3 and reopens it on fA or fB in turn;
 // thread B (CPU 1) preads fd 3 meanwhile. argv: a dir holding fA ("AAAA")
 // and fB ("BBBB"), then the rounds. A line naming fA must show "AAAA".

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* seccomp_denied N: has seccomp refuse getppid with EPERM, then calls it N
  * times: N calls that end (sys_exit) without having started (no sys_enter). */
 #include <errno.h>

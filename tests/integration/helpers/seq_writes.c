@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writes "i N" to /dev/null for N = 0, 1, 2 ..., one write each, so that a
 // gap in a trace shows as a jump in N of a known size: 1000 writes, then
 // "stop" on stdout and a pause (for the test to stop btrace), argv[1] writes,

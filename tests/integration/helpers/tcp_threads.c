@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A threaded TCP server on loopback and its clients, in one process: 4 server
 // threads accept, read, write and close; 4 client threads connect, write
 // "cport=PORT" (their own port), read the echo and close, argv[1] times each.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tries to push a byte into its terminal's input with TIOCSTI, through its
 // stdin and through /dev/tty, and says on stdout what happened to each.
 #define _GNU_SOURCE
