@@ -42,7 +42,7 @@ TEST_CASE("fd names stay right when one thread reopens an fd that another reads 
     for (int run = 0; run < 10; ++run) {
         const auto& options = variants[static_cast<std::size_t>(run) % variants.size()];
         const bool json = !options.empty() && options[0] == "--json";
-        const auto traced = trace_ok({helper("fd_race"), dir, "20000"}, options);
+        const auto traced = trace_ok({helper("fd_race"), dir, "8000"}, options);
         Names names;
         std::smatch m;
         for (const auto& line : lines_of(traced.text)) {
