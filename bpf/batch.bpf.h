@@ -115,17 +115,6 @@ static __always_inline void loss_note(struct btrace_batch *b, __u64 order_ns, lo
 		loss_add_tgid(loss, fd_tgid);
 }
 
-/* Whether a completed call's record changed fds, by the same table as the
- * fd-only records (which the loader fills whatever the filters). */
-static __always_inline bool record_changed_fds(long nr, long ret)
-{
-	struct btrace_syscall_set *set;
-
-	if (is_error_return(ret) && ret != -BTRACE_EINPROGRESS)
-		return false;
-	return (set = syscall_set_for(nr)) && in_set(set->fd_words, nr);
-}
-
 struct lost_walk {
 	struct btrace_batch *b;
 	__u32 at;

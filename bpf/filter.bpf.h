@@ -67,15 +67,22 @@ static __always_inline enum call_selection syscall_selection(long nr)
 	return track_fds && in_set(set->fd_words, nr) ? CALL_FDS_ONLY : CALL_SKIPPED;
 }
 
-/* Whether a completed call that is not shown goes out for its effect on fds:
- * only calls that succeeded have one, and a connect under way. */
-static __always_inline bool changed_fds(long nr, long ret)
+/* Whether a completed call changed fds: only calls that succeeded did, and a
+ * connect under way. The loader fills fd_words whatever the filters (a loss
+ * reports the processes whose fds may have changed). */
+static __always_inline bool record_changed_fds(long nr, long ret)
 {
 	struct btrace_syscall_set *set;
 
-	if (!track_fds || (is_error_return(ret) && ret != -BTRACE_EINPROGRESS))
+	if (is_error_return(ret) && ret != -BTRACE_EINPROGRESS)
 		return false;
 	return (set = syscall_set_for(nr)) && in_set(set->fd_words, nr);
+}
+
+/* Whether a completed call that is not shown goes out for its effect on fds. */
+static __always_inline bool changed_fds(long nr, long ret)
+{
+	return track_fds && record_changed_fds(nr, ret);
 }
 
 /* -a / --comm / --cgroup: is the current task selected without being in the

@@ -401,16 +401,30 @@ bool Tracer::has_targets() const {
 
 bool Tracer::tracks_fds() const { return skel_->rodata->track_fds; }
 
+namespace {
+
+// A per-CPU array's value at key, summed over the CPUs (0 if unreadable);
+// per_cpu: a value for each possible CPU.
+uint64_t sum_over_cpus(int map_fd, uint32_t key, std::vector<uint64_t>& per_cpu) {
+    uint64_t total = 0;
+    if (bpf_map_lookup_elem(map_fd, &key, per_cpu.data()) == 0)
+        for (uint64_t value : per_cpu)
+            total += value;
+    return total;
+}
+
+std::vector<uint64_t> per_cpu_values() {
+    const int ncpus = libbpf_num_possible_cpus();
+    return std::vector<uint64_t>(ncpus > 0 ? static_cast<std::size_t>(ncpus) : 1);
+}
+
+}  // namespace
+
 Counters Tracer::counters() const {
     Counters totals{};
-    const int ncpus = libbpf_num_possible_cpus();
-    std::vector<uint64_t> per_cpu(ncpus > 0 ? ncpus : 1);
-    for (uint32_t key = 0; key < BTRACE_CNT_MAX; ++key) {
-        if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.counters), &key, per_cpu.data()) != 0)
-            continue;
-        for (uint64_t value : per_cpu)
-            totals[key] += value;
-    }
+    auto per_cpu = per_cpu_values();
+    for (uint32_t key = 0; key < BTRACE_CNT_MAX; ++key)
+        totals[key] = sum_over_cpus(bpf_map__fd(skel_->maps.counters), key, per_cpu);
     return totals;
 }
 
@@ -424,18 +438,11 @@ void Tracer::flush_cpu(int cpu) const {
 }
 
 std::vector<std::pair<long, uint64_t>> Tracer::lost_calls() const {
-    const int ncpus = libbpf_num_possible_cpus();
-    std::vector<uint64_t> per_cpu(ncpus > 0 ? ncpus : 1);
+    auto per_cpu = per_cpu_values();
     std::vector<std::pair<long, uint64_t>> lost;
-    for (uint32_t nr = 0; nr < BTRACE_NR_MAX; ++nr) {
-        if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.lost_calls), &nr, per_cpu.data()) != 0)
-            continue;
-        uint64_t total = 0;
-        for (uint64_t value : per_cpu)
-            total += value;
-        if (total)
+    for (uint32_t nr = 0; nr < BTRACE_NR_MAX; ++nr)
+        if (const uint64_t total = sum_over_cpus(bpf_map__fd(skel_->maps.lost_calls), nr, per_cpu))
             lost.emplace_back(nr, total);
-    }
     return lost;
 }
 
