@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -244,15 +245,28 @@ std::optional<std::string> http_get(int port, const std::string& target) {
     return response->body;
 }
 
-std::string temp_path(const std::string& name) {
-    static const std::string dir = [] {
+// One directory per test process, removed when it exits (ctest runs every test
+// case as a process of its own); BTRACE_KEEP_TEST_FILES=1 keeps it to look at.
+struct TestDir {
+    std::string path;
+    TestDir() {
         char tmpl[] = "/tmp/btrace-itest-XXXXXX";
         if (!mkdtemp(tmpl))
             throw std::runtime_error("mkdtemp");
-        return std::string(tmpl);
-    }();
+        path = tmpl;
+    }
+    ~TestDir() {
+        if (std::getenv("BTRACE_KEEP_TEST_FILES"))
+            return;
+        std::error_code ignored;
+        std::filesystem::remove_all(path, ignored);
+    }
+};
+
+std::string temp_path(const std::string& name) {
+    static const TestDir dir;
     static int serial = 0;
-    return dir + "/" + std::to_string(++serial) + "-" + name;
+    return dir.path + "/" + std::to_string(++serial) + "-" + name;
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
