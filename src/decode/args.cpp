@@ -214,9 +214,11 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
         if ((arg.kind == ArgKind::OutStruct && call.failed) || !captured(payload) ||
             (kind == StructKind::WaitStatus && call.ret == 0))  // WNOHANG, no child changed: nothing written
             break;
-        if (arg.len_arg == syscalls::kNone)
+        if (arg.len_arg == syscalls::kNone) {
             format_struct(kind, payload.bytes, out);
-        else
+            if (kind == StructKind::CloneArgs && !call.failed && call.ret > 0)
+                format_clone3_result(payload.bytes, call.ret, out);
+        } else
             format_struct_array(kind, payload.bytes, payload.hdr.count, out);
         return;
     }

@@ -78,7 +78,14 @@ namespace btrace::decode {
     X(QuotactlCmd, false)           \
     X(KeyctlCmd, false)             \
     X(SigactionFlags, true)         \
-    X(StatxAttributes, true)
+    X(StatxAttributes, true)        \
+    X(DescriptorFlags, true)        \
+    X(FutexBitset, true)            \
+    X(Capability, false)            \
+    X(StatxFlags, true)             \
+    X(EpollCreateFlags, true)       \
+    X(PkeyAccess, true)             \
+    X(StatfsFlags, true)
 
 enum class Family : uint8_t {
 #define BTRACE_FAMILY_ENUM(name, is_flags) name,

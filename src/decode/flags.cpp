@@ -50,6 +50,7 @@
 #include <linux/blkpg.h>
 #include <linux/blktrace_api.h>
 #include <linux/bpf.h>
+#include <linux/capability.h>
 #include <linux/close_range.h>
 #include <linux/dqblk_xfs.h>
 #include <linux/eventpoll.h>
@@ -182,6 +183,20 @@ constexpr Name kAtFlags[] = {
     N(AT_NO_AUTOMOUNT),     N(AT_EMPTY_PATH),       N(AT_STATX_FORCE_SYNC),
     N(AT_STATX_DONT_SYNC),  N(AT_RECURSIVE),
 };
+
+// statx's flags: the sync type first, by name even when 0, as strace prints it.
+void format_statx_flags(uint64_t value, fmt::memory_buffer& out) {
+    const auto v = static_cast<uint32_t>(value);
+    const uint32_t sync = v & AT_STATX_SYNC_TYPE;
+    put(out, sync == AT_STATX_SYNC_AS_STAT ? "AT_STATX_SYNC_AS_STAT"
+             : sync == AT_STATX_FORCE_SYNC ? "AT_STATX_FORCE_SYNC"
+             : sync == AT_STATX_DONT_SYNC  ? "AT_STATX_DONT_SYNC"
+                                           : "AT_STATX_SYNC_TYPE");
+    if (v & ~AT_STATX_SYNC_TYPE) {
+        put(out, "|");
+        print_flags(kAtFlags, v & ~AT_STATX_SYNC_TYPE, out);
+    }
+}
 
 // unistd.h values (not included: it drags in function declarations we don't
 // need); strace's order.
@@ -626,6 +641,44 @@ constexpr Name kFutexCmd[] = {
 };
 
 // linux/prctl.h
+// linux/capability.h, by number. An unknown one: 0x30 /* CAP_??? */, as strace.
+constexpr Name kCapability[] = {
+    N(CAP_CHOWN),           N(CAP_DAC_OVERRIDE),   N(CAP_DAC_READ_SEARCH), N(CAP_FOWNER),
+    N(CAP_FSETID),          N(CAP_KILL),           N(CAP_SETGID),          N(CAP_SETUID),
+    N(CAP_SETPCAP),         N(CAP_LINUX_IMMUTABLE), N(CAP_NET_BIND_SERVICE), N(CAP_NET_BROADCAST),
+    N(CAP_NET_ADMIN),       N(CAP_NET_RAW),        N(CAP_IPC_LOCK),        N(CAP_IPC_OWNER),
+    N(CAP_SYS_MODULE),      N(CAP_SYS_RAWIO),      N(CAP_SYS_CHROOT),      N(CAP_SYS_PTRACE),
+    N(CAP_SYS_PACCT),       N(CAP_SYS_ADMIN),      N(CAP_SYS_BOOT),        N(CAP_SYS_NICE),
+    N(CAP_SYS_RESOURCE),    N(CAP_SYS_TIME),       N(CAP_SYS_TTY_CONFIG),  N(CAP_MKNOD),
+    N(CAP_LEASE),           N(CAP_AUDIT_WRITE),    N(CAP_AUDIT_CONTROL),   N(CAP_SETFCAP),
+    N(CAP_MAC_OVERRIDE),    N(CAP_MAC_ADMIN),      N(CAP_SYSLOG),          N(CAP_WAKE_ALARM),
+    N(CAP_BLOCK_SUSPEND),   N(CAP_AUDIT_READ),     N(CAP_PERFMON),         N(CAP_BPF),
+    N(CAP_CHECKPOINT_RESTORE),
+};
+
+void format_capability(uint64_t value, fmt::memory_buffer& out) {
+    if (const Name* entry = find(kCapability, static_cast<uint32_t>(value))) {
+        put(out, entry->name);
+        return;
+    }
+    put_hex(out, static_cast<uint32_t>(value));
+    put(out, " /* CAP_??? */");
+}
+
+constexpr Name kDescriptorFlags[] = {N(FD_CLOEXEC)};
+// statfs's f_flags (ST_* of sys/statvfs.h, which is not included: it declares
+// functions); ST_VALID first, as strace prints it.
+constexpr Name kStatfsFlags[] = {
+    {0x20, "ST_VALID"},    {0x1, "ST_RDONLY"},     {0x2, "ST_NOSUID"},     {0x4, "ST_NODEV"},
+    {0x8, "ST_NOEXEC"},    {0x10, "ST_SYNCHRONOUS"}, {0x40, "ST_MANDLOCK"}, {0x80, "ST_WRITE"},
+    {0x100, "ST_APPEND"},  {0x200, "ST_IMMUTABLE"}, {0x400, "ST_NOATIME"},  {0x800, "ST_NODIRATIME"},
+    {0x1000, "ST_RELATIME"}, {0x2000000, "ST_NOSYMFOLLOW"},
+};
+constexpr Name kFutexBitset[] = {N(FUTEX_BITSET_MATCH_ANY)};
+constexpr Name kEpollCreateFlags[] = {N(EPOLL_CLOEXEC)};
+// linux/mman.h has no PKEY_* before 6.x's uapi split; values from pkeys(7).
+constexpr Name kPkeyAccess[] = {{1, "PKEY_DISABLE_ACCESS"}, {2, "PKEY_DISABLE_WRITE"}};
+
 constexpr Name kPrctlOption[] = {
     N(PR_SET_PDEATHSIG),        N(PR_GET_PDEATHSIG),       N(PR_GET_DUMPABLE),
     N(PR_SET_DUMPABLE),         N(PR_GET_UNALIGN),         N(PR_SET_UNALIGN),
@@ -1262,6 +1315,13 @@ void format_family(Family family, uint64_t value, fmt::memory_buffer& out) {
     case Family::KeyctlCmd:        return print_enum(kKeyctlCmd, value, out);
     case Family::SigactionFlags:   return print_flags(kSigactionFlags, value, out);  // unsigned long
     case Family::StatxAttributes:  return print_flags(kStatxAttributes, value, out);
+    case Family::DescriptorFlags:  return print_flags(kDescriptorFlags, low32(value), out);
+    case Family::FutexBitset:      return print_flags(kFutexBitset, low32(value), out);
+    case Family::Capability:       return format_capability(value, out);
+    case Family::StatxFlags:       return format_statx_flags(value, out);
+    case Family::EpollCreateFlags: return print_flags(kEpollCreateFlags, low32(value), out);
+    case Family::PkeyAccess:       return print_flags(kPkeyAccess, low32(value), out);
+    case Family::StatfsFlags:      return print_flags(kStatfsFlags, value, out);
     }
     // Not a Family value: show the number rather than nothing.
     put_hex(out, value);

@@ -2,6 +2,9 @@
 #include "decode/structs.h"
 
 #include <arpa/inet.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
+#include <linux/sched.h>
 #include <linux/netlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -464,6 +467,213 @@ void format_utsname(Bytes b, fmt::memory_buffer& out) {
     put(out, "...}");
 }
 
+// {a=1, b=2}: fields printed in order while the captured bytes cover them;
+// the first that is not covered ends the struct with "...".
+class Fields {
+public:
+    Fields(Bytes bytes, fmt::memory_buffer& out) : bytes_(bytes), out_(out) { out_.push_back('{'); }
+    ~Fields() { out_.push_back('}'); }
+    Fields(const Fields&) = delete;
+    Fields& operator=(const Fields&) = delete;
+
+    template <typename T, typename Print>
+    Fields& field(std::string_view name, std::size_t off, Print print) {
+        T value;
+        if (cut_)
+            return *this;
+        if (!load(bytes_, off, value)) {
+            put(out_, first_ ? "..." : ", ...");
+            cut_ = true;
+            return *this;
+        }
+        if (!first_)
+            put(out_, ", ");
+        first_ = false;
+        put(out_, name);
+        out_.push_back('=');
+        print(value);
+        return *this;
+    }
+    template <typename T>
+    Fields& dec(std::string_view name, std::size_t off) {
+        return field<T>(name, off, [this](T v) { put_fmt(out_, FMT_COMPILE("{}"), v); });
+    }
+
+private:
+    Bytes bytes_;
+    fmt::memory_buffer& out_;
+    bool first_ = true;
+    bool cut_ = false;
+};
+
+void format_flock(Bytes b, fmt::memory_buffer& out) {
+    static constexpr std::string_view kTypes[] = {"F_RDLCK", "F_WRLCK", "F_UNLCK"};
+    Fields(b, out)
+        .field<int16_t>("l_type", 0,
+                        [&](int16_t t) {
+                            if (t >= 0 && t < 3)
+                                put(out, kTypes[t]);
+                            else
+                                put_fmt(out, FMT_COMPILE("{:#x} /* F_??? */"), static_cast<uint16_t>(t));
+                        })
+        .field<int16_t>("l_whence", 2, [&](int16_t w) { format_family(Family::LseekWhence, static_cast<uint16_t>(w), out); })
+        .dec<int64_t>("l_start", 8)
+        .dec<int64_t>("l_len", 16);
+}
+
+// linux/magic.h, the file systems a host mounts; strace's names (ext4 is EXT2_SUPER_MAGIC).
+constexpr std::pair<uint64_t, std::string_view> kFsMagic[] = {
+    {EXT2_SUPER_MAGIC, "EXT2_SUPER_MAGIC"}, {TMPFS_MAGIC, "TMPFS_MAGIC"},
+    {PROC_SUPER_MAGIC, "PROC_SUPER_MAGIC"}, {SYSFS_MAGIC, "SYSFS_MAGIC"},
+    {CGROUP_SUPER_MAGIC, "CGROUP_SUPER_MAGIC"}, {CGROUP2_SUPER_MAGIC, "CGROUP2_SUPER_MAGIC"},
+    {DEVPTS_SUPER_MAGIC, "DEVPTS_SUPER_MAGIC"}, {TRACEFS_MAGIC, "TRACEFS_MAGIC"},
+    {DEBUGFS_MAGIC, "DEBUGFS_MAGIC"}, {SECURITYFS_MAGIC, "SECURITYFS_MAGIC"},
+    {OVERLAYFS_SUPER_MAGIC, "OVERLAYFS_SUPER_MAGIC"}, {XFS_SUPER_MAGIC, "XFS_SUPER_MAGIC"},
+    {BTRFS_SUPER_MAGIC, "BTRFS_SUPER_MAGIC"}, {SQUASHFS_MAGIC, "SQUASHFS_MAGIC"},
+    {MSDOS_SUPER_MAGIC, "MSDOS_SUPER_MAGIC"}, {NFS_SUPER_MAGIC, "NFS_SUPER_MAGIC"},
+    {HUGETLBFS_MAGIC, "HUGETLBFS_MAGIC"},
+    {BPF_FS_MAGIC, "BPF_FS_MAGIC"}, {PSTOREFS_MAGIC, "PSTOREFS_MAGIC"},
+    {EFIVARFS_MAGIC, "EFIVARFS_MAGIC"}, {FUSE_SUPER_MAGIC, "FUSE_SUPER_MAGIC"},
+    {BINFMTFS_MAGIC, "BINFMTFS_MAGIC"},
+    {NSFS_MAGIC, "NSFS_MAGIC"}, {SOCKFS_MAGIC, "SOCKFS_MAGIC"}, {PIPEFS_MAGIC, "PIPEFS_MAGIC"},
+    {RAMFS_MAGIC, "RAMFS_MAGIC"}, {AUTOFS_SUPER_MAGIC, "AUTOFS_SUPER_MAGIC"},
+};
+
+void format_statfs(Bytes b, fmt::memory_buffer& out) {
+    const auto dec = [&](uint64_t v) { put_fmt(out, FMT_COMPILE("{}"), v); };
+    Fields(b, out)
+        .field<uint64_t>("f_type", 0,
+                         [&](uint64_t t) {
+                             const auto* it = std::find_if(std::begin(kFsMagic), std::end(kFsMagic),
+                                                           [t](const auto& m) { return m.first == t; });
+                             if (it != std::end(kFsMagic))
+                                 put(out, it->second);
+                             else
+                                 put_fmt(out, FMT_COMPILE("{:#x}"), t);
+                         })
+        .field<uint64_t>("f_bsize", 8, dec)
+        .field<uint64_t>("f_blocks", 16, dec)
+        .field<uint64_t>("f_bfree", 24, dec)
+        .field<uint64_t>("f_bavail", 32, dec)
+        .field<uint64_t>("f_files", 40, dec)
+        .field<uint64_t>("f_ffree", 48, dec)
+        .field<std::array<uint32_t, 2>>("f_fsid", 56,
+                                        [&](const std::array<uint32_t, 2>& v) {
+                                            put_fmt(out, FMT_COMPILE("{{val=[{:#x}, {:#x}]}}"), v[0], v[1]);
+                                        })
+        .field<uint64_t>("f_namelen", 64, dec)
+        .field<uint64_t>("f_frsize", 72, dec)
+        .field<uint64_t>("f_flags", 80, [&](uint64_t f) { format_family(Family::StatfsFlags, f, out); });
+}
+
+void format_sysinfo(Bytes b, fmt::memory_buffer& out) {
+    const auto dec = [&](uint64_t v) { put_fmt(out, FMT_COMPILE("{}"), v); };
+    Fields(b, out)
+        .dec<int64_t>("uptime", 0)
+        .field<std::array<uint64_t, 3>>("loads", 8,
+                                        [&](const std::array<uint64_t, 3>& l) {
+                                            put_fmt(out, FMT_COMPILE("[{}, {}, {}]"), l[0], l[1], l[2]);
+                                        })
+        .field<uint64_t>("totalram", 32, dec)
+        .field<uint64_t>("freeram", 40, dec)
+        .field<uint64_t>("sharedram", 48, dec)
+        .field<uint64_t>("bufferram", 56, dec)
+        .field<uint64_t>("totalswap", 64, dec)
+        .field<uint64_t>("freeswap", 72, dec)
+        .dec<uint16_t>("procs", 80)
+        .field<uint64_t>("totalhigh", 88, dec)
+        .field<uint64_t>("freehigh", 96, dec)
+        .dec<uint32_t>("mem_unit", 104);
+}
+
+void format_cap_header(Bytes b, fmt::memory_buffer& out) {
+    Fields(b, out)
+        .field<uint32_t>("version", 0,
+                         [&](uint32_t v) {
+                             switch (v) {
+                             case _LINUX_CAPABILITY_VERSION_1: put(out, "_LINUX_CAPABILITY_VERSION_1"); break;
+                             case _LINUX_CAPABILITY_VERSION_2: put(out, "_LINUX_CAPABILITY_VERSION_2"); break;
+                             case _LINUX_CAPABILITY_VERSION_3: put(out, "_LINUX_CAPABILITY_VERSION_3"); break;
+                             default: put_fmt(out, FMT_COMPILE("{:#x} /* _LINUX_CAPABILITY_VERSION_??? */"), v);
+                             }
+                         })
+        .dec<int32_t>("pid", 4);
+}
+
+// 1<<CAP_CHOWN|1<<CAP_KILL, bits with no name in hex at the end; 0 when empty.
+void cap_set(uint64_t set, fmt::memory_buffer& out) {
+    if (set == 0) {
+        out.push_back('0');
+        return;
+    }
+    bool any = false;
+    for (unsigned bit = 0; bit <= CAP_LAST_CAP; ++bit) {
+        if (!(set >> bit & 1))
+            continue;
+        put(out, any ? "|1<<" : "1<<");
+        format_family(Family::Capability, bit, out);
+        any = true;
+        set &= ~(uint64_t{1} << bit);
+    }
+    if (set) {
+        if (any)
+            out.push_back('|');
+        put_fmt(out, FMT_COMPILE("{:#x}"), set);
+    }
+}
+
+// Versions 2 and 3 pass two 32-bit halves of each set; strace joins them.
+void format_cap_data(Bytes b, fmt::memory_buffer& out) {
+    using Half = std::array<uint32_t, 3>;  // effective, permitted, inheritable
+    Half low{}, high{};
+    if (!load(b, 0, low) || !load(b, sizeof(Half), high)) {
+        put(out, "{...}");
+        return;
+    }
+    const auto joined = [&](int i) { return uint64_t{high[i]} << 32 | low[i]; };
+    put(out, "{effective=");
+    cap_set(joined(0), out);
+    put(out, ", permitted=");
+    cap_set(joined(1), out);
+    put(out, ", inheritable=");
+    cap_set(joined(2), out);
+    out.push_back('}');
+}
+
+// The fields strace shows: the tid pointers and tls only where the flags use them.
+void format_clone_args(Bytes b, fmt::memory_buffer& out) {
+    struct clone_args a;
+    if (b.size() < offsetof(struct clone_args, set_tid)) {
+        put(out, "{...}");
+        return;
+    }
+    std::memset(&a, 0, sizeof(a));
+    std::memcpy(&a, b.data(), std::min(b.size(), sizeof(a)));
+    put(out, "{flags=");
+    format_family(Family::CloneFlags, a.flags, out);
+    if (a.flags & CLONE_PIDFD)
+        put_fmt(out, FMT_COMPILE(", pidfd={:#x}"), a.pidfd);
+    if (a.flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID))
+        put_fmt(out, FMT_COMPILE(", child_tid={:#x}"), a.child_tid);
+    if (a.flags & CLONE_PARENT_SETTID)
+        put_fmt(out, FMT_COMPILE(", parent_tid={:#x}"), a.parent_tid);
+    put(out, ", exit_signal=");
+    if (a.exit_signal < INT32_MAX)
+        format_signal(static_cast<int>(a.exit_signal), out);
+    else
+        put_fmt(out, FMT_COMPILE("{}"), a.exit_signal);
+    put(out, ", stack=");
+    put_address(out, a.stack);
+    put_fmt(out, FMT_COMPILE(", stack_size={:#x}"), a.stack_size);
+    if (a.flags & CLONE_SETTLS)
+        put_fmt(out, FMT_COMPILE(", tls={:#x}"), a.tls);
+    if (a.set_tid || a.set_tid_size)
+        put_fmt(out, FMT_COMPILE(", set_tid={:#x}, set_tid_size={}"), a.set_tid, a.set_tid_size);
+    if (a.cgroup || (a.flags & CLONE_INTO_CGROUP))
+        put_fmt(out, FMT_COMPILE(", cgroup={}"), a.cgroup);
+    out.push_back('}');
+}
+
 void format_epoll_event(Bytes b, fmt::memory_buffer& out) {
     uint32_t events;
     uint64_t data;
@@ -600,8 +810,20 @@ void format_struct(StructKind kind, std::span<const uint8_t> bytes, fmt::memory_
     case StructKind::Utsname: format_utsname(bytes, out); return;
     case StructKind::EpollEvent: format_epoll_event(bytes, out); return;
     case StructKind::Pollfd: format_pollfd(bytes, out); return;
+    case StructKind::Flock: format_flock(bytes, out); return;
+    case StructKind::Statfs: format_statfs(bytes, out); return;
+    case StructKind::Sysinfo: format_sysinfo(bytes, out); return;
+    case StructKind::CapHeader: format_cap_header(bytes, out); return;
+    case StructKind::CapData: format_cap_data(bytes, out); return;
+    case StructKind::CloneArgs: format_clone_args(bytes, out); return;
     }
     put(out, "...");
+}
+
+void format_clone3_result(std::span<const uint8_t> bytes, int64_t child, fmt::memory_buffer& out) {
+    uint64_t flags;
+    if (load(bytes, offsetof(struct clone_args, flags), flags) && (flags & CLONE_PARENT_SETTID))
+        put_fmt(out, FMT_COMPILE(" => {{parent_tid=[{}]}}"), child);
 }
 
 void format_sockaddr(std::span<const uint8_t> bytes, fmt::memory_buffer& out) {

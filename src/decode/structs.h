@@ -32,7 +32,13 @@ namespace btrace::decode {
     X(EpollEvent, 12, 12)  /* struct epoll_event (packed) */           \
     X(Pollfd, 8, 8)        /* one struct pollfd; arrays repeat */      \
     X(Int, 4, 4)           /* int out-parameter (e.g. *addrlen) */       \
-    X(WaitStatus, 4, 4)    /* wait4's int status */
+    X(WaitStatus, 4, 4)    /* wait4's int status */              \
+    X(Flock, 32, 32)       /* struct flock (64-bit) */           \
+    X(Statfs, 120, 120)    /* struct statfs (64-bit) */          \
+    X(Sysinfo, 112, 112)   /* struct sysinfo (64-bit) */        \
+    X(CapHeader, 8, 8)     /* struct __user_cap_header_struct */  \
+    X(CapData, 24, 24)     /* struct __user_cap_data_struct[2] (v2, v3) */ \
+    X(CloneArgs, 88, 88)   /* struct clone_args (Linux 5.7) */
 
 enum class StructKind : uint8_t {
 #define BTRACE_STRUCT_ENUM(name, size, captured) name,
@@ -62,6 +68,10 @@ void format_name(std::string_view name, NameKind kind, bool utf8, fmt::memory_bu
 // One struct. bytes may be shorter than needed: print the fields that are
 // complete and "..." for the rest.
 void format_struct(StructKind kind, std::span<const uint8_t> bytes, fmt::memory_buffer& out);
+
+// What clone3 wrote back, as strace shows it after the struct: the child's
+// tid in parent_tid (CLONE_PARENT_SETTID), which is the call's result.
+void format_clone3_result(std::span<const uint8_t> bytes, int64_t child, fmt::memory_buffer& out);
 
 // An array of `count` elements, always bracketed like strace's
 // [{fd=3, events=POLLIN}, ...] (at most 32 shown); bounded by bytes as above.

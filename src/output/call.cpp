@@ -27,11 +27,10 @@ void put_comm(const btrace_hdr& hdr, fmt::memory_buffer& out, bool utf8) {
 }
 
 bool creates_file(const syscalls::Syscall& sc, const __u64* args) {
-    constexpr uint64_t kCreate = O_CREAT | __O_TMPFILE;
     for (unsigned i = 0; i < sc.nargs; ++i)
         if (sc.args[i].kind == syscalls::ArgKind::Flags &&
-            sc.args[i].aux == static_cast<uint8_t>(decode::Family::OpenFlags))
-            return args[i] & kCreate;
+            sc.args[i].aux == static_cast<uint8_t>(decode::Family::OpenFlags))  // O_TMPFILE includes O_DIRECTORY
+            return (args[i] & O_CREAT) || (args[i] & __O_TMPFILE) == __O_TMPFILE;
     return false;
 }
 
@@ -59,9 +58,22 @@ void format_result(const btrace_syscall& rec, const syscalls::Syscall* info, con
             fmt::format_to(it, FMT_COMPILE("{} {} ({})"), shown, err.name, err.message);
         return;
     }
-    if (info && (info->ret == syscalls::RetKind::Address || info->ret == syscalls::RetKind::Hex))
+    const syscalls::Shown shown = info ? syscalls::shown(*info, rec.args) : syscalls::Shown{};
+    const syscalls::RetKind kind = info ? shown.ret : syscalls::RetKind::Signed;
+    if (kind == syscalls::RetKind::Flags && !call.raw) {
+        // As strace: 0x8001 (flags O_WRONLY|O_LARGEFILE); a 0 with no name is just 0.
+        const auto family = static_cast<decode::Family>(shown.ret_aux);
+        if (ret == 0)
+            out.push_back('0');  // C's %#x, which strace uses, has no 0x for 0
+        else
+            fmt::format_to(it, FMT_COMPILE("{:#x}"), static_cast<uint64_t>(ret));
+        fmt::memory_buffer names;
+        decode::format_family(family, static_cast<uint64_t>(ret), names);
+        if (ret != 0 || std::string_view(names.data(), names.size()) != "0")
+            fmt::format_to(it, FMT_COMPILE(" (flags {})"), std::string_view(names.data(), names.size()));
+    } else if (kind == syscalls::RetKind::Address || kind == syscalls::RetKind::Hex)
         fmt::format_to(it, FMT_COMPILE("{:#x}"), static_cast<uint64_t>(ret));
-    else if (info && info->ret == syscalls::RetKind::Fd && !call.raw) {
+    else if (kind == syscalls::RetKind::Fd && !call.raw) {
         decode::CallContext after = call;  // the fd as the call left it
         after.started_ns = 0;
         decode::format_fd(static_cast<int>(ret), after, out);

@@ -21,9 +21,10 @@ void put_comm(const btrace_hdr& hdr, fmt::memory_buffer& out, bool utf8 = false)
 
 // Visits each argument shown for rec: visit(name, raw value, format_into),
 // where format_into(buffer) appends its decoded text (formatters write it
-// where they want it, with no copy). Open's mode is left out without
-// O_CREAT/O_TMPFILE; a number missing from the table shows all six registers
-// as arg0..arg5.
+// where they want it, with no copy). A multiplexed call shows its operation's
+// arguments (syscalls::shown); open's mode is left out without
+// O_CREAT/O_TMPFILE; --raw shows every register; a number missing from the
+// table shows all six registers as arg0..arg5.
 template <class F>
 void for_each_shown_arg(const btrace_syscall& rec, const syscalls::Syscall* info, const decode::Payloads& payloads,
                         const decode::CallContext& call, F&& visit);
@@ -49,11 +50,21 @@ void for_each_shown_arg(const btrace_syscall& rec, const syscalls::Syscall* info
             });
         return;
     }
-    for (unsigned i = 0; i < info->nargs; ++i) {
-        if (info->args[i].kind == syscalls::ArgKind::CreateMode && !call.raw && !creates_file(*info, rec.args))
+    if (call.raw) {  // every register, as the syscall's prototype names them
+        for (unsigned i = 0; i < info->nargs; ++i)
+            visit(info->args[i].name, rec.args[i], [&](fmt::memory_buffer& into) {
+                decode::format_arg(info->args[i], rec.args[i], payloads.args[i], call, into);
+            });
+        return;
+    }
+    const syscalls::Shown shown = syscalls::shown(*info, rec.args);
+    for (unsigned i = 0; i < shown.nargs; ++i) {
+        const syscalls::Arg& arg = shown.args[i];
+        const unsigned reg = shown.regs[i];
+        if (arg.kind == syscalls::ArgKind::CreateMode && !creates_file(*info, rec.args))
             continue;  // like strace: open's mode means nothing without O_CREAT
-        visit(info->args[i].name, rec.args[i], [&](fmt::memory_buffer& into) {
-            decode::format_arg(info->args[i], rec.args[i], payloads.args[i], call, into);
+        visit(arg.name, rec.args[reg], [&, reg](fmt::memory_buffer& into) {
+            decode::format_arg(arg, rec.args[reg], payloads.args[reg], call, into);
         });
     }
 }

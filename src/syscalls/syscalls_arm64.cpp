@@ -8,6 +8,10 @@
 // matching architecture defines anything.
 #if defined(__aarch64__)
 
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <linux/prctl.h>
+
 #include "decode/families.h"
 #include "decode/structs.h"
 #include "syscalls/table_data.h"
@@ -21,6 +25,64 @@ using decode::StructKind;
 // Arg::aux for Flags/Enum and for InStruct/OutStruct.
 constexpr uint8_t fam(Family family) { return static_cast<uint8_t>(family); }
 constexpr uint8_t st(StructKind kind) { return static_cast<uint8_t>(kind); }
+
+constexpr Variant kVariants_fcntl[] = {
+    {static_cast<uint32_t>(F_DUPFD), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::Int}}, {0, 1, 2}, RetKind::Fd},
+    {static_cast<uint32_t>(F_DUPFD_CLOEXEC), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::Int}}, {0, 1, 2}, RetKind::Fd},
+    {static_cast<uint32_t>(F_GETFD), 2, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}}, {0, 1}, RetKind::Flags, fam(Family::DescriptorFlags)},
+    {static_cast<uint32_t>(F_SETFD), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::Flags, fam(Family::DescriptorFlags)}}, {0, 1, 2}, RetKind::Signed},
+    {static_cast<uint32_t>(F_GETFL), 2, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}}, {0, 1}, RetKind::Flags, fam(Family::OpenFlags)},
+    {static_cast<uint32_t>(F_SETFL), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::Flags, fam(Family::OpenFlags)}}, {0, 1, 2}, RetKind::Signed},
+    {static_cast<uint32_t>(F_GETOWN), 2, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}}, {0, 1}, RetKind::Pid},
+    {static_cast<uint32_t>(F_SETOWN), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::Int}}, {0, 1, 2}, RetKind::Signed},
+    {static_cast<uint32_t>(F_GETSIG), 2, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}}, {0, 1}, RetKind::Signed},
+    {static_cast<uint32_t>(F_SETSIG), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::Signal}}, {0, 1, 2}, RetKind::Signed},
+    {static_cast<uint32_t>(F_GETPIPE_SZ), 2, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}}, {0, 1}, RetKind::Signed},
+    {static_cast<uint32_t>(F_SETPIPE_SZ), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::Int}}, {0, 1, 2}, RetKind::Signed},
+    {static_cast<uint32_t>(F_GETLEASE), 2, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}}, {0, 1}, RetKind::Signed},
+    {static_cast<uint32_t>(F_GET_SEALS), 2, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}}, {0, 1}, RetKind::Signed},
+    {static_cast<uint32_t>(F_SETLK), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::InStruct, st(StructKind::Flock)}}, {0, 1, 2}, RetKind::Signed},
+    {static_cast<uint32_t>(F_SETLKW), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::InStruct, st(StructKind::Flock)}}, {0, 1, 2}, RetKind::Signed},
+    {static_cast<uint32_t>(F_OFD_SETLK), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::InStruct, st(StructKind::Flock)}}, {0, 1, 2}, RetKind::Signed},
+    {static_cast<uint32_t>(F_OFD_SETLKW), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::InStruct, st(StructKind::Flock)}}, {0, 1, 2}, RetKind::Signed},
+};
+
+constexpr Variant kVariants_futex[] = {
+    {static_cast<uint32_t>(FUTEX_WAIT), 4, {{"uaddr", ArgKind::Ptr}, {"op", ArgKind::Enum, fam(Family::FutexOp)}, {"val", ArgKind::Unsigned}, {"utime", ArgKind::InStruct, st(StructKind::Timespec)}}, {0, 1, 2, 3}, RetKind::Signed},
+    {static_cast<uint32_t>(FUTEX_WAIT_BITSET), 5, {{"uaddr", ArgKind::Ptr}, {"op", ArgKind::Enum, fam(Family::FutexOp)}, {"val", ArgKind::Unsigned}, {"utime", ArgKind::InStruct, st(StructKind::Timespec)}, {"val3", ArgKind::Flags, fam(Family::FutexBitset)}}, {0, 1, 2, 3, 5}, RetKind::Signed},
+    {static_cast<uint32_t>(FUTEX_WAIT_REQUEUE_PI), 5, {{"uaddr", ArgKind::Ptr}, {"op", ArgKind::Enum, fam(Family::FutexOp)}, {"val", ArgKind::Unsigned}, {"utime", ArgKind::InStruct, st(StructKind::Timespec)}, {"uaddr2", ArgKind::Ptr}}, {0, 1, 2, 3, 4}, RetKind::Signed},
+    {static_cast<uint32_t>(FUTEX_LOCK_PI), 3, {{"uaddr", ArgKind::Ptr}, {"op", ArgKind::Enum, fam(Family::FutexOp)}, {"utime", ArgKind::InStruct, st(StructKind::Timespec)}}, {0, 1, 3}, RetKind::Signed},
+    {static_cast<uint32_t>(FUTEX_LOCK_PI2), 3, {{"uaddr", ArgKind::Ptr}, {"op", ArgKind::Enum, fam(Family::FutexOp)}, {"utime", ArgKind::InStruct, st(StructKind::Timespec)}}, {0, 1, 3}, RetKind::Signed},
+    {static_cast<uint32_t>(FUTEX_WAKE), 3, {{"uaddr", ArgKind::Ptr}, {"op", ArgKind::Enum, fam(Family::FutexOp)}, {"val", ArgKind::Unsigned}}, {0, 1, 2}, RetKind::Signed},
+    {static_cast<uint32_t>(FUTEX_FD), 3, {{"uaddr", ArgKind::Ptr}, {"op", ArgKind::Enum, fam(Family::FutexOp)}, {"val", ArgKind::Unsigned}}, {0, 1, 2}, RetKind::Signed},
+    {static_cast<uint32_t>(FUTEX_WAKE_BITSET), 4, {{"uaddr", ArgKind::Ptr}, {"op", ArgKind::Enum, fam(Family::FutexOp)}, {"val", ArgKind::Unsigned}, {"val3", ArgKind::Flags, fam(Family::FutexBitset)}}, {0, 1, 2, 5}, RetKind::Signed},
+    {static_cast<uint32_t>(FUTEX_REQUEUE), 5, {{"uaddr", ArgKind::Ptr}, {"op", ArgKind::Enum, fam(Family::FutexOp)}, {"val", ArgKind::Unsigned}, {"val2", ArgKind::Unsigned}, {"uaddr2", ArgKind::Ptr}}, {0, 1, 2, 3, 4}, RetKind::Signed},
+    {static_cast<uint32_t>(FUTEX_CMP_REQUEUE), 6, {{"uaddr", ArgKind::Ptr}, {"op", ArgKind::Enum, fam(Family::FutexOp)}, {"val", ArgKind::Unsigned}, {"val2", ArgKind::Unsigned}, {"uaddr2", ArgKind::Ptr}, {"val3", ArgKind::Unsigned}}, {0, 1, 2, 3, 4, 5}, RetKind::Signed},
+    {static_cast<uint32_t>(FUTEX_CMP_REQUEUE_PI), 6, {{"uaddr", ArgKind::Ptr}, {"op", ArgKind::Enum, fam(Family::FutexOp)}, {"val", ArgKind::Unsigned}, {"val2", ArgKind::Unsigned}, {"uaddr2", ArgKind::Ptr}, {"val3", ArgKind::Unsigned}}, {0, 1, 2, 3, 4, 5}, RetKind::Signed},
+    {static_cast<uint32_t>(FUTEX_WAKE_OP), 6, {{"uaddr", ArgKind::Ptr}, {"op", ArgKind::Enum, fam(Family::FutexOp)}, {"val", ArgKind::Unsigned}, {"val2", ArgKind::Unsigned}, {"uaddr2", ArgKind::Ptr}, {"val3", ArgKind::Hex}}, {0, 1, 2, 3, 4, 5}, RetKind::Signed},
+    {static_cast<uint32_t>(FUTEX_UNLOCK_PI), 2, {{"uaddr", ArgKind::Ptr}, {"op", ArgKind::Enum, fam(Family::FutexOp)}}, {0, 1}, RetKind::Signed},
+    {static_cast<uint32_t>(FUTEX_TRYLOCK_PI), 2, {{"uaddr", ArgKind::Ptr}, {"op", ArgKind::Enum, fam(Family::FutexOp)}}, {0, 1}, RetKind::Signed},
+};
+
+constexpr Variant kVariants_prctl[] = {
+    {static_cast<uint32_t>(PR_GET_KEEPCAPS), 1, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}}, {0}, RetKind::Signed},
+    {static_cast<uint32_t>(PR_GET_SECCOMP), 1, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}}, {0}, RetKind::Signed},
+    {static_cast<uint32_t>(PR_GET_TIMERSLACK), 1, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}}, {0}, RetKind::Signed},
+    {static_cast<uint32_t>(PR_GET_TIMING), 1, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}}, {0}, RetKind::Signed},
+    {static_cast<uint32_t>(PR_GET_DUMPABLE), 1, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}}, {0}, RetKind::Signed},
+    {static_cast<uint32_t>(PR_TASK_PERF_EVENTS_DISABLE), 1, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}}, {0}, RetKind::Signed},
+    {static_cast<uint32_t>(PR_TASK_PERF_EVENTS_ENABLE), 1, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}}, {0}, RetKind::Signed},
+    {static_cast<uint32_t>(PR_CAPBSET_READ), 2, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}, {"arg2", ArgKind::Enum, fam(Family::Capability)}}, {0, 1}, RetKind::Signed},
+    {static_cast<uint32_t>(PR_CAPBSET_DROP), 2, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}, {"arg2", ArgKind::Enum, fam(Family::Capability)}}, {0, 1}, RetKind::Signed},
+    {static_cast<uint32_t>(PR_SET_CHILD_SUBREAPER), 2, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}, {"arg2", ArgKind::Unsigned}}, {0, 1}, RetKind::Signed},
+    {static_cast<uint32_t>(PR_SET_KEEPCAPS), 2, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}, {"arg2", ArgKind::Unsigned}}, {0, 1}, RetKind::Signed},
+    {static_cast<uint32_t>(PR_SET_TIMING), 2, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}, {"arg2", ArgKind::Unsigned}}, {0, 1}, RetKind::Signed},
+    {static_cast<uint32_t>(PR_SET_DUMPABLE), 2, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}, {"arg2", ArgKind::Unsigned}}, {0, 1}, RetKind::Signed},
+    {static_cast<uint32_t>(PR_SET_PDEATHSIG), 2, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}, {"arg2", ArgKind::Signal}}, {0, 1}, RetKind::Signed},
+    {static_cast<uint32_t>(PR_SET_TIMERSLACK), 2, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}, {"arg2", ArgKind::Signed}}, {0, 1}, RetKind::Signed},
+    {static_cast<uint32_t>(PR_SET_NO_NEW_PRIVS), 5, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}, {"arg2", ArgKind::Unsigned}, {"arg3", ArgKind::Hex}, {"arg4", ArgKind::Hex}, {"arg5", ArgKind::Hex}}, {0, 1, 2, 3, 4}, RetKind::Signed},
+    {static_cast<uint32_t>(PR_SET_THP_DISABLE), 5, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}, {"arg2", ArgKind::Unsigned}, {"arg3", ArgKind::Hex}, {"arg4", ArgKind::Hex}, {"arg5", ArgKind::Hex}}, {0, 1, 2, 3, 4}, RetKind::Signed},
+};
 
 constexpr Syscall kSyscalls[470] = {
     // 0: io_setup(unsigned nr_events, aio_context_t *ctxp)
@@ -64,7 +126,7 @@ constexpr Syscall kSyscalls[470] = {
     // 19: eventfd2(unsigned int count, int flags)
     {"eventfd2", 2, {{"count", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::EventfdFlags)}}, RetKind::Fd, kDesc},
     // 20: epoll_create1(int flags)
-    {"epoll_create1", 1, {{"flags", ArgKind::Hex}}, RetKind::Fd, kDesc},
+    {"epoll_create1", 1, {{"flags", ArgKind::Flags, fam(Family::EpollCreateFlags)}}, RetKind::Fd, kDesc},
     // 21: epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)
     {"epoll_ctl", 4, {{"epfd", ArgKind::Fd}, {"op", ArgKind::Enum, fam(Family::EpollCtlOp)}, {"fd", ArgKind::Fd}, {"event", ArgKind::InStruct, st(StructKind::EpollEvent)}}, RetKind::Signed, kDesc},
     // 22: epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout, const sigset_t *sigmask, size_t sigsetsize)
@@ -74,7 +136,7 @@ constexpr Syscall kSyscalls[470] = {
     // 24: dup3(unsigned int oldfd, unsigned int newfd, int flags)
     {"dup3", 3, {{"oldfd", ArgKind::Fd}, {"newfd", ArgKind::Fd}, {"flags", ArgKind::Flags, fam(Family::FdFlags)}}, RetKind::Fd, kDesc},
     // 25: fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)
-    {"fcntl", 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::Hex}}, RetKind::Signed, kDesc},
+    {"fcntl", 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::Hex}}, RetKind::Signed, kDesc, 1, UINT32_MAX, kVariants_fcntl},
     // 26: inotify_init1(int flags)
     {"inotify_init1", 1, {{"flags", ArgKind::Hex}}, RetKind::Fd, kDesc},
     // 27: inotify_add_watch(int fd, const char *pathname, u32 mask)
@@ -110,9 +172,9 @@ constexpr Syscall kSyscalls[470] = {
     // 42: nfsservctl(int cmd, struct nfsctl_arg *argp, union nfsctl_res *resp)
     {"nfsservctl", 3, {{"cmd", ArgKind::Hex}, {"argp", ArgKind::Ptr}, {"resp", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 43: statfs(const char *pathname, struct statfs *buf)
-    {"statfs", 2, {{"pathname", ArgKind::Path}, {"buf", ArgKind::Ptr}}, RetKind::Signed, kFile | kStatfs | kStatfsLike},
+    {"statfs", 2, {{"pathname", ArgKind::Path}, {"buf", ArgKind::OutStruct, st(StructKind::Statfs)}}, RetKind::Signed, kFile | kStatfs | kStatfsLike},
     // 44: fstatfs(unsigned int fd, struct statfs *buf)
-    {"fstatfs", 2, {{"fd", ArgKind::Fd}, {"buf", ArgKind::Ptr}}, RetKind::Signed, kDesc | kFstatfs | kStatfsLike},
+    {"fstatfs", 2, {{"fd", ArgKind::Fd}, {"buf", ArgKind::OutStruct, st(StructKind::Statfs)}}, RetKind::Signed, kDesc | kFstatfs | kStatfsLike},
     // 45: truncate(const char *path, long length)
     {"truncate", 2, {{"path", ArgKind::Path}, {"length", ArgKind::Signed}}, RetKind::Signed, kFile},
     // 46: ftruncate(unsigned int fd, off_t length)
@@ -204,9 +266,9 @@ constexpr Syscall kSyscalls[470] = {
     // 89: acct(const char *name)
     {"acct", 1, {{"name", ArgKind::Path}}, RetKind::Signed, kFile},
     // 90: capget(cap_user_header_t header, cap_user_data_t dataptr)
-    {"capget", 2, {{"header", ArgKind::Ptr}, {"dataptr", ArgKind::Ptr}}, RetKind::Signed, kCreds},
+    {"capget", 2, {{"header", ArgKind::InStruct, st(StructKind::CapHeader)}, {"dataptr", ArgKind::OutStruct, st(StructKind::CapData)}}, RetKind::Signed, kCreds},
     // 91: capset(cap_user_header_t header, const cap_user_data_t data)
-    {"capset", 2, {{"header", ArgKind::Ptr}, {"data", ArgKind::Ptr}}, RetKind::Signed, kCreds},
+    {"capset", 2, {{"header", ArgKind::InStruct, st(StructKind::CapHeader)}, {"data", ArgKind::InStruct, st(StructKind::CapData)}}, RetKind::Signed, kCreds},
     // 92: personality(unsigned int personality)
     {"personality", 1, {{"personality", ArgKind::Flags, fam(Family::PersonalityFlags)}}, RetKind::Hex, 0},
     // 93: exit(int error_code)
@@ -220,7 +282,7 @@ constexpr Syscall kSyscalls[470] = {
     // 97: unshare(unsigned long unshare_flags)
     {"unshare", 1, {{"unshare_flags", ArgKind::Flags, fam(Family::UnshareFlags)}}, RetKind::Signed, 0},
     // 98: futex(u32 *uaddr, int op, u32 val, const struct __kernel_timespec *utime, u32 *uaddr2, u32 val3)
-    {"futex", 6, {{"uaddr", ArgKind::Ptr}, {"op", ArgKind::Enum, fam(Family::FutexOp)}, {"val", ArgKind::Unsigned}, {"utime", ArgKind::InStruct, st(StructKind::Timespec)}, {"uaddr2", ArgKind::Ptr}, {"val3", ArgKind::Hex}}, RetKind::Signed, 0},
+    {"futex", 6, {{"uaddr", ArgKind::Ptr}, {"op", ArgKind::Enum, fam(Family::FutexOp)}, {"val", ArgKind::Unsigned}, {"utime", ArgKind::InStruct, st(StructKind::Timespec)}, {"uaddr2", ArgKind::Ptr}, {"val3", ArgKind::Hex}}, RetKind::Signed, 0, 1, static_cast<uint32_t>(127), kVariants_futex},
     // 99: set_robust_list(struct robust_list_head *head, size_t len)
     {"set_robust_list", 2, {{"head", ArgKind::Ptr}, {"len", ArgKind::Unsigned}}, RetKind::Signed, 0},
     // 100: get_robust_list(int pid, struct robust_list_head * *head_ptr, size_t *len_ptr)
@@ -358,7 +420,7 @@ constexpr Syscall kSyscalls[470] = {
     // 166: umask(int mask)
     {"umask", 1, {{"mask", ArgKind::Octal}}, RetKind::Signed, 0},
     // 167: prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)
-    {"prctl", 5, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}, {"arg2", ArgKind::Hex}, {"arg3", ArgKind::Hex}, {"arg4", ArgKind::Hex}, {"arg5", ArgKind::Hex}}, RetKind::Signed, kCreds},
+    {"prctl", 5, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}, {"arg2", ArgKind::Hex}, {"arg3", ArgKind::Hex}, {"arg4", ArgKind::Hex}, {"arg5", ArgKind::Hex}}, RetKind::Signed, kCreds, 0, UINT32_MAX, kVariants_prctl},
     // 168: getcpu(unsigned *cpup, unsigned *nodep, struct getcpu_cache *unused)
     {"getcpu", 3, {{"cpup", ArgKind::OutStruct, st(StructKind::Int)}, {"nodep", ArgKind::OutStruct, st(StructKind::Int)}, {"unused", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 169: gettimeofday(struct __kernel_old_timeval *tv, struct timezone *tz)
@@ -382,7 +444,7 @@ constexpr Syscall kSyscalls[470] = {
     // 178: gettid()
     {"gettid", 0, {}, RetKind::Pid, kPure},
     // 179: sysinfo(struct sysinfo *info)
-    {"sysinfo", 1, {{"info", ArgKind::Ptr}}, RetKind::Signed, 0},
+    {"sysinfo", 1, {{"info", ArgKind::OutStruct, st(StructKind::Sysinfo)}}, RetKind::Signed, 0},
     // 180: mq_open(const char *u_name, int oflag, umode_t mode, struct mq_attr *u_attr)
     {"mq_open", 4, {{"u_name", ArgKind::String}, {"oflag", ArgKind::Flags, fam(Family::OpenFlags)}, {"mode", ArgKind::CreateMode}, {"u_attr", ArgKind::Ptr}}, RetKind::Fd, kDesc},
     // 181: mq_unlink(const char *u_name)
@@ -586,15 +648,15 @@ constexpr Syscall kSyscalls[470] = {
     // 288: pkey_mprotect(unsigned long start, size_t len, unsigned long prot, int pkey)
     {"pkey_mprotect", 4, {{"start", ArgKind::Ptr}, {"len", ArgKind::Unsigned}, {"prot", ArgKind::Flags, fam(Family::MmapProt)}, {"pkey", ArgKind::Int}}, RetKind::Signed, kMemory},
     // 289: pkey_alloc(unsigned long flags, unsigned long init_val)
-    {"pkey_alloc", 2, {{"flags", ArgKind::Hex}, {"init_val", ArgKind::Hex}}, RetKind::Signed, 0},
+    {"pkey_alloc", 2, {{"flags", ArgKind::Hex}, {"init_val", ArgKind::Flags, fam(Family::PkeyAccess)}}, RetKind::Signed, 0},
     // 290: pkey_free(int pkey)
     {"pkey_free", 1, {{"pkey", ArgKind::Int}}, RetKind::Signed, 0},
     // 291: statx(int dfd, const char *filename, unsigned flags, unsigned int mask, struct statx *buffer)
-    {"statx", 5, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"flags", ArgKind::Flags, fam(Family::AtFlags)}, {"mask", ArgKind::Flags, fam(Family::StatxMask)}, {"buffer", ArgKind::OutStruct, st(StructKind::Statx)}}, RetKind::Signed, kFile | kDesc | kFstat},
+    {"statx", 5, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"flags", ArgKind::Flags, fam(Family::StatxFlags)}, {"mask", ArgKind::Flags, fam(Family::StatxMask)}, {"buffer", ArgKind::OutStruct, st(StructKind::Statx)}}, RetKind::Signed, kFile | kDesc | kFstat},
     // 292: io_pgetevents(aio_context_t ctx_id, long min_nr, long nr, struct io_event *events, struct __kernel_timespec *timeout, const struct __aio_sigset *usig)
     {"io_pgetevents", 6, {{"ctx_id", ArgKind::Ptr}, {"min_nr", ArgKind::Signed}, {"nr", ArgKind::Signed}, {"events", ArgKind::Ptr}, {"timeout", ArgKind::InStruct, st(StructKind::Timespec)}, {"usig", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 293: rseq(struct rseq *rseq, u32 rseq_len, int flags, u32 sig)
-    {"rseq", 4, {{"rseq", ArgKind::Ptr}, {"rseq_len", ArgKind::Unsigned}, {"flags", ArgKind::Hex}, {"sig", ArgKind::Hex}}, RetKind::Signed, 0},
+    {"rseq", 4, {{"rseq", ArgKind::Ptr}, {"rseq_len", ArgKind::Hex}, {"flags", ArgKind::Hex}, {"sig", ArgKind::Hex}}, RetKind::Signed, 0},
     // 294: kexec_file_load(int kernel_fd, int initrd_fd, unsigned long cmdline_len, const char *cmdline_ptr, unsigned long flags)
     {"kexec_file_load", 5, {{"kernel_fd", ArgKind::Fd}, {"initrd_fd", ArgKind::Fd}, {"cmdline_len", ArgKind::Unsigned}, {"cmdline_ptr", ArgKind::InBuf, 0, 2}, {"flags", ArgKind::Hex}}, RetKind::Signed, kDesc},
     {},  // 295
@@ -749,7 +811,7 @@ constexpr Syscall kSyscalls[470] = {
     // 434: pidfd_open(pid_t pid, unsigned int flags)
     {"pidfd_open", 2, {{"pid", ArgKind::Pid}, {"flags", ArgKind::Flags, fam(Family::PidfdFlags)}}, RetKind::Fd, kDesc},
     // 435: clone3(struct clone_args *uargs, size_t size)
-    {"clone3", 2, {{"uargs", ArgKind::Ptr}, {"size", ArgKind::Unsigned}}, RetKind::Pid, kProcess},
+    {"clone3", 2, {{"uargs", ArgKind::InStruct, st(StructKind::CloneArgs)}, {"size", ArgKind::Unsigned}}, RetKind::Pid, kProcess},
     // 436: close_range(unsigned int fd, unsigned int max_fd, unsigned int flags)
     {"close_range", 3, {{"fd", ArgKind::Unsigned}, {"max_fd", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::CloseRangeFlags)}}, RetKind::Signed, 0},
     // 437: openat2(int dfd, const char *filename, struct open_how *how, size_t usize)

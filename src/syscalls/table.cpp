@@ -39,4 +39,15 @@ long number_of(std::string_view name) {
 
 std::span<const Syscall> all() { return detail::kTable; }
 
+Shown shown(const Syscall& sc, const __u64* args) {
+    static constexpr uint8_t kInOrder[6] = {0, 1, 2, 3, 4, 5};
+    if (sc.select_arg < sc.nargs) {
+        const uint32_t key = static_cast<uint32_t>(args[sc.select_arg]) & sc.select_mask;
+        for (const Variant& v : sc.variants)  // a handful each: a scan beats a search
+            if (v.value == key)
+                return {v.nargs, v.args, v.regs, v.ret, v.ret_aux};
+    }
+    return {sc.nargs, sc.args, kInOrder, sc.ret, 0};
+}
+
 }  // namespace btrace::syscalls

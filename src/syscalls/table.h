@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <linux/types.h>
 #include <span>
 #include <string>
 #include <string_view>
@@ -61,7 +62,8 @@ enum class RetKind : uint8_t {
     Address,  // mmap, brk, mremap, shmat: hex unless an errno
     Fd,       // a new file descriptor
     Pid,      // a process or thread id
-    Hex,      // flags or masks returned (fcntl F_GETFL prints decimal in strace; personality)
+    Hex,      // masks returned (personality)
+    Flags,    // a flag set returned, in hex and by name: 0x8001 (flags O_WRONLY|O_LARGEFILE); aux = Family
 };
 
 struct Arg {
@@ -98,13 +100,40 @@ enum SyscallClass : uint16_t {
 // generator checks against the %%stat column of scripts/syscall-classes.txt.
 constexpr uint16_t kStatLike = kStat | kLstat | kFstat;
 
+// The arguments one operation of a multiplexed syscall takes (futex's op,
+// fcntl's cmd, prctl's option), as strace shows them: a subset of the
+// registers, each under its own name and kind, and the result's kind.
+struct Variant {
+    uint32_t value;   // the selecting argument & Syscall::select_mask
+    uint8_t nargs;
+    Arg args[6];
+    uint8_t regs[6];  // the register each shown argument reads
+    RetKind ret;
+    uint8_t ret_aux = 0;  // the Family of a RetKind::Flags result
+};
+
 struct Syscall {
     std::string_view name;
     uint8_t nargs;
     Arg args[6];
     RetKind ret;
     uint16_t classes = 0;  // SyscallClass bits
+    // Per-operation argument lists, chosen by args[select_arg] & select_mask;
+    // an operation not listed shows all of args.
+    uint8_t select_arg = kNone;
+    uint32_t select_mask = UINT32_MAX;
+    std::span<const Variant> variants{};
 };
+
+// What a call shows: the operation's arguments, or all of the syscall's.
+struct Shown {
+    uint8_t nargs;
+    const Arg* args;
+    const uint8_t* regs;  // register index of each of args
+    RetKind ret;
+    uint8_t ret_aux;
+};
+Shown shown(const Syscall& sc, const __u64* args);  // args: the call's six registers
 
 // nullptr when the number is not a syscall on this arch.
 const Syscall* lookup(long nr);
