@@ -295,3 +295,45 @@ TEST_CASE("real programs: same calls, returns and strings as strace -f -s 256", 
         }
     }
 }
+
+// Whole argument lists, the way strace -yy prints them, on real programs of
+// several kinds; scripts/strace-diff aligns the two runs and normalizes what
+// differs between runs by nature (addresses, pids, fd numbers, /proc data).
+TEST_CASE("real programs: whole argument lists as strace shows them", "[integration][decode][strace]") {
+    const std::string dir = temp_path("diff");
+    const std::string db = dir + "/db.sqlite";
+    REQUIRE(run({"mkdir", "-p", dir}).exit_code == 0);
+    const std::vector<std::pair<std::string, std::string>> programs = {
+        {"ls", "ls -la /etc/ssl"},
+        {"git", "git -C " SOURCE_DIR " log --oneline -3"},
+        {"sqlite3", "sqlite3 " + db + " 'create table t(a); insert into t values(1); select count(*) from t;'"},
+        {"openssl", "openssl sha256 /etc/os-release"},
+        {"df", "df -h"},
+        {"tar", "tar cJf " + dir + "/src.tar.xz -C " SOURCE_DIR " src/decode"},
+        {"curl", "curl -s -o /dev/null file:///etc/os-release"},
+        {"python", "/usr/bin/python3 -c \"import threading,socket;s=socket.socket();s.bind(('127.0.0.1',0));"
+                   "s.listen();t=threading.Thread(target=lambda:socket.create_connection(s.getsockname()).close());"
+                   "t.start();c,_=s.accept();c.close();t.join()\""},
+        {"node", "node -e \"require('fs').readFileSync('/etc/os-release')\""},
+    };
+    long calls = 0, identical = 0;
+    std::string report;
+    for (const auto& [name, command] : programs) {
+        const std::string ours = temp_path(name + ".btrace"), theirs = temp_path(name + ".strace");
+        const std::vector<std::string> shell = {"sh", "-c", "rm -f " + db + "; exec " + command};
+        REQUIRE(run({btrace_bin(), "-o", ours, "--", shell[0], shell[1], shell[2]}).exit_code == 0);
+        REQUIRE(run({"strace", "-f", "-yy", "-s", "256", "-o", theirs, shell[0], shell[1], shell[2]}).exit_code == 0);
+        const Output diff = run({SOURCE_DIR "/scripts/strace-diff", "--show", "1", ours, theirs});
+        REQUIRE(diff.exit_code == 0);
+        std::smatch m;
+        REQUIRE(std::regex_search(diff.out, m, std::regex(R"((\d+)/(\d+) aligned calls identical)")));
+        identical += std::stol(m[1].str());
+        calls += std::stol(m[2].str());
+        report += name + ": " + diff.out;
+        CHECK(std::stol(m[2].str()) > 50);  // the runs aligned: most calls were compared
+    }
+    INFO(report);
+    const double share = 100.0 * static_cast<double>(identical) / static_cast<double>(calls);
+    WARN(fmt::format("{}/{} calls ({:.1f}%) with arguments identical to strace's", identical, calls, share));
+    CHECK(share >= 97.5);
+}
