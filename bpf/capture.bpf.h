@@ -191,6 +191,44 @@ static __always_inline void capture_argv(struct capture_ctx *c, const struct btr
 	close_payload(c, item, w.string_at - c->cursor - sizeof(struct btrace_payload), w.flags, w.count);
 }
 
+/* State of one dirent count: getdents's records are chained by d_reclen,
+ * at the same offset in linux_dirent and linux_dirent64. */
+struct dirent_walk {
+	const __u8 *buf;
+	__u64 len;
+	__u64 off;
+	__u16 count;
+	__u16 flags;
+};
+
+#define BTRACE_DIRENT_RECLEN_OFF 16
+
+static long dirent_step(__u32 i, void *ctx)
+{
+	struct dirent_walk *w = ctx;
+	__u16 reclen = 0;
+
+	if (w->off >= w->len)
+		return 1;
+	if (bpf_probe_read_user(&reclen, sizeof(reclen), w->buf + w->off + BTRACE_DIRENT_RECLEN_OFF) || !reclen) {
+		w->flags |= BTRACE_PAYLOAD_FAULT;
+		return 1;
+	}
+	w->off += reclen;
+	w->count++;
+	return 0;
+}
+
+static __always_inline void capture_dirents(struct capture_ctx *c, const struct btrace_capture *item)
+{
+	struct dirent_walk w = {.buf = (const __u8 *)arg_at(c->args, item->arg), .len = c->ret};
+
+	bpf_loop(BTRACE_DIRENTS_MAX, dirent_step, &w, 0);
+	if (!w.flags && w.off < w.len) /* more entries than were counted */
+		w.flags |= BTRACE_PAYLOAD_TRUNCATED;
+	close_payload(c, item, 0, w.flags, w.count);
+}
+
 /* State of one iovec walk (bpf_loop step). */
 struct iovec_walk {
 	const struct iovec *iov;
@@ -372,6 +410,10 @@ static __always_inline void capture_one(struct capture_ctx *c, const struct btra
 	case BTRACE_CAP_IOVEC_OUT:
 		if (c->ret > 0 && has_room(c, dmax))
 			capture_iovec(c, item, bounded(c->ret, dmax));
+		break;
+	case BTRACE_CAP_DIRENTS:
+		if (c->ret >= 0 && has_room(c, 0))
+			capture_dirents(c, item);
 		break;
 	}
 }

@@ -78,6 +78,7 @@ enum btrace_capture_how {
 	BTRACE_CAP_FD_DESC,        /* what an fd refers to after the call: struct btrace_fd_desc */
 	BTRACE_CAP_MSGHDR_IN,      /* struct user_msghdr, then its name and iovecs (data up to data_max) */
 	BTRACE_CAP_MSGHDR_OUT,     /* as MSGHDR_IN after a successful call, data up to ret */
+	BTRACE_CAP_DIRENTS,        /* the entries in ret bytes of dirents: counted only */
 };
 
 /* Which fds a successful call creates or changes (btrace_capture_spec.describe). */
@@ -96,6 +97,7 @@ enum btrace_describe {
 #define BTRACE_ARGV_MAX 32       /* strings captured per argv (strace's default) */
 #define BTRACE_ENVP_MAX 256      /* envp pointers counted */
 #define BTRACE_IOV_MAX 8         /* iovecs captured per call */
+#define BTRACE_DIRENTS_MAX 4096  /* dirents counted per getdents */
 
 /* Per syscall number: up to BTRACE_MAX_CAPTURES captures, filled by the
  * loader from the syscall table. */

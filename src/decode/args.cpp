@@ -232,6 +232,12 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
             break;
         argv(payload, call, out);
         return;
+    case ArgKind::Dirents:
+        put_address(out, value);
+        if (!call.failed && payload.present && !payload.faulted())
+            fmt::format_to(std::back_inserter(out), FMT_COMPILE(" /* {}{} entries */"), payload.hdr.count,
+                           payload.truncated() ? "+" : "");
+        return;
     case ArgKind::Envp:
         put_address(out, value);
         if (payload.present)

@@ -24,6 +24,7 @@ btrace_capture_how capture_how(ArgKind kind) {
     case ArgKind::Envp: return BTRACE_CAP_ENVP;
     case ArgKind::IovecIn: return BTRACE_CAP_IOVEC_IN;
     case ArgKind::IovecOut: return BTRACE_CAP_IOVEC_OUT;
+    case ArgKind::Dirents: return BTRACE_CAP_DIRENTS;
     default: return BTRACE_CAP_NONE;
     }
 }

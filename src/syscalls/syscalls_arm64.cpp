@@ -208,7 +208,7 @@ constexpr Syscall kSyscalls[470] = {
     // 60: quotactl(unsigned int cmd, const char *special, qid_t id, void *addr)
     {"quotactl", 4, {{"cmd", ArgKind::Enum, fam(Family::QuotactlCmd)}, {"special", ArgKind::Path}, {"id", ArgKind::Int}, {"addr", ArgKind::Ptr}}, RetKind::Signed, kFile},
     // 61: getdents64(unsigned int fd, struct linux_dirent64 *dirent, unsigned int count)
-    {"getdents64", 3, {{"fd", ArgKind::Fd}, {"dirent", ArgKind::Ptr}, {"count", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
+    {"getdents64", 3, {{"fd", ArgKind::Fd}, {"dirent", ArgKind::Dirents}, {"count", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 62: lseek(unsigned int fd, off_t offset, unsigned int whence)
     {"lseek", 3, {{"fd", ArgKind::Fd}, {"offset", ArgKind::Signed}, {"whence", ArgKind::Enum, fam(Family::LseekWhence)}}, RetKind::Signed, kDesc},
     // 63: read(unsigned int fd, char *buf, size_t count)

@@ -242,7 +242,7 @@ constexpr Syscall kSyscalls[470] = {
     // 77: ftruncate(unsigned int fd, off_t length)
     {"ftruncate", 2, {{"fd", ArgKind::Fd}, {"length", ArgKind::Signed}}, RetKind::Signed, kDesc},
     // 78: getdents(unsigned int fd, struct linux_dirent *dirent, unsigned int count)
-    {"getdents", 3, {{"fd", ArgKind::Fd}, {"dirent", ArgKind::Ptr}, {"count", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
+    {"getdents", 3, {{"fd", ArgKind::Fd}, {"dirent", ArgKind::Dirents}, {"count", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 79: getcwd(char *buf, unsigned long size)
     {"getcwd", 2, {{"buf", ArgKind::OutString}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
     // 80: chdir(const char *filename)
@@ -520,7 +520,7 @@ constexpr Syscall kSyscalls[470] = {
     // 216: remap_file_pages(unsigned long start, unsigned long size, unsigned long prot, unsigned long pgoff, unsigned long flags)
     {"remap_file_pages", 5, {{"start", ArgKind::Ptr}, {"size", ArgKind::Unsigned}, {"prot", ArgKind::Flags, fam(Family::MmapProt)}, {"pgoff", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MmapFlags)}}, RetKind::Signed, kMemory},
     // 217: getdents64(unsigned int fd, struct linux_dirent64 *dirent, unsigned int count)
-    {"getdents64", 3, {{"fd", ArgKind::Fd}, {"dirent", ArgKind::Ptr}, {"count", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
+    {"getdents64", 3, {{"fd", ArgKind::Fd}, {"dirent", ArgKind::Dirents}, {"count", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 218: set_tid_address(int *tidptr)
     {"set_tid_address", 1, {{"tidptr", ArgKind::Ptr}}, RetKind::Pid, 0},
     // 219: restart_syscall()

@@ -50,6 +50,7 @@ enum class ArgKind : uint8_t {
     SockoptValOut,  // getsockopt's optval; len_arg = socklen_t *optlen (read after the call)
     MsghdrIn,       // struct msghdr *: its name and iovecs (data bounded by -s)
     MsghdrOut,      // as MsghdrIn, read after a successful call (data up to the return value)
+    Dirents,        // getdents's buffer: its address and /* N entries */ (counted in the kernel)
     // Named by another argument's value, whose index is len_arg.
     SockoptName,    // optname, by the level argument: SO_REUSEADDR, TCP_NODELAY ...
     SockProtocol,   // socket's protocol, by the family argument: IPPROTO_TCP, NETLINK_ROUTE, 0

@@ -272,3 +272,17 @@ TEST_CASE("capture specs follow the table's kinds", "[decode]") {
     CHECK(spec.items[1].size == 56);  // through st_size: the fields shown
     CHECK_FALSE(spec.items[1].at_enter);
 }
+
+TEST_CASE("getdents shows its buffer's address and the entries the kernel side counted, as strace", "[decode]") {
+    CHECK(Record("getdents64", 144, {3, 0x55e000, 32768}).payload(1, BTRACE_CAP_DIRENTS, "", 0, 5).text() ==
+          "t/7 getdents64(fd: 3, dirent: 0x55e000 /* 5 entries */, count: 32768) = 144\n");
+    // More entries than the walk counts: at least that many.
+    CHECK(Record("getdents64", 32760, {3, 0x55e000, 32768})
+              .payload(1, BTRACE_CAP_DIRENTS, "", BTRACE_PAYLOAD_TRUNCATED, 4096)
+              .text() == "t/7 getdents64(fd: 3, dirent: 0x55e000 /* 4096+ entries */, count: 32768) = 32760\n");
+    // A chain the walk could not follow, or a failed call: the address alone.
+    CHECK(Record("getdents64", 144, {3, 0x55e000, 32768}).payload(1, BTRACE_CAP_DIRENTS, "", BTRACE_PAYLOAD_FAULT, 2).text() ==
+          "t/7 getdents64(fd: 3, dirent: 0x55e000, count: 32768) = 144\n");
+    CHECK(Record("getdents64", -9, {3, 0x55e000, 32768}).text() ==
+          "t/7 getdents64(fd: 3, dirent: 0x55e000, count: 32768) = -1 EBADF (Bad file descriptor)\n");
+}
