@@ -6,17 +6,16 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <filesystem>
 #include <fstream>
 #include <unordered_map>
 
 #include "app/common.h"
 #include "consumer/consumer.h"
 #include "decode/errno.h"
+#include "monitor/cgroup_names.h"
 #include "monitor/flight.h"
 #include "monitor/http_server.h"
 #include "monitor/metrics.h"
@@ -114,44 +113,6 @@ private:
     output::Sink& sink_;
 };
 
-// cgroup v2 ids (directory inodes) -> paths under /sys/fs/cgroup, learnt by
-// walking the tree again when an id is new: at most once per scrape, since
-// the ids of removed cgroups stay unknown.
-class CgroupNames {
-public:
-    void new_scrape() { rescanned_ = false; }
-
-    std::string name(uint64_t id) {
-        if (auto it = names_.find(id); it != names_.end())
-            return it->second;
-        if (!rescanned_) {
-            rescan();
-            rescanned_ = true;
-            if (auto it = names_.find(id); it != names_.end())
-                return it->second;
-        }
-        return std::to_string(id);  // gone already
-    }
-
-private:
-    void rescan() {
-        namespace fs = std::filesystem;
-        const fs::path root = "/sys/fs/cgroup";
-        std::error_code ec;
-        struct stat st;
-        if (stat(root.c_str(), &st) == 0)
-            names_[st.st_ino] = "/";
-        for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
-             !ec && it != end; it.increment(ec)) {
-            if (it->is_directory(ec) && stat(it->path().c_str(), &st) == 0)
-                names_[st.st_ino] = "/" + fs::relative(it->path(), root).string();
-        }
-    }
-
-    std::unordered_map<uint64_t, std::string> names_;
-    bool rescanned_ = false;
-};
-
 uint64_t resident_bytes() {
     std::ifstream statm("/proc/self/statm");
     uint64_t size = 0, resident = 0;
@@ -225,7 +186,7 @@ private:
     const loader::Tracer& tracer_;
     bool by_cgroup_;
     bool stats_fd_held_;
-    CgroupNames cgroups_;
+    CgroupNames cgroups_ = CgroupNames::of_this_host();
 };
 
 }  // namespace
