@@ -40,6 +40,8 @@ Examples:
   btrace --duration 10 -p 1234      only calls that took 10 ms or more
   btrace -c -- ls -R /usr           per-syscall counts, errors and latency percentiles, no trace
   btrace -a --comm nginx --json     every nginx on the host, as JSON lines
+  btrace monitor --slow 50          always-on: every process's calls of 50 ms or more, latency
+                                    histograms in the kernel (see btrace monitor --help)
 
 Each line: time since start (ms), call duration (ms), comm/tid, call(args) = result.
 )";
@@ -48,7 +50,8 @@ Each line: time since start (ms), call duration (ms), comm/tid, call(args) = res
 class UsageFormatter : public CLI::Formatter {
 public:
     std::string make_usage(const CLI::App*, std::string) const override {
-        return "Usage: btrace [OPTIONS] -- COMMAND [ARGS...]\n       btrace [OPTIONS] -p PID[,PID...]\n";
+        return "Usage: btrace [OPTIONS] -- COMMAND [ARGS...]\n       btrace [OPTIONS] -p PID[,PID...]\n"
+               "       btrace monitor [OPTIONS]   always-on: histograms and outliers (btrace monitor --help)\n";
     }
 };
 

@@ -181,6 +181,14 @@ TEST_CASE("data buffers: shown in a trace unless --no-data and hidden by the mon
     CHECK(error_of(parse_args({"--capture-data", "--", "true"})) == "unknown option --capture-data (see btrace --help)");
 }
 
+TEST_CASE("btrace --help tells of btrace monitor", "[cli]") {
+    auto help = parse_args({"--help"});
+    REQUIRE(std::holds_alternative<EarlyExit>(help));
+    const std::string& text = std::get<EarlyExit>(help).text;
+    CHECK(text.find("btrace monitor [OPTIONS]") != std::string::npos);
+    CHECK(text.find("btrace monitor --help") != std::string::npos);
+}
+
 namespace {
 
 bool selects(const Options& opts, const char* name) {
