@@ -147,13 +147,16 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	if (!call && !(call = first_call_slot(task, pid_tgid, id)))
 		return 0;
 	enum call_selection selection = syscall_selection(id);
-	if (selection == CALL_SKIPPED) {
+	if (selection == CALL_SHOWN && idle_futex_wait(task, id))
+		selection = CALL_SKIPPED;
+	if (selection == CALL_SKIPPED && !summarize_all) {
 		call->ts_ns = 0;
 		call->nr = BTRACE_NR_SKIPPED;
 		return 0;
 	}
+	/* From here CALL_SKIPPED is the monitor's: counted in the histograms, never sent. */
 	if (id == nr_exit || id == nr_exit_group) { /* never CALL_FDS_ONLY: not fd calls */
-		bool selected = unfinished_selected();
+		bool selected = selection == CALL_SHOWN && unfinished_selected();
 		if (summary_enabled && (selected || summarize_all))
 			summary_add(pid_tgid, id, 0, 0);
 		if (records_enabled && selected)
@@ -167,7 +170,9 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	}
 
 	call->nr = id;
-	call->flags = selection == CALL_FDS_ONLY ? BTRACE_SYS_FDS_ONLY : 0;
+	call->flags = selection == CALL_FDS_ONLY ? BTRACE_SYS_FDS_ONLY
+		     : selection == CALL_SKIPPED ? BTRACE_INFLIGHT_COUNT_ONLY
+						 : 0;
 	call->ts_ns = bpf_ktime_get_ns();
 	return 0;
 }
@@ -206,7 +211,8 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	}
 	__u64 now_ns = bpf_ktime_get_ns();
 	__u64 duration_ns = now_ns - call->ts_ns;
-	bool shown = !(call->flags & BTRACE_SYS_FDS_ONLY) && completion_selected(ret, duration_ns);
+	bool shown = !(call->flags & (BTRACE_SYS_FDS_ONLY | BTRACE_INFLIGHT_COUNT_ONLY)) &&
+		     completion_selected(ret, duration_ns);
 	if (summary_enabled && (shown || summarize_all))
 		summary_add(pid_tgid, call->nr, ret, duration_ns);
 	bool fds_only = !shown && changed_fds(call->nr, ret);

@@ -9,6 +9,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "btrace/event.h"
+#include "syscall_regs.bpf.h"
 
 const volatile bool filter_syscalls = false;
 const volatile __u32 status_mask = BTRACE_STATUS_ALL;
@@ -65,6 +66,37 @@ static __always_inline enum call_selection syscall_selection(long nr)
 	if (in_set(set->words, nr))
 		return CALL_SHOWN;
 	return track_fds && in_set(set->fd_words, nr) ? CALL_FDS_ONLY : CALL_SKIPPED;
+}
+
+/* monitor without --include-idle: futex waits with a timeout are idle by
+ * design (condition variables and thread pools waking now and then to look
+ * for work); untimed waits stay, they may be lock contention. The other idle
+ * waits (epoll_wait, poll, ...) are whole syscalls, left out of the set. */
+const volatile bool timed_futex_waits_idle = false;
+const volatile __s64 nr_futex = -1;
+const volatile __s64 nr_futex_wait = -1;
+const volatile __s64 nr_futex_waitv = -1;
+
+#define FUTEX_WAIT 0
+#define FUTEX_WAIT_BITSET 9
+#define FUTEX_WAIT_REQUEUE_PI 11
+#define FUTEX_PRIVATE_FLAG 128
+#define FUTEX_CLOCK_REALTIME 256
+
+/* The registers are read only for the futex calls. */
+static __always_inline bool idle_futex_wait(struct task_struct *task, long nr)
+{
+	__u64 args[BTRACE_MAX_ARGS];
+
+	if (!timed_futex_waits_idle || (nr != nr_futex && nr != nr_futex_wait && nr != nr_futex_waitv))
+		return false;
+	read_syscall_args(task, args);
+	if (nr == nr_futex_waitv) /* (waiters, nr_futexes, flags, timeout, clockid) */
+		return args[3] != 0;
+	if (nr == nr_futex_wait) /* (uaddr, val, mask, flags, timeout, clockid) */
+		return args[4] != 0;
+	__u32 cmd = (__u32)args[1] & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+	return args[3] && (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_WAIT_REQUEUE_PI);
 }
 
 /* Whether a completed call changed fds: only calls that succeeded did, and a

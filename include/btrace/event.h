@@ -221,9 +221,13 @@ struct btrace_inflight {
 	__u64 ts_ns; /* 0: no call in flight */
 	__s64 nr;    /* BTRACE_NR_SKIPPED: the next sys_exit is ignored */
 	__u64 args[BTRACE_MAX_ARGS]; /* execve only: the others are read at sys_exit */
-	__u32 flags; /* BTRACE_SYS_* copied to the record */
+	__u32 flags; /* BTRACE_SYS_* copied to the record, or BTRACE_INFLIGHT_COUNT_ONLY */
 	__u32 pad;
 };
+
+/* btrace_inflight.flags: a call the monitor's selection leaves out (-e trace=,
+ * idle waits), timed for its histograms only and never sent. */
+#define BTRACE_INFLIGHT_COUNT_ONLY (1u << 31)
 
 /* A fork child's first sys_exit is the return from clone, which it never entered. */
 /* A call -e trace= leaves out: its sys_exit is expected and ignored. */

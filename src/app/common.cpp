@@ -90,6 +90,7 @@ static Result<loader::Config> loader_config(const cli::Options& opts) {
         config.monitor_keys = m.keys;
         config.summary = true;
         config.summary_by = m.by_cgroup ? BTRACE_SUMMARY_BY_CGROUP : BTRACE_SUMMARY_BY_COMM;
+        config.timed_futex_waits_idle = !m.include_idle;
         // --flight keeps every call, so the kernel sends them all and the
         // consumer picks the outliers.
         if (!m.flight) {

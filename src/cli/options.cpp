@@ -6,14 +6,22 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <string_view>
 
 #include <fmt/format.h>
 
 #include "btrace/event.h"
+#include "syscalls/table.h"
 #include "util/parse.h"
 
 namespace btrace::cli {
+
+const std::vector<std::string_view> kIdleWaits = {
+    "epoll_wait", "epoll_pwait", "epoll_pwait2", "poll",  "ppoll",           "select",
+    "pselect6",   "nanosleep",   "clock_nanosleep", "wait4", "waitid",      "accept",
+    "accept4",    "pause",       "rt_sigsuspend",   "rt_sigtimedwait", "io_getevents", "io_pgetevents",
+};
 
 namespace {
 
@@ -32,6 +40,8 @@ Examples:
   btrace --duration 10 -p 1234      only calls that took 10 ms or more
   btrace -c -- ls -R /usr           per-syscall counts, errors and latency percentiles, no trace
   btrace -a --comm nginx --json     every nginx on the host, as JSON lines
+  btrace monitor --slow 50          always-on: every process's calls of 50 ms or more, latency
+                                    histograms in the kernel (see btrace monitor --help)
 
 Each line: time since start (ms), call duration (ms), comm/tid, call(args) = result.
 )";
@@ -40,7 +50,8 @@ Each line: time since start (ms), call duration (ms), comm/tid, call(args) = res
 class UsageFormatter : public CLI::Formatter {
 public:
     std::string make_usage(const CLI::App*, std::string) const override {
-        return "Usage: btrace [OPTIONS] -- COMMAND [ARGS...]\n       btrace [OPTIONS] -p PID[,PID...]\n";
+        return "Usage: btrace [OPTIONS] -- COMMAND [ARGS...]\n       btrace [OPTIONS] -p PID[,PID...]\n"
+               "       btrace monitor [OPTIONS]   always-on: histograms and outliers (btrace monitor --help)\n";
     }
 };
 
@@ -177,6 +188,38 @@ Result<void> set_common(const CLI::App& app, Options& opts, const std::vector<st
     return {};
 }
 
+// -e trace=SET, or a bare SET as strace takes it (-e open,close); nullopt for
+// the other kinds (status=, signal=).
+std::optional<Result<std::vector<bool>>> trace_expression(const std::string& expr) {
+    if (expr.starts_with("trace="))
+        return parse_trace_set(expr.substr(6));
+    if (expr.find('=') == std::string::npos)
+        return parse_trace_set(expr);
+    return std::nullopt;
+}
+
+// The calls the monitor may report: -e trace= (default: all) without the
+// idle waits, unless --include-idle. A set of idle waits only is refused: it
+// would report nothing.
+Result<void> select_monitored_calls(Options& opts, const std::string& expr) {
+    auto& m = opts.monitor;
+    if (m.include_idle)
+        return {};
+    if (opts.syscalls.empty())
+        opts.syscalls.assign(syscalls::all().size(), true);
+    for (std::string_view name : kIdleWaits) {
+        const long nr = syscalls::number_of(name);
+        if (nr < 0 || static_cast<std::size_t>(nr) >= opts.syscalls.size() || !opts.syscalls[nr])
+            continue;
+        opts.syscalls[nr] = false;
+        if (!expr.empty())
+            m.idle_left_out.emplace_back(name);
+    }
+    if (!m.idle_left_out.empty() && std::find(opts.syscalls.begin(), opts.syscalls.end(), true) == opts.syscalls.end())
+        return Error{"-e " + expr + ": only idle waits, which the monitor leaves out (add --include-idle)", 2};
+    return {};
+}
+
 constexpr const char* kMonitorExamples = R"(
 Examples:
   btrace monitor                                  every process: calls of 10 ms or more, as they happen
@@ -184,10 +227,16 @@ Examples:
   btrace monitor --metrics :9464 -o /var/log/btrace/outliers.json --json --rotate-size 64M
                                                   histograms for Prometheus, outliers to a rotated file
   btrace monitor --flight 100 --comm nginx        the 100 calls before each outlier of each nginx
+  btrace monitor -e trace=%file --errors          only file calls can be outliers (metrics count all)
   kill -USR1 $(pidof btrace)                      dump the flight recorder now; -HUP reopens -o FILE
 
 Histograms of every call are kept in the kernel per (syscall, comm) or per
-(syscall, cgroup); only outliers are sent up and printed.
+(syscall, cgroup); only outliers are sent up and printed. Idle waits (epoll_wait,
+epoll_pwait, epoll_pwait2, poll, ppoll, select, pselect6, nanosleep,
+clock_nanosleep, wait4, waitid, accept, accept4, pause, rt_sigsuspend,
+rt_sigtimedwait, io_getevents, io_pgetevents, and futex waits with a timeout)
+are never outliers unless --include-idle. Process exits are logged when a
+signal killed the process or it had outliers (--all-exits: every one).
 )";
 
 ParseResult parse_monitor(int argc, const char* const* argv) {
@@ -209,6 +258,17 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
         ->type_name("MS")
         ->transform(milliseconds());
     app.add_flag("--errors", m.errors, "Report failed calls too, however fast");
+    std::vector<std::string> expressions;
+    app.add_option("-e", expressions,
+                   "Only these calls can be outliers: trace=SET as for tracing (names, %classes, /regex, "
+                   "!negation); the metrics count every call")
+        ->type_name("EXPR")
+        ->allow_extra_args(false);
+    app.add_flag("--include-idle", m.include_idle,
+                 "Idle waits can be outliers too (epoll_wait, poll, select, nanosleep, wait4, accept, futex waits "
+                 "with a timeout, ...): by default they are left out in the kernel");
+    app.add_flag("--all-exits", m.all_exits,
+                 "Log every process exit (by default only those killed by a signal or that had outliers)");
     app.add_option("--by", by, "Histograms per (syscall, comm) (default) or per (syscall, cgroup)")
         ->type_name("WHAT")
         ->check(CLI::IsMember({"comm", "cgroup"}));
@@ -260,6 +320,16 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
         m.rotate_bytes = *bytes;
     }
     m.by_cgroup = by == "cgroup";
+    for (const auto& expr : expressions) {
+        auto set = trace_expression(expr);
+        if (!set)
+            return Error{"-e " + expr + ": the monitor takes trace=SET only", 2};
+        if (!*set)
+            return set->error();
+        opts.syscalls = std::move(**set);
+    }
+    if (auto ok = select_monitored_calls(opts, expressions.empty() ? "" : expressions.back()); !ok)
+        return ok.error();
     if (!opts.pids.empty() && (!opts.comm.empty() || !opts.cgroup_path.empty()))
         return Error{"give either -p or --comm/--cgroup", 2};
     opts.system_wide = opts.pids.empty();
@@ -381,11 +451,10 @@ ParseResult parse(int argc, const char* const* argv) {
     opts.data = !no_data;
 
     for (const auto& expr : expressions) {
-        if (expr.starts_with("trace=")) {
-            auto set = parse_trace_set(expr.substr(6));
-            if (!set)
-                return set.error();
-            opts.syscalls = std::move(*set);
+        if (auto set = trace_expression(expr)) {
+            if (!*set)
+                return set->error();
+            opts.syscalls = std::move(**set);
         } else if (expr.starts_with("status=")) {
             auto status = parse_status(expr.substr(7));
             if (!status)
@@ -396,11 +465,6 @@ ParseResult parse(int argc, const char* const* argv) {
             if (!signals)
                 return signals.error();
             opts.signals = *signals;
-        } else if (expr.find('=') == std::string::npos) {
-            auto set = parse_trace_set(expr);  // strace: -e open,close means -e trace=open,close
-            if (!set)
-                return set.error();
-            opts.syscalls = std::move(*set);
         } else {
             return Error{"-e " + expr + ": expected trace=SET, status=LIST or signal=SET", 2};
         }

@@ -61,10 +61,19 @@ struct Options {
         unsigned rotate_keep = 5;       // --rotate-keep
         uint32_t keys = 4096;           // --max-keys: (syscall, group) keys kept in the kernel
         bool bpf_stats = false;         // --bpf-stats: turn on the kernel's BPF run-time stats
+        bool include_idle = false;      // --include-idle: idle waits can be outliers too
+        std::vector<std::string> idle_left_out;  // idle waits an -e trace= set named, left out
+        bool all_exits = false;         // --all-exits: log every process exit, not only the telling ones
     } monitor;
 
     bool any_target() const { return !command.empty() || !pids.empty() || system_wide; }
 };
+
+// The waits the monitor leaves out of its outliers unless --include-idle:
+// slow by design (event loops, sleeps, a parent waiting for its children, a
+// server for connections or signals). Names missing on an arch are skipped.
+// Futex waits with a timeout are idle too, told apart in the kernel.
+extern const std::vector<std::string_view> kIdleWaits;
 
 // --help / --version: print text to stdout and exit 0.
 struct EarlyExit {

@@ -158,9 +158,8 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         if (!fixed_part(data, hdr, rec))
             return;
         exec_args_.erase(hdr.tgid);
-        if (filter_)
-            filter_->before_exit(rec);
-        formatter_.process_exit(rec, out);
+        if (!filter_ || filter_->before_exit(rec))
+            formatter_.process_exit(rec, out);
         fds_.exit(hdr.tgid);  // its earlier records are decoded: the names are done with
         return;
     }

@@ -25,7 +25,7 @@ public:
         : paths_(std::move(paths)), fds_(fds), formatter_(formatter) {}
 
     bool admit(const btrace_syscall& rec, std::span<const uint8_t> record) override;
-    void before_exit(const btrace_exit&) override {}
+    bool before_exit(const btrace_exit&) override { return true; }
     // In flight, only its fd arguments tell: no path was read yet.
     bool shows_in_progress(const btrace_syscall& rec) const override { return touches(rec, decode::Payloads{}); }
 

@@ -168,6 +168,10 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
         rodata->summarize_all = true;
         rodata->count_errnos = true;
         rodata->failures_are_outliers = config.failures_are_outliers;
+        rodata->timed_futex_waits_idle = config.timed_futex_waits_idle;
+        rodata->nr_futex = syscalls::number_of("futex");
+        rodata->nr_futex_wait = syscalls::number_of("futex_wait");
+        rodata->nr_futex_waitv = syscalls::number_of("futex_waitv");
         bpf_map__set_type(skel->maps.stats, BPF_MAP_TYPE_LRU_PERCPU_HASH);
         bpf_map__set_map_flags(skel->maps.stats, 0);
         bpf_map__set_max_entries(skel->maps.stats, config.monitor_keys);

@@ -50,6 +50,7 @@ struct Config {
     bool monitor = false;
     uint32_t monitor_keys = 4096;
     bool failures_are_outliers = false;  // --errors
+    bool timed_futex_waits_idle = false; // never outliers (no --include-idle)
 };
 
 using state::ProgramStats;

@@ -6,17 +6,17 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <filesystem>
 #include <fstream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "app/common.h"
 #include "consumer/consumer.h"
 #include "decode/errno.h"
+#include "monitor/cgroup_names.h"
 #include "monitor/flight.h"
 #include "monitor/http_server.h"
 #include "monitor/metrics.h"
@@ -50,45 +50,60 @@ void install_signal_handlers() {
     signal(SIGPIPE, SIG_IGN);
 }
 
-// --flight: every call comes up; outliers print after the calls that led to
-// them, the rest wait in the recorder.
-class FlightFilter final : public consumer::CallFilter {
+// What of the kernel's records is printed: the outliers (with --flight, after
+// the calls that led to them; the others wait in the recorder) and the exits
+// that tell something, of a process killed by a signal or that had outliers
+// (--all-exits: every one): on a host, exits are mostly noise.
+class OutlierFilter final : public consumer::CallFilter {
 public:
-    FlightFilter(const cli::Options::Monitor& m, bool json, output::Formatter& formatter, output::Sink& sink)
-        : recorder_(m.flight, kFlightBudgetBytes),
-          slow_ns_(static_cast<uint64_t>(m.slow_ms * 1e6)),
+    OutlierFilter(const cli::Options::Monitor& m, bool json, output::Formatter& formatter, output::Sink& sink)
+        : slow_ns_(static_cast<uint64_t>(m.slow_ms * 1e6)),
           errors_(m.errors),
+          all_exits_(m.all_exits),
           json_(json),
           formatter_(formatter),
-          sink_(sink) {}
+          sink_(sink) {
+        if (m.flight)
+            recorder_.emplace(m.flight, kFlightBudgetBytes);
+    }
 
     bool admit(const btrace_syscall& rec, std::span<const uint8_t> record) override {
-        const bool returned = !(rec.hdr.flags & BTRACE_SYS_NO_RETURN);
-        const bool outlier =
-            returned && (rec.duration_ns >= slow_ns_ || (errors_ && decode::is_error_return(rec.ret)));
-        if (!outlier) {
-            recorder_.record(rec.hdr.tgid, record);
-            return false;
+        if (recorder_) {  // every call came up: the outliers are picked here
+            const bool returned = !(rec.hdr.flags & BTRACE_SYS_NO_RETURN);
+            const bool outlier =
+                returned && (rec.duration_ns >= slow_ns_ || (errors_ && decode::is_error_return(rec.ret)));
+            if (!outlier) {
+                recorder_->record(rec.hdr.tgid, record);
+                return false;
+            }
+            dump(rec.hdr.tgid, "outlier");
         }
-        dump(rec.hdr.tgid, "outlier");
+        had_outliers_.insert(rec.hdr.tgid);
         return true;
     }
 
-    void before_exit(const btrace_exit& rec) override {
-        if (const int signal = decode::exit_status(rec.status).signal)  // killed: what it did last is the story
-            dump(rec.hdr.tgid, "killed by " + std::string(decode::signal_name(signal)));
-        recorder_.forget(rec.hdr.tgid);
+    bool before_exit(const btrace_exit& rec) override {
+        const int signal = decode::exit_status(rec.status).signal;
+        if (recorder_) {
+            if (signal)  // killed: what it did last is the story
+                dump(rec.hdr.tgid, "killed by " + std::string(decode::signal_name(signal)));
+            recorder_->forget(rec.hdr.tgid);
+        }
+        const bool had_outliers = had_outliers_.erase(rec.hdr.tgid) != 0;
+        return all_exits_ || signal || had_outliers;
     }
 
     void dump_everything(const char* reason) {
-        std::vector<uint32_t> tgids = recorder_.tgids();
+        if (!recorder_)
+            return;
+        std::vector<uint32_t> tgids = recorder_->tgids();
         for (uint32_t tgid : tgids)
             dump(tgid, reason);
     }
 
 private:
     void dump(uint32_t tgid, const std::string& reason) {
-        const std::size_t n = recorder_.records(tgid);
+        const std::size_t n = recorder_->records(tgid);
         if (n == 0)
             return;
         auto& out = sink_.buffer();
@@ -99,57 +114,21 @@ private:
         else
             fmt::format_to(std::back_inserter(out), "--- flight recorder: the last {} calls of pid {} ({}) ---\n",
                            n, tgid, reason);
-        recorder_.dump(tgid, [&](std::span<const uint8_t> record) {
+        recorder_->dump(tgid, [&](std::span<const uint8_t> record) {
             btrace_syscall rec;
             std::memcpy(&rec, record.data(), sizeof(rec));
             formatter_.syscall(rec, record.subspan(sizeof(rec)), out);
         });
     }
 
-    FlightRecorder recorder_;
+    std::optional<FlightRecorder> recorder_;  // --flight
+    std::unordered_set<uint32_t> had_outliers_;  // tgids, until their exit
     uint64_t slow_ns_;
     bool errors_;
+    bool all_exits_;
     bool json_;
     output::Formatter& formatter_;
     output::Sink& sink_;
-};
-
-// cgroup v2 ids (directory inodes) -> paths under /sys/fs/cgroup, learnt by
-// walking the tree again when an id is new: at most once per scrape, since
-// the ids of removed cgroups stay unknown.
-class CgroupNames {
-public:
-    void new_scrape() { rescanned_ = false; }
-
-    std::string name(uint64_t id) {
-        if (auto it = names_.find(id); it != names_.end())
-            return it->second;
-        if (!rescanned_) {
-            rescan();
-            rescanned_ = true;
-            if (auto it = names_.find(id); it != names_.end())
-                return it->second;
-        }
-        return std::to_string(id);  // gone already
-    }
-
-private:
-    void rescan() {
-        namespace fs = std::filesystem;
-        const fs::path root = "/sys/fs/cgroup";
-        std::error_code ec;
-        struct stat st;
-        if (stat(root.c_str(), &st) == 0)
-            names_[st.st_ino] = "/";
-        for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
-             !ec && it != end; it.increment(ec)) {
-            if (it->is_directory(ec) && stat(it->path().c_str(), &st) == 0)
-                names_[st.st_ino] = "/" + fs::relative(it->path(), root).string();
-        }
-    }
-
-    std::unordered_map<uint64_t, std::string> names_;
-    bool rescanned_ = false;
 };
 
 uint64_t resident_bytes() {
@@ -225,7 +204,7 @@ private:
     const loader::Tracer& tracer_;
     bool by_cgroup_;
     bool stats_fd_held_;
-    CgroupNames cgroups_;
+    CgroupNames cgroups_ = CgroupNames::of_this_host();
 };
 
 }  // namespace
@@ -267,11 +246,11 @@ Result<int> run(const cli::Options& opts) {
     consumer::Consumer consumer(*formatter, *sink, fds);
     if (auto ok = app::open_consumer(consumer, **tracer); !ok)
         return ok.error();
-    std::optional<FlightFilter> flight;
-    if (m.flight) {
-        flight.emplace(m, opts.json, *formatter, *sink);
-        consumer.set_filter(&*flight);
-    }
+    OutlierFilter outliers(m, opts.json, *formatter, *sink);
+    consumer.set_filter(&outliers);
+    if (!m.idle_left_out.empty())
+        spdlog::info("idle waits left out of the outliers: {} (--include-idle keeps them)",
+                     fmt::join(m.idle_left_out, ", "));
     if (auto ok = app::add_targets(**tracer, opts); !ok)
         return ok.error();
     for (pid_t pid : opts.pids)
@@ -296,13 +275,13 @@ Result<int> run(const cli::Options& opts) {
         if (auto ok = consumer.poll(app::kPollMs); !ok)
             return ok.error();
         publish();
-        if (g_dump && flight) {  // once every call made before the signal is in
+        if (g_dump && m.flight) {  // once every call made before the signal is in
             g_dump = 0;
             dump_after_ns = app::monotonic_ns();
         }
         if (dump_after_ns && consumer.released_up_to() >= dump_after_ns) {
             dump_after_ns = 0;
-            flight->dump_everything("SIGUSR1");
+            outliers.dump_everything("SIGUSR1");
             if (auto ok = sink->flush(); !ok)
                 return ok.error();
         }

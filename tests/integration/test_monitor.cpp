@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <httplib.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -23,13 +24,14 @@ const std::string kComm = "monitor_target";
 
 // A monitor on the helper, with its metrics on a free port.
 struct Monitored {
-    Background target{{helper("monitor_target")}};
+    Background target;
     std::string out = temp_path("monitor.out");
     std::string err = temp_path("monitor.err");
     std::unique_ptr<Background> monitor;
     int port = 0;
 
-    explicit Monitored(std::vector<std::string> options) {
+    explicit Monitored(std::vector<std::string> options, const std::string& helper_name = "monitor_target")
+        : target({helper(helper_name)}) {
         REQUIRE(target.read_line() == "ready");
         std::vector<std::string> argv{btrace_bin(), "monitor", "-p", std::to_string(target.pid()), "-o", out,
                                       "--metrics", "127.0.0.1:0"};
@@ -78,9 +80,9 @@ std::string hist(const std::string& suffix, const std::string& syscall, const st
 
 }  // namespace
 
-TEST_CASE("monitor --slow 20: the 3 sleeps are the only outliers, histograms count every call",
+TEST_CASE("monitor --slow 20 --include-idle: the 3 sleeps are the only outliers, histograms count every call",
           "[integration][monitor]") {
-    Monitored m({"--slow", "20", "--bpf-stats"});
+    Monitored m({"--slow", "20", "--bpf-stats", "--include-idle"});
     m.work();
     // Histograms are in the kernel at once; the outlier records reach the
     // consumer at its next poll.
@@ -125,7 +127,7 @@ TEST_CASE("monitor --errors: failed calls are outliers too, with the fd or path 
 
 TEST_CASE("monitor --flight: SIGUSR1 dumps the calls before it, and so does a SIGKILL",
           "[integration][monitor]") {
-    Monitored m({"--slow", "1000", "--flight", "10"});
+    Monitored m({"--slow", "1000", "--flight", "10", "--include-idle"});
     m.work();
     kill(m.monitor->pid(), SIGUSR1);
     REQUIRE(eventually([&] { return read_file(m.out).find("flight recorder") != std::string::npos; }));
@@ -209,4 +211,113 @@ TEST_CASE("monitor: a real Prometheus scrapes the endpoint and answers a histogr
     REQUIRE(answered);
     CHECK(m_value[1].str() == "1000");
     m.stop();
+}
+
+TEST_CASE("monitor: idle waits are counted but are not outliers, unless --include-idle", "[integration][monitor]") {
+    const std::string comm = "idle_waits";
+    const auto series = [&](const std::string& syscall) {
+        return "btrace_syscall_duration_seconds_count{syscall=\"" + syscall + "\",comm=\"" + comm + "\"}";
+    };
+    // The untimed futex wait a thread ends (a contended lock's) is the one outlier.
+    const std::string untimed = R"(idle_waits/\d+ futex\(uaddr: 0x[0-9a-f]+, op: FUTEX_WAIT_PRIVATE, val: 0, utime: NULL.* = 0$)";
+    {
+        Monitored m({"--slow", "30", "--errors"}, "idle_waits");
+        m.work();
+        std::string metrics;
+        eventually([&] {
+            metrics = m.scrape();
+            return sample(metrics, "btrace_outliers_total") >= 1 && sample(metrics, series("epoll_wait")) >= 1;
+        });
+        INFO(metrics);
+        // Counted all the same: the metrics see every call.
+        CHECK(sample(metrics, series("epoll_wait")) == 1);
+        CHECK(sample(metrics, series("clock_nanosleep")) == 2);  // the helper's and its thread's
+        CHECK(sample(metrics, series("futex")) >= 3);            // timed, untimed, wake
+        CHECK(sample(metrics, "btrace_syscall_errors_total{syscall=\"futex\",comm=\"" + comm +
+                                  "\",errno=\"ETIMEDOUT\"}") == 1);
+        const std::string outliers = m.stop();
+        INFO(outliers);
+        CHECK(lines_of(outliers).size() == 1);
+        CHECK(count_matching(outliers, untimed) == 1);
+    }
+    Monitored m({"--slow", "30", "--errors", "--include-idle"}, "idle_waits");
+    m.work();
+    const std::string outliers = m.stop();
+    INFO(outliers);
+    CHECK(count_matching(outliers, untimed) == 1);
+    CHECK(count_matching(outliers, R"(idle_waits/\d+ futex\(.*op: FUTEX_WAIT_PRIVATE, val: 0, utime: \{tv_sec=0, tv_nsec=60000000\}.* = -1 ETIMEDOUT)") == 1);
+    CHECK(count_matching(outliers, R"(idle_waits/\d+ p?poll\()") == 1);
+    CHECK(count_matching(outliers, R"(idle_waits/\d+ epoll_p?wait\()") == 1);
+    CHECK(count_matching(outliers, R"(idle_waits/\d+ clock_nanosleep\()") == 2);
+    CHECK(lines_of(outliers).size() == 6);
+}
+
+TEST_CASE("monitor -e trace=openat: only openat can be an outlier, the metrics still count all", "[integration][monitor]") {
+    Monitored m({"--slow", "0", "-e", "trace=openat"});
+    m.work();
+    std::string metrics;
+    eventually([&] {
+        metrics = m.scrape();
+        return sample(metrics, "btrace_outliers_total") >= 1;
+    });
+    INFO(metrics);
+    CHECK(sample(metrics, hist("_count", "getppid")) == 1000);
+    const std::string outliers = m.stop();
+    INFO(outliers);
+    CHECK(lines_of(outliers).size() == 1);
+    CHECK(has_line(outliers, R"(monitor_target/\d+ openat\(.*"/nonexistent/btrace-flight-marker".* = -1 ENOENT)"));
+}
+
+TEST_CASE("monitor -e: a bad set is one line and exit 2", "[integration][monitor]") {
+    const Output bad = run({btrace_bin(), "monitor", "-e", "trace=opnat"});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err == "btrace: -e trace=opnat: unknown syscall 'opnat' (did you mean 'openat'?)\n");
+}
+
+namespace {
+
+// A shell under the monitor (-p: its children follow) that waits for a line
+// on a FIFO, then runs two true, a head whose read waits 50 ms for a
+// subshell's sleep and echo, and a shell that kills itself with SIGTERM.
+// Returns the monitor's output.
+std::string monitor_exits(const std::vector<std::string>& options) {
+    const std::string fifo = temp_path("exits.fifo");
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    Background shell({"sh", "-c",
+                      "echo ready; read go < " + fifo + "; /bin/true; /bin/true; "
+                      "(sleep 0.05; echo x) | head -c 1 > /dev/null; sh -c 'kill -TERM $$'; echo done"});
+    REQUIRE(shell.read_line() == "ready");
+    const std::string out = temp_path("exits.out"), err = temp_path("exits.err");
+    std::vector<std::string> argv{btrace_bin(), "monitor", "-p", std::to_string(shell.pid()), "-o", out, "--slow", "20"};
+    argv.insert(argv.end(), options.begin(), options.end());
+    Background monitor(argv, err);
+    REQUIRE(eventually([&] { return attached(monitor.pid()); }));
+    write_file(fifo, "go\n");
+    CHECK(shell.read_line() == "done");
+    CHECK(shell.wait() == 0);
+    INFO(read_file(err));
+    CHECK(monitor.wait() == 0);  // every -p process is gone
+    return read_file(out);
+}
+
+}  // namespace
+
+TEST_CASE("monitor: only telling exits are logged (killed, or with outliers), --all-exits logs every one",
+          "[integration][monitor]") {
+    const std::string quiet = monitor_exits({});
+    INFO(quiet);
+    CHECK(count_matching(quiet, R"(^\S+ \(\s*\d+\.\d+ ms\): head/\d+ read\(fd: 0<pipe:\[\d+\]>, buf: ""\.\.\., count: 1\) = 1$)") == 1);
+    CHECK(count_matching(quiet, R"(^\+\+\+ head/\d+ exited with 0 \+\+\+$)") == 1);
+    CHECK(count_matching(quiet, R"(^\+\+\+ sh/\d+ killed by SIGTERM \+\+\+$)") == 1);
+    CHECK(count_matching(quiet, R"(true/\d+|sleep/\d+)") == 0);
+    CHECK(count_matching(quiet, R"(wait4\(|clock_nanosleep\()") == 0);  // idle waits
+    CHECK(lines_of(quiet).size() == 3);
+
+    const std::string all = monitor_exits({"--all-exits"});
+    INFO(all);
+    CHECK(count_matching(all, R"(^\+\+\+ true/\d+ exited with 0 \+\+\+$)") == 2);
+    CHECK(count_matching(all, R"(^\+\+\+ sleep/\d+ exited with 0 \+\+\+$)") == 1);
+    CHECK(count_matching(all, R"(^\+\+\+ head/\d+ exited with 0 \+\+\+$)") == 1);
+    CHECK(count_matching(all, R"(^\+\+\+ sh/\d+ killed by SIGTERM \+\+\+$)") == 1);
+    CHECK(count_matching(all, R"(^\+\+\+ sh/\d+ exited with 0 \+\+\+$)") == 2);  // the subshell, the shell
 }

@@ -119,13 +119,19 @@ TEST_CASE("package: the man page renders and documents every long option", "[pac
 
     const Output help = run({pkg.bin(), "--help"});
     REQUIRE(help.exit_code == 0);
-    const std::set<std::string> options = long_options(help.out);
+    std::set<std::string> options = long_options(help.out);
     CHECK(options.size() >= 20);
     CHECK(options.count("--help") == 1);
+    const Output monitor_help = run({pkg.bin(), "monitor", "--help"});
+    REQUIRE(monitor_help.exit_code == 0);
+    std::set<std::string> monitor_options = long_options(monitor_help.out);
+    CHECK(monitor_options.count("--all-exits") == 1);
+    options.merge(monitor_options);
     for (const std::string& option : options) {
-        INFO(option << " is in btrace --help but not in btrace(1)");
+        INFO(option << " is in btrace --help or btrace monitor --help but not in btrace(1)");
         CHECK(std::regex_search(man.out, std::regex("(^|[^a-z0-9-])" + option + "($|[^a-z0-9-])")));
     }
+    CHECK(help.out.find("btrace monitor") != std::string::npos);
 }
 
 TEST_CASE("package: completion, copyright, changelog and control fields", "[package]") {
@@ -152,6 +158,35 @@ TEST_CASE("package: completion, copyright, changelog and control fields", "[pack
                                 "bash", completion});
     CHECK(has_line(signals.out, "^!SIGCHLD$"));
 
+    // btrace monitor: offered as the first word, then its own options, every one of its --help.
+    const auto completions = [&](const std::string& words, int cword) {
+        const Output out = run({"bash", "-c",
+                                "source \"$1\" && COMP_WORDS=(" + words + ") COMP_CWORD=" + std::to_string(cword) +
+                                    " && { _btrace; printf '%s\\n' \"${COMPREPLY[@]}\"; }",
+                                "bash", completion});
+        INFO(words << ": " << out.err);
+        CHECK(out.exit_code == 0);
+        return out.out;
+    };
+    CHECK(has_line(completions("btrace mon", 1), "^monitor$"));
+    const std::string monitor_options = completions("btrace monitor --", 2);
+    INFO(monitor_options);
+    const Output monitor_help = run({pkg.bin(), "monitor", "--help"});
+    REQUIRE(monitor_help.exit_code == 0);
+    const std::set<std::string> monitor_longs = long_options(monitor_help.out);
+    CHECK(monitor_longs.count("--include-idle") == 1);
+    for (const std::string& option : monitor_longs) {
+        INFO(option << " is in btrace monitor --help but not completed");
+        CHECK(has_line(monitor_options, "^" + option + "$"));
+    }
+    CHECK(!has_line(monitor_options, "^--summary$"));  // the trace's options are not the monitor's
+    const std::string by = completions("btrace monitor --by ''", 3);
+    CHECK(has_line(by, "^cgroup$"));
+    CHECK(has_line(by, "^comm$"));
+    const std::string expr = completions("btrace monitor -e ''", 3);
+    CHECK(has_line(expr, "^trace=$"));
+    CHECK(!has_line(expr, "^status=$"));
+
     CHECK(fs::exists(pkg.root + "/usr/share/doc/btrace/copyright"));
     CHECK(fs::exists(pkg.root + "/usr/share/doc/btrace/changelog.gz"));
     // The unit's command line is one btrace accepts (parsed, not run: --help after it).
@@ -169,10 +204,31 @@ TEST_CASE("package: completion, copyright, changelog and control fields", "[pack
     CHECK(fields.exit_code == 0);
     CHECK(has_line(fields.out, "^Package: btrace$"));
     CHECK(has_line(fields.out, "^Section: utils$"));
-    for (const char* dep : {"libbpf1", "libfmt9", "libspdlog1.10", "libc6"}) {
-        INFO(dep);
-        CHECK(std::regex_search(fields.out, std::regex(std::string("Depends: .*\\b") + dep)));
-    }
+    // Depends is what the README says apt pulls in, besides the base libraries
+    // every system has: no more (cpp-httplib is the tests' alone), no less.
+    std::smatch depends_line;
+    REQUIRE(std::regex_search(fields.out, depends_line, std::regex("Depends: (.*)")));
+    std::set<std::string> depends;
+    const std::string depends_text = depends_line[1].str();
+    static const std::regex package_name(R"((^|, )([a-z0-9][a-z0-9.+-]*))");
+    for (auto it = std::sregex_iterator(depends_text.begin(), depends_text.end(), package_name);
+         it != std::sregex_iterator(); ++it)
+        depends.insert((*it)[2].str());
+    for (const char* base : {"libc6", "libstdc++6", "libgcc-s1"})
+        CHECK(depends.erase(base) == 1);
+    const std::string readme = read_file(std::string(SOURCE_DIR) + "/README.md");
+    std::smatch pulled;
+    REQUIRE(std::regex_search(readme, pulled, std::regex(R"(apt pulls in ([^(]*)\()")));
+    std::set<std::string> documented;
+    const std::string pulled_text = pulled[1].str();
+    static const std::regex quoted_name("`([^`]+)`");
+    for (auto it = std::sregex_iterator(pulled_text.begin(), pulled_text.end(), quoted_name);
+         it != std::sregex_iterator(); ++it)
+        documented.insert((*it)[1].str());
+    INFO(fields.out << "README: " << pulled_text);
+    CHECK(documented.size() == 3);
+    CHECK(depends == documented);
+    CHECK(fields.out.find("httplib") == std::string::npos);
 }
 
 TEST_CASE("package: lintian finds no error or warning", "[package]") {

@@ -3,10 +3,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "cli/options.h"
+#include "syscalls/table.h"
 
 using namespace btrace::cli;
 
@@ -177,4 +179,74 @@ TEST_CASE("data buffers: shown in a trace unless --no-data and hidden by the mon
     CHECK_FALSE(options_of(parse_args({"monitor"})).data);
     CHECK(options_of(parse_args({"monitor", "--capture-data"})).data);
     CHECK(error_of(parse_args({"--capture-data", "--", "true"})) == "unknown option --capture-data (see btrace --help)");
+}
+
+TEST_CASE("btrace --help tells of btrace monitor", "[cli]") {
+    auto help = parse_args({"--help"});
+    REQUIRE(std::holds_alternative<EarlyExit>(help));
+    const std::string& text = std::get<EarlyExit>(help).text;
+    CHECK(text.find("btrace monitor [OPTIONS]") != std::string::npos);
+    CHECK(text.find("btrace monitor --help") != std::string::npos);
+}
+
+namespace {
+
+bool selects(const Options& opts, const char* name) {
+    const long nr = btrace::syscalls::number_of(name);
+    REQUIRE(nr >= 0);
+    return opts.syscalls.empty() || (static_cast<std::size_t>(nr) < opts.syscalls.size() && opts.syscalls[nr]);
+}
+
+}  // namespace
+
+TEST_CASE("monitor: idle waits are left out of the outliers unless --include-idle", "[cli]") {
+    const Options quiet = options_of(parse_args({"monitor"}));
+    for (const char* idle : {"epoll_wait", "epoll_pwait", "poll", "ppoll", "select", "pselect6", "nanosleep",
+                             "clock_nanosleep", "wait4", "waitid", "accept", "accept4", "pause", "rt_sigtimedwait",
+                             "rt_sigsuspend", "io_getevents"}) {
+        INFO(idle);
+        CHECK_FALSE(selects(quiet, idle));
+    }
+    for (const char* busy : {"read", "openat", "futex", "connect", "fsync", "getppid"})
+        CHECK(selects(quiet, busy));
+    CHECK(quiet.monitor.idle_left_out.empty());  // nothing asked for: nothing to tell
+
+    const Options all = options_of(parse_args({"monitor", "--include-idle"}));
+    CHECK(all.monitor.include_idle);
+    CHECK(selects(all, "epoll_wait"));
+    CHECK(selects(all, "clock_nanosleep"));
+}
+
+TEST_CASE("monitor -e trace=: strace's sets choose the outliers, without idle waits", "[cli]") {
+    const Options openat = options_of(parse_args({"monitor", "-e", "trace=openat"}));
+    CHECK(selects(openat, "openat"));
+    CHECK_FALSE(selects(openat, "read"));
+
+    const Options desc = options_of(parse_args({"monitor", "-e", "trace=%desc"}));
+    CHECK(selects(desc, "read"));
+    CHECK_FALSE(selects(desc, "epoll_wait"));
+    CHECK_FALSE(selects(desc, "poll"));
+    // The waits the set named and the monitor leaves out are told (at start).
+    const auto& told = desc.monitor.idle_left_out;
+    CHECK(std::find(told.begin(), told.end(), "epoll_wait") != told.end());
+    CHECK(std::find(told.begin(), told.end(), "openat") == told.end());
+
+    const Options both = options_of(parse_args({"monitor", "-e", "trace=%desc", "--include-idle"}));
+    CHECK(selects(both, "epoll_wait"));
+    CHECK(options_of(parse_args({"monitor", "-e", "openat,read"})).syscalls.size() > 0);
+}
+
+TEST_CASE("monitor -e: a bad set is one clear line", "[cli]") {
+    CHECK(error_of(parse_args({"monitor", "-e", "trace=opnat"})) ==
+          "-e trace=opnat: unknown syscall 'opnat' (did you mean 'openat'?)");
+    CHECK(error_of(parse_args({"monitor", "-e", "trace=epoll_wait,poll"})) ==
+          "-e trace=epoll_wait,poll: only idle waits, which the monitor leaves out (add --include-idle)");
+    CHECK(error_of(parse_args({"monitor", "-e", "status=failed"})) ==
+          "-e status=failed: the monitor takes trace=SET only");
+    CHECK(std::holds_alternative<Options>(parse_args({"monitor", "-e", "trace=epoll_wait", "--include-idle"})));
+}
+
+TEST_CASE("monitor: exits are logged only when telling, unless --all-exits", "[cli]") {
+    CHECK_FALSE(options_of(parse_args({"monitor"})).monitor.all_exits);
+    CHECK(options_of(parse_args({"monitor", "--all-exits"})).monitor.all_exits);
 }
