@@ -37,16 +37,20 @@ namespace {
 constexpr auto kPendingScanInterval = std::chrono::milliseconds(100);
 
 volatile sig_atomic_t g_stop_signal = 0;
+volatile sig_atomic_t g_interrupts = 0;  // SIGINT and SIGTERM received
 volatile pid_t g_child = 0;
 // With -u the command leads a session and process group of its own, out of
 // reach of the terminal's Ctrl-C and hangup: the signal goes to that group.
 volatile sig_atomic_t g_child_leads_group = 0;
 
-// With -- COMMAND the command decides when tracing ends: pass the signal on.
-// With -p, the signal means "stop tracing and detach".
+// With -- COMMAND the command decides when tracing ends: pass the signal on;
+// a second SIGINT or SIGTERM (the command ignored the first) stops tracing
+// and leaves it running. With -p, the signal means "stop tracing and detach".
 void on_signal(int sig) {
     const int saved_errno = errno;
-    if (g_child > 0) {
+    if (sig != SIGHUP)
+        g_interrupts = g_interrupts + 1;
+    if (g_child > 0 && (sig == SIGHUP || g_interrupts < 2)) {
         if (!g_child_leads_group || kill(-g_child, sig) < 0)  // no group before the child's setsid
             kill(g_child, sig);
     } else {
@@ -252,7 +256,22 @@ Result<int> run(const cli::Options& opts) {
         return 0;
     if (!child_status) {
         int status;
-        while (waitpid(child->pid(), &status, 0) < 0 && errno == EINTR) {
+        // Stopped early (--max-events, a second interrupt): the command is
+        // not waited for, unless it has already ended.
+        const bool stopped_early = consumer.limit_reached() || g_stop_signal;
+        pid_t reaped;
+        while ((reaped = waitpid(child->pid(), &status, stopped_early ? WNOHANG : 0)) < 0 && errno == EINTR) {
+        }
+        if (reaped != child->pid()) {
+            if (g_stop_signal) {
+                spdlog::info("interrupted again: stopped tracing; the command (pid {}) did not exit and is left "
+                             "running, untraced",
+                             child->pid());
+                return 128 + g_stop_signal;
+            }
+            spdlog::info("--max-events {} reached: stopped tracing; the command (pid {}) runs on, untraced",
+                         opts.max_events, child->pid());
+            return 0;
         }
         child_status = status;
     }

@@ -160,7 +160,8 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         exec_args_.erase(hdr.tgid);
         if (filter_)
             filter_->before_exit(rec);
-        formatter_.process_exit(rec, out);
+        if (!limit_reached())
+            formatter_.process_exit(rec, out);
         fds_.exit(hdr.tgid);  // its earlier records are decoded: the names are done with
         return;
     }
