@@ -18,10 +18,12 @@
 #include "consumer/pending.h"
 #include "decode/structs.h"
 #include "loader/tracer.h"
+#include "output/fd_listing.h"
 #include "output/sink.h"
 #include "output/summary.h"
 #include "state/fd_desc.h"
 #include "state/fd_table.h"
+#include "state/open_files.h"
 #include "state/proc_snapshot.h"
 #include "target/attach.h"
 #include "target/launch.h"
@@ -83,26 +85,17 @@ int exit_code_of(int status) {
 
 
 
-// --fds: one line per fd, like lsof -p.
+// --fds: what each process has open, like lsof -p.
 Result<int> print_fd_tables(const cli::Options& opts, output::Sink& sink) {
-    auto& out = sink.buffer();
+    std::vector<output::ProcessFiles> processes;
     for (pid_t pid : opts.pids) {
-        auto entries = state::snapshot_fds(pid);
-        if (!entries)
-            return Error{"--fds -p " + std::to_string(pid) + ": " + entries.error().message};
-        std::sort(entries->begin(), entries->end(), [](const auto& a, const auto& b) { return a.fd < b.fd; });
+        auto files = state::open_files(pid);
+        if (!files)
+            return Error{"--fds -p " + std::to_string(pid) + ": " + files.error().message};
         const auto id = state::thread_identity(pid);
-        if (id)
-            decode::format_name(id->comm, decode::NameKind::Comm, false, out);
-        else
-            out.push_back('?');
-        fmt::format_to(std::back_inserter(out), "/{}: {} fds\n", pid, entries->size());
-        for (const auto& entry : *entries) {
-            fmt::format_to(std::back_inserter(out), "  {:>5}{} ", entry.fd, entry.cloexec ? "e" : " ");
-            decode::format_name(state::fd_name(entry.desc), decode::NameKind::Fd, false, out);
-            out.push_back('\n');
-        }
+        processes.push_back({pid, id ? id->comm : "?", std::move(*files)});
     }
+    output::format_fd_listing(processes, opts.json, sink.buffer());
     if (auto ok = sink.flush(); !ok)
         return ok.error();
     return 0;
@@ -246,7 +239,8 @@ Result<int> run(const cli::Options& opts) {
     if (auto ok = detach_and_collect(**tracer, consumer); !ok)
         return ok.error();
     if (opts.summary != cli::Options::Summary::None)
-        output::format_summary((*tracer)->stats(), summary_by(opts.summary_by), opts.histogram, sink->buffer());
+        output::format_summary((*tracer)->stats(), summary_by(opts.summary_by), opts.histogram, opts.json,
+                               sink->buffer());
     if (auto ok = sink->flush(); !ok)
         return ok.error();
     report_counters(**tracer, consumer);
