@@ -95,7 +95,7 @@ TEST_CASE("an empty value is refused, not read as the option's absence", "[cli]"
     CHECK(std::get<btrace::Error>(parse_args({"-u", "", "--", "id"})).exit_code == 2);
 }
 
-TEST_CASE("errno selection: --errno selects failures with those errors; a status may add successes", "[cli]") {
+TEST_CASE("errno selection: --errno selects failures with those errors, and a status may add successes", "[cli]") {
     const auto alone = options_of(parse_args({"--errno", "EACCES", "--", "true"}));
     CHECK((!alone.status.successful && alone.status.failed && !alone.status.unfinished));
     CHECK(alone.errnos == std::vector<int>{EACCES});
