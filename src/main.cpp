@@ -18,10 +18,12 @@
 #include "consumer/pending.h"
 #include "decode/structs.h"
 #include "loader/tracer.h"
+#include "output/fd_listing.h"
 #include "output/sink.h"
 #include "output/summary.h"
 #include "state/fd_desc.h"
 #include "state/fd_table.h"
+#include "state/open_files.h"
 #include "state/proc_snapshot.h"
 #include "target/attach.h"
 #include "target/launch.h"
@@ -37,16 +39,20 @@ namespace {
 constexpr auto kPendingScanInterval = std::chrono::milliseconds(100);
 
 volatile sig_atomic_t g_stop_signal = 0;
+volatile sig_atomic_t g_interrupts = 0;  // SIGINT and SIGTERM received
 volatile pid_t g_child = 0;
 // With -u the command leads a session and process group of its own, out of
 // reach of the terminal's Ctrl-C and hangup: the signal goes to that group.
 volatile sig_atomic_t g_child_leads_group = 0;
 
-// With -- COMMAND the command decides when tracing ends: pass the signal on.
-// With -p, the signal means "stop tracing and detach".
+// With -- COMMAND the command decides when tracing ends: pass the signal on;
+// a second SIGINT or SIGTERM (the command ignored the first) stops tracing
+// and leaves it running. With -p, the signal means "stop tracing and detach".
 void on_signal(int sig) {
     const int saved_errno = errno;
-    if (g_child > 0) {
+    if (sig != SIGHUP)
+        g_interrupts = g_interrupts + 1;
+    if (g_child > 0 && (sig == SIGHUP || g_interrupts < 2)) {
         if (!g_child_leads_group || kill(-g_child, sig) < 0)  // no group before the child's setsid
             kill(g_child, sig);
     } else {
@@ -79,26 +85,17 @@ int exit_code_of(int status) {
 
 
 
-// --fds: one line per fd, like lsof -p.
+// --fds: what each process has open, like lsof -p.
 Result<int> print_fd_tables(const cli::Options& opts, output::Sink& sink) {
-    auto& out = sink.buffer();
+    std::vector<output::ProcessFiles> processes;
     for (pid_t pid : opts.pids) {
-        auto entries = state::snapshot_fds(pid);
-        if (!entries)
-            return Error{"--fds -p " + std::to_string(pid) + ": " + entries.error().message};
-        std::sort(entries->begin(), entries->end(), [](const auto& a, const auto& b) { return a.fd < b.fd; });
+        auto files = state::open_files(pid);
+        if (!files)
+            return Error{"--fds -p " + std::to_string(pid) + ": " + files.error().message};
         const auto id = state::thread_identity(pid);
-        if (id)
-            decode::format_name(id->comm, decode::NameKind::Comm, false, out);
-        else
-            out.push_back('?');
-        fmt::format_to(std::back_inserter(out), "/{}: {} fds\n", pid, entries->size());
-        for (const auto& entry : *entries) {
-            fmt::format_to(std::back_inserter(out), "  {:>5}{} ", entry.fd, entry.cloexec ? "e" : " ");
-            decode::format_name(state::fd_name(entry.desc), decode::NameKind::Fd, false, out);
-            out.push_back('\n');
-        }
+        processes.push_back({pid, id ? id->comm : "?", std::move(*files)});
     }
+    output::format_fd_listing(processes, opts.json, sink.buffer());
     if (auto ok = sink.flush(); !ok)
         return ok.error();
     return 0;
@@ -242,7 +239,8 @@ Result<int> run(const cli::Options& opts) {
     if (auto ok = detach_and_collect(**tracer, consumer); !ok)
         return ok.error();
     if (opts.summary != cli::Options::Summary::None)
-        output::format_summary((*tracer)->stats(), summary_by(opts.summary_by), opts.histogram, sink->buffer());
+        output::format_summary((*tracer)->stats(), summary_by(opts.summary_by), opts.histogram, opts.json,
+                               sink->buffer());
     if (auto ok = sink->flush(); !ok)
         return ok.error();
     report_counters(**tracer, consumer);
@@ -252,7 +250,22 @@ Result<int> run(const cli::Options& opts) {
         return 0;
     if (!child_status) {
         int status;
-        while (waitpid(child->pid(), &status, 0) < 0 && errno == EINTR) {
+        // Stopped early (--max-events, a second interrupt): the command is
+        // not waited for, unless it has already ended.
+        const bool stopped_early = consumer.limit_reached() || g_stop_signal;
+        pid_t reaped;
+        while ((reaped = waitpid(child->pid(), &status, stopped_early ? WNOHANG : 0)) < 0 && errno == EINTR) {
+        }
+        if (reaped != child->pid()) {
+            if (g_stop_signal) {
+                spdlog::info("interrupted again: stopped tracing; the command (pid {}) did not exit and is left "
+                             "running, untraced",
+                             child->pid());
+                return 128 + g_stop_signal;
+            }
+            spdlog::info("--max-events {} reached: stopped tracing; the command (pid {}) runs on, untraced",
+                         opts.max_events, child->pid());
+            return 0;
         }
         child_status = status;
     }

@@ -36,7 +36,7 @@ Examples:
   btrace -p 1234,5678 --no-follow   trace only those threads, not new children/threads
   btrace --fds -p 1234              list what each fd of 1234 is (files, sockets, pipes), like lsof -p
   btrace -e trace=%file -- make     only file calls (classes, names, /regex, !negation as in strace)
-  btrace -Z --errno ENOENT -- sh    only calls that failed with ENOENT
+  btrace --errno ENOENT -- sh       only calls that failed with ENOENT
   btrace --duration 10 -p 1234      only calls that took 10 ms or more
   btrace -c -- ls -R /usr           per-syscall counts, errors and latency percentiles, no trace
   btrace -a --comm nginx --json     every nginx on the host, as JSON lines
@@ -63,13 +63,15 @@ Result<pid_t> parse_pid(std::string_view text) {
 }
 
 // -p 12,34: split here, not by CLI11, which drops the empty items of "1,,".
+// A pid given twice is one target.
 Result<void> add_pids(const std::string& list, std::vector<pid_t>& pids) {
     for (std::string_view rest = list;;) {
         const auto comma = rest.find(',');
         auto pid = parse_pid(rest.substr(0, comma));
         if (!pid)
             return rest.substr(0, comma).empty() ? Error{"-p '" + list + "': an empty process id", 2} : pid.error();
-        pids.push_back(*pid);
+        if (std::find(pids.begin(), pids.end(), *pid) == pids.end())
+            pids.push_back(*pid);
         if (comma == std::string_view::npos)
             return {};
         rest.remove_prefix(comma + 1);
@@ -85,7 +87,8 @@ CLI::Validator whole_number(uint64_t min, uint64_t max) {
         [=](std::string& text) -> std::string {
             const auto value = to_uint<uint64_t>(text);
             if (!value || *value < min || *value > max)
-                return fmt::format("'{}' is not a whole number from {} to {}", text, min, max);
+                return max == UINT64_MAX ? fmt::format("'{}' is not a whole number of {} or more", text, min)
+                                         : fmt::format("'{}' is not a whole number from {} to {}", text, min, max);
             text = std::to_string(*value);
             return {};
         },
@@ -387,6 +390,7 @@ ParseResult parse(int argc, const char* const* argv) {
     std::vector<std::string> expressions;
     std::string errnos, summary_by;
     bool only_successful = false, only_failed = false, summary_only = false, summary_also = false;
+    bool status_given = false;  // -e status=, -z or -Z
     int time_flags = 0;
     bool since_previous = false;
     app.add_option("-e", expressions,
@@ -401,7 +405,9 @@ ParseResult parse(int argc, const char* const* argv) {
         ->allow_extra_args(false);
     app.add_flag("-z", only_successful, "Show only calls that succeeded (-e status=successful)");
     app.add_flag("-Z,--failure", only_failed, "Show only calls that failed (-e status=failed)");
-    app.add_option("--errno", errnos, "With failed calls: only these errors (ENOENT,EACCES or numbers)")
+    app.add_option("--errno", errnos,
+                   "Show only calls that failed with these errors (ENOENT,EACCES or numbers); "
+                   "-e status=successful,failed adds the successful calls")
         ->type_name("LIST");
     app.add_option("--duration", opts.min_duration_ms, "Show only calls that took at least MS milliseconds")
         ->type_name("MS")
@@ -460,6 +466,7 @@ ParseResult parse(int argc, const char* const* argv) {
             if (!status)
                 return status.error();
             opts.status = *status;
+            status_given = true;
         } else if (expr.starts_with("signal=") || expr.starts_with("signals=")) {
             auto signals = parse_signal_set(expr.substr(expr.find('=') + 1));
             if (!signals)
@@ -475,6 +482,7 @@ ParseResult parse(int argc, const char* const* argv) {
         opts.status = StatusFilter{true, false, false};
     if (only_failed)
         opts.status = StatusFilter{false, true, false};
+    status_given = status_given || only_successful || only_failed;
     if (!errnos.empty()) {
         auto list = parse_errno_list(errnos);
         if (!list)
@@ -482,6 +490,13 @@ ParseResult parse(int argc, const char* const* argv) {
         if (list->size() > BTRACE_ERRNO_FILTER_MAX)
             return Error{"--errno: at most " + std::to_string(BTRACE_ERRNO_FILTER_MAX) + " errors", 2};
         opts.errnos = std::move(*list);
+        // Selecting errors selects failures: without a status of its own,
+        // --errno shows only the calls that failed with those errors (the
+        // same as -Z --errno); -e status=successful,failed adds successes.
+        if (!status_given)
+            opts.status = StatusFilter{false, true, false};
+        else if (!opts.status.failed)
+            return Error{"--errno selects failed calls: not with -z or an -e status= without failed", 2};
     }
     if (summary_only && summary_also)
         return Error{"-c and -S exclude each other (-c: summary only; -S: trace and summary)", 2};

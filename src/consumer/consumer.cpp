@@ -158,7 +158,7 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         if (!fixed_part(data, hdr, rec))
             return;
         exec_args_.erase(hdr.tgid);
-        if (!filter_ || filter_->before_exit(rec))
+        if ((!filter_ || filter_->before_exit(rec)) && !limit_reached())
             formatter_.process_exit(rec, out);
         fds_.exit(hdr.tgid);  // its earlier records are decoded: the names are done with
         return;

@@ -66,7 +66,8 @@ public:
     Result<void> finish();
 
     uint64_t calls() const { return calls_; }  // printed (with a filter: admitted)
-    // --max-events: calls after the first `limit` are not printed (0: no limit).
+    // --max-events: nothing after the first `limit` calls is printed, exit and
+    // signal lines neither (0: no limit).
     void limit_calls(uint64_t limit) { call_limit_ = limit; }
     void set_filter(CallFilter* filter) { filter_ = filter; }
     bool limit_reached() const { return call_limit_ && calls_ >= call_limit_; }

@@ -9,12 +9,16 @@
 #include <string_view>
 #include <vector>
 
+#include "decode/put.h"
 #include "decode/structs.h"
+#include "output/json.h"
 #include "syscalls/table.h"
 
 namespace btrace::output {
 
 namespace {
+
+using decode::put;
 
 // Bucket b holds durations in [2^(b-1), 2^b) ns; bucket 0 holds 0 ns.
 double bucket_low(int b) { return b == 0 ? 0 : std::ldexp(1.0, b - 1); }
@@ -23,14 +27,23 @@ double bucket_high(int b) { return b == 0 ? 1 : std::ldexp(1.0, b); }
 double us(uint64_t ns) { return static_cast<double>(ns) / 1000.0; }
 
 // Rows sorted by total time, most first, like strace -c.
+struct Totals {
+    uint64_t total_ns = 0, calls = 0, errors = 0;
+};
+
+Totals totals_of(const std::vector<const state::StatsEntry*>& rows) {
+    Totals totals;
+    for (const auto* r : rows) {
+        totals.total_ns += r->stats.total_ns;
+        totals.calls += r->stats.calls;
+        totals.errors += r->stats.errors;
+    }
+    return totals;
+}
+
 void table(const std::vector<const state::StatsEntry*>& rows, fmt::memory_buffer& out) {
     auto it = std::back_inserter(out);
-    uint64_t total_ns = 0, calls = 0, errors = 0;
-    for (const auto* r : rows) {
-        total_ns += r->stats.total_ns;
-        calls += r->stats.calls;
-        errors += r->stats.errors;
-    }
+    const auto [total_ns, calls, errors] = totals_of(rows);
     fmt::format_to(it, "{:>6} {:>11} {:>9} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {}\n", "% time",
                    "seconds", "calls", "errors", "min us", "avg us", "p50 us", "p90 us", "p99 us", "max us",
                    "syscall");
@@ -83,6 +96,48 @@ void histogram(const state::StatsEntry& r, fmt::memory_buffer& out) {
     }
 }
 
+// --json: the group as one object, every duration in ns.
+void json_group(const std::vector<const state::StatsEntry*>& rows, SummaryBy by, uint32_t id, bool histograms,
+                fmt::memory_buffer& out) {
+    auto it = std::back_inserter(out);
+    const auto [total_ns, calls, errors] = totals_of(rows);
+    fmt::format_to(it, "{{\"type\":\"summary\",\"by\":\"{}\",",
+                   by == SummaryBy::Process ? "process" : by == SummaryBy::Thread ? "thread" : "syscall");
+    if (by != SummaryBy::Syscall) {
+        const auto& comm = rows.front()->stats.comm;
+        fmt::memory_buffer name;
+        decode::format_name({comm, strnlen(comm, sizeof(comm))}, decode::NameKind::Comm, true, name);
+        fmt::format_to(it, "\"{}\":{},\"comm\":", by == SummaryBy::Process ? "pid" : "tid", id);
+        json_string({name.data(), name.size()}, out);
+        out.push_back(',');
+    }
+    fmt::format_to(it, "\"calls\":{},\"errors\":{},\"total_ns\":{},\"syscalls\":[", calls, errors, total_ns);
+    for (const auto* r : rows) {
+        const auto& s = r->stats;
+        const double share = total_ns ? 100.0 * static_cast<double>(s.total_ns) / static_cast<double>(total_ns) : 0;
+        fmt::format_to(it,
+                       "{}{{\"syscall\":\"{}\",\"calls\":{},\"errors\":{},\"total_ns\":{},\"time_pct\":{:.2f},"
+                       "\"min_ns\":{},\"avg_ns\":{},\"p50_ns\":{},\"p90_ns\":{},\"p99_ns\":{},\"max_ns\":{}",
+                       r == rows.front() ? "" : ",", syscalls::display_name(r->key.nr), s.calls, s.errors, s.total_ns,
+                       share, s.min_ns, s.calls ? s.total_ns / s.calls : 0, percentile_ns(s, 0.5),
+                       percentile_ns(s, 0.9), percentile_ns(s, 0.99), s.max_ns);
+        if (histograms) {
+            put(out, ",\"histogram\":[");
+            bool first = true;
+            for (int b = 0; b < BTRACE_HIST_BUCKETS; ++b) {
+                if (!s.hist[b])
+                    continue;
+                fmt::format_to(it, "{}{{\"low_ns\":{:.0f},\"high_ns\":{:.0f},\"count\":{}}}", first ? "" : ",",
+                               bucket_low(b), bucket_high(b), s.hist[b]);
+                first = false;
+            }
+            out.push_back(']');
+        }
+        out.push_back('}');
+    }
+    put(out, "]}\n");
+}
+
 }  // namespace
 
 uint64_t percentile_ns(const btrace_stats& stats, double p) {
@@ -104,7 +159,7 @@ uint64_t percentile_ns(const btrace_stats& stats, double p) {
     return stats.max_ns;
 }
 
-void format_summary(std::span<const state::StatsEntry> entries, SummaryBy by, bool histograms,
+void format_summary(std::span<const state::StatsEntry> entries, SummaryBy by, bool histograms, bool json,
                     fmt::memory_buffer& out) {
     // Groups: one for by-syscall, else one per process or thread (by id).
     std::map<uint32_t, std::vector<const state::StatsEntry*>> groups;
@@ -116,6 +171,10 @@ void format_summary(std::span<const state::StatsEntry> entries, SummaryBy by, bo
             return a->stats.total_ns != b->stats.total_ns ? a->stats.total_ns > b->stats.total_ns
                                                           : a->stats.calls > b->stats.calls;
         });
+        if (json) {
+            json_group(rows, by, id, histograms, out);
+            continue;
+        }
         if (by != SummaryBy::Syscall) {
             const auto& comm = rows.front()->stats.comm;
             fmt::format_to(std::back_inserter(out), "\n {} ", by == SummaryBy::Process ? "process" : "thread");

@@ -19,7 +19,14 @@ enum class SummaryBy { Syscall, Process, Thread };
 // bucket and clamped to the observed min and max.
 uint64_t percentile_ns(const btrace_stats& stats, double p);
 
-void format_summary(std::span<const state::StatsEntry> entries, SummaryBy by, bool histograms,
+// The table (or tables, one per process or thread), or with json one JSON
+// object per line and group:
+//   {"type":"summary","by":"syscall","calls":1140,"errors":101,"total_ns":201984000,"syscalls":[
+//    {"syscall":"nanosleep","calls":10,"errors":0,"total_ns":201116000,"time_pct":99.57,"min_ns":20085846,
+//     "avg_ns":20111590,"p50_ns":...,"p90_ns":...,"p99_ns":...,"max_ns":20129845,
+//     "histogram":[{"low_ns":16777216,"high_ns":33554432,"count":10}]},...]}
+// ("by":"process" or "thread" adds "pid" or "tid" and "comm"; "histogram" only with histograms).
+void format_summary(std::span<const state::StatsEntry> entries, SummaryBy by, bool histograms, bool json,
                     fmt::memory_buffer& out);
 
 }  // namespace btrace::output

@@ -266,6 +266,9 @@ FdInfo parse_fdinfo(std::string_view text) {
         if (key == "flags") {
             if (auto f = to_uint<uint32_t>(tok[0], 8))
                 info.flags = *f;
+        } else if (key == "pos") {
+            if (auto n = to_uint<uint64_t>(tok[0]))
+                info.pos = *n;
         } else if (key == "ino") {
             if (auto n = to_uint<uint64_t>(tok[0]))
                 info.ino = *n;
@@ -381,6 +384,8 @@ Result<std::vector<ProcFd>> snapshot_fds(pid_t pid) {
         if (auto text = read_whole(base + "fdinfo/" + name)) {
             FdInfo info = parse_fdinfo(*text);
             entry.cloexec = info.flags && is_cloexec(*info.flags);
+            entry.flags = info.flags;
+            entry.pos = info.pos;
             if (entry.desc.kind == FdDescription::Kind::File)
                 entry.desc.inode = info.ino;
         }

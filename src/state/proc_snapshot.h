@@ -54,6 +54,7 @@ size_t parse_netlink(std::string_view text, SocketTable& table);
 // One /proc/PID/fdinfo/N file.
 struct FdInfo {
     std::optional<uint32_t> flags;  // "flags:\t02000002" (octal)
+    std::optional<uint64_t> pos;    // "pos:\t0": the file offset
     uint64_t ino = 0;               // "ino:\t60601" (absent before Linux 5.10)
 };
 FdInfo parse_fdinfo(std::string_view text);
@@ -77,6 +78,8 @@ struct ProcFd {
     int fd;
     FdDescription desc;
     bool cloexec;
+    std::optional<uint32_t> flags = {};  // from fdinfo, when it could be read
+    std::optional<uint64_t> pos = {};
 };
 
 // The open fds of PID, by fd number. Fds that close while we read are

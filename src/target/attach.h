@@ -8,8 +8,8 @@
 
 namespace btrace::target {
 
-// Fails with "-p PID: no such process" for a pid that is gone or is a thread
-// id rather than a process id.
+// Fails with one line ("-p PID: no such process", ...) for a pid that is
+// gone, a zombie, a thread id rather than a process id, or a kernel thread.
 Result<void> check_process(pid_t pid);
 
 // True while a pid or tid names a task that has not exited (zombies have).

@@ -206,9 +206,17 @@ TEST_CASE("fds mode lists every fd of a process and exits", "[integration][fds]"
     const Client c = start_blocked(helper);
     Output output = run({btrace_bin(), "--fds", "-p", c.pid});
     CHECK(output.exit_code == 0);
-    CHECK(has_line(output.out, "^blocked_client/" + c.pid + ": \\d+ fds$"));
-    CHECK(has_line(output.out, R"(^ +4  TCP 127\.0\.0\.1:)" + c.client_port + "->127\\.0\\.0\\.1:" + c.server_port + "$"));
-    CHECK(has_line(output.out, R"(^ +3  TCP 127\.0\.0\.1:)" + c.server_port + " LISTEN$"));
+    CHECK(has_line(lines_of(output.out).front(), "^COMMAND +PID +FD +TYPE +DEVICE +SIZE/OFF +NODE +CLOEXEC NAME$"));
+    const std::string row = "^blocked_client +" + c.pid + " +";
+    CHECK(has_line(output.out, row + R"(4u +IPv4 +\d+,\d+ +0t0 +\d+ +(yes|no) +TCP 127\.0\.0\.1:)" + c.client_port +
+                                   "->127\\.0\\.0\\.1:" + c.server_port + "$"));
+    CHECK(has_line(output.out, row + R"(3u +IPv4 +\d+,\d+ +0t0 +\d+ +(yes|no) +TCP 127\.0\.0\.1:)" + c.server_port + " LISTEN$"));
+    CHECK(has_line(output.out, row + R"(cwd +DIR )"));
+    CHECK(has_line(output.out, row + R"(txt +REG .* )" + itest::helper("blocked_client") + "$"));
+    CHECK(has_line(output.out, row + R"(mem +REG .*/libc\.so\.6$)"));
+    // -p P,P is one process
+    Output twice = run({btrace_bin(), "--fds", "-p", c.pid + "," + c.pid});
+    CHECK(twice.out == output.out);
     kill(helper.pid(), SIGKILL);
 }
 
@@ -233,4 +241,57 @@ TEST_CASE("a zombie, for -p or --fds, and fds btrace may not read are errors", "
     CHECK(denied.exit_code == 1);
     CHECK(denied.err == "btrace: --fds -p 1: reading /proc/1/fd: Permission denied\n");
     CHECK(denied.out.empty());
+}
+
+TEST_CASE("a kernel thread, for -p or --fds, is refused in one line", "[integration][fds]") {
+    REQUIRE(read_file("/proc/2/comm") == "kthreadd\n");
+    const std::string refused = "btrace: -p 2: is a kernel thread: it makes no system calls to trace\n";
+    for (const auto& args : {std::vector<std::string>{btrace_bin(), "-p", "2"},
+                             std::vector<std::string>{btrace_bin(), "--fds", "-p", "2"},
+                             std::vector<std::string>{btrace_bin(), "-p", "1,2"}}) {
+        Output output = run(args, 10);
+        CHECK(output.exit_code == 1);
+        CHECK(output.err == refused);
+        CHECK(output.out.empty());
+    }
+}
+
+TEST_CASE("fds listing: --fds agrees with lsof -p on files, directories and devices, and --json parses", "[integration][fds][json]") {
+    const std::string scratch = temp_path("fds-lsof");
+    Background python({"python3", "-I", "-S", "-c",
+                       "import sys, time\n"
+                       "files = [open('/etc/hostname'), open(sys.argv[1], 'w'), open(sys.argv[1], 'a+'),\n"
+                       "         open('/dev/null', 'rb')]\n"
+                       "print('ready', flush=True)\n"
+                       "time.sleep(60)\n",
+                       scratch});
+    REQUIRE(python.read_line() == "ready");
+    const std::string pid = std::to_string(python.pid());
+    Output listed = run({btrace_bin(), "--fds", "--json", "-p", pid});
+    REQUIRE(listed.exit_code == 0);
+    const std::string path = temp_path("fds.json");
+    write_file(path, listed.out);
+    // Every REG, DIR and CHR row of lsof (FD with its mode, TYPE, DEVICE,
+    // SIZE/OFF, NODE, NAME) is one of ours.
+    Output compared = run({"python3", "-c",
+                           "import json, subprocess, sys\n"
+                           "ours = {}\n"
+                           "for o in json.load(open(sys.argv[1])):\n"
+                           "    size = str(o['size']) if o['type'] in ('REG', 'DIR') or o['offset'] is None else '0t%d' % o['offset']\n"
+                           "    ours[(o['fd'] + (o['mode'] or ''), o['name'])] = (o['type'], o['device'], size, str(o['node']))\n"
+                           "lsof = subprocess.run(['lsof', '-w', '-n', '-P', '-p', sys.argv[2]], capture_output=True, text=True).stdout\n"
+                           "theirs = {}\n"
+                           "for line in lsof.splitlines()[1:]:\n"
+                           "    command, pid, user, fd, kind, device, size, node, name = line.split(None, 8)\n"
+                           "    if kind in ('REG', 'DIR', 'CHR'):\n"
+                           "        theirs[(fd, name)] = (kind, device, size, node)\n"
+                           "wrong = {k: (v, ours.get(k)) for k, v in theirs.items() if ours.get(k) != v}\n"
+                           "assert not wrong, wrong\n"
+                           "print(len(theirs), sorted(k[0] for k in theirs if k[0][0].isdigit()))\n",
+                           path, pid});
+    INFO(compared.err);
+    CHECK(compared.exit_code == 0);
+    // 3-6: the files python opened, read-only, write-only, for both, read-only
+    CHECK(compared.out.find("'3r', '4w', '5u', '6r'") != std::string::npos);
+    kill(python.pid(), SIGKILL);
 }

@@ -148,6 +148,12 @@ TEST_CASE("failed only (-Z) keeps exactly the failed calls, --errno narrows them
     CHECK(call_names(eacces).empty());
     auto [o3, enoent] = trace_mix({"-e", "status=failed", "--errno", "ENOENT"});
     CHECK(count_matching(enoent, R"( openat\(.* = -1 ENOENT )") == 100);
+    // --errno alone selects those failures, not every success besides
+    auto [o5, eacces_alone] = trace_mix({"--errno", "EACCES"});
+    CHECK(call_names(eacces_alone).empty());
+    auto [o6, enoent_alone] = trace_mix({"--errno", "ENOENT"});
+    CHECK(count_matching(enoent_alone, R"( openat\(.* = -1 ENOENT )") == 100);
+    CHECK(count_matching(enoent_alone, R"(\): \S+/\d+ \w+\(.* = -1 ENOENT )") == static_cast<int>(call_names(enoent_alone).size()));
     auto [o4, ok] = trace_mix({"-z", "-e", "trace=openat"});
     CHECK(count_matching(ok, R"( = -1 )") == 0);
 }
@@ -193,4 +199,35 @@ TEST_CASE("system-wide with a comm filter traces that command system-wide, and n
     const std::string text = read_file(path);
     CHECK(count_matching(text, R"(\): call_mix/\d+ getpid\(\) = \d+$)") == 1000);
     CHECK(call_names(text).size() == 1000);
+}
+
+TEST_CASE("JSON summaries: --json with -c, -S, --histogram and --summary-by: every line parses, the summary is one object", "[integration][json][summary]") {
+    // Checks each line with python3's json and prints what the summary says of getpid and openat.
+    const auto summarize = [](const std::vector<std::string>& options) {
+        const std::string path = temp_path("summary.json");
+        write_file(path, trace_mix(options).text);
+        Output check = run({"python3", "-c",
+                            "import json, sys\n"
+                            "objects = [json.loads(line) for line in open(sys.argv[1])]\n"
+                            "summaries = [o for o in objects if o['type'] == 'summary']\n"
+                            "assert len(summaries) == 1, summaries\n"
+                            "s = summaries[0]\n"
+                            "rows = {r['syscall']: r for r in s['syscalls']}\n"
+                            "assert s['calls'] == sum(r['calls'] for r in rows.values())\n"
+                            "for r in rows.values():\n"
+                            "    assert r['min_ns'] <= r['p50_ns'] <= r['p90_ns'] <= r['p99_ns'] <= r['max_ns'], r\n"
+                            "    assert ('histogram' in r) == ('--histogram' in sys.argv[2:])\n"
+                            "    assert sum(b['count'] for b in r.get('histogram', [])) in (0, r['calls'])\n"
+                            "print(s['by'], len(objects) - 1, rows['getpid']['calls'], rows['openat']['errors'])\n",
+                            path, options.back()});
+        INFO(check.err);
+        CHECK(check.exit_code == 0);
+        return check.out;
+    };
+    CHECK(summarize({"--json", "-c"}) == "syscall 0 1000 100\n");
+    CHECK(summarize({"--json", "-c", "--histogram"}) == "syscall 0 1000 100\n");
+    CHECK(summarize({"--json", "--summary-by", "process"}).starts_with("process "));
+    const std::string also = summarize({"--json", "-S"});
+    CHECK(also.starts_with("syscall "));
+    CHECK(std::stol(also.substr(8)) > 1100);  // the trace's lines before it
 }

@@ -385,3 +385,45 @@ TEST_CASE("a BTF cache directory others can write to is not used: the whole kern
     trace_with_btf_cache(dir);
     CHECK(btf_subsets(dir).empty());
 }
+
+namespace {
+
+// The pid in "... the command (pid N) ..." of btrace's stderr, 0 if none.
+pid_t command_pid_in(const std::string& err) {
+    std::smatch m;
+    return std::regex_search(err, m, std::regex(R"(the command \(pid (\d+)\))")) ? std::stoi(m[1].str()) : 0;
+}
+
+}  // namespace
+
+TEST_CASE("max-events: --max-events N stops tracing at N: no more lines, and the command runs on untraced", "[integration]") {
+    // The command sleeps 30 s; the run's 20 s timeout fails the test if btrace waits for it.
+    const std::string path = temp_path("max-events.txt");
+    Output output = run({btrace_bin(), "--max-events", "2", "-o", path, "--", "sh", "-c",
+                         "exec sleep 30 </dev/null >/dev/null 2>&1"},
+                        20);
+    CHECK(output.exit_code == 0);
+    const pid_t command = command_pid_in(output.err);
+    REQUIRE(command > 0);
+    CHECK(output.err == "btrace: --max-events 2 reached: stopped tracing; the command (pid " + std::to_string(command) +
+                            ") runs on, untraced\n");
+    CHECK(kill(command, 0) == 0);  // still running
+    kill(command, SIGKILL);
+    const std::string text = read_file(path);
+    CHECK(lines_of(text).size() == 2);
+    CHECK(text.find("+++") == std::string::npos);
+}
+
+TEST_CASE("a second SIGINT stops tracing a command that ignored the first, and leaves it running", "[integration]") {
+    // The helper interrupts btrace twice; it outlives the run's 20 s timeout.
+    const std::string path = temp_path("interrupted.txt");
+    Output output = run({btrace_bin(), "-o", path, "--", helper("interrupt_parent")}, 20);
+    CHECK(output.exit_code == 128 + SIGINT);
+    const pid_t command = command_pid_in(output.err);
+    REQUIRE(command > 0);
+    CHECK(output.err == "btrace: interrupted again: stopped tracing; the command (pid " + std::to_string(command) +
+                            ") did not exit and is left running, untraced\n");
+    CHECK(kill(command, 0) == 0);
+    kill(command, SIGKILL);
+    CHECK(has_line(read_file(path), R"(interrupt_paren/\d+ kill\(pid: \d+, sig: SIGINT\) = 0$)"));
+}

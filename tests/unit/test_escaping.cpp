@@ -91,6 +91,6 @@ TEST_CASE("the summary by process escapes the comm", "[escaping][summary]") {
     entry.stats.calls = 1;
     std::strcpy(entry.stats.comm, kEvilComm);
     fmt::memory_buffer out;
-    output::format_summary({&entry, 1}, output::SummaryBy::Process, false, out);
+    output::format_summary({&entry, 1}, output::SummaryBy::Process, false, false, out);
     CHECK_THAT(fmt::to_string(out), Catch::StartsWith("\n process a\\33[31mX\\nY/42:\n"));
 }

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,8 @@ TEST_CASE("option -p takes comma lists and repeats", "[cli]") {
     const auto& opts = options_of(result);
     CHECK(opts.pids == std::vector<pid_t>{12, 34, 56});
     CHECK_FALSE(opts.follow);
+    // the same pid twice is one target
+    CHECK(options_of(parse_args({"-p", "12,34,12", "-p", "34"})).pids == std::vector<pid_t>{12, 34});
 }
 
 TEST_CASE("strace's -f, -T and -y are accepted: btrace always follows, times and names fds", "[cli]") {
@@ -94,6 +97,18 @@ TEST_CASE("an empty value is refused, not read as the option's absence", "[cli]"
     CHECK(std::get<btrace::Error>(parse_args({"-u", "", "--", "id"})).exit_code == 2);
 }
 
+TEST_CASE("errno selection: --errno selects failures with those errors, and a status may add successes", "[cli]") {
+    const auto alone = options_of(parse_args({"--errno", "EACCES", "--", "true"}));
+    CHECK((!alone.status.successful && alone.status.failed && !alone.status.unfinished));
+    CHECK(alone.errnos == std::vector<int>{EACCES});
+    const auto with_successes = options_of(parse_args({"-e", "status=successful,failed", "--errno", "EACCES", "--", "true"}));
+    CHECK((with_successes.status.successful && with_successes.status.failed && !with_successes.status.unfinished));
+    CHECK(error_of(parse_args({"-z", "--errno", "EACCES", "--", "true"})) ==
+          "--errno selects failed calls: not with -z or an -e status= without failed");
+    CHECK(error_of(parse_args({"-e", "status=successful", "--errno", "EACCES", "--", "true"})) ==
+          "--errno selects failed calls: not with -z or an -e status= without failed");
+}
+
 TEST_CASE("option -p refuses empty items in its list", "[cli]") {
     CHECK(error_of(parse_args({"-p", "1,,"})) == "-p '1,,': an empty process id");
     CHECK(error_of(parse_args({"-p", ",1"})) == "-p ',1': an empty process id");
@@ -114,7 +129,8 @@ TEST_CASE("numeric options take finite numbers in range, or say which in one rea
           "--slow: 'nan' is not a number of milliseconds from 0 to 1000000000000 (such as 10 or 0.5) (see btrace "
           "monitor --help)");
 
-    const std::string events = "' is not a whole number from 1 to 18446744073709551615 (see btrace --help)";
+    // no 20-digit bound: "1 or more" (the values past 2^64-1 are refused too)
+    const std::string events = "' is not a whole number of 1 or more (see btrace --help)";
     for (const char* bad : {"0", "-1", "18446744073709551616", "99999999999999999999999", "1.5", "1e3", "10x", "0x10"}) {
         INFO(bad);
         CHECK(error_of(parse_args({"--max-events", bad, "--", "true"})) == "--max-events: '" + std::string(bad) + events);

@@ -88,7 +88,7 @@ TEST_CASE("the summary table has a row per syscall and a total", "[summary]") {
     f.stats.errors = 100;
     fmt::memory_buffer out;
     const state::StatsEntry entries[] = {e, f};
-    output::format_summary(entries, output::SummaryBy::Syscall, false, out);
+    output::format_summary(entries, output::SummaryBy::Syscall, false, false, out);
     const std::string text = fmt::to_string(out);
     CHECK(text.find(" 1000           ") != std::string::npos);
     CHECK(text.find("getpid\n") != std::string::npos);
@@ -110,4 +110,29 @@ TEST_CASE("time column forms", "[text]") {
     CHECK(line(output::TimeFormat::Epoch, 1'000'412'000) == "1700000000.000412");
     CHECK(line(output::TimeFormat::WallMicros, 1'000'412'000).ends_with(".000412"));
     CHECK(line(output::TimeFormat::WallSeconds, 1'000'412'000).size() == 8);
+}
+
+TEST_CASE("JSON summary: the summary is one JSON object per group, with percentiles and histograms in ns", "[summary][json]") {
+    state::StatsEntry e{};
+    e.key.nr = static_cast<uint32_t>(syscalls::number_of("getpid"));
+    e.key.id = 42;
+    e.stats.calls = 4;
+    e.stats.errors = 1;
+    e.stats.total_ns = 6000;
+    e.stats.min_ns = 1100;
+    e.stats.max_ns = 2000;
+    e.stats.hist[11] = 4;
+    std::memcpy(e.stats.comm, "a\"b\n", 5);
+    fmt::memory_buffer out;
+    output::format_summary({&e, 1}, output::SummaryBy::Syscall, true, true, out);
+    CHECK(fmt::to_string(out) ==
+          R"({"type":"summary","by":"syscall","calls":4,"errors":1,"total_ns":6000,"syscalls":[)"
+          R"({"syscall":"getpid","calls":4,"errors":1,"total_ns":6000,"time_pct":100.00,"min_ns":1100,"avg_ns":1500,)"
+          R"("p50_ns":1536,"p90_ns":1945,"p99_ns":2000,"max_ns":2000,)"
+          R"("histogram":[{"low_ns":1024,"high_ns":2048,"count":4}]}]})"
+          "\n");
+    out.clear();
+    output::format_summary({&e, 1}, output::SummaryBy::Process, false, true, out);
+    CHECK(fmt::to_string(out).starts_with(R"({"type":"summary","by":"process","pid":42,"comm":"a\\\"b\\n","calls":4,)"));
+    CHECK(fmt::to_string(out).find("histogram") == std::string::npos);
 }
