@@ -19,6 +19,7 @@
 #include "decode/structs.h"
 #include "loader/tracer.h"
 #include "output/sink.h"
+#include "output/sched_summary.h"
 #include "output/summary.h"
 #include "state/fd_desc.h"
 #include "state/fd_table.h"
@@ -241,8 +242,11 @@ Result<int> run(const cli::Options& opts) {
     // kernel side still holds: the ring buffer, then the per-CPU batches.
     if (auto ok = detach_and_collect(**tracer, consumer); !ok)
         return ok.error();
-    if (opts.summary != cli::Options::Summary::None)
+    if (opts.summary != cli::Options::Summary::None) {
         output::format_summary((*tracer)->stats(), summary_by(opts.summary_by), opts.histogram, sink->buffer());
+        if (opts.sched)
+            output::format_sched_summary((*tracer)->sched_stats(), summary_by(opts.summary_by), sink->buffer());
+    }
     if (auto ok = sink->flush(); !ok)
         return ok.error();
     report_counters(**tracer, consumer);

@@ -50,6 +50,10 @@ struct Config {
     bool monitor = false;
     uint32_t monitor_keys = 4096;
     bool failures_are_outliers = false;  // --errors
+
+    // --sched: the records of shown calls carry their on-CPU, blocked and
+    // runqueue time (bpf/sched.bpf.h).
+    bool sched_split = false;
 };
 
 using state::ProgramStats;
@@ -89,6 +93,7 @@ public:
 
     Counters counters() const;  // summed over CPUs
     std::vector<StatsEntry> stats() const;
+    std::vector<state::SchedStatsEntry> sched_stats() const;  // --sched with a summary
     // Monitor: failed calls per (syscall, group, errno in key.id).
     std::vector<std::pair<btrace_stats_key, uint64_t>> errno_counts() const;
     std::vector<ProgramStats> program_stats() const;

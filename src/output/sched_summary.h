@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+// The summary's --sched table: per syscall (and process or thread), where the
+// calls' time went (on-CPU, blocked, waiting for a CPU), with the p99 of each
+// part from the kernel's log2 histograms.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <span>
+
+#include "output/summary.h"
+#include "state/stats.h"
+
+namespace btrace::output {
+
+void format_sched_summary(std::span<const state::SchedStatsEntry> entries, SummaryBy by, fmt::memory_buffer& out);
+
+}  // namespace btrace::output
