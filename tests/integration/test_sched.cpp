@@ -63,7 +63,8 @@ std::string tid_of(const std::string& text, const std::string& comm) {
 }  // namespace
 
 TEST_CASE("--sched: a read on a pipe is blocked until the writer wakes it", "[integration][sched]") {
-    const Traced traced = trace_ok({helper("sched_calls"), "pipe"}, {"--sched", "--json", "-e", "trace=read,write"});
+    const Traced traced =
+        trace_ok({helper("sched_calls"), "pipe"}, {"--sched", "--json", "-e", "trace=execve,read,write"});
     const auto splits = splits_of(traced.text);
     const std::string writer = tid_of(traced.text, "sched_writer");
     REQUIRE(!writer.empty());
@@ -78,7 +79,9 @@ TEST_CASE("--sched: a read on a pipe is blocked until the writer wakes it", "[in
     CHECK(read.blocked_ns > read.runq_ns);
     CHECK(read.switches >= 1);
     CHECK(read.woken_by == R"({"kind":"task","tid":)" + writer + R"(,"comm":"sched_writer"})");
-    // Every call of the trace carries its split, and one that never left the CPU was woken by no one.
+    // Every call of the trace carries its split (execve too, whose arguments come from its entry), and one
+    // that never left the CPU was woken by no one.
+    CHECK(calls_named(splits, "execve").size() == 1);
     CHECK(splits.size() == static_cast<std::size_t>(count_matching(traced.text, R"("type":"syscall")")));
     for (const auto& s : splits)
         if (s.switches == 0)
