@@ -211,7 +211,7 @@ TEST_CASE("monitor: a real Prometheus scrapes the endpoint and answers a histogr
     m.stop();
 }
 
-TEST_CASE("monitor --sched: outliers carry their split, runqueue histograms count every call",
+TEST_CASE("monitor --sched: outliers carry their split and runqueue histograms count every call",
           "[integration][monitor][sched]") {
     Monitored m({"--slow", "20", "--sched"});
     m.work();

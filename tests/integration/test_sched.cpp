@@ -62,7 +62,7 @@ std::string tid_of(const std::string& text, const std::string& comm) {
 
 }  // namespace
 
-TEST_CASE("--sched: a read on a pipe is blocked until the writer wakes it", "[integration][sched]") {
+TEST_CASE("sched split: a read on a pipe is blocked until the writer wakes it", "[integration][sched]") {
     const Traced traced =
         trace_ok({helper("sched_calls"), "pipe"}, {"--sched", "--json", "-e", "trace=execve,read,write"});
     const auto splits = splits_of(traced.text);
@@ -88,7 +88,7 @@ TEST_CASE("--sched: a read on a pipe is blocked until the writer wakes it", "[in
             CHECK(s.woken_by == "null");
 }
 
-TEST_CASE("--sched: the text line carries the split after the result", "[integration][sched]") {
+TEST_CASE("sched split: the text line carries the split after the result", "[integration][sched]") {
     const Traced traced = trace_ok({helper("sched_calls"), "pipe"}, {"--sched", "-e", "trace=read"});
     CHECK(has_line(traced.text, R"(sched_calls/\d+ read\(fd: 3<pipe:\[\d+\]>, buf: "x", count: 1\) = 1 )"
                                 R"(\(cpu \d+\.\d{3} blocked \d+\.\d{3} runq \d+\.\d{3} ms, \d+ switch(es)?, )"
@@ -98,7 +98,7 @@ TEST_CASE("--sched: the text line carries the split after the result", "[integra
     CHECK(!has_line(plain.text, R"(\(cpu )"));
 }
 
-TEST_CASE("--sched: a timer's wakeup comes from an interrupt", "[integration][sched]") {
+TEST_CASE("sched split: a timer's wakeup comes from an interrupt", "[integration][sched]") {
     const Traced traced = trace_ok({helper("sleeper"), "20"}, {"--sched", "--json", "-e", "trace=nanosleep"});
     const auto sleeps = calls_named(splits_of(traced.text), "nanosleep");
     REQUIRE(sleeps.size() == 1);
@@ -112,7 +112,7 @@ TEST_CASE("--sched: a timer's wakeup comes from an interrupt", "[integration][sc
     CHECK(sleeps[0].blocked_ns > sleeps[0].cpu_ns);
 }
 
-TEST_CASE("--sched: a CPU-heavy call is on the CPU", "[integration][sched]") {
+TEST_CASE("sched split: a CPU-heavy call is on the CPU", "[integration][sched]") {
     const Traced traced = trace_ok({helper("sched_calls"), "getrandom"}, {"--sched", "--json", "-e", "trace=getrandom"});
     const auto calls = calls_named(splits_of(traced.text), "getrandom");
     REQUIRE(!calls.empty());
@@ -123,7 +123,7 @@ TEST_CASE("--sched: a CPU-heavy call is on the CPU", "[integration][sched]") {
     CHECK(big.cpu_ns > big.blocked_ns);
 }
 
-TEST_CASE("--sched: a call that gives up a shared CPU waits in the runqueue; alone, it never does",
+TEST_CASE("sched split: sched_yield beside a spinner on its CPU waits in the runqueue and getppid alone does not",
           "[integration][sched]") {
     // sched_yield with a spinning thread on the same CPU: the thread is
     // switched out runnable, and waits for the spinner's turn to end.
@@ -151,7 +151,7 @@ TEST_CASE("--sched: a call that gives up a shared CPU waits in the runqueue; alo
     CHECK(waited < calls.size() / 20);  // a tick that preempts a sub-microsecond call now and then
 }
 
-TEST_CASE("--sched: threads that exec or die in the middle of a call", "[integration][sched][faults]") {
+TEST_CASE("sched split: threads that exec or die in the middle of a call", "[integration][sched][faults]") {
     Traced exec = trace_run({helper("thread_exec"), "/bin/echo", "hi"}, {"--sched"});
     INFO(exec.output.err);
     CHECK(exec.output.exit_code == 0);
@@ -167,7 +167,7 @@ TEST_CASE("--sched: threads that exec or die in the middle of a call", "[integra
     CHECK(has_line(read_file(path), R"(^\+\+\+ sleeper/\d+ killed by SIGKILL \+\+\+$)"));
 }
 
-TEST_CASE("--sched: the split programs pass the verifier when built by clang 16 too", "[integration][sched][kernel]") {
+TEST_CASE("sched split: the split programs pass the verifier when built by clang 16 too", "[integration][sched][kernel]") {
 #ifndef BTRACE_CLANG16_BIN
     FAIL("btrace-clang16 was not built: clang-16 missing (scripts/setup installs it)");
 #else
@@ -181,14 +181,14 @@ TEST_CASE("--sched: the split programs pass the verifier when built by clang 16 
 #endif
 }
 
-TEST_CASE("--sched: --pending says a call in flight is blocked", "[integration][sched]") {
+TEST_CASE("sched split: --pending says a call in flight is blocked", "[integration][sched]") {
     const Traced traced = trace_ok({helper("sleeper"), "600"}, {"--sched", "--pending", "100", "-e", "trace=nanosleep"});
     CHECK(has_line(traced.text, R"(sleeper/\d+ nanosleep\(.*\) \.\.\. still in progress after \d+\.\d{3} s, blocked$)"));
     const Traced plain = trace_ok({helper("sleeper"), "600"}, {"--pending", "100", "-e", "trace=nanosleep"});
     CHECK(has_line(plain.text, R"(sleeper/\d+ nanosleep\(.*\) \.\.\. still in progress after \d+\.\d{3} s$)"));
 }
 
-TEST_CASE("--sched: -c adds each part's total and p99 per syscall", "[integration][sched]") {
+TEST_CASE("sched split: -c adds each part's total and p99 per syscall", "[integration][sched]") {
     const Traced traced = trace_ok({helper("sched_calls"), "pipe"}, {"-c", "--sched", "-e", "trace=read,nanosleep"});
     CHECK(has_line(traced.text, R"(^where the time went \(--sched\):$)"));
     CHECK(has_line(traced.text, R"(^ +cpu s +blocked s +runq s +switches +p99 cpu us +p99 blk us +p99 runq us syscall$)"));

@@ -46,7 +46,7 @@ std::string line_of(const std::vector<uint8_t>& area) {
 
 }  // namespace
 
-TEST_CASE("--sched: the text line ends with the split and the waker", "[sched]") {
+TEST_CASE("sched split: the text line ends with the split and the waker", "[sched]") {
     CHECK(line_of<output::TextFormatter>(area_of(split(BTRACE_WAKER_TASK, "mysqld", 2211))) ==
           "     0.000 (12.345 ms): t/42 getppid() = 1 (cpu 0.120 blocked 11.900 runq 0.325 ms, 3 switches, "
           "woken by mysqld/2211)\n");
@@ -56,14 +56,14 @@ TEST_CASE("--sched: the text line ends with the split and the waker", "[sched]")
     CHECK(line_of<output::TextFormatter>(area_of(never_blocked)).ends_with("runq 0.325 ms, 1 switch)\n"));
 }
 
-TEST_CASE("--sched: a waker's comm is escaped like every comm", "[sched]") {
+TEST_CASE("sched split: a waker's comm is escaped like every comm", "[sched]") {
     const auto hostile = split(BTRACE_WAKER_TASK, "a\33[31mX\nY", 9);
     CHECK(line_of<output::TextFormatter>(area_of(hostile)).ends_with(R"(woken by a\33[31mX\nY/9))" "\n"));
     CHECK(line_of<output::JsonFormatter>(area_of(hostile))
               .ends_with(R"("woken_by":{"kind":"task","tid":9,"comm":"a\\33[31mX\\nY"}}})" "\n"));
 }
 
-TEST_CASE("--sched: the JSON line carries the split as numbers", "[sched]") {
+TEST_CASE("sched split: the JSON line carries the split as numbers", "[sched]") {
     CHECK(line_of<output::JsonFormatter>(area_of(split(BTRACE_WAKER_TASK, "mysqld", 2211)))
               .ends_with(R"("errno":null,"sched":{"cpu_ns":120000,"blocked_ns":11900000,"runq_ns":325000,)"
                          R"("switches":3,"woken_by":{"kind":"task","tid":2211,"comm":"mysqld"}}})" "\n"));
@@ -71,13 +71,13 @@ TEST_CASE("--sched: the JSON line carries the split as numbers", "[sched]") {
     CHECK(line_of<output::JsonFormatter>(area_of(split(BTRACE_WAKER_IRQ))).ends_with(R"("woken_by":{"kind":"irq"}}})" "\n"));
 }
 
-TEST_CASE("--sched: a split payload of the wrong size is not shown", "[sched]") {
+TEST_CASE("sched split: a split payload of the wrong size is not shown", "[sched]") {
     const auto area = area_of(split(BTRACE_WAKER_NONE), sizeof(btrace_sched) - 8);
     CHECK(line_of<output::TextFormatter>(area).ends_with("getppid() = 1\n"));
     CHECK(line_of<output::JsonFormatter>(area).find("sched") == std::string::npos);
 }
 
-TEST_CASE("--sched: the summary's table of where the time went", "[sched][summary]") {
+TEST_CASE("sched split: the summary's table of where the time went", "[sched][summary]") {
     state::SchedStatsEntry read{}, yield{};
     read.key.nr = btrace::syscalls::number_of("read");
     read.stats.calls = 100;
@@ -104,7 +104,7 @@ TEST_CASE("--sched: the summary's table of where the time went", "[sched][summar
           "   0.000000    0.000000    0.030000        10       1.018       0.000    4173.332 sched_yield\n");
 }
 
-TEST_CASE("--sched: the monitor exports runqueue histograms only with the split", "[sched][metrics]") {
+TEST_CASE("sched split: the monitor exports runqueue histograms only with the split", "[sched][metrics]") {
     monitor::MetricsSnapshot snapshot;
     monitor::HistogramSeries series;
     series.syscall = "read";
