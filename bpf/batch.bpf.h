@@ -186,6 +186,15 @@ static __always_inline void batch_flush_now(struct btrace_batch *b)
 	b->busy = 0;
 }
 
+/* A task leaving this CPU may next run on another: its records go first. */
+static __always_inline void batch_flush_on_switch(void)
+{
+	struct btrace_batch *b = this_cpu_batch();
+
+	if (b && (b->len || loss_pending(b)))
+		batch_flush_now(b);
+}
+
 /* Where the next record starts, ordered at order_ns. Below BATCH_BYTES by
  * construction (a batch is flushed once it reaches that), so a record of up
  * to BTRACE_RECORD_MAX fits. Until batch_commit the batch is busy. */

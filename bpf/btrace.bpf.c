@@ -11,6 +11,7 @@
 #include "capture.bpf.h"
 #include "filter.bpf.h"
 #include "summary.bpf.h"
+#include "sched.bpf.h"
 #include "syscall_regs.bpf.h"
 
 /* GPL-2.0-only: "GPL v2" is among the licenses the kernel takes as GPL-compatible,
@@ -158,7 +159,7 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	if (id == nr_exit || id == nr_exit_group) { /* never CALL_FDS_ONLY: not fd calls */
 		bool selected = selection == CALL_SHOWN && unfinished_selected();
 		if (summary_enabled && (selected || summarize_all))
-			summary_add(pid_tgid, id, 0, 0);
+			summary_add(pid_tgid, id, 0, 0, NULL);
 		if (records_enabled && selected)
 			emit_from_enter(task, pid_tgid, id, BTRACE_SYS_NO_RETURN);
 		return 0;
@@ -173,7 +174,9 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	call->flags = selection == CALL_FDS_ONLY ? BTRACE_SYS_FDS_ONLY
 		     : selection == CALL_SKIPPED ? BTRACE_INFLIGHT_COUNT_ONLY
 						 : 0;
-	call->ts_ns = bpf_ktime_get_ns();
+	__u64 now_ns = bpf_ktime_get_ns();
+	sched_start(call, now_ns);
+	call->ts_ns = now_ns;
 	return 0;
 }
 
@@ -213,8 +216,9 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	__u64 duration_ns = now_ns - call->ts_ns;
 	bool shown = !(call->flags & (BTRACE_SYS_FDS_ONLY | BTRACE_INFLIGHT_COUNT_ONLY)) &&
 		     completion_selected(ret, duration_ns);
+	const struct btrace_sched *sched = sched_close(call, now_ns);
 	if (summary_enabled && (shown || summarize_all))
-		summary_add(pid_tgid, call->nr, ret, duration_ns);
+		summary_add(pid_tgid, call->nr, ret, duration_ns, sched);
 	bool fds_only = !shown && changed_fds(call->nr, ret);
 	if (!shown && !fds_only)
 		goto out;
@@ -229,6 +233,8 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	/* an fd-only record needs the fds described, not the argument memory */
 	__u32 size = capture_payloads(start, sizeof(*rec), call->nr, rec->args, ret,
 				      fds_only ? CAPTURE_FDS_ONLY : CAPTURE_AT_EXIT);
+	if (shown)
+		size = sched_payload(sched, start, size);
 	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, call->ts_ns, task);
 	rec->hdr.flags = call->flags | (fds_only ? BTRACE_SYS_FDS_ONLY : 0);
 	batch_commit(b, size, now_ns);
@@ -237,14 +243,11 @@ out:
 	return 0;
 }
 
-/* A task leaving this CPU may next run on another: its records go first. */
+/* Without --sched (on_sched_switch_split does this too with it). */
 SEC("raw_tp/sched_switch")
 int on_sched_switch(void *ctx)
 {
-	struct btrace_batch *b = this_cpu_batch();
-
-	if (b && (b->len || loss_pending(b)))
-		batch_flush_now(b);
+	batch_flush_on_switch();
 	return 0;
 }
 

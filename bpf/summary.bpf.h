@@ -58,6 +58,16 @@ struct {
 	__type(value, __u64);
 } errors SEC(".maps");
 
+/* --sched: struct btrace_sched_stats by the same keys as stats. The loader
+ * sizes it (1 when unused) and makes it LRU for the monitor. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct btrace_stats_key);
+	__type(value, struct btrace_sched_stats);
+} sched_stats SEC(".maps");
+
 /* floor(log2(v)) + 1 for v > 0, 0 for 0; capped to the last bucket. */
 static __always_inline __u32 hist_bucket(__u64 v)
 {
@@ -145,7 +155,36 @@ static __always_inline struct btrace_stats *stats_slot(struct btrace_stats_key *
 	return bpf_map_lookup_elem(&stats, key);
 }
 
-static __always_inline void summary_add(__u64 pid_tgid, long nr, long ret, __u64 duration_ns)
+static __always_inline void sched_part_add(struct btrace_sched_stats *s, int part, __u64 ns)
+{
+	__u32 bucket = hist_bucket(ns);
+
+	s->total_ns[part] += ns;
+	s->hist[part][bucket < BTRACE_HIST_BUCKETS ? bucket : 0]++;
+}
+
+static __always_inline void sched_stats_add(const struct btrace_stats_key *key, const struct btrace_sched *sched)
+{
+	static const struct btrace_sched_stats empty;
+	struct btrace_sched_stats *s = bpf_map_lookup_elem(&sched_stats, key);
+
+	if (!s) {
+		bpf_map_update_elem(&sched_stats, key, &empty, BPF_NOEXIST);
+		if (!(s = bpf_map_lookup_elem(&sched_stats, key))) {
+			count(BTRACE_CNT_STATS_FULL);
+			return;
+		}
+	}
+	s->calls++;
+	s->switches += sched->switches;
+	sched_part_add(s, BTRACE_PART_CPU, sched->cpu_ns);
+	sched_part_add(s, BTRACE_PART_BLOCKED, sched->blocked_ns);
+	sched_part_add(s, BTRACE_PART_RUNQ, sched->runq_ns);
+}
+
+/* sched: the call's split (--sched), or NULL. */
+static __always_inline void summary_add(__u64 pid_tgid, long nr, long ret, __u64 duration_ns,
+					const struct btrace_sched *sched)
 {
 	struct btrace_stats_key key = { .nr = nr };
 	struct btrace_stats *s = stats_slot(&key, pid_tgid);
@@ -171,6 +210,8 @@ static __always_inline void summary_add(__u64 pid_tgid, long nr, long ret, __u64
 	s->hist[bucket < BTRACE_HIST_BUCKETS ? bucket : 0]++;
 	if (summary_by == BTRACE_SUMMARY_BY_PROCESS || summary_by == BTRACE_SUMMARY_BY_THREAD)
 		__builtin_memcpy(s->comm, bpf_get_current_task_btf()->comm, sizeof(s->comm));
+	if (sched)
+		sched_stats_add(&key, sched);
 }
 
 #endif

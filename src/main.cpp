@@ -20,6 +20,7 @@
 #include "loader/tracer.h"
 #include "output/fd_listing.h"
 #include "output/sink.h"
+#include "output/sched_summary.h"
 #include "output/summary.h"
 #include "state/fd_desc.h"
 #include "state/fd_table.h"
@@ -238,9 +239,13 @@ Result<int> run(const cli::Options& opts) {
     // kernel side still holds: the ring buffer, then the per-CPU batches.
     if (auto ok = detach_and_collect(**tracer, consumer); !ok)
         return ok.error();
-    if (opts.summary != cli::Options::Summary::None)
+    if (opts.summary != cli::Options::Summary::None) {
         output::format_summary((*tracer)->stats(), summary_by(opts.summary_by), opts.histogram, opts.json,
                                sink->buffer());
+        if (opts.sched)
+            output::format_sched_summary((*tracer)->sched_stats(), summary_by(opts.summary_by), opts.json,
+                                         sink->buffer());
+    }
     if (auto ok = sink->flush(); !ok)
         return ok.error();
     report_counters(**tracer, consumer);

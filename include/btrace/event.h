@@ -123,6 +123,8 @@ struct btrace_capture_spec {
  * the iovecs (as an IOVEC payload). */
 #define BTRACE_PAYLOAD_MSG_NAME 0x81
 #define BTRACE_PAYLOAD_MSG_IOV 0x82
+/* --sched: where the call's time went (struct btrace_sched), last in the record. */
+#define BTRACE_PAYLOAD_SCHED 0x83
 #define BTRACE_MSGHDR_SIZE 56 /* struct user_msghdr on 64-bit */
 
 enum btrace_fd_kind {
@@ -215,6 +217,34 @@ struct btrace_fork {
 	__u32 pad;
 };
 
+/* --sched: what a call in flight is doing right now (btrace_inflight.sched_state). */
+enum btrace_sched_state {
+	BTRACE_SCHED_NONE = 0,    /* not followed: split off, or in flight when tracing began */
+	BTRACE_SCHED_RUNNING = 1, /* on a CPU */
+	BTRACE_SCHED_BLOCKED = 2, /* off CPU and not runnable: sleeping on something */
+	BTRACE_SCHED_RUNQ = 3,    /* runnable, waiting for a CPU */
+};
+
+/* Who woke a call that blocked (btrace_sched.waker_kind). */
+enum btrace_waker_kind {
+	BTRACE_WAKER_NONE = 0,    /* never blocked, or woken before it was off the CPU */
+	BTRACE_WAKER_TASK = 1,    /* waker_tid / waker_comm */
+	BTRACE_WAKER_IRQ = 2,     /* an interrupt (hard or soft) on an idle CPU */
+};
+
+/* A BTRACE_PAYLOAD_SCHED payload: the call's duration split by what the
+ * thread was doing; the three parts add up to the duration. */
+struct btrace_sched {
+	__u64 cpu_ns;     /* running */
+	__u64 blocked_ns; /* sleeping, not runnable */
+	__u64 runq_ns;    /* runnable, not running: CPU contention */
+	__u32 switches;   /* times the thread left the CPU during the call */
+	__u32 waker_tid;
+	__u8 waker_kind;  /* enum btrace_waker_kind: the last wakeup */
+	__u8 pad[7];
+	char waker_comm[BTRACE_COMM_LEN];
+};
+
 /* The in-flight map's value: a call between sys_enter and sys_exit, keyed by
  * tid. Userspace writes one for each call already in flight at attach. */
 struct btrace_inflight {
@@ -222,7 +252,9 @@ struct btrace_inflight {
 	__s64 nr;    /* BTRACE_NR_SKIPPED: the next sys_exit is ignored */
 	__u64 args[BTRACE_MAX_ARGS]; /* execve only: the others are read at sys_exit */
 	__u32 flags; /* BTRACE_SYS_* copied to the record, or BTRACE_INFLIGHT_COUNT_ONLY */
-	__u32 pad;
+	__u32 sched_state; /* enum btrace_sched_state, since sched_since_ns */
+	__u64 sched_since_ns;
+	struct btrace_sched sched; /* so far */
 };
 
 /* btrace_inflight.flags: a call the monitor's selection leaves out (-e trace=,
@@ -291,6 +323,16 @@ struct btrace_stats {
 	__u64 max_ns;
 	__u64 hist[BTRACE_HIST_BUCKETS];
 	char comm[BTRACE_COMM_LEN];
+};
+
+/* --sched with a summary (or the monitor): per key of the statistics, the
+ * calls' on-CPU, blocked and runqueue time, in totals and log2 histograms. */
+enum btrace_sched_part { BTRACE_PART_CPU = 0, BTRACE_PART_BLOCKED = 1, BTRACE_PART_RUNQ = 2, BTRACE_PARTS = 3 };
+struct btrace_sched_stats {
+	__u64 calls;
+	__u64 switches;
+	__u64 total_ns[BTRACE_PARTS];
+	__u64 hist[BTRACE_PARTS][BTRACE_HIST_BUCKETS];
 };
 
 /* A slot of the per-CPU cache in front of the keyed statistics map: a key's

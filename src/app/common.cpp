@@ -64,6 +64,7 @@ static Result<loader::Config> loader_config(const cli::Options& opts) {
     config.capture = !opts.raw;
     config.string_max = opts.string_max;
     config.data_max = opts.data ? opts.string_max : 0;
+    config.sched_split = opts.sched;
     config.syscalls = opts.syscalls;
     config.status_mask = (opts.status.successful ? BTRACE_STATUS_SUCCESSFUL : 0) |
                          (opts.status.failed ? BTRACE_STATUS_FAILED : 0) |

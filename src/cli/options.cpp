@@ -293,6 +293,9 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
     app.add_option("--max-keys", m.keys, "Histogram and error keys kept in the kernel (LRU; default 4096)")
         ->type_name("N")
         ->transform(whole_number(64, 1 << 20));
+    app.add_flag("--sched", opts.sched,
+                 "Split each outlier's time into on-CPU, blocked and runqueue, with who woke it, and export "
+                 "the time calls wait for a CPU (btrace_syscall_runqueue_seconds)");
     app.add_flag("--bpf-stats", m.bpf_stats,
                  "Turn on the kernel's BPF run-time statistics for the metrics (costs ~35 ns per program run)");
     app.add_option("--buffer-size", buffer_size, "BPF ring buffer size (power of two; default 4M per CPU, 8M to 32M)")
@@ -385,6 +388,9 @@ ParseResult parse(int argc, const char* const* argv) {
     app.add_flag("--no-data", no_data,
                  "Do not read or show the data calls read and write (buffers, iovecs, messages): \"\"... "
                  "stands for it; paths, addresses and structs stay");
+    app.add_flag("--sched", opts.sched,
+                 "Split each call's time into on-CPU, blocked and runqueue (waiting for a CPU), "
+                 "with its context switches and who woke it");
     app.add_flag("-v,--verbose", opts.verbose, "Log libbpf and loader details to stderr");
 
     std::vector<std::string> expressions;

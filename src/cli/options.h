@@ -29,6 +29,7 @@ struct Options {
     // Buffer contents (read/write/send/recv data, iovecs, a msghdr's data) shown:
     // the trace's --no-data turns them off, the monitor's --capture-data on.
     bool data = true;
+    bool sched = false;            // --sched: each call's time split into cpu, blocked, runqueue; its waker
 
     // Selection, applied in the kernel.
     std::vector<bool> syscalls;       // -e trace=: by number; empty = all

@@ -145,6 +145,7 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         std::vector<uint8_t> merged = std::move(exec->second);
         exec_args_.erase(exec);
         std::memcpy(rec.args, merged.data() + offsetof(btrace_syscall, args), sizeof(rec.args));
+        merged.insert(merged.end(), payloads.begin(), payloads.end());  // what exit added: the --sched split
         rec.hdr.size = static_cast<uint32_t>(merged.size());
         std::memcpy(merged.data(), &rec, sizeof(rec));
         if (!filter_ || filter_->admit(rec, merged)) {

@@ -25,6 +25,19 @@ btrace_syscall call_record(pid_t tgid, pid_t tid, std::string_view comm, long nr
     return rec;
 }
 
+// --sched: what the call is doing right now, as a note's ending.
+std::string_view sched_state_note(uint32_t state) {
+    switch (state) {
+    case BTRACE_SCHED_RUNNING:
+        return ", running";
+    case BTRACE_SCHED_BLOCKED:
+        return ", blocked";
+    case BTRACE_SCHED_RUNQ:
+        return ", waiting for a CPU";
+    }
+    return "";
+}
+
 }  // namespace
 
 Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, const std::vector<bool>& syscalls,
@@ -95,8 +108,9 @@ void PendingReporter::scan(const loader::Tracer& tracer, uint64_t now_ns, const 
             continue;
         const double seconds = static_cast<double>(now_ns - call->ts_ns) / 1e9;
         formatter.in_progress(rec,
-                              fmt::format("... still in progress after {}{:.3f} s",
-                                          call->flags & BTRACE_SYS_STARTED_BEFORE ? ">=" : "", seconds),
+                              fmt::format("... still in progress after {}{:.3f} s{}",
+                                          call->flags & BTRACE_SYS_STARTED_BEFORE ? ">=" : "", seconds,
+                                          sched_state_note(call->sched_state)),
                               out);
     }
     std::erase_if(reported_, [&](const auto& entry) { return entry.second.scan != scan; });

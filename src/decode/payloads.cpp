@@ -11,7 +11,7 @@ bool split_payloads(std::span<const uint8_t> area, Payloads& out) {
         p.present = false;
     for (Payload& p : out.fd_descs)
         p.present = false;
-    out.msg_name.present = out.msg_iov.present = false;
+    out.msg_name.present = out.msg_iov.present = out.sched.present = false;
     std::size_t off = 0;
     while (off < area.size()) {
         btrace_payload hdr;
@@ -30,6 +30,8 @@ bool split_payloads(std::span<const uint8_t> area, Payloads& out) {
             slot = &out.args[hdr.arg];
         } else if (hdr.arg == BTRACE_PAYLOAD_MSG_NAME || hdr.arg == BTRACE_PAYLOAD_MSG_IOV) {
             slot = hdr.arg == BTRACE_PAYLOAD_MSG_NAME ? &out.msg_name : &out.msg_iov;
+        } else if (hdr.arg == BTRACE_PAYLOAD_SCHED) {
+            slot = &out.sched;
         } else {
             return false;
         }

@@ -26,6 +26,7 @@ struct Payloads {
     std::array<Payload, BTRACE_MAX_ARGS> args;  // by argument index
     std::array<Payload, 2> fd_descs;           // BTRACE_CAP_FD_DESC: new or changed fds
     Payload msg_name, msg_iov;                 // a msghdr's parts (BTRACE_PAYLOAD_MSG_*)
+    Payload sched;                             // --sched: struct btrace_sched
 };
 
 // Fills one Payload per argument index, and the fd descriptions, from `area`

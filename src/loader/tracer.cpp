@@ -150,8 +150,12 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
         // start, and a map that allocates as it goes fails some of them
         // (its per-CPU free lists refill only after the program returns).
         bpf_map__set_map_flags(skel->maps.stats, 0);
-    // Batches are flushed on a context switch only if records are written (not with -c).
-    bpf_program__set_autoload(skel->progs.on_sched_switch, config.records);
+    // Batches are flushed on a context switch only if records are written (not
+    // with -c); with --sched, by the switch program that keeps the split.
+    rodata->sched_split = config.sched_split;
+    bpf_program__set_autoload(skel->progs.on_sched_switch, config.records && !config.sched_split);
+    bpf_program__set_autoload(skel->progs.on_sched_switch_split, config.sched_split);
+    bpf_program__set_autoload(skel->progs.on_sched_waking, config.sched_split);
     bpf_program__set_autoload(skel->progs.flush_cpu, config.records);
     const int ncpus = libbpf_num_possible_cpus();
     bpf_map__set_max_entries(skel->maps.cpu_pending, static_cast<uint32_t>(ncpus > 0 ? ncpus : 1));
@@ -162,6 +166,13 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
     bpf_program__set_autoload(skel->progs.on_signal_generate, signal_lines);
     if (!signal_lines)
         bpf_map__set_max_entries(skel->maps.fatal_signals, 1);  // preallocated: none to make
+    if (config.sched_split && config.summary) {
+        bpf_map__set_max_entries(skel->maps.sched_stats, config.monitor ? config.monitor_keys : 16384);
+        if (config.monitor) {
+            bpf_map__set_type(skel->maps.sched_stats, BPF_MAP_TYPE_LRU_PERCPU_HASH);
+            bpf_map__set_map_flags(skel->maps.sched_stats, 0);
+        }
+    }
     if (config.monitor) {
         // Commands and cgroups come and go without end: least recently used
         // keys make room (counted: keys inserted minus keys live).
@@ -287,6 +298,29 @@ std::vector<StatsEntry> Tracer::stats() const {
         if (bpf_map_lookup_elem(cache, &slot, cached.data()) == 0)
             for (const auto& cpu : cached)
                 add(cpu.key, cpu.stats);
+    return entries;
+}
+
+std::vector<state::SchedStatsEntry> Tracer::sched_stats() const {
+    std::vector<state::SchedStatsEntry> entries;
+    static_assert(sizeof(btrace_sched_stats) % 8 == 0);  // no per-CPU padding
+    std::vector<btrace_sched_stats> per_cpu(static_cast<std::size_t>(std::max(libbpf_num_possible_cpus(), 1)));
+    const int fd = bpf_map__fd(skel_->maps.sched_stats);
+    for_each_key<btrace_stats_key>(fd, [&](const btrace_stats_key& key) {
+        if (bpf_map_lookup_elem(fd, &key, per_cpu.data()) != 0)
+            return;
+        state::SchedStatsEntry entry{key, {}};
+        for (const auto& cpu : per_cpu) {
+            entry.stats.calls += cpu.calls;
+            entry.stats.switches += cpu.switches;
+            for (int part = 0; part < BTRACE_PARTS; ++part) {
+                entry.stats.total_ns[part] += cpu.total_ns[part];
+                for (int b = 0; b < BTRACE_HIST_BUCKETS; ++b)
+                    entry.stats.hist[part][b] += cpu.hist[part][b];
+            }
+        }
+        entries.push_back(entry);
+    });
     return entries;
 }
 

@@ -51,6 +51,10 @@ struct Config {
     uint32_t monitor_keys = 4096;
     bool failures_are_outliers = false;  // --errors
     bool timed_futex_waits_idle = false; // never outliers (no --include-idle)
+
+    // --sched: the records of shown calls carry their on-CPU, blocked and
+    // runqueue time (bpf/sched.bpf.h).
+    bool sched_split = false;
 };
 
 using state::ProgramStats;
@@ -90,6 +94,7 @@ public:
 
     Counters counters() const;  // summed over CPUs
     std::vector<StatsEntry> stats() const;
+    std::vector<state::SchedStatsEntry> sched_stats() const;  // --sched with a summary
     // Monitor: failed calls per (syscall, group, errno in key.id).
     std::vector<std::pair<btrace_stats_key, uint64_t>> errno_counts() const;
     std::vector<ProgramStats> program_stats() const;

@@ -66,17 +66,20 @@ void sample(fmt::memory_buffer& out, std::string_view name, std::initializer_lis
 
 double seconds(uint64_t ns) { return static_cast<double>(ns) / 1e9; }
 
-void histograms(const MetricsSnapshot& snapshot, fmt::memory_buffer& out) {
-    family(out, "btrace_syscall_duration_seconds", "histogram", "System call durations by syscall and comm or cgroup.");
+// One histogram family (name_bucket, name_sum, name_count) of series by syscall and group.
+void histograms(std::string_view name, std::string_view help, const std::vector<HistogramSeries>& all,
+                std::string_view group, fmt::memory_buffer& out) {
+    family(out, name, "histogram", help);
+    const std::string bucket_name = fmt::format("{}_bucket", name), sum_name = fmt::format("{}_sum", name),
+                      count_name = fmt::format("{}_count", name);
     static const std::vector<std::string> bound_texts = [] {
         std::vector<std::string> texts;
         for (uint64_t bound : bucket_bounds_ns())
             texts.push_back(fmt::format("{}", seconds(bound)));
         return texts;
     }();
-    const std::string_view group = snapshot.group_label;
     const auto& bounds = bucket_bounds_ns();
-    for (const auto& series : snapshot.histograms) {
+    for (const auto& series : all) {
         uint64_t cumulative = 0;
         size_t next_bucket = 0;
         for (size_t i = 0; i < bounds.size(); ++i) {
@@ -84,20 +87,17 @@ void histograms(const MetricsSnapshot& snapshot, fmt::memory_buffer& out) {
             const size_t last_bucket = static_cast<size_t>(std::countr_zero(bounds[i]));
             for (; next_bucket <= last_bucket; ++next_bucket)
                 cumulative += series.log2_buckets[next_bucket];
-            sample(out, "btrace_syscall_duration_seconds_bucket",
-                   {{"syscall", series.syscall}, {group, series.group}, {"le", bound_texts[i]}}, cumulative);
+            sample(out, bucket_name, {{"syscall", series.syscall}, {group, series.group}, {"le", bound_texts[i]}},
+                   cumulative);
         }
         for (; next_bucket < series.log2_buckets.size(); ++next_bucket)
             cumulative += series.log2_buckets[next_bucket];
         // The kernel bumps the count and a bucket separately, so a read can catch one
         // without the other: never let +Inf fall below a finite bucket.
         const uint64_t count = std::max(series.count, cumulative);
-        sample(out, "btrace_syscall_duration_seconds_bucket",
-               {{"syscall", series.syscall}, {group, series.group}, {"le", "+Inf"}}, count);
-        sample(out, "btrace_syscall_duration_seconds_sum", {{"syscall", series.syscall}, {group, series.group}},
-               seconds(series.sum_ns));
-        sample(out, "btrace_syscall_duration_seconds_count", {{"syscall", series.syscall}, {group, series.group}},
-               count);
+        sample(out, bucket_name, {{"syscall", series.syscall}, {group, series.group}, {"le", "+Inf"}}, count);
+        sample(out, sum_name, {{"syscall", series.syscall}, {group, series.group}}, seconds(series.sum_ns));
+        sample(out, count_name, {{"syscall", series.syscall}, {group, series.group}}, count);
     }
 }
 
@@ -124,9 +124,14 @@ std::string render_prometheus(const MetricsSnapshot& snapshot) {
 void render_prometheus(const MetricsSnapshot& snapshot, fmt::memory_buffer& out) {
     // Sized once, from the series (a histogram's 16 lines take ~1.9 KB): growing
     // by doubling would hold the old and the new buffer at once.
-    out.reserve(out.size() + 4096 + snapshot.histograms.size() * 2048 + snapshot.errors.size() * 160 +
-                snapshot.programs.size() * 256);
-    histograms(snapshot, out);
+    out.reserve(out.size() + 4096 + (snapshot.histograms.size() + snapshot.runqueue.size()) * 2048 +
+                snapshot.errors.size() * 160 + snapshot.programs.size() * 256);
+    histograms("btrace_syscall_duration_seconds", "System call durations by syscall and comm or cgroup.",
+               snapshot.histograms, snapshot.group_label, out);
+    if (snapshot.sched)
+        histograms("btrace_syscall_runqueue_seconds",
+                   "Time calls spent runnable but waiting for a CPU, by syscall and comm or cgroup (--sched).",
+                   snapshot.runqueue, snapshot.group_label, out);
 
     family(out, "btrace_syscall_errors_total", "counter", "Failed system calls by syscall, comm or cgroup, and errno.");
     for (const auto& series : snapshot.errors)

@@ -37,6 +37,8 @@ using state::ProgramStats;
 struct MetricsSnapshot {
     std::string group_label = "comm";  // "comm" or "cgroup"
     std::vector<HistogramSeries> histograms;
+    bool sched = false;                     // --sched: runqueue is exported
+    std::vector<HistogramSeries> runqueue;  // time waiting for a CPU, per call
     std::vector<ErrorSeries> errors;
     uint64_t events_lost = 0;      // records the kernel side could not deliver
     uint64_t outliers = 0;         // slow or failed calls reported

@@ -156,8 +156,8 @@ bool kernel_bpf_stats_on() {
 // fds, the consumer's figures through atomics.
 class MetricsSource {
 public:
-    MetricsSource(const loader::Tracer& tracer, bool by_cgroup, bool stats_fd_held)
-        : tracer_(tracer), by_cgroup_(by_cgroup), stats_fd_held_(stats_fd_held) {}
+    MetricsSource(const loader::Tracer& tracer, bool by_cgroup, bool stats_fd_held, bool sched)
+        : tracer_(tracer), by_cgroup_(by_cgroup), stats_fd_held_(stats_fd_held), sched_(sched) {}
 
     std::atomic<uint64_t> outliers{0};
 
@@ -176,6 +176,18 @@ public:
             std::copy(std::begin(entry.stats.hist), std::end(entry.stats.hist), series.log2_buckets.begin());
             snap.histograms.push_back(std::move(series));
         }
+        snap.sched = sched_;
+        if (sched_)
+            for (const auto& entry : tracer_.sched_stats()) {
+                HistogramSeries series;
+                series.syscall = syscalls::display_name(entry.key.nr);
+                series.group = group_of(entry.key);
+                series.count = entry.stats.calls;
+                series.sum_ns = entry.stats.total_ns[BTRACE_PART_RUNQ];
+                std::copy(std::begin(entry.stats.hist[BTRACE_PART_RUNQ]), std::end(entry.stats.hist[BTRACE_PART_RUNQ]),
+                          series.log2_buckets.begin());
+                snap.runqueue.push_back(std::move(series));
+            }
         for (const auto& [key, count] : errors) {
             const auto text = decode::errno_text(key.id);
             snap.errors.push_back({syscalls::display_name(key.nr), group_of(key),
@@ -204,6 +216,7 @@ private:
     const loader::Tracer& tracer_;
     bool by_cgroup_;
     bool stats_fd_held_;
+    bool sched_;
     CgroupNames cgroups_ = CgroupNames::of_this_host();
 };
 
@@ -256,7 +269,7 @@ Result<int> run(const cli::Options& opts) {
     for (pid_t pid : opts.pids)
         app::snapshot_fds(fds, pid);
 
-    MetricsSource source(**tracer, m.by_cgroup, stats_fd >= 0);
+    MetricsSource source(**tracer, m.by_cgroup, stats_fd >= 0, opts.sched);
     std::unique_ptr<MetricsServer> server;
     if (metrics_address) {
         auto started = MetricsServer::start(*metrics_address, [&source](fmt::memory_buffer& out) { source.render(out); });

@@ -26,6 +26,31 @@ void put_comm(const btrace_hdr& hdr, fmt::memory_buffer& out, bool utf8) {
     decode::format_name(comm_of(hdr), decode::NameKind::Comm, utf8, out);
 }
 
+bool sched_of(const decode::Payloads& payloads, btrace_sched& sched) {
+    if (!payloads.sched.present || payloads.sched.bytes.size() != sizeof(sched))
+        return false;
+    std::memcpy(&sched, payloads.sched.bytes.data(), sizeof(sched));
+    return true;
+}
+
+void put_waker_comm(const btrace_sched& sched, fmt::memory_buffer& out, bool utf8) {
+    decode::format_name({sched.waker_comm, strnlen(sched.waker_comm, sizeof(sched.waker_comm))},
+                        decode::NameKind::Comm, utf8, out);
+}
+
+void put_waker(const btrace_sched& sched, fmt::memory_buffer& out, bool utf8) {
+    switch (sched.waker_kind) {
+    case BTRACE_WAKER_IRQ:
+        put(out, "irq");
+        return;
+    case BTRACE_WAKER_TASK:
+        put_waker_comm(sched, out, utf8);
+        out.push_back('/');
+        decode::put_udec(out, sched.waker_tid);
+        return;
+    }
+}
+
 bool creates_file(const syscalls::Syscall& sc, const __u64* args) {
     for (unsigned i = 0; i < sc.nargs; ++i)
         if (sc.args[i].kind == syscalls::ArgKind::Flags &&

@@ -39,6 +39,13 @@ void format_name(const btrace_syscall& rec, const syscalls::Syscall* info, fmt::
 
 bool creates_file(const syscalls::Syscall& sc, const __u64* args);
 
+// --sched: the call's split, if its record carries a whole one.
+bool sched_of(const decode::Payloads& payloads, btrace_sched& sched);
+// Who woke the call: "irq" or comm/tid (the comm escaped as
+// put_comm does); nothing if it never blocked.
+void put_waker(const btrace_sched& sched, fmt::memory_buffer& out, bool utf8 = false);
+void put_waker_comm(const btrace_sched& sched, fmt::memory_buffer& out, bool utf8 = false);
+
 template <class F>
 void for_each_shown_arg(const btrace_syscall& rec, const syscalls::Syscall* info, const decode::Payloads& payloads,
                         const decode::CallContext& call, F&& visit) {

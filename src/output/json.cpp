@@ -134,7 +134,30 @@ void JsonFormatter::call_end(const DecodedCall& call, fmt::memory_buffer& out) {
         put(out, "null");
     else
         json_string(err.name, out);
+    if (btrace_sched sched; sched_of(call.payloads, sched))
+        sched_split(sched, out);
     put(out, "}\n");
+}
+
+// --sched: "sched":{"cpu_ns":..,"blocked_ns":..,"runq_ns":..,"switches":..,"woken_by":W}, W null (never
+// blocked), {"kind":"irq"} or {"kind":"task","tid":2211,"comm":"mysqld"}
+void JsonFormatter::sched_split(const btrace_sched& sched, fmt::memory_buffer& out) {
+    fmt::format_to(std::back_inserter(out),
+                   FMT_COMPILE(",\"sched\":{{\"cpu_ns\":{},\"blocked_ns\":{},\"runq_ns\":{},\"switches\":{},\"woken_by\":"),
+                   sched.cpu_ns, sched.blocked_ns, sched.runq_ns, sched.switches);
+    if (sched.waker_kind == BTRACE_WAKER_NONE) {
+        put(out, "null}");
+        return;
+    }
+    if (sched.waker_kind != BTRACE_WAKER_TASK) {
+        put(out, "{\"kind\":\"irq\"}}");
+        return;
+    }
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{{\"kind\":\"task\",\"tid\":{},\"comm\":"), sched.waker_tid);
+    text_.clear();
+    put_waker_comm(sched, text_, true);
+    json_string(std::string_view(text_.data(), text_.size()), out);
+    put(out, "}}");
 }
 
 void JsonFormatter::in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) {

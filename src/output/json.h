@@ -30,6 +30,7 @@ public:
     void lost(uint64_t calls, uint64_t others, fmt::memory_buffer& out) override;
 
 private:
+    void sched_split(const btrace_sched& sched, fmt::memory_buffer& out);
     void call_start(const DecodedCall& call, fmt::memory_buffer& out) override;
     void call_end(const DecodedCall& call, fmt::memory_buffer& out) override;
     void common(std::string_view type, const btrace_hdr& hdr, fmt::memory_buffer& out);

@@ -140,23 +140,29 @@ void json_group(const std::vector<const state::StatsEntry*>& rows, SummaryBy by,
 
 }  // namespace
 
+std::optional<uint64_t> histogram_percentile_ns(std::span<const __u64, BTRACE_HIST_BUCKETS> hist, uint64_t count,
+                                                double p) {
+    const double rank = p * static_cast<double>(count);
+    uint64_t seen = 0;
+    for (int b = 0; b < BTRACE_HIST_BUCKETS; ++b) {
+        if (!hist[b])
+            continue;
+        if (static_cast<double>(seen + hist[b]) >= rank) {
+            if (b == 0)
+                return 0;  // the bucket of 0 ns exactly
+            const double inside = (rank - static_cast<double>(seen)) / static_cast<double>(hist[b]);
+            return static_cast<__u64>(bucket_low(b) + inside * (bucket_high(b) - bucket_low(b)));
+        }
+        seen += hist[b];
+    }
+    return std::nullopt;
+}
+
 uint64_t percentile_ns(const btrace_stats& stats, double p) {
     if (stats.calls == 0)
         return 0;
-    const double rank = p * static_cast<double>(stats.calls);
-    uint64_t seen = 0;
-    for (int b = 0; b < BTRACE_HIST_BUCKETS; ++b) {
-        if (!stats.hist[b])
-            continue;
-        if (static_cast<double>(seen + stats.hist[b]) >= rank) {
-            const double inside = (rank - static_cast<double>(seen)) / static_cast<double>(stats.hist[b]);
-            const double value = bucket_low(b) + inside * (bucket_high(b) - bucket_low(b));
-            const auto ns = static_cast<__u64>(value);
-            return std::clamp(ns, stats.min_ns, stats.max_ns);
-        }
-        seen += stats.hist[b];
-    }
-    return stats.max_ns;
+    const auto ns = histogram_percentile_ns(stats.hist, stats.calls, p);
+    return ns ? std::clamp<uint64_t>(*ns, stats.min_ns, stats.max_ns) : stats.max_ns;
 }
 
 void format_summary(std::span<const state::StatsEntry> entries, SummaryBy by, bool histograms, bool json,

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "state/stats.h"
@@ -18,6 +19,9 @@ enum class SummaryBy { Syscall, Process, Thread };
 // The p-th percentile (0 < p <= 1) in ns, interpolated inside its log2
 // bucket and clamped to the observed min and max.
 uint64_t percentile_ns(const btrace_stats& stats, double p);
+// The same from a log2 histogram of count values, not clamped; none past its end.
+std::optional<uint64_t> histogram_percentile_ns(std::span<const __u64, BTRACE_HIST_BUCKETS> hist, uint64_t count,
+                                                double p);
 
 // The table (or tables, one per process or thread), or with json one JSON
 // object per line and group:

@@ -24,6 +24,7 @@ private:
     void call_start(const DecodedCall& call, fmt::memory_buffer& out) override;
     void call_end(const DecodedCall& call, fmt::memory_buffer& out) override;
     void time_column(uint64_t ts_ns, fmt::memory_buffer& out);
+    void sched_split(const btrace_sched& sched, fmt::memory_buffer& out);
     // "comm/tid ", the line's thread.
     void thread_prefix(const btrace_hdr& hdr, fmt::memory_buffer& out);
     void call_head(const btrace_syscall& rec, const syscalls::Syscall* info, const decode::Payloads& payloads,

@@ -16,6 +16,12 @@ struct StatsEntry {
     btrace_stats stats;
 };
 
+// --sched: the split of the same key's calls.
+struct SchedStatsEntry {
+    btrace_stats_key key;
+    btrace_sched_stats stats;
+};
+
 // From the kernel's BPF stats: 0 while they are off.
 struct ProgramStats {
     std::string name;  // e.g. "on_sys_enter"

@@ -321,3 +321,31 @@ TEST_CASE("monitor: only telling exits are logged (killed, or with outliers), --
     CHECK(count_matching(all, R"(^\+\+\+ sh/\d+ killed by SIGTERM \+\+\+$)") == 1);
     CHECK(count_matching(all, R"(^\+\+\+ sh/\d+ exited with 0 \+\+\+$)") == 2);  // the subshell, the shell
 }
+
+TEST_CASE("monitor --sched: outliers carry their split and runqueue histograms count every call",
+          "[integration][monitor][sched]") {
+    Monitored m({"--slow", "20", "--sched", "--include-idle"});  // the sleeps are the outliers
+    m.work();
+    std::string metrics;
+    eventually([&] {
+        metrics = m.scrape();
+        return sample(metrics, "btrace_outliers_total") >= 3;
+    });
+    INFO(metrics);
+    const auto runq = [](const std::string& suffix, const std::string& syscall) {
+        return "btrace_syscall_runqueue_seconds" + suffix + "{syscall=\"" + syscall + "\",comm=\"" + kComm + "\"}";
+    };
+    CHECK(sample(metrics, runq("_count", "getppid")) == 1000);
+    CHECK(sample(metrics, runq("_count", "clock_nanosleep")) == 3);
+    CHECK(sample(metrics, runq("_sum", "clock_nanosleep")) >= 0);
+    const std::string file = temp_path("sched-metrics.txt");
+    write_file(file, metrics);
+    auto check = run({"sh", "-c", "promtool check metrics < " + file});
+    INFO(check.out << check.err);
+    CHECK(check.exit_code == 0);
+
+    const std::string outliers = m.stop();
+    INFO(outliers);
+    CHECK(count_matching(outliers, R"(monitor_target/\d+ clock_nanosleep\(.* = 0 \(cpu \d+\.\d{3} blocked \d+\.\d{3} )"
+                                   R"(runq \d+\.\d{3} ms, \d+ switch(es)?, woken by .+\)$)") == 3);
+}

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* --sched: each call's duration split into on-CPU, blocked and runqueue time,
+ * the times it left the CPU, and who woke it. The split lives in the call's
+ * in-flight slot: sys_enter starts it running, sched_switch and sched_waking
+ * move it between parts, sys_exit closes it and sends it as the record's
+ * BTRACE_PAYLOAD_SCHED payload. Threads with no call in flight cost these
+ * programs one task-storage lookup (a NULL check) and nothing else. The
+ * programs are loaded only with --sched (the loader switches them off). */
+#ifndef BTRACE_SCHED_BPF_H
+#define BTRACE_SCHED_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "btrace/event.h"
+#include "maps.bpf.h"
+#include "batch.bpf.h"
+#include "capture.bpf.h"
+
+const volatile bool sched_split = false;
+
+#define TASK_RUNNING 0x0000
+
+/* A call starts on the CPU, at sys_enter. */
+static __always_inline void sched_start(struct btrace_inflight *call, __u64 now_ns)
+{
+	if (!sched_split)
+		return;
+	call->sched_state = BTRACE_SCHED_RUNNING;
+	call->sched_since_ns = now_ns;
+	__builtin_memset(&call->sched, 0, sizeof(call->sched));
+}
+
+/* Closes the current part at now_ns: its time goes where the thread was. */
+static __always_inline void sched_account(struct btrace_inflight *call, __u64 now_ns)
+{
+	__u64 part_ns = now_ns - call->sched_since_ns;
+
+	if (call->sched_state == BTRACE_SCHED_RUNNING)
+		call->sched.cpu_ns += part_ns;
+	else if (call->sched_state == BTRACE_SCHED_BLOCKED)
+		call->sched.blocked_ns += part_ns;
+	else
+		call->sched.runq_ns += part_ns;
+	call->sched_since_ns = now_ns;
+}
+
+/* The task's call in flight, if its split is being kept: not for a thread
+ * outside the trace, between calls, nor for a call in flight at attach. */
+static __always_inline struct btrace_inflight *split_call(struct task_struct *task)
+{
+	struct btrace_inflight *call = bpf_task_storage_get(&inflight, task, 0, 0);
+
+	return call && call->ts_ns && call->sched_state != BTRACE_SCHED_NONE ? call : NULL;
+}
+
+/* The waker is the current task, or an interrupt when that is the idle task
+ * (which wakes no one from its own context). An interrupt taken while a task
+ * runs is not told apart from that task: preempt_count, which says so, is a
+ * per-CPU variable that BPF can read only through kallsyms, which kernels
+ * without CONFIG_KALLSYMS_ALL (this one) do not list. */
+static __always_inline void note_waker(struct btrace_sched *sched)
+{
+	struct task_struct *waker = bpf_get_current_task_btf();
+
+	if (waker->pid == 0) {
+		sched->waker_kind = BTRACE_WAKER_IRQ;
+		return;
+	}
+	sched->waker_kind = BTRACE_WAKER_TASK;
+	sched->waker_tid = waker->pid;
+	__builtin_memcpy(sched->waker_comm, waker->comm, sizeof(sched->waker_comm));
+}
+
+/* tp_btf, not raw_tp: task storage needs the tasks as typed pointers, and
+ * sched_switch's next is only an argument. The records a switched-out task
+ * leaves are flushed as on_sched_switch does. */
+SEC("tp_btf/sched_switch")
+int BPF_PROG(on_sched_switch_split, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	struct btrace_inflight *call;
+	__u64 now_ns = 0;
+
+	batch_flush_on_switch();
+	if ((call = split_call(prev))) {
+		now_ns = bpf_ktime_get_ns();
+		sched_account(call, now_ns);
+		/* Preempted, or a sleep undone (a signal pending): still runnable.
+		 * __state, not the tracepoint's prev_state (Linux 5.18+): the
+		 * kernel resets it when the sleep is undone. */
+		call->sched_state = preempt || prev->__state == TASK_RUNNING ? BTRACE_SCHED_RUNQ
+									    : BTRACE_SCHED_BLOCKED;
+		call->sched.switches++;
+	}
+	if ((call = split_call(next))) {
+		sched_account(call, now_ns ? now_ns : bpf_ktime_get_ns());
+		call->sched_state = BTRACE_SCHED_RUNNING;
+	}
+	return 0;
+}
+
+/* In the waker's context (sched_wakeup may run on the woken task's CPU, in
+ * whatever runs there), and only for a real wakeup of a sleeping task. */
+SEC("tp_btf/sched_waking")
+int BPF_PROG(on_sched_waking, struct task_struct *task)
+{
+	struct btrace_inflight *call = split_call(task);
+
+	/* A wakeup before the thread left the CPU undoes a sleep not begun. */
+	if (!call || call->sched_state != BTRACE_SCHED_BLOCKED)
+		return 0;
+	sched_account(call, bpf_ktime_get_ns());
+	call->sched_state = BTRACE_SCHED_RUNQ;
+	note_waker(&call->sched);
+	return 0;
+}
+
+/* At sys_exit (now_ns): the call's split, closed, or NULL if none is kept. */
+static __always_inline const struct btrace_sched *sched_close(struct btrace_inflight *call, __u64 now_ns)
+{
+	if (!sched_split || call->sched_state == BTRACE_SCHED_NONE)
+		return NULL;
+	sched_account(call, now_ns);
+	return &call->sched;
+}
+
+/* Appends the split (if any) to the record at start (size bytes so far);
+ * returns the record's new size. */
+static __always_inline __u32 sched_payload(const struct btrace_sched *sched, __u32 start, __u32 size)
+{
+	struct btrace_batch *b = this_cpu_batch();
+
+	if (!sched || !b)
+		return size;
+	/* Records end below CURSOR_MASK (capture.bpf.h): the mask only shows the verifier. */
+	__u8 *at = (__u8 *)batch_at(b, start) + (size & CURSOR_MASK);
+	struct btrace_payload *p = (struct btrace_payload *)at;
+	p->arg = BTRACE_PAYLOAD_SCHED;
+	p->how = 0;
+	p->len = sizeof(struct btrace_sched);
+	p->flags = 0;
+	p->count = 0;
+	__builtin_memcpy(at + sizeof(*p), sched, sizeof(*sched));
+	return size + sizeof(*p) + sizeof(struct btrace_sched);
+}
+
+#endif
