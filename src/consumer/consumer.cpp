@@ -80,6 +80,8 @@ void Consumer::release(uint64_t up_to_ns) {
         if (late)
             forget_fds_after_late(record.data(), hdr);
         if (sink_status_)
+            sink_status_ = sink_.route(hdr.type == BTRACE_REC_LOSS ? 0 : hdr.tid);
+        if (sink_status_)
             sink_status_ = sink_.flush_if_full();
     });
 }
