@@ -136,6 +136,8 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         if (limit_reached())
             return;
         if (exec == exec_args_.end() || !is_same_call(exec->second, rec)) {
+            if (proc_names_)
+                proc_names_->name_unseen(rec, fds_, queue_, horizon_);
             if (!filter_ || filter_->admit(rec, std::span<const uint8_t>(data, hdr.size))) {
                 ++calls_;
                 formatter_.syscall(rec, payloads, out);
@@ -149,6 +151,8 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         std::memcpy(rec.args, merged.data() + offsetof(btrace_syscall, args), sizeof(rec.args));
         rec.hdr.size = static_cast<uint32_t>(merged.size());
         std::memcpy(merged.data(), &rec, sizeof(rec));
+        if (proc_names_)
+            proc_names_->name_unseen(rec, fds_, queue_, horizon_);
         if (!filter_ || filter_->admit(rec, merged)) {
             ++calls_;
             formatter_.syscall(rec, std::span<const uint8_t>(merged).subspan(sizeof(rec)), out);
