@@ -61,7 +61,7 @@ TEST_CASE("strace -ff -o PREFIX: a file per thread, PREFIX.TID, as strace -ff", 
     CHECK_FALSE(suffixes(prefix).count(""));  // no PREFIX itself
 }
 
-TEST_CASE("strace -A: appends to -o FILE; without it the file is replaced", "[integration][strace]") {
+TEST_CASE("strace -A: appends to -o FILE - without it the file is replaced", "[integration][strace]") {
     const std::string path = temp_path("append.txt");
     write_file(path, "before\n");
     REQUIRE(run({btrace_bin(), "-A", "-o", path, "-e", "trace=exit_group", "--", "true"}).exit_code == 0);
@@ -97,7 +97,7 @@ TEST_CASE("strings under -x and -xx print strings in hex exactly as strace does"
     CHECK(ours == quoted_arg(strace_of(cat, {"-xx", "-e", "trace=openat"}), etc_h));
 }
 
-TEST_CASE("stamps of -t, -tt, -ttt and -r on +++ lines as strace does; -t -r shows both", "[integration][strace][output]") {
+TEST_CASE("stamps of -t, -tt, -ttt and -r on +++ lines as strace does - -t -r shows both", "[integration][strace][output]") {
     const std::vector<std::string> command = {"true"};
     const std::vector<std::pair<const char*, std::string>> forms = {
         {"-t", R"(\d\d:\d\d:\d\d)"}, {"-tt", R"(\d\d:\d\d:\d\d\.\d{6})"}, {"-ttt", R"(\d{10}\.\d{6})"},
@@ -124,7 +124,7 @@ TEST_CASE("quiet: -qq drops the +++ lines, -q keeps them (btrace has no attach m
     CHECK(strace_of({"true"}, {"-qq"}).find("+++") == std::string::npos);
 }
 
-TEST_CASE("qualifiers t= and s= are trace= and signal=; -w and --always-show-pid are accepted", "[integration][strace][filter]") {
+TEST_CASE("qualifiers t= and s= are trace= and signal= - -w and --always-show-pid are accepted", "[integration][strace][filter]") {
     const std::string text = trace_ok({"sh", "-c", "true"}, {"-e", "t=execve", "-e", "s=none"}).text;
     CHECK(count_matching(text, R"( execve\()") == 1);
     CHECK(text.find(" openat(") == std::string::npos);

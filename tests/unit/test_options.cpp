@@ -213,7 +213,7 @@ TEST_CASE("qualifiers of -e take strace's abbreviations: t= s= x=", "[cli][filte
     CHECK(error_of(parse_args({"-e", "t", "--", "true"})) == error_of(parse_args({"-e", "trace=t", "--", "true"})));
 }
 
-TEST_CASE("time of day with -r shows both, as strace 6.1 does; -r alone replaces the column", "[cli]") {
+TEST_CASE("time of day with -r shows both, as strace 6.1 does - -r alone replaces the column", "[cli]") {
     const auto both_parsed = parse_args({"-t", "-r", "--", "true"});
     const auto& both = options_of(both_parsed);
     CHECK(both.time == Options::Time::Wall);

@@ -145,7 +145,7 @@ TEST_CASE("what is still held, the rest of the sample being released included, c
     CHECK_FALSE(holds(3));
 }
 
-TEST_CASE("a name learnt late from /proc stands for every call; the table knows seen, closed and lost fds", "[order][fds]") {
+TEST_CASE("a name learnt late from /proc stands for every call - the table knows seen, closed and lost fds", "[order][fds]") {
     FdTable fds;
     CHECK_FALSE(fds.knows(7, 3));
     fds.at(5000, 4000);

@@ -112,7 +112,7 @@ TEST_CASE("time column forms", "[text]") {
     CHECK(line(output::TimeFormat::WallSeconds, 1'000'412'000).size() == 8);
 }
 
-TEST_CASE("the summary leaves out calls that never return, as strace -c does; 1 call, not 1 calls", "[summary]") {
+TEST_CASE("the summary leaves out calls that never return, as strace -c does - 1 call, not 1 calls", "[summary]") {
     state::StatsEntry e{};
     e.key.nr = static_cast<uint32_t>(syscalls::number_of("getpid"));
     e.stats.calls = 1;
@@ -135,7 +135,7 @@ TEST_CASE("the summary leaves out calls that never return, as strace -c does; 1 
     CHECK(text.find(" total\n") != std::string::npos);
 }
 
-TEST_CASE("time of day and -r: the time since the previous line after the time of day; stamps on +++ lines", "[text]") {
+TEST_CASE("time of day and -r: the time since the previous line after the time of day - stamps on +++ lines", "[text]") {
     output::FormatOptions options{1'000'000'000, 1'700'000'000'000'000'000 - 1'000'000'000, false,
                                   output::TimeFormat::Epoch};
     options.time_delta = true;
