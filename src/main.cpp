@@ -115,6 +115,11 @@ output::TimeFormat time_format(cli::Options::Time time) {
     return output::TimeFormat::SinceStart;
 }
 
+decode::StringHex string_hex(cli::Options::Hex hex) {
+    using H = cli::Options::Hex;
+    return hex == H::All ? decode::StringHex::All : hex == H::NonAscii ? decode::StringHex::NonAscii : decode::StringHex::None;
+}
+
 output::SummaryBy summary_by(cli::Options::SummaryBy by) {
     using B = cli::Options::SummaryBy;
     return by == B::Process ? output::SummaryBy::Process
@@ -143,7 +148,8 @@ Result<int> run(const cli::Options& opts) {
     if (auto ok = check_pids(opts); !ok)
         return ok.error();
 
-    auto sink = output::Sink::open(opts.output_path);
+    auto sink = opts.output_separately ? Result<output::Sink>(output::Sink::separate(opts.output_path, opts.append))
+                                       : output::Sink::open(opts.output_path, {}, opts.append);
     if (!sink)
         return sink.error();
     if (opts.fds_only) {  // a listing, not a trace: stdout unless -o
@@ -158,9 +164,16 @@ Result<int> run(const cli::Options& opts) {
     state::FdTable fds;
     output::FormatOptions format{monotonic_ns(), realtime_offset_ns(), opts.raw, time_format(opts.time)};
     format.string_max = opts.string_max;
+    format.hex = string_hex(opts.hex);
+    format.time_delta = opts.time_delta;
+    format.exit_lines = opts.show_exits;
     auto formatter = make_formatter(opts.json, format, fds);
     consumer::Consumer consumer(*formatter, *sink, fds);
     consumer.limit_calls(opts.max_events);
+    // Without follow, other threads of a process run untraced: their fd changes go unseen, and so would
+    // a /proc name's staleness.
+    if ((*tracer)->tracks_fds() && opts.follow)
+        consumer.name_unseen_fds(**tracer);
     std::optional<consumer::PathFilter> path_filter;
     if (!opts.trace_paths.empty()) {
         path_filter.emplace(consumer::resolve_trace_paths(opts.trace_paths), fds, *formatter);
@@ -185,7 +198,7 @@ Result<int> run(const cli::Options& opts) {
             snapshot_fds(fds, pid);
             if (auto ok = consumer::report_calls_in_flight(pid, monotonic_ns(), opts.syscalls, path_filter ? &*path_filter : nullptr,
                                                           **tracer, *formatter,
-                                                          sink->buffer()); !ok)
+                                                          *sink); !ok)
                 return ok.error();
         }
     }
@@ -226,7 +239,10 @@ Result<int> run(const cli::Options& opts) {
             next_sweep = now + kSweepInterval;
         }
         if (auto now = std::chrono::steady_clock::now(); opts.pending_ms > 0 && now >= next_pending_scan) {
-            pending.scan(**tracer, monotonic_ns(), path_filter ? &*path_filter : nullptr, *formatter, sink->buffer());
+            if (auto ok = pending.scan(**tracer, monotonic_ns(), path_filter ? &*path_filter : nullptr, *formatter,
+                                       *sink);
+                !ok)
+                return ok.error();
             next_pending_scan = now + kPendingScanInterval;
         }
         if (consumer.limit_reached())

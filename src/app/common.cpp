@@ -187,9 +187,9 @@ void report_counters(const loader::Tracer& tracer, const consumer::Consumer& con
                      "processes' fds shown as unknown from there",
                      consumer.late());
     if (counters[BTRACE_CNT_STATS_FULL])
-        spdlog::warn("{} calls not counted in the summary: its map is full (a key per syscall of each process or "
+        spdlog::warn("{} call{} not counted in the summary: its map is full (a key per syscall of each process or "
                      "thread)",
-                     counters[BTRACE_CNT_STATS_FULL]);
+                     counters[BTRACE_CNT_STATS_FULL], counters[BTRACE_CNT_STATS_FULL] == 1 ? "" : "s");
     if (counters[BTRACE_CNT_FATAL_SIGNALS_FULL])
         spdlog::warn("{} fatal signal lines lost: more processes were being killed at once than btrace holds",
                      counters[BTRACE_CNT_FATAL_SIGNALS_FULL]);

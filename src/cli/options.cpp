@@ -191,11 +191,13 @@ Result<void> set_common(const CLI::App& app, Options& opts, const std::vector<st
     return {};
 }
 
-// -e trace=SET, or a bare SET as strace takes it (-e open,close); nullopt for
-// the other kinds (status=, signal=).
+// -e trace=SET (t=SET), or a bare SET as strace takes it (-e open,close);
+// nullopt for the other kinds (status=, signal=).
 std::optional<Result<std::vector<bool>>> trace_expression(const std::string& expr) {
     if (expr.starts_with("trace="))
         return parse_trace_set(expr.substr(6));
+    if (expr.starts_with("t="))  // strace's abbreviation
+        return parse_trace_set(expr.substr(2));
     if (expr.find('=') == std::string::npos)
         return parse_trace_set(expr);
     return std::nullopt;
@@ -363,11 +365,23 @@ ParseResult parse(int argc, const char* const* argv) {
     app.add_option("-o,--output", opts.output_path, "Write the trace to FILE instead of stderr")
         ->type_name("FILE");
     app.add_flag("--no-follow", no_follow, "Do not trace new children or threads");
-    // strace's habits: -f, -T and -y ask for what btrace always does.
+    // strace's habits: -f, -T, -y, -w and --always-show-pid ask for what btrace always does.
     int follow_flags = 0;
-    app.add_flag("-f,--follow", follow_flags, "Trace new children and threads: the default (strace's -f)");
+    app.add_flag("-f,--follow", follow_flags,
+                 "Trace new children and threads: the default (strace's -f); -ff with -o PREFIX: each thread's "
+                 "lines to PREFIX.TID");
+    app.add_flag("-A,--output-append-mode", opts.append, "Append to the -o file(s) instead of truncating them");
     app.add_flag("-T")->description("Show each call's duration: always on (strace's -T)");
     app.add_flag("-y")->description("Show what each fd is: always on (strace's -y, -yy)");
+    app.add_flag("-w,--summary-wall-clock")
+        ->description("The summary's times are wall-clock time from entry to exit: always so (strace's -w)");
+    app.add_flag("--always-show-pid")->description("Show the thread id on every line: always on (comm/tid)");
+    int quiet_flags = 0;
+    app.add_flag("-q,--quiet", quiet_flags,
+                 "No attach or detach messages (btrace prints none); -qq: no \"+++ exited with\" lines either");
+    int hex_flags = 0;
+    app.add_flag("-x", hex_flags,
+                 "Strings with non-ASCII or control bytes in \\x hex (-xx: every string), as strace -x");
     app.add_option("-u,--user", opts.user,
                    "Run COMMAND as USER (uid, gid, groups, HOME), not as root like btrace")
         ->type_name("USER");
@@ -455,31 +469,47 @@ ParseResult parse(int argc, const char* const* argv) {
 
     if (auto ok = set_common(app, opts, pid_texts, buffer_size); !ok)
         return ok.error();
-    if (follow_flags > 1)
-        return Error{"-ff (a file per process) is not supported: one trace names each call's comm/tid", 2};
+    if (follow_flags > 1) {
+        if (opts.output_path.empty())
+            return Error{"-ff needs -o PREFIX: each thread's lines go to PREFIX.TID", 2};
+        opts.output_separately = true;
+    }
+    if (opts.append && opts.output_path.empty())
+        return Error{"-A needs -o FILE", 2};
+    opts.show_exits = quiet_flags < 2;
+    opts.hex = hex_flags == 0 ? Options::Hex::None : hex_flags == 1 ? Options::Hex::NonAscii : Options::Hex::All;
     if (follow_flags && no_follow)
         return Error{"-f and --no-follow exclude each other", 2};
     opts.follow = !no_follow;
     opts.data = !no_data;
 
     for (const auto& expr : expressions) {
+        // strace's qualifier names, with the abbreviations its man page gives.
+        const auto equals = expr.find('=');
+        const std::string_view qualifier =
+            equals == std::string::npos ? std::string_view() : std::string_view(expr).substr(0, equals);
+        const std::string value = equals == std::string::npos ? expr : expr.substr(equals + 1);
         if (auto set = trace_expression(expr)) {
             if (!*set)
                 return set->error();
             opts.syscalls = std::move(**set);
-        } else if (expr.starts_with("status=")) {
-            auto status = parse_status(expr.substr(7));
+        } else if (qualifier == "status") {
+            auto status = parse_status(value);
             if (!status)
                 return status.error();
             opts.status = *status;
             status_given = true;
-        } else if (expr.starts_with("signal=") || expr.starts_with("signals=")) {
-            auto signals = parse_signal_set(expr.substr(expr.find('=') + 1));
+        } else if (qualifier == "signal" || qualifier == "signals" || qualifier == "s") {
+            auto signals = parse_signal_set(value);
             if (!signals)
                 return signals.error();
             opts.signals = *signals;
+        } else if (qualifier == "raw" || qualifier == "x") {
+            if (value != "all")  // per syscall, strace's raw= would mix raw and decoded lines
+                return Error{"-e " + expr + ": only " + std::string(qualifier) + "=all (--raw) is supported", 2};
+            opts.raw = true;
         } else {
-            return Error{"-e " + expr + ": expected trace=SET, status=LIST or signal=SET", 2};
+            return Error{"-e " + expr + ": expected trace=SET (t=), status=LIST, signal=SET (s=) or raw=all (x=)", 2};
         }
     }
     if (only_successful && only_failed)
@@ -513,10 +543,12 @@ ParseResult parse(int argc, const char* const* argv) {
         opts.summary_by = Options::SummaryBy::Thread;
     if ((!summary_by.empty() || opts.histogram) && opts.summary == Options::Summary::None)
         opts.summary = Options::Summary::Also;  // asking for its form asks for the summary
-    if (since_previous)
-        opts.time = Options::Time::SincePrevious;
-    else if (time_flags > 0)
+    if (time_flags > 0)
         opts.time = time_flags == 1 ? Options::Time::Wall : time_flags == 2 ? Options::Time::WallMicros : Options::Time::Epoch;
+    if (since_previous && time_flags > 0)
+        opts.time_delta = true;  // strace 6.1 prints both: 16:27:18 (+     0.005016) execve(...)
+    else if (since_previous)
+        opts.time = Options::Time::SincePrevious;
     if (!opts.comm.empty() || !opts.cgroup_path.empty())
         opts.system_wide = true;
 
@@ -528,6 +560,10 @@ ParseResult parse(int argc, const char* const* argv) {
         return Error{"-u needs -- COMMAND", 2};
     if (opts.fds_only && opts.pids.empty())
         return Error{"--fds needs -p PID", 2};
+    if (opts.output_separately && opts.summary != Options::Summary::None)
+        return Error{"-ff keeps no per-thread counts: not with -c or -S (as strace)", 2};
+    if (opts.output_separately && opts.fds_only)
+        return Error{"-ff writes a trace: not with --fds", 2};
     if (!opts.trace_paths.empty() && (opts.summary != Options::Summary::None || opts.raw))
         return Error{"-P picks calls by the paths read from them: not with -c, -S or --raw", 2};
     return opts;

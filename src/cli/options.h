@@ -18,6 +18,8 @@ struct Options {
     std::vector<std::string> command;  // -- COMMAND [ARGS...]
     std::vector<pid_t> pids;           // -p PID[,PID...]
     std::string output_path;           // -o FILE; empty: stderr
+    bool output_separately = false;    // -ff: -o PREFIX writes each thread's lines to PREFIX.TID
+    bool append = false;               // -A: open -o FILE(s) for appending
     std::string user;                  // -u USER: run COMMAND as this user
     bool follow = true;                // children and threads
     std::size_t buffer_bytes = 0;  // --buffer-size; 0 until set_common: default_buffer_bytes()
@@ -47,7 +49,13 @@ struct Options {
     enum class SummaryBy { Syscall, Process, Thread } summary_by = SummaryBy::Syscall;
     bool histogram = false;           // --histogram: latency histograms with the summary
     enum class Time { Relative, Wall, WallMicros, Epoch, SincePrevious } time = Time::Relative;  // -t -tt -ttt -r
+    // -r with -t/-tt/-ttt: the time since the previous line follows the time of day, as strace's "(+ ...)".
+    bool time_delta = false;
     bool json = false;                // --json: one JSON object per line
+    // -x: strings with a byte that is neither printable ASCII nor \t\n\v\f\r in \x.. hex;
+    // -xx: every string in hex (strace's --strings-in-hex).
+    enum class Hex { None, NonAscii, All } hex = Hex::None;
+    bool show_exits = true;           // -qq: no "+++ exited with" lines
     uint64_t max_events = 0;          // --max-events: stop after this many calls (0: no limit)
 
     // `btrace monitor`: always-on mode (histograms in the kernel, outliers only).

@@ -80,6 +80,8 @@ void Consumer::release(uint64_t up_to_ns) {
         if (late)
             forget_fds_after_late(record.data(), hdr);
         if (sink_status_)
+            sink_status_ = sink_.route(hdr.type == BTRACE_REC_LOSS ? 0 : hdr.tid);
+        if (sink_status_)
             sink_status_ = sink_.flush_if_full();
     });
 }
@@ -134,6 +136,8 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         if (limit_reached())
             return;
         if (exec == exec_args_.end() || !is_same_call(exec->second, rec)) {
+            if (proc_names_)
+                proc_names_->name_unseen(rec, fds_, queue_, horizon_);
             if (!filter_ || filter_->admit(rec, std::span<const uint8_t>(data, hdr.size))) {
                 ++calls_;
                 formatter_.syscall(rec, payloads, out);
@@ -148,6 +152,8 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         merged.insert(merged.end(), payloads.begin(), payloads.end());  // what exit added: the --sched split
         rec.hdr.size = static_cast<uint32_t>(merged.size());
         std::memcpy(merged.data(), &rec, sizeof(rec));
+        if (proc_names_)
+            proc_names_->name_unseen(rec, fds_, queue_, horizon_);
         if (!filter_ || filter_->admit(rec, merged)) {
             ++calls_;
             formatter_.syscall(rec, std::span<const uint8_t>(merged).subspan(sizeof(rec)), out);

@@ -4,11 +4,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <unordered_map>
 #include <vector>
 
 #include "consumer/order.h"
+#include "consumer/proc_fd_names.h"
 #include "output/sink.h"
 #include "output/formatter.h"
 #include "state/fd_table.h"
@@ -70,6 +72,9 @@ public:
     // signal lines neither (0: no limit).
     void limit_calls(uint64_t limit) { call_limit_ = limit; }
     void set_filter(CallFilter* filter) { filter_ = filter; }
+    // Fds a shown call uses that the table has never seen are named from
+    // /proc (see ProcFdNames), with the tracer's view of what is in flight.
+    void name_unseen_fds(const loader::Tracer& tracer) { proc_names_.emplace(tracer); }
     bool limit_reached() const { return call_limit_ && calls_ >= call_limit_; }
     uint64_t malformed() const { return malformed_; }
     // What the kernel side reported lost (BTRACE_REC_LOSS): calls shown, other records.
@@ -115,6 +120,7 @@ private:
     uint64_t calls_ = 0;
     uint64_t call_limit_ = 0;
     CallFilter* filter_ = nullptr;
+    std::optional<ProcFdNames> proc_names_;
     std::unordered_map<uint32_t, std::vector<uint8_t>> exec_args_;  // tgid -> execve record from sys_enter
 };
 

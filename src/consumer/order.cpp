@@ -118,4 +118,8 @@ Horizon::Mark Horizon::before_drain(uint64_t now_ns) const {
 
 bool Horizon::drained(const Mark& mark) const { return load_acquire(consumer_pos_) >= mark.producer_pos; }
 
+bool Horizon::ring_empty() const {
+    return producer_pos_ && load_acquire(consumer_pos_) >= load_acquire(producer_pos_);
+}
+
 }  // namespace btrace::consumer

@@ -34,6 +34,11 @@ public:
     template <class Visit>
     void release(uint64_t up_to_ns, Visit&& visit);
 
+    // Whether any record still held (not yet released, the rest of the
+    // sample being released included) satisfies pred(record).
+    template <class Pred>
+    bool any_held(Pred&& pred) const;
+
     bool empty() const { return heap_.empty(); }
     std::size_t held_bytes() const { return held_bytes_; }
     uint64_t late() const { return late_; }
@@ -60,7 +65,25 @@ private:
     uint64_t released_ = 0;  // order of the last record released
     uint64_t late_ = 0;
     std::size_t held_bytes_ = 0;
+    static constexpr std::size_t kNone = SIZE_MAX;
+    std::size_t releasing_ = kNone;  // the sample whose records release() is visiting
 };
+
+template <class Pred>
+bool OrderedRecords::any_held(Pred&& pred) const {
+    const auto any_in = [&](std::size_t slot) {
+        const Sample& s = samples_[slot];
+        for (std::size_t at = s.at; at + sizeof(btrace_hdr) <= s.bytes.size();) {
+            btrace_hdr hdr;
+            std::copy_n(s.bytes.data() + at, sizeof(hdr), reinterpret_cast<uint8_t*>(&hdr));
+            if (pred(std::span<const uint8_t>(s.bytes).subspan(at, hdr.size)))
+                return true;
+            at += hdr.size;  // whole records only (add)
+        }
+        return false;
+    };
+    return (releasing_ != kNone && any_in(releasing_)) || std::any_of(heap_.begin(), heap_.end(), any_in);
+}
 
 template <class Visit>
 void OrderedRecords::release(uint64_t up_to_ns, Visit&& visit) {
@@ -70,6 +93,7 @@ void OrderedRecords::release(uint64_t up_to_ns, Visit&& visit) {
         if (s.head > up_to_ns)
             return;
         pop();
+        releasing_ = slot;
         // Its records run on while they come before the next sample's (one
         // CPU's burst): the heap is touched once per run, not per record.
         const Sample* next = heap_.empty() ? nullptr : &samples_[heap_.front()];
@@ -88,6 +112,7 @@ void OrderedRecords::release(uint64_t up_to_ns, Visit&& visit) {
                 break;
             s.head = order_of(std::span<const uint8_t>(s.bytes).subspan(s.at));
         } while (s.head <= up_to_ns && (!next || s.head < next->head || (s.head == next->head && s.seq < next->seq)));
+        releasing_ = kNone;
         if (s.at < s.bytes.size())
             push(slot);
         else
@@ -119,6 +144,8 @@ public:
     Mark before_drain(uint64_t now_ns) const;
     // Whether the drain since the mark took every record reserved before it.
     bool drained(const Mark& mark) const;
+    // Whether the ring buffer holds no record the consumer has not taken.
+    bool ring_empty() const;
 
     // A record's order is read just before it is published: allow for a
     // producer interrupted in between.

@@ -42,7 +42,7 @@ std::string_view sched_state_note(uint32_t state) {
 
 Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, const std::vector<bool>& syscalls,
                                     const CallFilter* filter, loader::Tracer& tracer, output::Formatter& formatter,
-                                    fmt::memory_buffer& out) {
+                                    output::Sink& out) {
     for (const auto& call : state::calls_in_flight(pid)) {
         const bool shown = syscalls.empty() || (call.nr >= 0 && static_cast<std::size_t>(call.nr) < syscalls.size() &&
                                                 syscalls[call.nr]);
@@ -52,7 +52,11 @@ Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, const std::vecto
         if (shown) {
             const btrace_syscall rec = call_record(pid, call.tid, call.comm, call.nr, call.args, now_ns);
             if (!filter || filter->shows_in_progress(rec))
-                formatter.in_progress(rec, "... in progress when tracing started", out);
+            {
+                formatter.in_progress(rec, "... in progress when tracing started", out.buffer());
+                if (auto ok = out.route(static_cast<uint32_t>(call.tid)); !ok)
+                    return ok;
+            }
         }
         btrace_inflight slot{};
         slot.ts_ns = now_ns;
@@ -81,8 +85,8 @@ std::vector<pid_t> PendingReporter::traced_threads(const loader::Tracer& tracer)
     return threads;
 }
 
-void PendingReporter::scan(const loader::Tracer& tracer, uint64_t now_ns, const CallFilter* filter,
-                           output::Formatter& formatter, fmt::memory_buffer& out) {
+Result<void> PendingReporter::scan(const loader::Tracer& tracer, uint64_t now_ns, const CallFilter* filter,
+                           output::Formatter& formatter, output::Sink& out) {
     const uint64_t scan = ++scans_;
     for (pid_t tid : traced_threads(tracer)) {
         const auto call = tracer.inflight_of(tid);
@@ -111,9 +115,12 @@ void PendingReporter::scan(const loader::Tracer& tracer, uint64_t now_ns, const 
                               fmt::format("... still in progress after {}{:.3f} s{}",
                                           call->flags & BTRACE_SYS_STARTED_BEFORE ? ">=" : "", seconds,
                                           sched_state_note(call->sched_state)),
-                              out);
+                              out.buffer());
+        if (auto ok = out.route(static_cast<uint32_t>(tid)); !ok)
+            return ok;
     }
     std::erase_if(reported_, [&](const auto& entry) { return entry.second.scan != scan; });
+    return {};
 }
 
 }  // namespace btrace::consumer

@@ -24,7 +24,7 @@ namespace btrace::consumer {
 // filter (may be null): which of them are shown.
 Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, const std::vector<bool>& syscalls,
                                     const CallFilter* filter, loader::Tracer& tracer, output::Formatter& formatter,
-                                    fmt::memory_buffer& out);
+                                    output::Sink& out);
 
 class PendingReporter {
 public:
@@ -35,8 +35,8 @@ public:
 
     // Prints, once per call, each call in flight for at least the threshold.
     // filter (may be null): which of them are shown.
-    void scan(const loader::Tracer& tracer, uint64_t now_ns, const CallFilter* filter, output::Formatter& formatter,
-              fmt::memory_buffer& out);
+    Result<void> scan(const loader::Tracer& tracer, uint64_t now_ns, const CallFilter* filter, output::Formatter& formatter,
+              output::Sink& out);
 
 private:
     std::vector<pid_t> traced_threads(const loader::Tracer& tracer) const;

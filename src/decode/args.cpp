@@ -39,7 +39,7 @@ void argv(const Payload& p, const CallContext& call, fmt::memory_buffer& out) {
         const std::size_t len = nul ? static_cast<std::size_t>(nul - start) : p.bytes.size() - off;
         if (shown++)
             put(out, ", ");
-        format_string({start, std::min(len, string_max)}, !nul || len > string_max, call.utf8, out);
+        format_string({start, std::min(len, string_max)}, !nul || len > string_max, call.utf8, out, call.hex);
         off += len + 1;
     }
     if (p.truncated() || p.faulted())
@@ -50,7 +50,7 @@ void argv(const Payload& p, const CallContext& call, fmt::memory_buffer& out) {
 // transferred: for data the kernel filled in (readv, recvmsg), the call's
 // result, spread over the iovecs in order: an iovec shows as cut ("...") only
 // when less was captured than the call put in it, as strace shows it.
-void iovec(const Payload& p, std::optional<uint64_t> transferred, bool utf8, fmt::memory_buffer& out) {
+void iovec(const Payload& p, std::optional<uint64_t> transferred, const CallContext& call, fmt::memory_buffer& out) {
     out.push_back('[');
     std::size_t off = 0;
     for (unsigned i = 0; i < p.hdr.count; ++i) {
@@ -67,7 +67,7 @@ void iovec(const Payload& p, std::optional<uint64_t> transferred, bool utf8, fmt
         if (i)
             put(out, ", ");
         put(out, "{iov_base=");
-        format_string(p.bytes.subspan(off, captured), captured < filled, utf8, out);
+        format_string(p.bytes.subspan(off, captured), captured < filled, call.utf8, out, call.hex);
         fmt::format_to(std::back_inserter(out), FMT_COMPILE(", iov_len={}}}"), iov.iov_len);
         off += (captured + 7) & ~std::size_t{7};
     }
@@ -77,9 +77,9 @@ void iovec(const Payload& p, std::optional<uint64_t> transferred, bool utf8, fmt
 }
 
 // Most options are an int: [1], as strace shows them; others their bytes.
-void sockopt_value(const Payload& p, bool utf8, fmt::memory_buffer& out) {
+void sockopt_value(const Payload& p, const CallContext& call, fmt::memory_buffer& out) {
     if (p.bytes.size() != sizeof(int32_t) || p.truncated()) {
-        format_string(p.bytes, p.truncated(), utf8, out);
+        format_string(p.bytes, p.truncated(), call.utf8, out, call.hex);
         return;
     }
     int32_t v;
@@ -108,8 +108,7 @@ void msghdr(const Payload& p, bool out_data, const CallContext& call, fmt::memor
         put_address(out, reinterpret_cast<uint64_t>(m.msg_name));
     fmt::format_to(std::back_inserter(out), FMT_COMPILE(", msg_namelen={}, msg_iov="), m.msg_namelen);
     if (m.msg_iov && iov && captured(*iov))
-        iovec(*iov, out_data ? std::optional<uint64_t>(static_cast<uint64_t>(call.ret)) : std::nullopt, call.utf8,
-              out);
+        iovec(*iov, out_data ? std::optional<uint64_t>(static_cast<uint64_t>(call.ret)) : std::nullopt, call, out);
     else
         put_address(out, reinterpret_cast<uint64_t>(m.msg_iov));
     fmt::format_to(std::back_inserter(out), FMT_COMPILE(", msg_iovlen={}"), m.msg_iovlen);
@@ -189,25 +188,25 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
     case ArgKind::SockoptValIn: case ArgKind::SockoptValOut:
         if ((arg.kind == ArgKind::SockoptValOut && call.failed) || !captured(payload))
             break;
-        sockopt_value(payload, call.utf8, out);
+        sockopt_value(payload, call, out);
         return;
     case ArgKind::Path: case ArgKind::String: case ArgKind::InBuf:
         if (!captured(payload))
             break;
-        format_string(payload.bytes, payload.truncated(), call.utf8, out);
+        format_string(payload.bytes, payload.truncated(), call.utf8, out, call.hex);
         return;
     case ArgKind::OutBuf: case ArgKind::OutString: case ArgKind::IovecOut:
         if (call.failed || !captured(payload))
             break;
         if (arg.kind != ArgKind::IovecOut)
-            format_string(payload.bytes, payload.truncated(), call.utf8, out);
+            format_string(payload.bytes, payload.truncated(), call.utf8, out, call.hex);
         else
-            iovec(payload, static_cast<uint64_t>(call.ret), call.utf8, out);
+            iovec(payload, static_cast<uint64_t>(call.ret), call, out);
         return;
     case ArgKind::IovecIn:
         if (!captured(payload))
             break;
-        iovec(payload, std::nullopt, call.utf8, out);
+        iovec(payload, std::nullopt, call, out);
         return;
     case ArgKind::InStruct: case ArgKind::OutStruct: {
         const auto kind = static_cast<StructKind>(arg.aux);

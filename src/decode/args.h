@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "decode/payloads.h"
+#include "decode/structs.h"
 #include "syscalls/table.h"
 
 namespace btrace::state {
@@ -30,6 +31,7 @@ struct CallContext {
     // (another thread's close/open/dup completed while it ran) is unknown.
     // 0 for the result, named after the call.
     uint64_t started_ns = 0;
+    StringHex hex = StringHex::None;  // -x, -xx
 };
 
 // 3</etc/issue>, or 3 when the name is unknown.

@@ -760,8 +760,27 @@ std::size_t struct_size(StructKind kind) {
     return index < std::size(kStructSizes) ? kStructSizes[index] : 0;
 }
 
-void format_string(std::span<const uint8_t> bytes, bool truncated, bool utf8, fmt::memory_buffer& out) {
-    if (utf8)
+// strace's string_quote under xflag == 1: which bytes force the whole string into hex.
+static bool needs_hex(Bytes bytes) {
+    return std::any_of(bytes.begin(), bytes.end(),
+                       [](uint8_t c) { return c > 0x7e || (c < 0x20 && static_cast<unsigned>(c - '\t') >= 5); });
+}
+
+void format_string(std::span<const uint8_t> bytes, bool truncated, bool utf8, fmt::memory_buffer& out,
+                   StringHex hex) {
+    if (hex == StringHex::All || (hex == StringHex::NonAscii && needs_hex(bytes))) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        char* at = reserve(out, 4 * bytes.size() + 2);
+        *at++ = '"';
+        for (const uint8_t c : bytes) {
+            *at++ = '\\';
+            *at++ = 'x';
+            *at++ = kHex[c >> 4];
+            *at++ = kHex[c & 15];
+        }
+        *at++ = '"';
+        commit(out, at);
+    } else if (utf8)
         quote<QuoteStyle{.utf8 = true}>(bytes, out);
     else
         quote(bytes, out);

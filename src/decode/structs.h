@@ -55,7 +55,11 @@ std::size_t struct_size(StructKind kind);
 // truncated: append "..." after the closing quote (the string was longer).
 // utf8 (JSON): valid UTF-8 stays as characters, so only bytes that are not
 // UTF-8 show as octal.
-void format_string(std::span<const uint8_t> bytes, bool truncated, bool utf8, fmt::memory_buffer& out);
+// hex (strace's -x, -xx): the whole string as \x.. when it has a byte that is
+// neither printable ASCII nor \t \n \v \f \r (NonAscii), or always (All).
+enum class StringHex : uint8_t { None, NonAscii, All };
+void format_string(std::span<const uint8_t> bytes, bool truncated, bool utf8, fmt::memory_buffer& out,
+                   StringHex hex = StringHex::None);
 
 // A name from the traced side, a comm or an fd's name (path, socket, anon
 // inode), escaped as a string's body but with no quotes around it, so that no

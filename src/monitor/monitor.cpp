@@ -112,8 +112,8 @@ private:
                            "{{\"type\":\"flight_recorder\",\"pid\":{},\"calls\":{},\"reason\":\"{}\"}}\n", tgid, n,
                            reason);
         else
-            fmt::format_to(std::back_inserter(out), "--- flight recorder: the last {} calls of pid {} ({}) ---\n",
-                           n, tgid, reason);
+            fmt::format_to(std::back_inserter(out), "--- flight recorder: the last {} call{} of pid {} ({}) ---\n",
+                           n, n == 1 ? "" : "s", tgid, reason);
         recorder_->dump(tgid, [&](std::span<const uint8_t> record) {
             btrace_syscall rec;
             std::memcpy(&rec, record.data(), sizeof(rec));

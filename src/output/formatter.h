@@ -31,6 +31,9 @@ struct FormatOptions {
     // before its arguments (the calls that opened them were not sent).
     bool fd_names_from_records = false;
     std::size_t string_max = 256;  // -s
+    decode::StringHex hex = decode::StringHex::None;  // -x, -xx
+    bool time_delta = false;       // -r with -t: "(+ ms)" since the previous line after the time of day
+    bool exit_lines = true;        // -qq: no "+++ exited with" lines
 };
 
 // One call, decoded once for either layout.
@@ -62,7 +65,11 @@ public:
     void follow_fds(const btrace_syscall& rec, const decode::Payloads& payloads);  // already split
     // A call with no result yet (in flight at attach, or past --pending), with a note.
     virtual void in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) = 0;
-    virtual void process_exit(const btrace_exit& rec, fmt::memory_buffer& out) = 0;
+    // "+++ ... exited with N +++", unless -qq.
+    void process_exit(const btrace_exit& rec, fmt::memory_buffer& out) {
+        if (options_.exit_lines)
+            exit_line(rec, out);
+    }
     // A signal delivered to a traced thread (strace's --- SIGCHLD {...} ---).
     virtual void signal(const btrace_signal& rec, fmt::memory_buffer& out) = 0;
     // A gap in the stream: calls the kernel side could not deliver, and other
@@ -73,9 +80,10 @@ protected:
     // A completed call's line up to and including its arguments, then the rest.
     virtual void call_start(const DecodedCall& call, fmt::memory_buffer& out) = 0;
     virtual void call_end(const DecodedCall& call, fmt::memory_buffer& out) = 0;
+    virtual void exit_line(const btrace_exit& rec, fmt::memory_buffer& out) = 0;
     decode::CallContext context(const btrace_syscall& rec, bool failed) const {
-        return decode::CallContext{failed,  options_.raw, fds_,     rec.hdr.tgid, options_.string_max,
-                                   rec.ret, nullptr,      rec.args, utf8_,        rec.hdr.ts_ns};
+        return decode::CallContext{failed,  options_.raw, fds_,  rec.hdr.tgid,  options_.string_max, rec.ret,
+                                   nullptr, rec.args,     utf8_, rec.hdr.ts_ns, options_.hex};
     }
 
     FormatOptions options_;

@@ -168,7 +168,7 @@ void JsonFormatter::in_progress(const btrace_syscall& rec, std::string_view note
     put(out, "}\n");
 }
 
-void JsonFormatter::process_exit(const btrace_exit& rec, fmt::memory_buffer& out) {
+void JsonFormatter::exit_line(const btrace_exit& rec, fmt::memory_buffer& out) {
     common("exit", rec.hdr, out);
     const auto status = decode::exit_status(rec.status);
     if (status.signal == 0) {

@@ -25,7 +25,6 @@ public:
     explicit JsonFormatter(const FormatOptions& options, state::FdTable* fds = nullptr) : Formatter(options, fds, true) {}
 
     void in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) override;
-    void process_exit(const btrace_exit& rec, fmt::memory_buffer& out) override;
     void signal(const btrace_signal& rec, fmt::memory_buffer& out) override;
     void lost(uint64_t calls, uint64_t others, fmt::memory_buffer& out) override;
 
@@ -33,6 +32,7 @@ private:
     void sched_split(const btrace_sched& sched, fmt::memory_buffer& out);
     void call_start(const DecodedCall& call, fmt::memory_buffer& out) override;
     void call_end(const DecodedCall& call, fmt::memory_buffer& out) override;
+    void exit_line(const btrace_exit& rec, fmt::memory_buffer& out) override;
     void common(std::string_view type, const btrace_hdr& hdr, fmt::memory_buffer& out);
     void call_fields(const btrace_syscall& rec, const syscalls::Syscall* info, const decode::Payloads& payloads,
                      const decode::CallContext& call, fmt::memory_buffer& out);

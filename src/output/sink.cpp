@@ -75,18 +75,45 @@ Result<int> open_file(const std::string& path, bool truncate, const std::string&
 
 }  // namespace
 
-Result<Sink> Sink::open(const std::string& path, Rotation rotation) {
+Result<Sink> Sink::open(const std::string& path, Rotation rotation, bool append) {
     if (path.empty())
         return Sink(STDERR_FILENO, false, "stderr", {});
-    auto fd = open_file(path, true, "-o " + path);
+    auto fd = open_file(path, !append, "-o " + path);
     if (!fd)
         return fd.error();
     return Sink(*fd, true, path, rotation);
 }
 
+Sink Sink::separate(std::string prefix, bool append) {
+    Sink sink(STDERR_FILENO, false, "stderr", {});
+    sink.threads_ = std::make_unique<Separate>(Separate{std::move(prefix), append, {}});
+    return sink;
+}
+
+Result<void> Sink::route_to(uint32_t tid) {
+    if (buffer_.size() == 0)
+        return {};  // a record that printed nothing (fd-only calls, forks) opens no file
+    if (tid == 0)
+        return flush();  // to stderr now, before a thread's lines are buffered here
+    auto file = threads_->files.find(tid);
+    if (file == threads_->files.end()) {
+        auto opened = open(threads_->prefix + "." + std::to_string(tid), {}, threads_->append);
+        if (!opened) {
+            buffer_.clear();
+            return opened.error();
+        }
+        file = threads_->files.emplace(tid, std::move(*opened)).first;
+    }
+    auto& to = file->second.buffer_;
+    to.append(buffer_.data(), buffer_.data() + buffer_.size());
+    buffer_.clear();
+    return file->second.flush_if_full();
+}
+
 Sink::Sink(Sink&& other) noexcept
     : fd_(other.fd_), owned_(other.owned_), name_(std::move(other.name_)), rotation_(other.rotation_),
-      limit_(other.limit_), written_(other.written_), buffer_(std::move(other.buffer_)) {
+      limit_(other.limit_), written_(other.written_), buffer_(std::move(other.buffer_)),
+      threads_(std::move(other.threads_)) {
     other.owned_ = false;
 }
 
@@ -96,6 +123,10 @@ Sink::~Sink() {
 }
 
 Result<void> Sink::flush() {
+    if (threads_)
+        for (auto& [tid, file] : threads_->files)
+            if (auto ok = file.flush(); !ok)
+                return ok;
     // The buffer holds whole lines, so rotating before it keeps lines intact;
     // a buffer larger than max_bytes still goes whole into one file.
     if (written_ > 0 && written_ + buffer_.size() > limit_) {

@@ -8,7 +8,9 @@
 
 #include <cstddef>
 #include <limits>
+#include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "util/result.h"
 
@@ -24,8 +26,12 @@ class Sink {
 public:
     // Empty path: stderr, as strace and perf trace do (the command keeps stdout).
     // Rotation applies only to a file.
-    static Result<Sink> open(const std::string& path, Rotation rotation = {});
+    // append (-A): added to FILE instead of replacing it.
+    static Result<Sink> open(const std::string& path, Rotation rotation = {}, bool append = false);
     static Sink stdout_sink() { return Sink(STDOUT_FILENO, false, "stdout", {}); }
+    // -ff: each thread's lines go to PREFIX.TID (as strace -ff, whose files are
+    // per thread), opened at its first line; lines of no thread (losses) to stderr.
+    static Sink separate(std::string prefix, bool append);
 
     Sink(Sink&& other) noexcept;
     Sink& operator=(Sink&&) = delete;
@@ -41,6 +47,9 @@ public:
     Result<void> flush_if_full() {
         return buffer_.size() >= kFlushBytes || written_ + buffer_.size() > limit_ ? flush() : Result<void>{};
     }
+    // With -ff: what is buffered is thread tid's (0: no thread's), moved to its
+    // file's buffer. Otherwise nothing to do.
+    Result<void> route(uint32_t tid) { return threads_ ? route_to(tid) : Result<void>{}; }
     // SIGHUP / logrotate: flush, then reopen the same path for appending, so a
     // renamed-away file is replaced and a copytruncated one is continued.
     // No-op for stderr/stdout.
@@ -54,6 +63,7 @@ private:
           limit_(rotation.max_bytes ? rotation.max_bytes : std::numeric_limits<std::size_t>::max() / 2) {}
 
     Result<void> rotate();
+    Result<void> route_to(uint32_t tid);
 
     int fd_;  // -1 after a failed rotate or reopen
     bool owned_;
@@ -62,6 +72,13 @@ private:
     std::size_t limit_;        // max_bytes, or a bound never reached
     std::size_t written_ = 0;  // bytes in the current file
     fmt::memory_buffer buffer_;
+    // -ff: a file per thread, by tid (none: one output).
+    struct Separate {
+        std::string prefix;
+        bool append;
+        std::unordered_map<uint32_t, Sink> files;
+    };
+    std::unique_ptr<Separate> threads_;
 };
 
 }  // namespace btrace::output

@@ -86,7 +86,7 @@ void histogram(const state::StatsEntry& r, fmt::memory_buffer& out) {
         last = b;
         peak = std::max(peak, s.hist[b]);
     }
-    fmt::format_to(it, "\n{} ({} calls):\n", syscalls::display_name(r.key.nr), s.calls);
+    fmt::format_to(it, "\n{} ({} call{}):\n", syscalls::display_name(r.key.nr), s.calls, s.calls == 1 ? "" : "s");
     constexpr int kWidth = 40;
     for (int b = first; b <= last; ++b) {
         const int bar = peak ? static_cast<int>((s.hist[b] * kWidth + peak - 1) / peak) : 0;
@@ -169,8 +169,10 @@ void format_summary(std::span<const state::StatsEntry> entries, SummaryBy by, bo
                     fmt::memory_buffer& out) {
     // Groups: one for by-syscall, else one per process or thread (by id).
     std::map<uint32_t, std::vector<const state::StatsEntry*>> groups;
+    // Calls that never return have no time to show: strace -c leaves them out.
+    static const long nr_exit = syscalls::number_of("exit"), nr_exit_group = syscalls::number_of("exit_group");
     for (const auto& e : entries)
-        if (e.stats.calls)
+        if (e.stats.calls && e.key.nr != nr_exit && e.key.nr != nr_exit_group)
             groups[by == SummaryBy::Syscall ? 0 : e.key.id].push_back(&e);
     for (auto& [id, rows] : groups) {
         std::sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) {

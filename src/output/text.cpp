@@ -43,7 +43,22 @@ void put_ms(int64_t ns, int width, fmt::memory_buffer& out) {
 
 }  // namespace
 
+// Milliseconds since the previous line's time (0 for the first line).
+void TextFormatter::since_previous(uint64_t ts_ns, fmt::memory_buffer& out) {
+    put_ms(previous_ts_ns_ ? static_cast<int64_t>(ts_ns - previous_ts_ns_) : 0, 10, out);
+    previous_ts_ns_ = ts_ns;
+}
+
 void TextFormatter::time_column(uint64_t ts_ns, fmt::memory_buffer& out) {
+    time_of_line(ts_ns, out);
+    if (options_.time_delta) {  // -t -r, as strace 6.1: 16:27:18 (+     0.005016)
+        put(out, " (+");
+        since_previous(ts_ns, out);
+        out.push_back(')');
+    }
+}
+
+void TextFormatter::time_of_line(uint64_t ts_ns, fmt::memory_buffer& out) {
     // Modulo 2^64: a malformed timestamp must not overflow (undefined behaviour).
     const int64_t wall_ns = static_cast<int64_t>(ts_ns + static_cast<uint64_t>(options_.realtime_offset_ns));
     switch (options_.time) {
@@ -51,8 +66,7 @@ void TextFormatter::time_column(uint64_t ts_ns, fmt::memory_buffer& out) {
         put_ms(static_cast<int64_t>(ts_ns - options_.origin_ns), 10, out);
         return;
     case TimeFormat::SincePrevious:
-        put_ms(previous_ts_ns_ ? static_cast<int64_t>(ts_ns - previous_ts_ns_) : 0, 10, out);
-        previous_ts_ns_ = ts_ns;
+        since_previous(ts_ns, out);
         return;
     case TimeFormat::Epoch:
         fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}.{:06}"), wall_ns / 1000000000,
@@ -163,9 +177,15 @@ void TextFormatter::in_progress(const btrace_syscall& rec, std::string_view note
     out.push_back('\n');
 }
 
-void TextFormatter::process_exit(const btrace_exit& rec, fmt::memory_buffer& out) {
+void TextFormatter::exit_line(const btrace_exit& rec, fmt::memory_buffer& out) {
     auto it = std::back_inserter(out);
     const auto status = decode::exit_status(rec.status);
+    // strace stamps its +++ lines when it stamps calls (-t, -tt, -ttt, -r);
+    // btrace's default column, time since start, is not strace's, and stays off them.
+    if (options_.time != TimeFormat::SinceStart) {
+        time_column(rec.hdr.ts_ns, out);
+        out.push_back(' ');
+    }
     put(out, "+++ ");
     put_comm(rec.hdr, out);
     if (status.signal == 0) {

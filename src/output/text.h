@@ -16,15 +16,18 @@ public:
     explicit TextFormatter(const FormatOptions& options, state::FdTable* fds = nullptr) : Formatter(options, fds, false) {}
 
     void in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) override;
-    void process_exit(const btrace_exit& rec, fmt::memory_buffer& out) override;
     void signal(const btrace_signal& rec, fmt::memory_buffer& out) override;
     void lost(uint64_t calls, uint64_t others, fmt::memory_buffer& out) override;
 
 private:
     void call_start(const DecodedCall& call, fmt::memory_buffer& out) override;
     void call_end(const DecodedCall& call, fmt::memory_buffer& out) override;
+    void exit_line(const btrace_exit& rec, fmt::memory_buffer& out) override;
+    // The first column (-t, -tt, -ttt, -r or since start), then -t -r's "(+ delta)".
     void time_column(uint64_t ts_ns, fmt::memory_buffer& out);
     void sched_split(const btrace_sched& sched, fmt::memory_buffer& out);
+    void time_of_line(uint64_t ts_ns, fmt::memory_buffer& out);
+    void since_previous(uint64_t ts_ns, fmt::memory_buffer& out);
     // "comm/tid ", the line's thread.
     void thread_prefix(const btrace_hdr& hdr, fmt::memory_buffer& out);
     void call_head(const btrace_syscall& rec, const syscalls::Syscall* info, const decode::Payloads& payloads,

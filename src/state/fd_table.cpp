@@ -9,6 +9,15 @@ void FdTable::set(uint32_t tgid, int fd, std::string name, bool cloexec) {
     processes_[tgid][fd] = Entry{std::move(name), cloexec, now_ns_};
 }
 
+void FdTable::set_before_tracing(uint32_t tgid, int fd, std::string name, bool cloexec) {
+    processes_[tgid][fd] = Entry{std::move(name), cloexec, 0};
+}
+
+bool FdTable::knows(uint32_t tgid, int fd) const {
+    const Fds* fds = fds_of(tgid);
+    return fds && (fds->count(fd) != 0 || lost(*fds));
+}
+
 void FdTable::copy(uint32_t tgid, int from, int to, bool cloexec) {
     auto& fds = processes_[tgid];
     auto source = fds.find(from);

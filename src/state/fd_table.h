@@ -31,6 +31,11 @@ public:
         started_ns_ = started_ns;
     }
     void set(uint32_t tgid, int fd, std::string name, bool cloexec);
+    // What fd was before tracing began, learnt late (from /proc, when a call
+    // first uses it): it stands for every call, whenever it started.
+    void set_before_tracing(uint32_t tgid, int fd, std::string name, bool cloexec);
+    // Whether the table has a word on fd: open, closed, or unknown since records were lost.
+    bool knows(uint32_t tgid, int fd) const;
     // dup2/F_DUPFD-style copy; a missing source leaves `to` unknown.
     void copy(uint32_t tgid, int from, int to, bool cloexec);
     void close(uint32_t tgid, int fd);

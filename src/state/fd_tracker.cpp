@@ -119,12 +119,12 @@ bool changes_fds(const syscalls::Syscall& sc) {
            std::find(std::begin(kEffectCalls), std::end(kEffectCalls), sc.name) != std::end(kEffectCalls);
 }
 
-bool names_fd_args(const syscalls::Syscall& sc) {
+bool is_fd_arg(const syscalls::Arg& arg) {
     using syscalls::ArgKind;
-    return std::any_of(sc.args, sc.args + sc.nargs, [](const syscalls::Arg& a) {
-        return a.kind == ArgKind::Fd || a.kind == ArgKind::SockFd || a.kind == ArgKind::DirFd;
-    });
+    return arg.kind == ArgKind::Fd || arg.kind == ArgKind::SockFd || arg.kind == ArgKind::DirFd;
 }
+
+bool names_fd_args(const syscalls::Syscall& sc) { return std::any_of(sc.args, sc.args + sc.nargs, is_fd_arg); }
 
 FdTracker::FdTracker(FdTable& table)
     : table_(table),

@@ -17,7 +17,9 @@ namespace btrace::state {
 // Whether a successful call of sc can change what an fd names: it makes fds
 // the kernel side describes, or has an effect FdTracker::apply_effects follows.
 bool changes_fds(const syscalls::Syscall& sc);
-// Whether a call of sc shows an fd argument by name (fd, socket fd, dirfd).
+// Whether arg is shown by name (fd, socket fd, dirfd).
+bool is_fd_arg(const syscalls::Arg& arg);
+// Whether a call of sc shows an fd argument by name.
 bool names_fd_args(const syscalls::Syscall& sc);
 
 // A kernel-side description (BTRACE_CAP_FD_DESC payload) as an FdDescription;

@@ -357,42 +357,86 @@ std::optional<InFlightCall> parse_syscall_line(std::string_view line) {
 
 // ------------------------------------------------------------------ /proc I/O
 
+namespace {
+
+// fd of the process whose /proc directory is base (dir: its fd directory);
+// nullopt when it is not open. The socket tables are read at the first socket.
+std::optional<ProcFd> describe_fd(const std::string& base, int dir, int fd, std::optional<SocketTable>& sockets,
+                                  pid_t pid) {
+    static const SocketTable kNoSockets;
+    std::string name = std::to_string(fd);
+    auto link = read_link_at(dir, name.c_str());
+    if (!link)
+        return std::nullopt;
+    if (!sockets && link->starts_with("socket:"))
+        sockets = SocketTable::load(pid);
+    ProcFd entry{fd, parse_fd_link(*link, sockets ? *sockets : kNoSockets), false};
+    if (entry.desc.kind == FdDescription::Kind::Socket && entry.desc.family == 0) {
+        char proto[32];
+        ssize_t n = ::getxattr((base + "fd/" + name).c_str(), "system.sockprotoname", proto, sizeof(proto));
+        if (n > 0)
+            apply_sock_proto_name(std::string_view(proto, static_cast<size_t>(n)), entry.desc);
+    }
+    if (auto text = read_whole(base + "fdinfo/" + name)) {
+        FdInfo info = parse_fdinfo(*text);
+        entry.cloexec = info.flags && is_cloexec(*info.flags);
+        entry.flags = info.flags;
+        entry.pos = info.pos;
+        if (entry.desc.kind == FdDescription::Kind::File)
+            entry.desc.inode = info.ino;
+    }
+    return entry;
+}
+
+}  // namespace
+
 Result<std::vector<ProcFd>> snapshot_fds(pid_t pid) {
     std::vector<ProcFd> out;
     const std::string base = proc_dir(pid);
     DIR* dir = ::opendir((base + "fd").c_str());
     if (!dir)
         return errno_error("reading " + base + "fd", errno);
-    static const SocketTable kNoSockets;
     std::optional<SocketTable> sockets;
     const std::vector<int> fds = numeric_entries<int>(dir);
-    for (int fd : fds) {
-        std::string name = std::to_string(fd);
-        auto link = read_link_at(::dirfd(dir), name.c_str());
-        if (!link)
-            continue;  // closed meanwhile
-        if (!sockets && link->starts_with("socket:"))
-            sockets = SocketTable::load(pid);
-        ProcFd entry{fd, parse_fd_link(*link, sockets ? *sockets : kNoSockets), false};
-        if (entry.desc.kind == FdDescription::Kind::Socket && entry.desc.family == 0) {
-            char proto[32];
-            ssize_t n = ::getxattr((base + "fd/" + name).c_str(), "system.sockprotoname", proto,
-                                   sizeof(proto));
-            if (n > 0)
-                apply_sock_proto_name(std::string_view(proto, static_cast<size_t>(n)), entry.desc);
-        }
-        if (auto text = read_whole(base + "fdinfo/" + name)) {
-            FdInfo info = parse_fdinfo(*text);
-            entry.cloexec = info.flags && is_cloexec(*info.flags);
-            entry.flags = info.flags;
-            entry.pos = info.pos;
-            if (entry.desc.kind == FdDescription::Kind::File)
-                entry.desc.inode = info.ino;
-        }
-        out.push_back(std::move(entry));
-    }
+    for (int fd : fds)
+        if (auto entry = describe_fd(base, ::dirfd(dir), fd, sockets, pid))  // else closed meanwhile
+            out.push_back(std::move(*entry));
     ::closedir(dir);
     return out;
+}
+
+std::optional<ProcFd> proc_fd(pid_t pid, int fd) {
+    const std::string base = proc_dir(pid);
+    const int dir = ::open((base + "fd").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0)
+        return std::nullopt;
+    std::optional<SocketTable> sockets;
+    auto entry = describe_fd(base, dir, fd, sockets, pid);
+    ::close(dir);
+    return entry;
+}
+
+std::optional<uint64_t> start_time_ticks(pid_t pid) {
+    auto text = read_whole(proc_dir(pid) + "stat");
+    if (!text)
+        return std::nullopt;
+    return parse_start_time(*text);
+}
+
+std::optional<uint64_t> parse_start_time(std::string_view stat) {
+    // "pid (comm) state ppid ...": comm may hold spaces and ')', so count from the last ')'.
+    const auto close = stat.rfind(')');
+    if (close == std::string_view::npos)
+        return std::nullopt;
+    const auto fields = tokens_of(stat.substr(close + 1));
+    constexpr std::size_t kStartTime = 22 - 3;  // field 22, counted from field 3 (state)
+    if (fields.size() <= kStartTime)
+        return std::nullopt;
+    uint64_t ticks = 0;
+    const auto f = fields[kStartTime];
+    if (std::from_chars(f.data(), f.data() + f.size(), ticks).ec != std::errc())
+        return std::nullopt;
+    return ticks;
 }
 
 std::vector<pid_t> thread_ids(pid_t pid) {

@@ -90,6 +90,13 @@ struct ProcFd {
 // An error when the fd directory cannot be read (no right to, or gone).
 Result<std::vector<ProcFd>> snapshot_fds(pid_t pid);
 
+// One open fd of PID, as snapshot_fds describes it; nullopt when PID or the fd is gone.
+std::optional<ProcFd> proc_fd(pid_t pid, int fd);
+
+// When PID started, in clock ticks since boot (/proc/PID/stat field 22), while it exists.
+std::optional<uint64_t> start_time_ticks(pid_t pid);
+std::optional<uint64_t> parse_start_time(std::string_view stat);
+
 // The threads of PID, by tid, sorted.
 std::vector<pid_t> thread_ids(pid_t pid);
 // Every process on the host (the numeric entries of /proc).

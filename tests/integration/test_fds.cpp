@@ -295,3 +295,30 @@ TEST_CASE("fds listing: --fds agrees with lsof -p on files, directories and devi
     CHECK(compared.out.find("'3r', '4w', '5u', '6r'") != std::string::npos);
     kill(python.pid(), SIGKILL);
 }
+
+TEST_CASE("system-wide (-a), an fd opened before tracing is named from /proc when a call first uses it", "[integration][fds]") {
+    const std::string go = temp_path("late_accept.go"), path = temp_path("late_accept.txt"),
+                      json_path = temp_path("late_accept.json");
+    Background server({helper("late_accept"), go});
+    const std::string port = server.read_line();
+    REQUIRE(!port.empty());
+    Background btrace({btrace_bin(), "-a", "--comm", "late_accept", "-e", "trace=accept,accept4", "-o", path});
+    Background json({btrace_bin(), "-a", "--comm", "late_accept", "--json", "-e", "trace=accept,accept4", "-o",
+                     json_path});
+    REQUIRE(eventually([&] { return attached(btrace.pid()) && attached(json.pid()); }));
+    REQUIRE(run({"python3", "-c", "import socket; socket.create_connection(('127.0.0.1', " + port + ")).close()"})
+                .exit_code == 0);
+    write_file(go, "");
+    REQUIRE(eventually([&] { return has_line(read_file(path), "accept"); }));
+    REQUIRE(eventually([&] { return has_line(read_file(json_path), "accept"); }));
+    unlink(go.c_str());
+    CHECK(server.wait() == 0);
+    kill(btrace.pid(), SIGINT);
+    kill(json.pid(), SIGINT);
+    CHECK(btrace.wait() == 0);
+    CHECK(json.wait() == 0);
+    // Before: accept4(fd: 3, ...), where -p names it.
+    CHECK(has_line(read_file(path), R"(late_accept/\d+ accept4?\(fd: 3<TCP 127\.0\.0\.1:)" + port +
+                                        R"( LISTEN>, .*\) = 4<TCP 127\.0\.0\.1:)" + port + R"(->127\.0\.0\.1:\d+>$)"));
+    CHECK(has_line(read_file(json_path), R"("fd":\{"value":"3<TCP 127\.0\.0\.1:)" + port + R"( LISTEN>")"));
+}

@@ -486,3 +486,11 @@ TEST_CASE("calls_in_flight on this process", "[fd_names]") {
     CHECK(found->args[2] == 1);
     CHECK(found->comm == "btrace-reader");
 }
+
+TEST_CASE("a process's start time from /proc/PID/stat, whatever its comm holds", "[proc]") {
+    using btrace::state::parse_start_time;
+    CHECK(parse_start_time("42 (cat) S 1 42 42 0 -1 4194304 100 0 0 0 0 0 0 0 20 0 1 0 12345 1000 50") == 12345u);
+    CHECK(parse_start_time("42 (a) b) 1 2) R 1 42 42 0 -1 4194304 100 0 0 0 0 0 0 0 20 0 1 0 777 1000") == 777u);
+    CHECK_FALSE(parse_start_time("42 (cat) S 1 2"));
+    CHECK_FALSE(parse_start_time("garbage"));
+}

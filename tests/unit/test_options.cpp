@@ -63,7 +63,7 @@ TEST_CASE("strace's -f, -T and -y are accepted: btrace always follows, times and
     CHECK(opts.follow);
     CHECK(opts.pids == std::vector<pid_t>{12});
     CHECK(options_of(parse_args({"-y", "--", "true"})).command == std::vector<std::string>{"true"});
-    CHECK(error_of(parse_args({"-ff", "--", "true"})).starts_with("-ff (a file per process) is not supported"));
+    CHECK(error_of(parse_args({"-ff", "--", "true"})) == "-ff needs -o PREFIX: each thread's lines go to PREFIX.TID");
     CHECK(error_of(parse_args({"-f", "--no-follow", "-p", "1"})) == "-f and --no-follow exclude each other");
 }
 
@@ -265,4 +265,53 @@ TEST_CASE("monitor -e: a bad set is one clear line", "[cli]") {
 TEST_CASE("monitor: exits are logged only when telling, unless --all-exits", "[cli]") {
     CHECK_FALSE(options_of(parse_args({"monitor"})).monitor.all_exits);
     CHECK(options_of(parse_args({"monitor", "--all-exits"})).monitor.all_exits);
+}
+
+TEST_CASE("strace's -ff -o PREFIX, -A, -q, -qq, -w, -x, -xx and --always-show-pid", "[cli]") {
+    const auto parsed = parse_args({"-ff", "-o", "trace", "-A", "--", "true"});
+    const auto& separate = options_of(parsed);
+    CHECK(separate.output_separately);
+    CHECK(separate.append);
+    CHECK(separate.output_path == "trace");
+    CHECK_FALSE(options_of(parse_args({"-f", "-o", "trace", "--", "true"})).output_separately);
+    CHECK(error_of(parse_args({"-ff", "-o", "t", "-c", "--", "true"})) ==
+          "-ff keeps no per-thread counts: not with -c or -S (as strace)");
+    CHECK(error_of(parse_args({"-A", "--", "true"})) == "-A needs -o FILE");
+    CHECK(options_of(parse_args({"-q", "--", "true"})).show_exits);
+    CHECK_FALSE(options_of(parse_args({"-qq", "--", "true"})).show_exits);
+    CHECK(options_of(parse_args({"--", "true"})).hex == Options::Hex::None);
+    CHECK(options_of(parse_args({"-x", "--", "true"})).hex == Options::Hex::NonAscii);
+    CHECK(options_of(parse_args({"-xx", "--", "true"})).hex == Options::Hex::All);
+    CHECK(options_of(parse_args({"-w", "-c", "--always-show-pid", "--", "true"})).summary == Options::Summary::Only);
+}
+
+TEST_CASE("qualifiers of -e take strace's abbreviations: t= s= x=", "[cli][filter]") {
+    const auto parsed = parse_args({"-e", "t=getpid", "--", "true"});
+    const auto& trace = options_of(parsed);
+    CHECK(trace.syscalls == options_of(parse_args({"-e", "trace=getpid", "--", "true"})).syscalls);
+    CHECK_FALSE(trace.syscalls.empty());
+    CHECK(options_of(parse_args({"-e", "s=none", "--", "true"})).signals == 0);
+    CHECK(options_of(parse_args({"-e", "signal=none", "--", "true"})).signals == 0);
+    CHECK(options_of(parse_args({"-e", "x=all", "--", "true"})).raw);
+    CHECK(options_of(parse_args({"-e", "raw=all", "--", "true"})).raw);
+    CHECK(error_of(parse_args({"-e", "x=read", "--", "true"})) == "-e x=read: only x=all (--raw) is supported");
+    CHECK(error_of(parse_args({"-e", "q=x", "--", "true"})) ==
+          "-e q=x: expected trace=SET (t=), status=LIST, signal=SET (s=) or raw=all (x=)");
+    // Without '=', a list of syscalls, as before: "t" is no qualifier there.
+    CHECK(error_of(parse_args({"-e", "t", "--", "true"})) == error_of(parse_args({"-e", "trace=t", "--", "true"})));
+}
+
+TEST_CASE("time of day with -r shows both, as strace 6.1 does - -r alone replaces the column", "[cli]") {
+    const auto both_parsed = parse_args({"-t", "-r", "--", "true"});
+    const auto& both = options_of(both_parsed);
+    CHECK(both.time == Options::Time::Wall);
+    CHECK(both.time_delta);
+    const auto micros_parsed = parse_args({"-tt", "-r", "--", "true"});
+    const auto& micros = options_of(micros_parsed);
+    CHECK(micros.time == Options::Time::WallMicros);
+    CHECK(micros.time_delta);
+    const auto relative_parsed = parse_args({"-r", "--", "true"});
+    const auto& relative = options_of(relative_parsed);
+    CHECK(relative.time == Options::Time::SincePrevious);
+    CHECK_FALSE(relative.time_delta);
 }

@@ -121,3 +121,45 @@ TEST_CASE("after a loss a process's fds are unknown until named again", "[order]
     fds.lose_all();
     CHECK(fds.name(8, 1) == "?");
 }
+
+TEST_CASE("what is still held, the rest of the sample being released included, can be asked", "[order]") {
+    OrderedRecords q;
+    const auto cpu0 = batch({{1, 100, 0}, {2, 200, 0}, {3, 300, 0}});
+    const auto cpu1 = batch({{4, 250, 0}});
+    q.add(cpu0.data(), cpu0.size());
+    q.add(cpu1.data(), cpu1.size());
+    const auto holds = [&q](uint32_t tid) {
+        return q.any_held([tid](std::span<const uint8_t> record) {
+            btrace_hdr hdr;
+            std::memcpy(&hdr, record.data(), sizeof(hdr));
+            return hdr.tid == tid;
+        });
+    };
+    std::vector<std::array<bool, 4>> seen;  // while tid 1 is visited: what is held
+    q.release(100, [&](std::span<const uint8_t>, uint64_t, bool) { seen.push_back({holds(1), holds(2), holds(3), holds(4)}); });
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0] == std::array<bool, 4>{false, true, true, true});  // 2 and 3: the rest of tid 1's sample
+    CHECK_FALSE(holds(1));
+    CHECK(holds(3));
+    released(q, 1000);
+    CHECK_FALSE(holds(3));
+}
+
+TEST_CASE("a name learnt late from /proc stands for every call - the table knows seen, closed and lost fds", "[order][fds]") {
+    FdTable fds;
+    CHECK_FALSE(fds.knows(7, 3));
+    fds.at(5000, 4000);
+    fds.set_before_tracing(7, 3, "TCP 127.0.0.1:80 LISTEN", false);
+    CHECK(fds.knows(7, 3));
+    CHECK(fds.name(7, 3, 1) == "TCP 127.0.0.1:80 LISTEN");  // a call that started before the lookup
+    CHECK_FALSE(fds.knows(7, 4));
+    fds.set(7, 4, "/etc/hostname", false);
+    fds.at(6000, 5500);
+    fds.close(7, 4);
+    CHECK(fds.knows(7, 4));  // closed: seen change, never looked up
+    CHECK(fds.name(7, 4).empty());
+    CHECK_FALSE(fds.knows(8, 3));
+    fds.lose(8);
+    CHECK(fds.knows(8, 3));  // lost: unknown, not looked up
+    CHECK(fds.name(8, 3) == "?");
+}

@@ -136,3 +136,57 @@ TEST_CASE("JSON summary: the summary is one JSON object per group, with percenti
     CHECK(fmt::to_string(out).starts_with(R"({"type":"summary","by":"process","pid":42,"comm":"a\\\"b\\n","calls":4,)"));
     CHECK(fmt::to_string(out).find("histogram") == std::string::npos);
 }
+
+TEST_CASE("the summary leaves out calls that never return, as strace -c does - 1 call, not 1 calls", "[summary]") {
+    state::StatsEntry e{};
+    e.key.nr = static_cast<uint32_t>(syscalls::number_of("getpid"));
+    e.stats.calls = 1;
+    e.stats.total_ns = 2000;
+    e.stats.min_ns = e.stats.max_ns = 2000;
+    e.stats.hist[11] = 1;
+    state::StatsEntry exit_group{}, exit{};
+    exit_group.key.nr = static_cast<uint32_t>(syscalls::number_of("exit_group"));
+    exit_group.stats.calls = 1;
+    exit.key.nr = static_cast<uint32_t>(syscalls::number_of("exit"));
+    exit.stats.calls = 3;
+    const state::StatsEntry entries[] = {e, exit_group, exit};
+    fmt::memory_buffer out;
+    output::format_summary(entries, output::SummaryBy::Syscall, true, false, out);
+    const std::string text = fmt::to_string(out);
+    CHECK(text.find("exit") == std::string::npos);
+    CHECK(text.find("\ngetpid (1 call):\n") != std::string::npos);
+    // The row and the total: 1 call, the exits not added.
+    CHECK(text.find("0.000002         1 ") != text.rfind("0.000002         1 "));
+    CHECK(text.find(" total\n") != std::string::npos);
+}
+
+TEST_CASE("time of day and -r: the time since the previous line after the time of day - stamps on +++ lines", "[text]") {
+    output::FormatOptions options{1'000'000'000, 1'700'000'000'000'000'000 - 1'000'000'000, false,
+                                  output::TimeFormat::Epoch};
+    options.time_delta = true;
+    output::TextFormatter formatter(options);
+    fmt::memory_buffer out;
+    formatter.syscall(call("getpid", 42, 1'000'412'000), {}, out);
+    formatter.syscall(call("getpid", 42, 1'003'412'000), {}, out);
+    btrace_exit rec{};
+    rec.hdr.type = BTRACE_REC_EXIT;
+    rec.hdr.tgid = 4242;
+    rec.hdr.ts_ns = 1'004'000'000;
+    std::strncpy(rec.hdr.comm, "cat", sizeof(rec.hdr.comm));
+    formatter.process_exit(rec, out);
+    const auto lines = fmt::to_string(out);
+    CHECK(lines.find("1700000000.000412 (+     0.000) (") == 0);
+    CHECK(lines.find("\n1700000000.003412 (+     3.000) (") != std::string::npos);
+    CHECK(lines.ends_with("\n1700000000.004000 (+     0.588) +++ cat/4242 exited with 0 +++\n"));
+
+    // Since start (btrace's own column): no stamp on +++ lines, as before; -qq: no +++ line.
+    fmt::memory_buffer plain;
+    output::TextFormatter(output::FormatOptions{1'000'000'000}).process_exit(rec, plain);
+    CHECK(fmt::to_string(plain) == "+++ cat/4242 exited with 0 +++\n");
+    output::FormatOptions quiet{1'000'000'000};
+    quiet.exit_lines = false;
+    fmt::memory_buffer none;
+    output::TextFormatter(quiet).process_exit(rec, none);
+    output::JsonFormatter(quiet).process_exit(rec, none);
+    CHECK(fmt::to_string(none).empty());
+}

@@ -685,3 +685,23 @@ TEST_CASE("every decoder stays inside garbage spans of every length", "[structs]
         }
     }
 }
+
+TEST_CASE("strings in hex as strace -x and -xx print them", "[structs][strings]") {
+    const auto hex = [](std::string_view text, StringHex mode, bool truncated = false) {
+        const Bytes bytes(text.begin(), text.end());
+        Exact exact(bytes);
+        fmt::memory_buffer out;
+        format_string(exact.span(), truncated, false, out, mode);
+        return fmt::to_string(out);
+    };
+    // strace 6.1: -x leaves "ab\tc\n" alone; one byte past ASCII or a control
+    // byte other than \t\n\v\f\r puts the whole string in hex.
+    CHECK(hex("ab\tc\n", StringHex::NonAscii) == R"("ab\tc\n")");
+    CHECK(hex("h\351llo", StringHex::NonAscii) == R"("\x68\xe9\x6c\x6c\x6f")");
+    CHECK(hex("a\1", StringHex::NonAscii) == R"("\x61\x01")");
+    CHECK(hex(std::string_view("a\0b", 3), StringHex::NonAscii) == R"("\x61\x00\x62")");
+    CHECK(hex("ab\tc\n", StringHex::All) == R"("\x61\x62\x09\x63\x0a")");
+    CHECK(hex("/etc", StringHex::All, true) == R"("\x2f\x65\x74\x63"...)");
+    CHECK(hex("", StringHex::All) == R"("")");
+    CHECK(hex("h\351llo", StringHex::None) == R"("h\351llo")");
+}

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "consumer/proc_fd_names.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "state/fd_desc.h"
+#include "state/fd_tracker.h"
+#include "syscalls/table.h"
+
+namespace btrace::consumer {
+
+bool may_change_fds(std::span<const uint8_t> record, uint32_t tgid) {
+    btrace_hdr hdr;
+    if (record.size() < sizeof(hdr))
+        return true;
+    std::memcpy(&hdr, record.data(), sizeof(hdr));
+    if (hdr.type == BTRACE_REC_LOSS)
+        return true;
+    if (hdr.tgid != tgid)
+        return false;
+    if (hdr.type == BTRACE_REC_EXIT)
+        return true;
+    if (hdr.type != BTRACE_REC_SYSCALL)
+        return false;
+    btrace_syscall rec;
+    if (record.size() < sizeof(rec))
+        return true;
+    std::memcpy(&rec, record.data(), sizeof(rec));
+    const syscalls::Syscall* sc = syscalls::lookup(rec.nr);
+    return sc && state::changes_fds(*sc);
+}
+
+void ProcFdNames::name_unseen(const btrace_syscall& rec, state::FdTable& fds, const OrderedRecords& held,
+                              const Horizon& horizon) const {
+    const syscalls::Syscall* sc = syscalls::lookup(rec.nr);
+    if (!sc)
+        return;
+    const uint32_t tgid = rec.hdr.tgid;
+    for (unsigned i = 0; i < sc->nargs; ++i) {
+        const int fd = static_cast<int32_t>(rec.args[i]);
+        const bool made_here = sc->ret == syscalls::RetKind::Fd && fd == rec.ret;  // dup2's newfd
+        if (!state::is_fd_arg(sc->args[i]) || fd < 0 || made_here || fds.knows(tgid, fd))
+            continue;  // made_here: named once the call is applied
+        // A close that succeeded: /proc no longer has what it closed.
+        const bool closed_it = (sc->name == "close" || sc->name == "close_range") && rec.ret == 0;
+        const Lookup found = closed_it ? Lookup{} : look_up(rec, fd, held, horizon);
+        if (!found.trusted)
+            fds.set_before_tracing(tgid, fd, std::string(state::kUnknownFdName), false);
+        else if (found.open)
+            fds.set_before_tracing(tgid, fd, state::fd_name(found.open->desc), found.open->cloexec);
+        else
+            fds.set_before_tracing(tgid, fd, {}, false);  // not open: shown as a closed fd is, a bare number
+    }
+}
+
+// /proc is read now, after the call completed: its answer is what fd was
+// during the call only if nothing changed fd from the call's start to the
+// read. The table has no word on fd, so no call of the process that
+// completed before this one touched it (those are applied: the records come
+// in order, and a lost one marks the process unknown), and this call did
+// not (a close, or dup2 onto it: those are not looked up). What remains is a
+// call of the process that changes fds (open, dup2, close, ...) and
+// completed after this one or is still running, and the process itself
+// being another by now. Such a call is, at the time of the read or after it:
+//   1. still running: its thread's in-flight slot holds it (checked after the read);
+//   2. completed, held by the consumer: in the order's queue;
+//   3. completed, sent but not yet taken: in the ring buffer;
+//   4. completed, not yet sent: in its CPU's batch.
+// 2 and 4 are scanned; 3 must be empty (taken just before this release). A
+// call that moves from 1 to 3/4 while we look is in 3 or 4 when those are
+// checked, after 1. Any of them, or a process that is gone or newer than the
+// call (its pid reused): unknown, never a guess. With none, an fd /proc does
+// not have was not open during the call either.
+ProcFdNames::Lookup ProcFdNames::look_up(const btrace_syscall& rec, int fd, const OrderedRecords& held,
+                                         const Horizon& horizon) const {
+    const uint32_t tgid = rec.hdr.tgid;
+    const auto pid = static_cast<pid_t>(tgid);
+    static const uint64_t ns_per_tick = 1000000000ull / static_cast<uint64_t>(sysconf(_SC_CLK_TCK));
+    // Ticks since boot against CLOCK_MONOTONIC: a tick of slack (and a
+    // suspend, which only makes the process look newer, errs on unknown).
+    const auto started = state::start_time_ticks(pid);
+    if (!started || *started * ns_per_tick > rec.hdr.ts_ns + ns_per_tick)
+        return {};
+    auto entry = state::proc_fd(pid, fd);
+    if (!entry && state::start_time_ticks(pid) != started)
+        return {};  // not the fd that is missing, the process (gone, or its pid taken meanwhile)
+    for (pid_t tid : state::thread_ids(pid)) {
+        const auto call = tracer_.inflight_of(tid);
+        const syscalls::Syscall* sc = call && call->ts_ns ? syscalls::lookup(call->nr) : nullptr;
+        if (sc && state::changes_fds(*sc))
+            return {};
+    }
+    const auto changes = [tgid](std::span<const uint8_t> record) { return may_change_fds(record, tgid); };
+    if (held.any_held(changes) || !horizon.ring_empty())
+        return {};
+    for (const auto& batch : tracer_.unflushed_batches()) {
+        for (std::size_t at = 0; at < batch.size();) {
+            btrace_hdr hdr;
+            if (batch.size() - at < sizeof(hdr))
+                return {};
+            std::memcpy(&hdr, batch.data() + at, sizeof(hdr));
+            if (hdr.size < sizeof(hdr) || hdr.size > batch.size() - at)  // read while being written
+                return {};
+            if (changes(std::span<const uint8_t>(batch).subspan(at, hdr.size)))
+                return {};
+            at += hdr.size;
+        }
+    }
+    return {true, std::move(entry)};
+}
+
+}  // namespace btrace::consumer

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// Names for fds the fd table has never seen (opened before tracing by a
+// process with no /proc snapshot: under -a, or a process met only later),
+// read from /proc the first time a call uses them, and kept in the table.
+#pragma once
+
+#include <optional>
+#include <span>
+
+#include "btrace/event.h"
+#include "consumer/order.h"
+#include "loader/tracer.h"
+#include "state/fd_table.h"
+#include "state/proc_snapshot.h"
+
+namespace btrace::consumer {
+
+class ProcFdNames {
+public:
+    explicit ProcFdNames(const loader::Tracer& tracer) : tracer_(tracer) {}
+
+    // Before rec is decoded: each fd argument of rec the table has no word on
+    // gets its /proc name, or unknown ("?") when that cannot be trusted.
+    // held: the records not yet released; horizon: the ring buffer's state.
+    void name_unseen(const btrace_syscall& rec, state::FdTable& fds, const OrderedRecords& held,
+                     const Horizon& horizon) const;
+
+private:
+    // What /proc says of fd, if it can be trusted for rec (see the .cpp).
+    struct Lookup {
+        bool trusted = false;
+        std::optional<state::ProcFd> open;  // trusted and none: fd was not open
+    };
+    Lookup look_up(const btrace_syscall& rec, int fd, const OrderedRecords& held, const Horizon& horizon) const;
+
+    const loader::Tracer& tracer_;
+};
+
+// Whether record may have changed tgid's fds: a call that changes fds, the
+// process's exit, or a loss (of anyone's records).
+bool may_change_fds(std::span<const uint8_t> record, uint32_t tgid);
+
+}  // namespace btrace::consumer
