@@ -20,6 +20,7 @@
 const volatile bool sched_split = false;
 
 #define TASK_RUNNING 0x0000
+#define TASK_WAKING 0x0200
 
 /* A call starts on the CPU, at sys_enter. */
 static __always_inline void sched_start(struct btrace_inflight *call, __u64 now_ns)
@@ -85,11 +86,13 @@ int BPF_PROG(on_sched_switch_split, bool preempt, struct task_struct *prev, stru
 	if ((call = split_call(prev))) {
 		now_ns = bpf_ktime_get_ns();
 		sched_account(call, now_ns);
-		/* Preempted, or a sleep undone (a signal pending): still runnable.
-		 * __state, not the tracepoint's prev_state (Linux 5.18+): the
-		 * kernel resets it when the sleep is undone. */
-		call->sched_state = preempt || prev->__state == TASK_RUNNING ? BTRACE_SCHED_RUNQ
-									    : BTRACE_SCHED_BLOCKED;
+		/* Preempted, a sleep undone (a signal pending), or woken while
+		 * still going to sleep (TASK_WAKING): runnable. __state, not the
+		 * tracepoint's prev_state (Linux 5.18+): the kernel changes it
+		 * when the sleep is undone or the wakeup comes. */
+		unsigned int state = prev->__state;
+		call->sched_state = preempt || state == TASK_RUNNING || state == TASK_WAKING ? BTRACE_SCHED_RUNQ
+											      : BTRACE_SCHED_BLOCKED;
 		call->sched.switches++;
 	}
 	if ((call = split_call(next))) {
@@ -100,18 +103,22 @@ int BPF_PROG(on_sched_switch_split, bool preempt, struct task_struct *prev, stru
 }
 
 /* In the waker's context (sched_wakeup may run on the woken task's CPU, in
- * whatever runs there), and only for a real wakeup of a sleeping task. */
+ * whatever runs there). It fires only for a task that set a sleeping state,
+ * which may not have left its CPU yet (try_to_wake_up can run while the
+ * sleeper is still inside __schedule): then it leaves runnable, and this is
+ * still who woke it. */
 SEC("tp_btf/sched_waking")
 int BPF_PROG(on_sched_waking, struct task_struct *task)
 {
 	struct btrace_inflight *call = split_call(task);
 
-	/* A wakeup before the thread left the CPU undoes a sleep not begun. */
-	if (!call || call->sched_state != BTRACE_SCHED_BLOCKED)
+	if (!call || call->sched_state == BTRACE_SCHED_RUNQ)
 		return 0;
+	note_waker(&call->sched);
+	if (call->sched_state != BTRACE_SCHED_BLOCKED)
+		return 0; /* still on its CPU: sched_switch sees TASK_WAKING, or no switch comes */
 	sched_account(call, bpf_ktime_get_ns());
 	call->sched_state = BTRACE_SCHED_RUNQ;
-	note_waker(&call->sched);
 	return 0;
 }
 

@@ -170,9 +170,10 @@ Result<int> run(const cli::Options& opts) {
     auto formatter = make_formatter(opts.json, format, fds);
     consumer::Consumer consumer(*formatter, *sink, fds);
     consumer.limit_calls(opts.max_events);
+    // Only system-wide (with --comm and --cgroup too) do processes come in with fds no snapshot listed.
     // Without follow, other threads of a process run untraced: their fd changes go unseen, and so would
     // a /proc name's staleness.
-    if ((*tracer)->tracks_fds() && opts.follow)
+    if (opts.system_wide && (*tracer)->names_fds() && opts.follow)
         consumer.name_unseen_fds(**tracer);
     std::optional<consumer::PathFilter> path_filter;
     if (!opts.trace_paths.empty()) {

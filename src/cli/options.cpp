@@ -211,7 +211,7 @@ Result<void> select_monitored_calls(Options& opts, const std::string& expr) {
     if (m.include_idle)
         return {};
     if (opts.syscalls.empty())
-        opts.syscalls.assign(syscalls::all().size(), true);
+        opts.syscalls.assign(std::max<std::size_t>(syscalls::all().size(), BTRACE_NR_MAX), true);  // numbers past the table too
     for (std::string_view name : kIdleWaits) {
         const long nr = syscalls::number_of(name);
         if (nr < 0 || static_cast<std::size_t>(nr) >= opts.syscalls.size() || !opts.syscalls[nr])

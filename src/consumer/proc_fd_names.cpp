@@ -33,6 +33,9 @@ bool may_change_fds(std::span<const uint8_t> record, uint32_t tgid) {
     return sc && state::changes_fds(*sc);
 }
 
+// How often an fd /proc could not settle is asked about again (trace time).
+constexpr uint64_t kRetryNs = 100'000'000;
+
 void ProcFdNames::name_unseen(const btrace_syscall& rec, state::FdTable& fds, const OrderedRecords& held,
                               const Horizon& horizon) const {
     const syscalls::Syscall* sc = syscalls::lookup(rec.nr);
@@ -42,11 +45,22 @@ void ProcFdNames::name_unseen(const btrace_syscall& rec, state::FdTable& fds, co
     for (unsigned i = 0; i < sc->nargs; ++i) {
         const int fd = static_cast<int32_t>(rec.args[i]);
         const bool made_here = sc->ret == syscalls::RetKind::Fd && fd == rec.ret;  // dup2's newfd
-        if (!state::is_fd_arg(sc->args[i]) || fd < 0 || made_here || fds.knows(tgid, fd))
+        if (!state::is_fd_arg(sc->args[i]) || fd < 0 || made_here)
             continue;  // made_here: named once the call is applied
+        const auto key = std::make_pair(tgid, fd);
+        if (fds.knows(tgid, fd)) {
+            const auto tried = unsettled_.find(key);
+            if (tried == unsettled_.end() || !fds.unknown_before_tracing(tgid, fd) ||
+                rec.hdr.ts_ns < tried->second + kRetryNs)
+                continue;
+        }
         // A close that succeeded: /proc no longer has what it closed.
-        const bool closed_it = (sc->name == "close" || sc->name == "close_range") && rec.ret == 0;
+        const bool closed_it = sc->name == "close" && rec.ret == 0;
         const Lookup found = closed_it ? Lookup{} : look_up(rec, fd, held, horizon);
+        if (found.trusted || closed_it)
+            unsettled_.erase(key);
+        else
+            unsettled_[key] = rec.hdr.ts_ns;
         if (!found.trusted)
             fds.set_before_tracing(tgid, fd, std::string(state::kUnknownFdName), false);
         else if (found.open)
@@ -69,9 +83,9 @@ void ProcFdNames::name_unseen(const btrace_syscall& rec, state::FdTable& fds, co
 //   2. completed, held by the consumer: in the order's queue;
 //   3. completed, sent but not yet taken: in the ring buffer;
 //   4. completed, not yet sent: in its CPU's batch.
-// 2 and 4 are scanned; 3 must be empty (taken just before this release). A
-// call that moves from 1 to 3/4 while we look is in 3 or 4 when those are
-// checked, after 1. Any of them, or a process that is gone or newer than the
+// 4, 3 and 2 are checked in that order, the order records move in, after 1:
+// a record that moves on while we look is found where it went (3 must be
+// empty: it was drained just before this release). Any of them, or a process that is gone or newer than the
 // call (its pid reused): unknown, never a guess. With none, an fd /proc does
 // not have was not open during the call either.
 ProcFdNames::Lookup ProcFdNames::look_up(const btrace_syscall& rec, int fd, const OrderedRecords& held,
@@ -93,9 +107,9 @@ ProcFdNames::Lookup ProcFdNames::look_up(const btrace_syscall& rec, int fd, cons
         if (sc && state::changes_fds(*sc))
             return {};
     }
+    // In the order records move on (batch, ring buffer, queue): one that moves
+    // while we look is found where it went.
     const auto changes = [tgid](std::span<const uint8_t> record) { return may_change_fds(record, tgid); };
-    if (held.any_held(changes) || !horizon.ring_empty())
-        return {};
     for (const auto& batch : tracer_.unflushed_batches()) {
         for (std::size_t at = 0; at < batch.size();) {
             btrace_hdr hdr;
@@ -109,6 +123,8 @@ ProcFdNames::Lookup ProcFdNames::look_up(const btrace_syscall& rec, int fd, cons
             at += hdr.size;
         }
     }
+    if (!horizon.ring_empty() || held.any_held(changes))
+        return {};
     return {true, std::move(entry)};
 }
 

@@ -4,6 +4,7 @@
 // read from /proc the first time a call uses them, and kept in the table.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <span>
 
@@ -34,6 +35,9 @@ private:
     Lookup look_up(const btrace_syscall& rec, int fd, const OrderedRecords& held, const Horizon& horizon) const;
 
     const loader::Tracer& tracer_;
+    // fds /proc could not settle yet, by (tgid, fd): when they were last looked
+    // up, so that a busy trace asks again now and then rather than per call.
+    mutable std::map<std::pair<uint32_t, int>, uint64_t> unsettled_;
 };
 
 // Whether record may have changed tgid's fds: a call that changes fds, the

@@ -213,10 +213,14 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
         if ((arg.kind == ArgKind::OutStruct && call.failed) || !captured(payload) ||
             (kind == StructKind::WaitStatus && call.ret == 0))  // WNOHANG, no child changed: nothing written
             break;
-        if (arg.len_arg == syscalls::kNone) {
+        if (arg.len_arg == syscalls::kNone && kind == StructKind::CloneArgs) {
+            // clone3's struct is as long as its size argument says (64 bytes in Linux 5.3's version)
+            const auto bytes = payload.bytes.first(std::min<std::size_t>(payload.bytes.size(), call.args ? call.args[1] : 0));
+            format_struct(kind, bytes, out);
+            if (!call.failed && call.ret > 0)
+                format_clone3_result(bytes, call.ret, out);
+        } else if (arg.len_arg == syscalls::kNone) {
             format_struct(kind, payload.bytes, out);
-            if (kind == StructKind::CloneArgs && !call.failed && call.ret > 0)
-                format_clone3_result(payload.bytes, call.ret, out);
         } else
             format_struct_array(kind, payload.bytes, payload.hdr.count, out);
         return;

@@ -116,6 +116,7 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
     const bool leaves_calls_out = !config.syscalls.empty() || config.status_mask != BTRACE_STATUS_ALL ||
                                   config.min_duration_ns || !config.errnos.empty();
     rodata->track_fds = config.track_fds && rodata->capture_enabled && leaves_calls_out;
+    tracer->names_fds_ = config.track_fds && rodata->capture_enabled;
     rodata->status_mask = config.status_mask;
     rodata->min_duration_ns = config.min_duration_ns;
     rodata->errno_count = static_cast<uint32_t>(std::min<std::size_t>(config.errnos.size(), BTRACE_ERRNO_FILTER_MAX));

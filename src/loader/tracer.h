@@ -85,6 +85,9 @@ public:
     // Whether calls the selection leaves out are still sent when they change
     // fds (Config::track_fds, with filters on and capture).
     bool tracks_fds() const;
+    // Whether every call that changes fds reaches the consumer, filtered or
+    // not (Config::track_fds with capture): the fd table is whole.
+    bool names_fds() const { return names_fds_; }
 
     // A call already in flight at attach, so that its completion pairs up.
     Result<void> add_inflight(pid_t tid, const btrace_inflight& call);
@@ -120,6 +123,7 @@ private:
     static void for_each_key(int map_fd, F&& visit);
 
     btrace_bpf* skel_;
+    bool names_fds_ = false;
 };
 
 template <class K, class F>

@@ -18,6 +18,12 @@ bool FdTable::knows(uint32_t tgid, int fd) const {
     return fds && (fds->count(fd) != 0 || lost(*fds));
 }
 
+bool FdTable::unknown_before_tracing(uint32_t tgid, int fd) const {
+    const Fds* fds = fds_of(tgid);
+    const auto it = fds ? fds->find(fd) : Fds::const_iterator{};
+    return fds && it != fds->end() && it->second.changed_ns == 0 && it->second.name == kUnknownFdName;
+}
+
 void FdTable::copy(uint32_t tgid, int from, int to, bool cloexec) {
     auto& fds = processes_[tgid];
     auto source = fds.find(from);

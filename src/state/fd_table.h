@@ -36,6 +36,8 @@ public:
     void set_before_tracing(uint32_t tgid, int fd, std::string name, bool cloexec);
     // Whether the table has a word on fd: open, closed, or unknown since records were lost.
     bool knows(uint32_t tgid, int fd) const;
+    // Whether fd's word is still the unknown set_before_tracing gave it (no call changed it since).
+    bool unknown_before_tracing(uint32_t tgid, int fd) const;
     // dup2/F_DUPFD-style copy; a missing source leaves `to` unknown.
     void copy(uint32_t tgid, int from, int to, bool cloexec);
     void close(uint32_t tgid, int fd);

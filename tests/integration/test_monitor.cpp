@@ -307,19 +307,19 @@ TEST_CASE("monitor: only telling exits are logged (killed, or with outliers), --
     const std::string quiet = monitor_exits({});
     INFO(quiet);
     CHECK(count_matching(quiet, R"(^\S+ \(\s*\d+\.\d+ ms\): head/\d+ read\(fd: 0<pipe:\[\d+\]>, buf: ""\.\.\., count: 1\) = 1$)") == 1);
-    CHECK(count_matching(quiet, R"(^\+\+\+ head/\d+ exited with 0 \+\+\+$)") == 1);
-    CHECK(count_matching(quiet, R"(^\+\+\+ sh/\d+ killed by SIGTERM \+\+\+$)") == 1);
+    CHECK(count_matching(quiet, R"(^\S+ \+\+\+ head/\d+ exited with 0 \+\+\+$)") == 1);
+    CHECK(count_matching(quiet, R"(^\S+ \+\+\+ sh/\d+ killed by SIGTERM \+\+\+$)") == 1);
     CHECK(count_matching(quiet, R"(true/\d+|sleep/\d+)") == 0);
     CHECK(count_matching(quiet, R"(wait4\(|clock_nanosleep\()") == 0);  // idle waits
     CHECK(lines_of(quiet).size() == 3);
 
     const std::string all = monitor_exits({"--all-exits"});
     INFO(all);
-    CHECK(count_matching(all, R"(^\+\+\+ true/\d+ exited with 0 \+\+\+$)") == 2);
-    CHECK(count_matching(all, R"(^\+\+\+ sleep/\d+ exited with 0 \+\+\+$)") == 1);
-    CHECK(count_matching(all, R"(^\+\+\+ head/\d+ exited with 0 \+\+\+$)") == 1);
-    CHECK(count_matching(all, R"(^\+\+\+ sh/\d+ killed by SIGTERM \+\+\+$)") == 1);
-    CHECK(count_matching(all, R"(^\+\+\+ sh/\d+ exited with 0 \+\+\+$)") == 2);  // the subshell, the shell
+    CHECK(count_matching(all, R"(^\S+ \+\+\+ true/\d+ exited with 0 \+\+\+$)") == 2);
+    CHECK(count_matching(all, R"(^\S+ \+\+\+ sleep/\d+ exited with 0 \+\+\+$)") == 1);
+    CHECK(count_matching(all, R"(^\S+ \+\+\+ head/\d+ exited with 0 \+\+\+$)") == 1);
+    CHECK(count_matching(all, R"(^\S+ \+\+\+ sh/\d+ killed by SIGTERM \+\+\+$)") == 1);
+    CHECK(count_matching(all, R"(^\S+ \+\+\+ sh/\d+ exited with 0 \+\+\+$)") == 2);  // the subshell, the shell
 }
 
 TEST_CASE("monitor --sched: outliers carry their split and runqueue histograms count every call",
