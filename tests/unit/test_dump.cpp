@@ -39,18 +39,6 @@ std::string format(const btrace_syscall& rec, const std::vector<uint8_t>& area, 
     return fmt::to_string(out);
 }
 
-// An IOVEC payload's bytes: each entry's btrace_iov, then its data padded to 8.
-std::string iov_bytes(std::initializer_list<std::pair<std::string_view, uint64_t>> entries) {
-    std::string bytes;
-    for (const auto& [data, len] : entries) {
-        btrace_iov iov{len, static_cast<uint32_t>(data.size()), 0};
-        bytes.append(reinterpret_cast<const char*>(&iov), sizeof(iov));
-        bytes.append(data);
-        bytes.append((8 - data.size() % 8) % 8, '\0');
-    }
-    return bytes;
-}
-
 const FdSet kNone{};
 const FdSet kFd3{{3}};
 
@@ -103,7 +91,7 @@ TEST_CASE("write= dumps what a write was given, and writev each buffer as strace
           "     0.000 ( 0.000 ms): t/7 write(fd: 1, buf: \"hi\\n\", count: 3) = 3\n"
           " | 00000  68 69 0a                                          hi.              |\n");
     std::vector<uint8_t> iov;
-    test::append_payload(iov, 1, BTRACE_CAP_IOVEC_IN, iov_bytes({{"ab", 2}, {"cdefg", 5}, {"", 0}, {"x", 1}}), 0, 4);
+    test::append_payload(iov, 1, BTRACE_CAP_IOVEC_IN, test::iov_bytes({{"ab", 2}, {"cdefg", 5}, {"", 0}, {"x", 1}}), 0, 4);
     // A buffer of 0 bytes ends strace's dump; the line shows -s bytes over all buffers.
     CHECK(format(test::make_call("writev", 7, {1, 0x1000, 4}), iov, kNone, FdSet{{}, true}) ==
           "     0.000 ( 0.000 ms): t/7 writev(fd: 1, vec: [{iov_base=\"ab\", iov_len=2}, {iov_base=\"cd\"..., "
@@ -114,7 +102,7 @@ TEST_CASE("write= dumps what a write was given, and writev each buffer as strace
           " | 00000  63 64 65 66 67                                    cdefg            |\n");
     // readv: the buffers up to what was read.
     std::vector<uint8_t> readv;
-    test::append_payload(readv, 1, BTRACE_CAP_IOVEC_OUT, iov_bytes({{"abcd", 4}, {"ef", 8}}), 0, 2);
+    test::append_payload(readv, 1, BTRACE_CAP_IOVEC_OUT, test::iov_bytes({{"abcd", 4}, {"ef", 8}}), 0, 2);
     CHECK(format(test::make_call("readv", 6, {3, 0x1000, 2}), readv, kFd3, kNone).ends_with(
         " * 4 bytes in buffer 0\n"
         " | 00000  61 62 63 64                                       abcd             |\n"
