@@ -3,7 +3,10 @@
 
 #include <fmt/compile.h>
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cstring>
 #include <string_view>
 #include <utility>
 
@@ -104,27 +107,46 @@ IoDumps::IoDumps(FdSet reads, FdSet writes) : reads_(std::move(reads)), writes_(
 
 namespace {
 
-// strace's dumpiov_upto: each buffer with data, up to data_size bytes in all,
-// as " * N bytes in buffer I" and its rows; a buffer of 0 bytes ends it.
-void dump_iovecs(const decode::Payload& p, uint64_t data_size, fmt::memory_buffer& out) {
+// strace's dumpiov_upto: each of the iovcnt buffers with data, up to
+// data_size bytes in all, as " * N bytes in buffer I" and its rows; a buffer
+// of 0 bytes ends it.
+void dump_iovecs(const decode::Payload& p, uint64_t iovcnt, uint64_t data_size, fmt::memory_buffer& out) {
     if (!p.present || (p.faulted() && p.hdr.count == 0)) {
         put(out, " | ... the iovecs were not captured |\n");
         return;
     }
     bool ended = false;
+    std::size_t captured_total = 0;
+    unsigned visited = 0;
     decode::for_each_iov(p, [&](unsigned i, uint64_t iov_len, std::span<const uint8_t> captured) {
         const uint64_t len = std::min(iov_len, data_size);
         ended = len == 0;
         if (ended)
             return false;
         data_size -= len;
+        visited = i + 1;
         fmt::format_to(std::back_inserter(out), FMT_COMPILE(" * {} bytes in buffer {}\n"), len, i);
-        put_hex_dump(captured, len, p.faulted(), out);
+        // The kernel side stops at a buffer it cannot read, with nothing of it;
+        // one cut short with the call's bytes used up was not unreadable.
+        const bool unreadable = p.faulted() && captured.empty() && captured_total < BTRACE_STRING_MAX;
+        put_hex_dump(captured, len, unreadable, out);
+        captured_total += captured.size();
         return true;
     });
-    // More iovecs than the kernel side reads (BTRACE_IOV_MAX), or no room left for them.
-    if (!ended && data_size > 0 && p.truncated())
+    // More iovecs than the kernel side reads (BTRACE_IOV_MAX), no room left
+    // for them, or an iovec array it could not read to the end.
+    if (!ended && data_size > 0 && visited < iovcnt)
         put(out, " | ... the buffers after these were not captured |\n");
+}
+
+// The msghdr's iovec count, as the kernel side read it (0: not read).
+uint64_t msg_iovlen(const decode::Payload& msghdr) {
+    struct msghdr m;
+    static_assert(sizeof(m) == BTRACE_MSGHDR_SIZE);
+    if (!msghdr.present || msghdr.bytes.size() < sizeof(m))
+        return 0;
+    std::memcpy(&m, msghdr.bytes.data(), sizeof(m));
+    return m.msg_iovlen;
 }
 
 }  // namespace
@@ -147,10 +169,10 @@ void IoDumps::dump(const btrace_syscall& rec, const decode::Payloads& payloads, 
         put_hex_dump(buffer.present ? buffer.bytes : std::span<const uint8_t>(),
                      form == Form::ReadBuffer ? read : rec.args[2], !buffer.present || buffer.faulted(), out);
         break;
-    case Form::ReadIovec: dump_iovecs(buffer, read, out); break;
-    case Form::WriteIovec: dump_iovecs(buffer, UINT64_MAX, out); break;
-    case Form::ReadMsghdr: dump_iovecs(payloads.msg_iov, read, out); break;
-    case Form::WriteMsghdr: dump_iovecs(payloads.msg_iov, UINT64_MAX, out); break;
+    case Form::ReadIovec: dump_iovecs(buffer, rec.args[2], read, out); break;
+    case Form::WriteIovec: dump_iovecs(buffer, rec.args[2], UINT64_MAX, out); break;
+    case Form::ReadMsghdr: dump_iovecs(payloads.msg_iov, msg_iovlen(buffer), read, out); break;
+    case Form::WriteMsghdr: dump_iovecs(payloads.msg_iov, msg_iovlen(buffer), UINT64_MAX, out); break;
     case Form::None: break;
     }
 }

@@ -40,7 +40,7 @@ std::vector<std::string> dump_after(const std::string& text, const std::string& 
 
 }  // namespace
 
-TEST_CASE("-e read=3 -e write=1 dump cat's reads and writes as strace does", "[integration][strace][dump]") {
+TEST_CASE("read=3 and write=1 dump cat's reads and writes as strace does", "[integration][strace][dump]") {
     const std::string file = temp_path("small.txt");
     write_file(file, std::string("hello\n\1\2abcdefghijklmnopqrstuvwxyz0123456789\x7f\xfe tab\tend\n"));
     const std::vector<std::string> command = {"cat", file};  // its stdout: the test's pipe, so cat writes
@@ -101,7 +101,7 @@ TEST_CASE("a read longer than btrace captures ends its dump saying how much was 
     CHECK(std::vector<std::string>(dump.begin(), dump.end() - 1) == std::vector<std::string>(strace.begin(), strace.begin() + 256));
 }
 
-TEST_CASE("-e read= with a bad fd set is refused with one line", "[integration][dump]") {
+TEST_CASE("read= with a bad fd set is refused with one line", "[integration][dump]") {
     const Output out = run({btrace_bin(), "-e", "read=3,x", "--", "true"});
     CHECK(out.exit_code == 2);
     CHECK(out.err == "btrace: -e read=3,x: 'x' is not a file descriptor (0 or more, all or none)\n");

@@ -100,6 +100,23 @@ TEST_CASE("write= dumps what a write was given, and writev each buffer as strace
           " | 00000  61 62                                             ab               |\n"
           " * 5 bytes in buffer 1\n"
           " | 00000  63 64 65 66 67                                    cdefg            |\n");
+    // A buffer the kernel could not read (it stops there) and the budget of a call used up are told apart.
+    std::vector<uint8_t> faulted;
+    test::append_payload(faulted, 1, BTRACE_CAP_IOVEC_IN, test::iov_bytes({{"ab", 2}, {"", 3}}), BTRACE_PAYLOAD_FAULT, 2);
+    CHECK(format(test::make_call("writev", 5, {1, 0x1000, 3}), faulted, kNone, FdSet{{1}}).ends_with(
+        " * 3 bytes in buffer 1\n"
+        " | ... 3 bytes not captured (unreadable) |\n"
+        " | ... the buffers after these were not captured |\n"));
+    CHECK(format(test::make_call("writev", 5, {1, 0x1000, 2}), faulted, kNone, FdSet{{1}}).ends_with(
+        " * 3 bytes in buffer 1\n"
+        " | ... 3 bytes not captured (unreadable) |\n"));
+    std::vector<uint8_t> used_up;
+    test::append_payload(used_up, 1, BTRACE_CAP_IOVEC_IN,
+                         test::iov_bytes({{std::string(4096, 'a'), 5000}, {"", 3}}), 0, 2);
+    CHECK(format(test::make_call("writev", 5003, {1, 0x1000, 2}), used_up, kNone, FdSet{{1}}).ends_with(
+        " | ... 904 more bytes not captured (btrace captures at most 4096 bytes of a call) |\n"
+        " * 3 bytes in buffer 1\n"
+        " | ... 3 bytes not captured (btrace captures at most 4096 bytes of a call) |\n"));
     // readv: the buffers up to what was read.
     std::vector<uint8_t> readv;
     test::append_payload(readv, 1, BTRACE_CAP_IOVEC_OUT, test::iov_bytes({{"abcd", 4}, {"ef", 8}}), 0, 2);

@@ -302,7 +302,7 @@ TEST_CASE("qualifiers of -e take strace's abbreviations: t= s= x=", "[cli][filte
     CHECK(error_of(parse_args({"-e", "t", "--", "true"})) == error_of(parse_args({"-e", "trace=t", "--", "true"})));
 }
 
-TEST_CASE("-e read= and -e write= take strace's fd sets: numbers, all, none, leading ! negating", "[cli][filter]") {
+TEST_CASE("qualifiers read= and write= take strace's fd sets: numbers, all, none, leading ! negating", "[cli][filter]") {
     const auto parsed = parse_args({"-e", "read=5,3,,5", "-e", "w=1", "--", "true"});
     const auto& opts = options_of(parsed);
     CHECK(opts.read_dumps.fds == std::vector<int>{3, 5});
