@@ -167,6 +167,8 @@ Result<int> run(const cli::Options& opts) {
     format.hex = string_hex(opts.hex);
     format.time_delta = opts.time_delta;
     format.exit_lines = opts.show_exits;
+    format.read_dumps = opts.read_dumps;
+    format.write_dumps = opts.write_dumps;
     auto formatter = make_formatter(opts.json, format, fds);
     consumer::Consumer consumer(*formatter, *sink, fds);
     consumer.limit_calls(opts.max_events);

@@ -63,7 +63,10 @@ static Result<loader::Config> loader_config(const cli::Options& opts) {
     config.ring_bytes = opts.buffer_bytes;
     config.capture = !opts.raw;
     config.string_max = opts.string_max;
-    config.data_max = opts.data ? opts.string_max : 0;
+    // -e read=/write= dump whole transfers: each call's data is read up to the
+    // kernel side's bound, and the line still shows -s bytes of it.
+    const bool dumps = opts.read_dumps.any() || opts.write_dumps.any();
+    config.data_max = !opts.data ? 0 : dumps ? BTRACE_STRING_MAX : opts.string_max;
     config.sched_split = opts.sched;
     config.syscalls = opts.syscalls;
     config.status_mask = (opts.status.successful ? BTRACE_STATUS_SUCCESSFUL : 0) |

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdint>
 #include <cctype>
 #include <cstring>
@@ -353,6 +354,30 @@ Result<uint64_t> parse_signal_set(std::string_view expr) {
         }
     }
     return negate ? ~set : set;
+}
+
+Result<FdSet> parse_fd_set(std::string_view qualifier, std::string_view expr) {
+    const std::string what = "-e " + std::string(qualifier) + "=" + std::string(expr);
+    FdSet set;
+    std::string_view list = expr;
+    for (; !list.empty() && list.front() == '!'; list.remove_prefix(1))
+        set.negated = !set.negated;
+    if (list == "all" || list == "none") {
+        set.negated = set.negated != (list == "all");
+        return set;
+    }
+    const std::vector<std::string_view> items = items_of(list);
+    if (items.empty())
+        return usage(what + ": no file descriptor given");
+    for (std::string_view item : items) {
+        const std::optional<long> n = to_number(item);
+        if (!n || *n > INT_MAX)
+            return usage(what + ": " + quoted(item) + " is not a file descriptor (0 or more, all or none)");
+        set.fds.push_back(static_cast<int>(*n));
+    }
+    std::sort(set.fds.begin(), set.fds.end());
+    set.fds.erase(std::unique(set.fds.begin(), set.fds.end()), set.fds.end());
+    return set;
 }
 
 }  // namespace btrace::cli

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "util/fd_set.h"
 #include "util/result.h"
 
 namespace btrace::cli {
@@ -47,6 +48,11 @@ Result<std::vector<int>> parse_errno_list(std::string_view expr);
 // any case) or numbers 1..64, `!` in front negating it, or `all` / `none`.
 // Bit sig - 1 is set for each signal shown.
 Result<uint64_t> parse_signal_set(std::string_view expr);
+
+// -e read=EXPR / -e write=EXPR (qualifier: the name given, for messages), as
+// strace's qualify_tokens reads them: comma-separated fd numbers 0..INT_MAX
+// (empty items skipped), `all` or `none`; each leading `!` negates the rest.
+Result<FdSet> parse_fd_set(std::string_view qualifier, std::string_view expr);
 
 // Levenshtein distance (insertions, deletions, substitutions), used for the
 // "did you mean" suggestions.

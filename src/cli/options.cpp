@@ -415,8 +415,9 @@ ParseResult parse(int argc, const char* const* argv) {
     bool since_previous = false;
     app.add_option("-e", expressions,
                    "Select calls like strace: trace=SET (names, %file %desc %network %process %memory "
-                   "%signal %ipc %clock %creds %stat ..., /regex, !negation), status=successful,failed,unfinished "
-                   "or signal=SET (SIGCHLD,USR1,..., all, none, !negation)")
+                   "%signal %ipc %clock %creds %stat ..., /regex, !negation), status=successful,failed,unfinished, "
+                   "signal=SET (SIGCHLD,USR1,..., all, none, !negation), or read=FDS / write=FDS "
+                   "(3,5, all, none, !negation: a hex dump of the data read from / written to those fds)")
         ->type_name("EXPR")
         ->allow_extra_args(false);
     app.add_option("-P,--trace-path", opts.trace_paths,
@@ -508,8 +509,17 @@ ParseResult parse(int argc, const char* const* argv) {
             if (value != "all")  // per syscall, strace's raw= would mix raw and decoded lines
                 return Error{"-e " + expr + ": only " + std::string(qualifier) + "=all (--raw) is supported", 2};
             opts.raw = true;
+        } else if (qualifier == "read" || qualifier == "reads" || qualifier == "r" || qualifier == "write" ||
+                   qualifier == "writes" || qualifier == "w") {
+            auto fds = parse_fd_set(qualifier, value);
+            if (!fds)
+                return fds.error();
+            (qualifier.front() == 'r' ? opts.read_dumps : opts.write_dumps) = std::move(*fds);
         } else {
-            return Error{"-e " + expr + ": expected trace=SET (t=), status=LIST, signal=SET (s=) or raw=all (x=)", 2};
+            return Error{"-e " + expr +
+                             ": expected trace=SET (t=), status=LIST, signal=SET (s=), raw=all (x=), read=FDS (r=) "
+                             "or write=FDS (w=)",
+                         2};
         }
     }
     if (only_successful && only_failed)
@@ -564,6 +574,10 @@ ParseResult parse(int argc, const char* const* argv) {
         return Error{"-ff keeps no per-thread counts: not with -c or -S (as strace)", 2};
     if (opts.output_separately && opts.fds_only)
         return Error{"-ff writes a trace: not with --fds", 2};
+    if ((opts.read_dumps.any() || opts.write_dumps.any()) &&
+        (opts.raw || !opts.data || opts.json || opts.summary == Options::Summary::Only))
+        return Error{"-e read=/write= dump the data calls transfer, as text: not with --raw, --no-data, --json or -c",
+                     2};
     if (!opts.trace_paths.empty() && (opts.summary != Options::Summary::None || opts.raw))
         return Error{"-P picks calls by the paths read from them: not with -c, -S or --raw", 2};
     return opts;

@@ -37,6 +37,7 @@ struct Options {
     std::vector<bool> syscalls;       // -e trace=: by number; empty = all
     StatusFilter status;              // -e status=, -z, -Z, --failure
     uint64_t signals = ~0ull;         // -e signal=: bit sig - 1 for each signal shown
+    FdSet read_dumps{}, write_dumps{};  // -e read=, -e write=: hex dumps of the data on these fds
     std::vector<std::string> trace_paths;  // -P: only calls that touch these paths
     std::vector<int> errnos;          // --errno: failed calls with these only
     double min_duration_ms = 0;       // --duration

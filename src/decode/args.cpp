@@ -47,30 +47,33 @@ void argv(const Payload& p, const CallContext& call, fmt::memory_buffer& out) {
     out.push_back(']');
 }
 
+// A data buffer's first -s bytes: the kernel side may have read more (for
+// -e read=/write= dumps), and the line shows what -s alone would have.
+void data_buffer(const Payload& p, const CallContext& call, fmt::memory_buffer& out) {
+    const std::size_t shown = std::min(p.bytes.size(), call.string_max);
+    format_string(p.bytes.first(shown), p.truncated() || shown < p.bytes.size(), call.utf8, out, call.hex);
+}
+
 // transferred: for data the kernel filled in (readv, recvmsg), the call's
 // result, spread over the iovecs in order: an iovec shows as cut ("...") only
-// when less was captured than the call put in it, as strace shows it.
+// when less was shown than the call put in it, as strace shows it. -s bytes
+// are shown over all the iovecs, as the kernel side reads them without dumps.
 void iovec(const Payload& p, std::optional<uint64_t> transferred, const CallContext& call, fmt::memory_buffer& out) {
     out.push_back('[');
-    std::size_t off = 0;
-    for (unsigned i = 0; i < p.hdr.count; ++i) {
-        btrace_iov iov;
-        // off may be past the end: the last entry's data need not be padded to 8.
-        if (off > p.bytes.size() || p.bytes.size() - off < sizeof(iov))
-            break;
-        std::memcpy(&iov, p.bytes.data() + off, sizeof(iov));
-        off += sizeof(iov);
-        const std::size_t captured = std::min<std::size_t>(iov.captured, p.bytes.size() - off);
-        const uint64_t filled = transferred ? std::min<uint64_t>(iov.iov_len, *transferred) : iov.iov_len;
+    std::size_t budget = call.string_max;
+    for_each_iov(p, [&](unsigned i, uint64_t iov_len, std::span<const uint8_t> captured) {
+        const uint64_t filled = transferred ? std::min<uint64_t>(iov_len, *transferred) : iov_len;
         if (transferred)
             *transferred -= filled;
         if (i)
             put(out, ", ");
         put(out, "{iov_base=");
-        format_string(p.bytes.subspan(off, captured), captured < filled, call.utf8, out, call.hex);
-        fmt::format_to(std::back_inserter(out), FMT_COMPILE(", iov_len={}}}"), iov.iov_len);
-        off += (captured + 7) & ~std::size_t{7};
-    }
+        const std::size_t shown = std::min(captured.size(), budget);
+        budget -= shown;
+        format_string(captured.first(shown), shown < filled, call.utf8, out, call.hex);
+        fmt::format_to(std::back_inserter(out), FMT_COMPILE(", iov_len={}}}"), iov_len);
+        return true;
+    });
     if (p.truncated())
         put(out, p.hdr.count ? ", ..." : "...");
     out.push_back(']');
@@ -190,15 +193,22 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
             break;
         sockopt_value(payload, call, out);
         return;
-    case ArgKind::Path: case ArgKind::String: case ArgKind::InBuf:
+    case ArgKind::Path: case ArgKind::String:
         if (!captured(payload))
             break;
         format_string(payload.bytes, payload.truncated(), call.utf8, out, call.hex);
         return;
+    case ArgKind::InBuf:
+        if (!captured(payload))
+            break;
+        data_buffer(payload, call, out);
+        return;
     case ArgKind::OutBuf: case ArgKind::OutString: case ArgKind::IovecOut:
         if (call.failed || !captured(payload))
             break;
-        if (arg.kind != ArgKind::IovecOut)
+        if (arg.kind == ArgKind::OutBuf)
+            data_buffer(payload, call, out);
+        else if (arg.kind == ArgKind::OutString)
             format_string(payload.bytes, payload.truncated(), call.utf8, out, call.hex);
         else
             iovec(payload, static_cast<uint64_t>(call.ret), call, out);

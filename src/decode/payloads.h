@@ -3,8 +3,10 @@
 // the bytes come from the kernel side but a consumer must survive any input.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <span>
 
 #include "btrace/event.h"
@@ -33,5 +35,25 @@ struct Payloads {
 // (what follows the fixed part of a syscall record). Returns false if the area
 // is malformed; the payloads parsed before the fault are kept.
 bool split_payloads(std::span<const uint8_t> area, Payloads& out);
+
+// Visits the iovecs of a BTRACE_CAP_IOVEC_* payload in order: visit(index,
+// iov_len, captured bytes) returns false to stop. The count comes from the
+// kernel side, the bytes are bounds-checked.
+template <class F>
+void for_each_iov(const Payload& p, F&& visit) {
+    std::size_t off = 0;
+    for (unsigned i = 0; i < p.hdr.count; ++i) {
+        btrace_iov iov;
+        // off may be past the end: the last entry's data need not be padded to 8.
+        if (off > p.bytes.size() || p.bytes.size() - off < sizeof(iov))
+            return;
+        std::memcpy(&iov, p.bytes.data() + off, sizeof(iov));
+        off += sizeof(iov);
+        const std::size_t captured = std::min<std::size_t>(iov.captured, p.bytes.size() - off);
+        if (!visit(i, iov.iov_len, p.bytes.subspan(off, captured)))
+            return;
+        off += (captured + 7) & ~std::size_t{7};
+    }
+}
 
 }  // namespace btrace::decode

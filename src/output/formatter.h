@@ -15,6 +15,7 @@
 #include "decode/payloads.h"
 #include "syscalls/table.h"
 #include "state/fd_table.h"
+#include "util/fd_set.h"
 #include "state/fd_tracker.h"
 
 namespace btrace::output {
@@ -34,6 +35,7 @@ struct FormatOptions {
     decode::StringHex hex = decode::StringHex::None;  // -x, -xx
     bool time_delta = false;       // -r with -t: "(+ ms)" since the previous line after the time of day
     bool exit_lines = true;        // -qq: no "+++ exited with" lines
+    FdSet read_dumps{}, write_dumps{};  // -e read=, -e write=: hex dumps after the calls (text only)
 };
 
 // One call, decoded once for either layout.

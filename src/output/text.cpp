@@ -147,6 +147,8 @@ void TextFormatter::call_end(const DecodedCall& call, fmt::memory_buffer& out) {
     if (btrace_sched sched; sched_of(call.payloads, sched))
         sched_split(sched, out);
     out.push_back('\n');
+    if (dumps_)
+        dumps_->dump(call.rec, call.payloads, out);
 }
 
 // After the result, so the columns stay put: (cpu 0.120 blocked 11.900 runq

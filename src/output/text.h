@@ -3,9 +3,12 @@
 //      0.412 ( 0.004 ms): cat/4242 openat(dfd: AT_FDCWD, filename: "/etc/issue", flags: O_RDONLY) = 3</etc/issue>
 #pragma once
 
+#include <optional>
+
 #include "decode/args.h"
 #include "decode/payloads.h"
 #include "decode/put.h"
+#include "output/dump.h"
 #include "output/formatter.h"
 #include "syscalls/table.h"
 
@@ -13,7 +16,10 @@ namespace btrace::output {
 
 class TextFormatter final : public Formatter {
 public:
-    explicit TextFormatter(const FormatOptions& options, state::FdTable* fds = nullptr) : Formatter(options, fds, false) {}
+    explicit TextFormatter(const FormatOptions& options, state::FdTable* fds = nullptr) : Formatter(options, fds, false) {
+        if (options.read_dumps.any() || options.write_dumps.any())
+            dumps_.emplace(options.read_dumps, options.write_dumps);
+    }
 
     void in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) override;
     void signal(const btrace_signal& rec, fmt::memory_buffer& out) override;
@@ -41,6 +47,7 @@ private:
     uint32_t prefix_tid_ = 0;
     char prefix_comm_[BTRACE_COMM_LEN] = {};
     fmt::memory_buffer prefix_;  // empty: none made yet
+    std::optional<IoDumps> dumps_;  // -e read=, -e write=
 };
 
 }  // namespace btrace::output

@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "btrace/event.h"
@@ -50,6 +52,18 @@ inline void append_payload(std::vector<uint8_t>& area, uint8_t arg, uint8_t how,
     area.insert(area.end(), raw, raw + sizeof(p));
     area.insert(area.end(), bytes.begin(), bytes.end());
     area.resize((area.size() + 7) & ~std::size_t{7});
+}
+
+// An IOVEC payload's bytes: each entry's btrace_iov, then its data padded to 8.
+inline std::string iov_bytes(std::initializer_list<std::pair<std::string_view, uint64_t>> entries) {
+    std::string bytes;
+    for (const auto& [data, len] : entries) {
+        btrace_iov iov{len, static_cast<uint32_t>(data.size()), 0};
+        bytes.append(reinterpret_cast<const char*>(&iov), sizeof(iov));
+        bytes.append(data);
+        bytes.append((8 - data.size() % 8) % 8, '\0');
+    }
+    return bytes;
 }
 
 }  // namespace test

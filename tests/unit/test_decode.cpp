@@ -194,22 +194,6 @@ TEST_CASE("wait4's status is decoded when a child changed state, the pointer sho
     CHECK(none.text() == "t/7 wait4(upid: -1, stat_addr: 0x1000, options: WNOHANG, ru: NULL) = 0\n");
 }
 
-namespace {
-
-// An IOVEC payload's bytes: each entry's btrace_iov, then its data padded to 8.
-std::string iov_bytes(std::initializer_list<std::pair<std::string_view, uint64_t>> entries) {
-    std::string bytes;
-    for (const auto& [data, len] : entries) {
-        btrace_iov iov{len, static_cast<uint32_t>(data.size()), 0};
-        bytes.append(reinterpret_cast<const char*>(&iov), sizeof(iov));
-        bytes.append(data);
-        bytes.append((8 - data.size() % 8) % 8, '\0');
-    }
-    return bytes;
-}
-
-}  // namespace
-
 TEST_CASE("sendmsg and recvmsg show the msghdr with its name and iovecs, as strace does", "[decode]") {
     struct msghdr m{};
     m.msg_name = reinterpret_cast<void*>(0x1000);
@@ -223,7 +207,7 @@ TEST_CASE("sendmsg and recvmsg show the msghdr with its name and iovecs, as stra
     Record sent("sendmsg", 4, {3, 0x3000, 0});
     sent.payload(1, BTRACE_CAP_MSGHDR_IN, std::string_view(reinterpret_cast<const char*>(&m), sizeof(m)));
     sent.payload(BTRACE_PAYLOAD_MSG_NAME, BTRACE_CAP_SOCKADDR_IN, std::string_view(reinterpret_cast<const char*>(&sin), sizeof(sin)));
-    const std::string iov = iov_bytes({{"ping", 4}});
+    const std::string iov = test::iov_bytes({{"ping", 4}});
     sent.payload(BTRACE_PAYLOAD_MSG_IOV, BTRACE_CAP_IOVEC_IN, iov, 0, 1);
     CHECK(sent.text() == "t/7 sendmsg(fd: 3, msg: {msg_name={sa_family=AF_INET, sin_port=htons(53), "
                          "sin_addr=inet_addr(\"127.0.0.1\")}, msg_namelen=16, msg_iov=[{iov_base=\"ping\", iov_len=4}], "
@@ -235,7 +219,7 @@ TEST_CASE("sendmsg and recvmsg show the msghdr with its name and iovecs, as stra
     m.msg_flags = MSG_TRUNC;
     Record received("recvmsg", 4, {3, 0x3000, 0});
     received.payload(1, BTRACE_CAP_MSGHDR_OUT, std::string_view(reinterpret_cast<const char*>(&m), sizeof(m)));
-    const std::string got = iov_bytes({{"pong", 64}});
+    const std::string got = test::iov_bytes({{"pong", 64}});
     received.payload(BTRACE_PAYLOAD_MSG_IOV, BTRACE_CAP_IOVEC_OUT, got, 0, 1);
     CHECK(received.text() == "t/7 recvmsg(fd: 3, msg: {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"pong\", iov_len=64}], "
                              "msg_iovlen=1, msg_controllen=0, msg_flags=MSG_TRUNC}, flags: 0) = 4\n");

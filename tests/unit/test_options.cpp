@@ -296,9 +296,44 @@ TEST_CASE("qualifiers of -e take strace's abbreviations: t= s= x=", "[cli][filte
     CHECK(options_of(parse_args({"-e", "raw=all", "--", "true"})).raw);
     CHECK(error_of(parse_args({"-e", "x=read", "--", "true"})) == "-e x=read: only x=all (--raw) is supported");
     CHECK(error_of(parse_args({"-e", "q=x", "--", "true"})) ==
-          "-e q=x: expected trace=SET (t=), status=LIST, signal=SET (s=) or raw=all (x=)");
+          "-e q=x: expected trace=SET (t=), status=LIST, signal=SET (s=), raw=all (x=), read=FDS (r=) or "
+          "write=FDS (w=)");
     // Without '=', a list of syscalls, as before: "t" is no qualifier there.
     CHECK(error_of(parse_args({"-e", "t", "--", "true"})) == error_of(parse_args({"-e", "trace=t", "--", "true"})));
+}
+
+TEST_CASE("qualifiers read= and write= take strace's fd sets: numbers, all, none, leading ! negating", "[cli][filter]") {
+    const auto parsed = parse_args({"-e", "read=5,3,,5", "-e", "w=1", "--", "true"});
+    const auto& opts = options_of(parsed);
+    CHECK(opts.read_dumps.fds == std::vector<int>{3, 5});
+    CHECK_FALSE(opts.read_dumps.negated);
+    CHECK(opts.read_dumps.contains(3));
+    CHECK_FALSE(opts.read_dumps.contains(4));
+    CHECK(opts.write_dumps.contains(1));
+    CHECK_FALSE(opts.write_dumps.contains(2));
+    const auto negated_parsed = parse_args({"-e", "reads=!3", "--", "true"});
+    const auto& negated = options_of(negated_parsed).read_dumps;
+    CHECK(negated.contains(0));
+    CHECK(negated.contains(4));
+    CHECK_FALSE(negated.contains(3));
+    CHECK_FALSE(negated.contains(-1));  // strace dumps no negative fd
+    CHECK(options_of(parse_args({"-e", "r=all", "--", "true"})).read_dumps.contains(1000));
+    CHECK_FALSE(options_of(parse_args({"-e", "writes=none", "--", "true"})).write_dumps.any());
+    CHECK_FALSE(options_of(parse_args({"-e", "r=!all", "--", "true"})).read_dumps.any());
+    CHECK(options_of(parse_args({"-e", "r=!!3", "--", "true"})).read_dumps.fds == std::vector<int>{3});
+    CHECK_FALSE(options_of(parse_args({"-e", "r=!!3", "--", "true"})).read_dumps.negated);
+    CHECK(error_of(parse_args({"-e", "read=3,x", "--", "true"})) ==
+          "-e read=3,x: 'x' is not a file descriptor (0 or more, all or none)");
+    CHECK(error_of(parse_args({"-e", "write=-1", "--", "true"})) ==
+          "-e write=-1: '-1' is not a file descriptor (0 or more, all or none)");
+    CHECK(error_of(parse_args({"-e", "w=2147483648", "--", "true"})) ==
+          "-e w=2147483648: '2147483648' is not a file descriptor (0 or more, all or none)");
+    CHECK(error_of(parse_args({"-e", "read=,", "--", "true"})) == "-e read=,: no file descriptor given");
+    CHECK(error_of(parse_args({"-e", "read=", "--", "true"})) == "-e read=: no file descriptor given");
+    for (const char* other : {"--raw", "--no-data", "--json", "-c"})
+        CHECK(error_of(parse_args({"-e", "read=3", other, "--", "true"})) ==
+              "-e read=/write= dump the data calls transfer, as text: not with --raw, --no-data, --json or -c");
+    CHECK(options_of(parse_args({"-e", "read=3", "-S", "--", "true"})).read_dumps.any());
 }
 
 TEST_CASE("time of day with -r shows both, as strace 6.1 does - -r alone replaces the column", "[cli]") {
