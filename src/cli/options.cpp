@@ -574,6 +574,8 @@ ParseResult parse(int argc, const char* const* argv) {
         return Error{"-ff keeps no per-thread counts: not with -c or -S (as strace)", 2};
     if (opts.output_separately && opts.fds_only)
         return Error{"-ff writes a trace: not with --fds", 2};
+    if (opts.max_events && opts.summary == Options::Summary::Only)
+        return Error{"--max-events counts the calls shown, and -c shows none: use -S", 2};
     if ((opts.read_dumps.any() || opts.write_dumps.any()) &&
         (opts.raw || !opts.data || opts.json || opts.summary == Options::Summary::Only))
         return Error{"-e read=/write= dump the data calls transfer, as text: not with --raw, --no-data, --json or -c",

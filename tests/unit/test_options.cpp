@@ -137,6 +137,10 @@ TEST_CASE("numeric options take finite numbers in range, or say which in one rea
     }
     CHECK(options_of(parse_args({"--max-events", "18446744073709551615", "--", "true"})).max_events == UINT64_MAX);
     CHECK(options_of(parse_args({"--max-events", "010", "--", "true"})).max_events == 10);  // decimal, not octal
+    // -c shows no call, so a count of shown calls would never be reached.
+    CHECK(error_of(parse_args({"--max-events", "5", "-c", "--", "true"})) ==
+          "--max-events counts the calls shown, and -c shows none: use -S");
+    CHECK(options_of(parse_args({"--max-events", "5", "-S", "--", "true"})).max_events == 5);
     CHECK(error_of(parse_args({"-s", "0x10", "--", "true"})) ==
           "--string-limit: '0x10' is not a whole number from 1 to 4096 (see btrace --help)");
     CHECK(error_of(parse_args({"-s", "-1", "--", "true"})) ==
