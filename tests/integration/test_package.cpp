@@ -4,6 +4,7 @@
 // binary, man page, bash completion and control fields checked.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <regex>
 #include <set>
@@ -227,7 +228,13 @@ TEST_CASE("package: completion, copyright, changelog and control fields", "[pack
         documented.insert((*it)[1].str());
     INFO(fields.out << "README: " << pulled_text);
     CHECK(documented.size() == 3);
-    CHECK(depends == documented);
+    // A sanitizer build (scripts/test-sanitize) also depends on its runtimes
+    // and on libbpf's own libraries, which it links directly: there the
+    // documented ones must be among them; a release build has them alone.
+    if (depends.erase("libasan8") + depends.erase("libubsan1") > 0)
+        CHECK(std::includes(depends.begin(), depends.end(), documented.begin(), documented.end()));
+    else
+        CHECK(depends == documented);
     CHECK(fields.out.find("httplib") == std::string::npos);
 }
 
