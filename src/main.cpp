@@ -16,6 +16,7 @@
 #include "consumer/consumer.h"
 #include "consumer/path_filter.h"
 #include "consumer/pending.h"
+#include "consumer/proc_fd_names.h"
 #include "decode/structs.h"
 #include "loader/tracer.h"
 #include "output/fd_listing.h"
@@ -176,7 +177,7 @@ Result<int> run(const cli::Options& opts) {
     // Without follow, other threads of a process run untraced: their fd changes go unseen, and so would
     // a /proc name's staleness.
     if (opts.system_wide && (*tracer)->names_fds() && opts.follow)
-        consumer.name_unseen_fds(**tracer);
+        consumer.name_unseen_fds(std::make_unique<consumer::ProcFdNames>(**tracer));
     std::optional<consumer::PathFilter> path_filter;
     if (!opts.trace_paths.empty()) {
         path_filter.emplace(consumer::resolve_trace_paths(opts.trace_paths), fds, *formatter);

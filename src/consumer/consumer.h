@@ -4,13 +4,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <unordered_map>
 #include <vector>
 
 #include "consumer/order.h"
-#include "consumer/proc_fd_names.h"
 #include "output/sink.h"
 #include "output/formatter.h"
 #include "state/fd_table.h"
@@ -20,6 +20,17 @@ struct ring_buffer;
 struct bpf_map;
 
 namespace btrace::consumer {
+
+// Names the fds of a call that the table has never seen, before the call is
+// decoded (ProcFdNames: from /proc, under -a). An interface, so that the
+// consumer needs no tracer to be built (the fuzz target has none).
+class UnseenFds {
+public:
+    virtual ~UnseenFds() = default;
+    // held: the records not yet released; horizon: the ring buffer's state.
+    virtual void name_unseen(const btrace_syscall& rec, state::FdTable& fds, const OrderedRecords& held,
+                             const Horizon& horizon) = 0;
+};
 
 // Decides, call by call, whether a completed call is printed now (monitor
 // --flight keeps the others for later), and hears of process exits first.
@@ -74,7 +85,7 @@ public:
     void set_filter(CallFilter* filter) { filter_ = filter; }
     // Fds a shown call uses that the table has never seen are named from
     // /proc (see ProcFdNames), with the tracer's view of what is in flight.
-    void name_unseen_fds(const loader::Tracer& tracer) { proc_names_.emplace(tracer); }
+    void name_unseen_fds(std::unique_ptr<UnseenFds> namer) { proc_names_ = std::move(namer); }
     bool limit_reached() const { return call_limit_ && calls_ >= call_limit_; }
     uint64_t malformed() const { return malformed_; }
     // What the kernel side reported lost (BTRACE_REC_LOSS): calls shown, other records.
@@ -120,7 +131,7 @@ private:
     uint64_t calls_ = 0;
     uint64_t call_limit_ = 0;
     CallFilter* filter_ = nullptr;
-    std::optional<ProcFdNames> proc_names_;
+    std::unique_ptr<UnseenFds> proc_names_;
     std::unordered_map<uint32_t, std::vector<uint8_t>> exec_args_;  // tgid -> execve record from sys_enter
 };
 

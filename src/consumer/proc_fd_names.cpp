@@ -37,7 +37,7 @@ bool may_change_fds(std::span<const uint8_t> record, uint32_t tgid) {
 constexpr uint64_t kRetryNs = 100'000'000;
 
 void ProcFdNames::name_unseen(const btrace_syscall& rec, state::FdTable& fds, const OrderedRecords& held,
-                              const Horizon& horizon) const {
+                              const Horizon& horizon) {
     const syscalls::Syscall* sc = syscalls::lookup(rec.nr);
     if (!sc)
         return;

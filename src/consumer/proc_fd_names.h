@@ -9,6 +9,7 @@
 #include <span>
 
 #include "btrace/event.h"
+#include "consumer/consumer.h"
 #include "consumer/order.h"
 #include "loader/tracer.h"
 #include "state/fd_table.h"
@@ -16,7 +17,7 @@
 
 namespace btrace::consumer {
 
-class ProcFdNames {
+class ProcFdNames : public UnseenFds {
 public:
     explicit ProcFdNames(const loader::Tracer& tracer) : tracer_(tracer) {}
 
@@ -24,7 +25,7 @@ public:
     // gets its /proc name, or unknown ("?") when that cannot be trusted.
     // held: the records not yet released; horizon: the ring buffer's state.
     void name_unseen(const btrace_syscall& rec, state::FdTable& fds, const OrderedRecords& held,
-                     const Horizon& horizon) const;
+                     const Horizon& horizon) override;
 
 private:
     // What /proc says of fd, if it can be trusted for rec (see the .cpp).
@@ -37,7 +38,7 @@ private:
     const loader::Tracer& tracer_;
     // fds /proc could not settle yet, by (tgid, fd): when they were last looked
     // up, so that a busy trace asks again now and then rather than per call.
-    mutable std::map<std::pair<uint32_t, int>, uint64_t> unsettled_;
+    std::map<std::pair<uint32_t, int>, uint64_t> unsettled_;
 };
 
 // Whether record may have changed tgid's fds: a call that changes fds, the
