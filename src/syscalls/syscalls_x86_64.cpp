@@ -41,10 +41,6 @@ constexpr Variant kVariants_fcntl[] = {
     {static_cast<uint32_t>(F_SETPIPE_SZ), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::Int}}, {0, 1, 2}, RetKind::Signed},
     {static_cast<uint32_t>(F_GETLEASE), 2, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}}, {0, 1}, RetKind::Signed},
     {static_cast<uint32_t>(F_GET_SEALS), 2, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}}, {0, 1}, RetKind::Signed},
-    {static_cast<uint32_t>(F_SETLK), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::InStruct, st(StructKind::Flock)}}, {0, 1, 2}, RetKind::Signed},
-    {static_cast<uint32_t>(F_SETLKW), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::InStruct, st(StructKind::Flock)}}, {0, 1, 2}, RetKind::Signed},
-    {static_cast<uint32_t>(F_OFD_SETLK), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::InStruct, st(StructKind::Flock)}}, {0, 1, 2}, RetKind::Signed},
-    {static_cast<uint32_t>(F_OFD_SETLKW), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::InStruct, st(StructKind::Flock)}}, {0, 1, 2}, RetKind::Signed},
 };
 
 constexpr Variant kVariants_prctl[] = {
