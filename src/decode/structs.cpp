@@ -540,7 +540,6 @@ constexpr std::pair<uint64_t, std::string_view> kFsMagic[] = {
 };
 
 void format_statfs(Bytes b, fmt::memory_buffer& out) {
-    const auto dec = [&](uint64_t v) { put_fmt(out, FMT_COMPILE("{}"), v); };
     Fields(b, out)
         .field<uint64_t>("f_type", 0,
                          [&](uint64_t t) {
@@ -551,38 +550,37 @@ void format_statfs(Bytes b, fmt::memory_buffer& out) {
                              else
                                  put_fmt(out, FMT_COMPILE("{:#x}"), t);
                          })
-        .field<uint64_t>("f_bsize", 8, dec)
-        .field<uint64_t>("f_blocks", 16, dec)
-        .field<uint64_t>("f_bfree", 24, dec)
-        .field<uint64_t>("f_bavail", 32, dec)
-        .field<uint64_t>("f_files", 40, dec)
-        .field<uint64_t>("f_ffree", 48, dec)
+        .dec<uint64_t>("f_bsize", 8)
+        .dec<uint64_t>("f_blocks", 16)
+        .dec<uint64_t>("f_bfree", 24)
+        .dec<uint64_t>("f_bavail", 32)
+        .dec<uint64_t>("f_files", 40)
+        .dec<uint64_t>("f_ffree", 48)
         .field<std::array<uint32_t, 2>>("f_fsid", 56,
                                         [&](const std::array<uint32_t, 2>& v) {
                                             put_fmt(out, FMT_COMPILE("{{val=[{:#x}, {:#x}]}}"), v[0], v[1]);
                                         })
-        .field<uint64_t>("f_namelen", 64, dec)
-        .field<uint64_t>("f_frsize", 72, dec)
+        .dec<uint64_t>("f_namelen", 64)
+        .dec<uint64_t>("f_frsize", 72)
         .field<uint64_t>("f_flags", 80, [&](uint64_t f) { format_family(Family::StatfsFlags, f, out); });
 }
 
 void format_sysinfo(Bytes b, fmt::memory_buffer& out) {
-    const auto dec = [&](uint64_t v) { put_fmt(out, FMT_COMPILE("{}"), v); };
     Fields(b, out)
         .dec<int64_t>("uptime", 0)
         .field<std::array<uint64_t, 3>>("loads", 8,
                                         [&](const std::array<uint64_t, 3>& l) {
                                             put_fmt(out, FMT_COMPILE("[{}, {}, {}]"), l[0], l[1], l[2]);
                                         })
-        .field<uint64_t>("totalram", 32, dec)
-        .field<uint64_t>("freeram", 40, dec)
-        .field<uint64_t>("sharedram", 48, dec)
-        .field<uint64_t>("bufferram", 56, dec)
-        .field<uint64_t>("totalswap", 64, dec)
-        .field<uint64_t>("freeswap", 72, dec)
+        .dec<uint64_t>("totalram", 32)
+        .dec<uint64_t>("freeram", 40)
+        .dec<uint64_t>("sharedram", 48)
+        .dec<uint64_t>("bufferram", 56)
+        .dec<uint64_t>("totalswap", 64)
+        .dec<uint64_t>("freeswap", 72)
         .dec<uint16_t>("procs", 80)
-        .field<uint64_t>("totalhigh", 88, dec)
-        .field<uint64_t>("freehigh", 96, dec)
+        .dec<uint64_t>("totalhigh", 88)
+        .dec<uint64_t>("freehigh", 96)
         .dec<uint32_t>("mem_unit", 104);
 }
 

@@ -37,20 +37,11 @@ btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args) {
     for (unsigned i = 0; i < sc.nargs; ++i)
         at_enter |= sc.args[i].kind == ArgKind::Argv;
 
-    // What the syscall's arguments capture, then what only some operations
-    // show (fcntl's struct flock): captured for every call, as the kernel
-    // side does not tell operations apart (the generator checks they agree).
-    const Arg* by_reg[BTRACE_MAX_ARGS] = {};
-    for (unsigned i = 0; i < sc.nargs; ++i)
-        by_reg[i] = &sc.args[i];
-    for (const Variant& v : sc.variants)
-        for (unsigned i = 0; i < v.nargs; ++i)
-            if (capture_how(by_reg[v.regs[i]]->kind) == BTRACE_CAP_NONE)
-                by_reg[v.regs[i]] = &v.args[i];
-
+    // Per syscall: an operation (syscalls::Variant) shows at most what its
+    // syscall captures (the generator checks it).
     unsigned n = 0;
     for (unsigned i = 0; i < sc.nargs && n < BTRACE_MAX_CAPTURES; ++i) {
-        const Arg& arg = *by_reg[i];
+        const Arg& arg = sc.args[i];
         const btrace_capture_how how = capture_how(arg.kind);
         if (how == BTRACE_CAP_NONE)
             continue;
