@@ -174,6 +174,8 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	call->flags = selection == CALL_FDS_ONLY ? BTRACE_SYS_FDS_ONLY
 		     : selection == CALL_SKIPPED ? BTRACE_INFLIGHT_COUNT_ONLY
 						 : 0;
+	if (selection == CALL_SHOWN && records_enabled)
+		fd_seen_at_enter(task, call, id);
 	__u64 now_ns = bpf_ktime_get_ns();
 	sched_start(call, now_ns);
 	call->ts_ns = now_ns;
@@ -233,10 +235,14 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	/* an fd-only record needs the fds described, not the argument memory */
 	__u32 size = capture_payloads(start, sizeof(*rec), call->nr, rec->args, ret,
 				      fds_only ? CAPTURE_FDS_ONLY : CAPTURE_AT_EXIT);
-	if (shown)
+	if (shown) {
+		size = fd_seen_payload(task, call, start, size);
 		size = sched_payload(sched, start, size);
+	}
 	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, call->ts_ns, task);
-	rec->hdr.flags = call->flags | (fds_only ? BTRACE_SYS_FDS_ONLY : 0);
+	/* the slot's own flags stay in the slot */
+	rec->hdr.flags = (call->flags & ~(BTRACE_INFLIGHT_COUNT_ONLY | BTRACE_INFLIGHT_FD_SEEN)) |
+			 (fds_only ? BTRACE_SYS_FDS_ONLY : 0);
 	batch_commit(b, size, now_ns);
 out:
 	call->ts_ns = 0; /* consumed */

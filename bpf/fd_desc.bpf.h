@@ -12,6 +12,7 @@
 #include <bpf/bpf_endian.h>
 #include "btrace/event.h"
 #include "batch.bpf.h"
+#include "syscall_regs.bpf.h"
 
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
@@ -120,6 +121,79 @@ static __always_inline void describe_socket(struct btrace_fd_desc *desc, struct 
 	}
 }
 
+/* The file the current task's fd holds now, or NULL. The table is reached by
+ * direct loads (task is a trusted BTF pointer): this runs twice per call in
+ * processes that share their fds. */
+static __always_inline struct file *file_at(struct task_struct *task, __u32 fd)
+{
+	struct fdtable *fdt = task->files->fdt;
+	struct file *file = NULL;
+
+	if (fd >= fdt->max_fds)
+		return NULL;
+	bpf_probe_read_kernel(&file, sizeof(file), &fdt->fd[fd]);
+	return file;
+}
+
+/* Which file the current task's fd holds now (ino 0: none). */
+static __always_inline void file_id_at(struct task_struct *task, __s32 fd, struct btrace_file_id *id)
+{
+	struct file *file = fd >= 0 ? file_at(task, fd) : NULL;
+
+	id->ino = 0;
+	id->dev = 0;
+	id->pad = 0;
+	if (file) {
+		struct inode *inode = BPF_CORE_READ(file, f_inode);
+		id->ino = BPF_CORE_READ(inode, i_ino);
+		id->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	}
+}
+
+/* Whether other tasks (threads, CLONE_FILES children) can change the current
+ * task's fds while its call runs. Direct loads: this is asked at every call. */
+static __always_inline bool shares_fd_table(struct task_struct *task)
+{
+	return task->files->count.counter > 1;
+}
+
+/* sys_enter of a call shown whose process shares its fd table: what its
+ * named fd argument holds as it begins (see struct btrace_fd_seen). */
+static __always_inline void fd_seen_at_enter(struct task_struct *task, struct btrace_inflight *call, __s64 nr)
+{
+	__u64 args[BTRACE_MAX_ARGS];
+	__u32 key = nr;
+	struct btrace_capture_spec *spec;
+
+	if (!capture_enabled || !shares_fd_table(task) || !(spec = bpf_map_lookup_elem(&capture_specs, &key)) ||
+	    !spec->named_fd_arg)
+		return;
+	read_syscall_args(task, args);
+	call->seen_fd = (__s32)arg_at(args, spec->named_fd_arg - 1);
+	file_id_at(task, call->seen_fd, &call->seen_at_enter);
+	call->flags |= BTRACE_INFLIGHT_FD_SEEN;
+}
+
+/* sys_exit: the BTRACE_PAYLOAD_FD_SEEN payload at size, with what the fd holds now. */
+static __always_inline __u32 fd_seen_payload(struct task_struct *task, const struct btrace_inflight *call,
+					     __u32 start, __u32 size)
+{
+	struct btrace_batch *b = this_cpu_batch();
+
+	if (!(call->flags & BTRACE_INFLIGHT_FD_SEEN) || !b)
+		return size;
+	/* Records end below CURSOR_MASK (capture.bpf.h): the mask only shows the verifier. */
+	__u8 *at = (__u8 *)batch_at(b, start) + (size & CURSOR_MASK);
+	struct btrace_payload *p = (struct btrace_payload *)at;
+	struct btrace_fd_seen *seen = (struct btrace_fd_seen *)(at + sizeof(*p));
+
+	seen->fd = call->seen_fd;
+	seen->pad = 0;
+	seen->at_enter = call->seen_at_enter;
+	file_id_at(task, call->seen_fd, &seen->at_exit);
+	return size + payload_header(p, BTRACE_PAYLOAD_FD_SEEN, 0, sizeof(*seen), 0, 0);
+}
+
 /* One fd, described as a payload at job->cursor; returns the new cursor. */
 struct describe_job {
 	__u32 start;
@@ -149,23 +223,18 @@ __noinline int describe_fd(struct describe_job *job)
 	__builtin_memset(desc, 0, sizeof(*desc));
 	desc->fd = job->fd;
 
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	if (fd >= BPF_CORE_READ(fdt, max_fds))
-		return job->cursor;
-	struct file **fds = BPF_CORE_READ(fdt, fd);
-	struct file *file = NULL;
+	struct file *file = file_at(task, fd);
 	unsigned long cloexec_word = 0;
-	unsigned long *cloexec = BPF_CORE_READ(fdt, close_on_exec);
-	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
-	bpf_probe_read_kernel(&cloexec_word, sizeof(cloexec_word), &cloexec[fd / 64]);
 	if (!file)
 		return job->cursor;
+	bpf_probe_read_kernel(&cloexec_word, sizeof(cloexec_word), &task->files->fdt->close_on_exec[fd / 64]);
 	desc->cloexec = (cloexec_word >> (fd % 64)) & 1;
 
 	struct inode *inode = BPF_CORE_READ(file, f_inode);
 	__u16 mode = BPF_CORE_READ(inode, i_mode);
 	unsigned long magic = BPF_CORE_READ(inode, i_sb, s_magic);
 	desc->inode = BPF_CORE_READ(inode, i_ino);
+	desc->dev = BPF_CORE_READ(inode, i_sb, s_dev);
 
 	if ((mode & S_IFMT) == S_IFSOCK) {
 		describe_socket(desc, file, start, &at);

@@ -114,7 +114,8 @@ struct btrace_capture_spec {
 	struct btrace_capture items[BTRACE_MAX_CAPTURES];
 	__u8 describe;     /* enum btrace_describe */
 	__u8 describe_arg;
-	__u8 pad[6];
+	__u8 named_fd_arg; /* 1 + the fd argument shown by name (BTRACE_PAYLOAD_FD_SEEN); 0: none */
+	__u8 pad[5];
 };
 
 /* BTRACE_CAP_FD_DESC payloads carry this arg marker instead of an argument index. */
@@ -125,6 +126,8 @@ struct btrace_capture_spec {
 #define BTRACE_PAYLOAD_MSG_IOV 0x82
 /* --sched: where the call's time went (struct btrace_sched), last in the record. */
 #define BTRACE_PAYLOAD_SCHED 0x83
+/* The file behind the named fd argument as the call began and ended (struct btrace_fd_seen). */
+#define BTRACE_PAYLOAD_FD_SEEN 0x84
 #define BTRACE_MSGHDR_SIZE 56 /* struct user_msghdr on 64-bit */
 
 enum btrace_fd_kind {
@@ -154,6 +157,27 @@ struct btrace_fd_desc {
 	__u8 pad;
 	__u8 local_addr[16]; /* network order; IPv4 in the first 4 bytes */
 	__u8 remote_addr[16];
+	__u32 dev;         /* the inode's filesystem (the kernel's dev_t: major << 20 | minor) */
+	__u32 pad2;
+};
+
+/* Which file an fd held: no two files open at once have the same. ino 0: none. */
+struct btrace_file_id {
+	__u64 ino;
+	__u32 dev; /* as btrace_fd_desc.dev */
+	__u32 pad;
+};
+
+/* A BTRACE_PAYLOAD_FD_SEEN payload, sent for calls of processes whose threads
+ * share their fd table: the file behind the named fd argument when the call
+ * began and when it ended. Another thread may close and reopen that fd while
+ * the call runs; the call used one of these (or, if one is none, the other),
+ * so the consumer can name the fd by it rather than leave it unknown. */
+struct btrace_fd_seen {
+	__s32 fd;
+	__u32 pad;
+	struct btrace_file_id at_enter;
+	struct btrace_file_id at_exit;
 };
 
 /* btrace_payload.flags */
@@ -255,11 +279,16 @@ struct btrace_inflight {
 	__u32 sched_state; /* enum btrace_sched_state, since sched_since_ns */
 	__u64 sched_since_ns;
 	struct btrace_sched sched; /* so far */
+	__s32 seen_fd;  /* with BTRACE_INFLIGHT_FD_SEEN: the named fd argument, */
+	__u32 pad;
+	struct btrace_file_id seen_at_enter; /* and what it held at sys_enter */
 };
 
 /* btrace_inflight.flags: a call the monitor's selection leaves out (-e trace=,
  * idle waits), timed for its histograms only and never sent. */
 #define BTRACE_INFLIGHT_COUNT_ONLY (1u << 31)
+/* btrace_inflight.flags: seen_fd and seen_at_enter were read for this call. */
+#define BTRACE_INFLIGHT_FD_SEEN (1u << 30)
 
 /* A fork child's first sys_exit is the return from clone, which it never entered. */
 /* A call -e trace= leaves out: its sys_exit is expected and ignored. */

@@ -45,7 +45,7 @@ void ProcFdNames::name_unseen(const btrace_syscall& rec, state::FdTable& fds, co
     for (unsigned i = 0; i < sc->nargs; ++i) {
         const int fd = static_cast<int32_t>(rec.args[i]);
         const bool made_here = sc->ret == syscalls::RetKind::Fd && fd == rec.ret;  // dup2's newfd
-        if (!state::is_fd_arg(sc->args[i]) || fd < 0 || made_here)
+        if (!syscalls::is_fd_arg(sc->args[i]) || fd < 0 || made_here)
             continue;  // made_here: named once the call is applied
         const auto key = std::make_pair(tgid, fd);
         if (fds.knows(tgid, fd)) {

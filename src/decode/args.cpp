@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <iterator>
 #include <optional>
@@ -124,13 +125,30 @@ void msghdr(const Payload& p, bool out_data, const CallContext& call, fmt::memor
     out.push_back('}');
 }
 
+// What the call found behind fd, when the kernel side looked (only for the
+// call's first fd argument, in processes whose threads share their fds). A
+// call that failed with EBADF found nothing there.
+std::optional<state::FdSeen> fd_seen(int fd, const CallContext& call) {
+    if (!call.payloads || !call.payloads->fd_seen.present || (call.failed && call.ret == -EBADF))
+        return std::nullopt;
+    btrace_fd_seen seen;
+    const auto bytes = call.payloads->fd_seen.bytes;
+    if (bytes.size() != sizeof(seen))
+        return std::nullopt;
+    std::memcpy(&seen, bytes.data(), sizeof(seen));
+    if (seen.fd != fd)
+        return std::nullopt;
+    return state::FdSeen{{seen.at_enter.ino, seen.at_enter.dev}, {seen.at_exit.ino, seen.at_exit.dev}};
+}
+
 }  // namespace
 
 void format_fd(int fd, const CallContext& call, fmt::memory_buffer& out) {
     put_dec(out, fd);
     if (!call.fds || fd < 0)
         return;
-    std::string_view name = call.fds->name(call.tgid, fd, call.started_ns);
+    const std::optional<state::FdSeen> seen = call.started_ns ? fd_seen(fd, call) : std::nullopt;
+    std::string_view name = call.fds->name(call.tgid, fd, call.started_ns, seen ? &*seen : nullptr);
     if (name.empty())
         return;
     out.push_back('<');

@@ -11,7 +11,7 @@ bool split_payloads(std::span<const uint8_t> area, Payloads& out) {
         p.present = false;
     for (Payload& p : out.fd_descs)
         p.present = false;
-    out.msg_name.present = out.msg_iov.present = out.sched.present = false;
+    out.msg_name.present = out.msg_iov.present = out.sched.present = out.fd_seen.present = false;
     std::size_t off = 0;
     while (off < area.size()) {
         btrace_payload hdr;
@@ -32,6 +32,8 @@ bool split_payloads(std::span<const uint8_t> area, Payloads& out) {
             slot = hdr.arg == BTRACE_PAYLOAD_MSG_NAME ? &out.msg_name : &out.msg_iov;
         } else if (hdr.arg == BTRACE_PAYLOAD_SCHED) {
             slot = &out.sched;
+        } else if (hdr.arg == BTRACE_PAYLOAD_FD_SEEN) {
+            slot = &out.fd_seen;
         } else {
             return false;
         }

@@ -29,6 +29,7 @@ struct Payloads {
     std::array<Payload, 2> fd_descs;           // BTRACE_CAP_FD_DESC: new or changed fds
     Payload msg_name, msg_iov;                 // a msghdr's parts (BTRACE_PAYLOAD_MSG_*)
     Payload sched;                             // --sched: struct btrace_sched
+    Payload fd_seen;                           // struct btrace_fd_seen (threads sharing fds)
 };
 
 // Fills one Payload per argument index, and the fd descriptions, from `area`

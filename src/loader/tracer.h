@@ -111,7 +111,7 @@ public:
 
 private:
     explicit Tracer(btrace_bpf* skel) : skel_(skel) {}
-    Result<void> fill_capture_specs(bool describe_fd_args);
+    Result<void> fill_capture_specs(bool describe_fd_args, bool fd_seen);
     Result<void> fill_syscall_set(const std::vector<bool>& syscalls);
     int targets_fd() const;
     int inflight_fd() const;

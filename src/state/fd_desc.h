@@ -14,6 +14,7 @@ struct FdDescription {
 
     Kind kind = Kind::Unknown;
     uint64_t inode = 0;
+    uint32_t dev = 0;  // its filesystem, as the kernel numbers it (major << 20 | minor); 0: not known
     std::string path;  // File: absolute path; AnonInode: "[eventfd]" / "inotify"
     bool truncated = false;  // File: the kernel's walk stopped short of the root (path is its tail)
 

@@ -5,12 +5,24 @@
 
 namespace btrace::state {
 
-void FdTable::set(uint32_t tgid, int fd, std::string name, bool cloexec) {
-    processes_[tgid][fd] = Entry{std::move(name), cloexec, now_ns_};
+void FdTable::take(Fds& fds, int fd, Entry next) {
+    const auto [it, made] = fds.try_emplace(fd);
+    Entry& entry = it->second;
+    if (made && lost(fds))  // what it held before is not known since the loss
+        entry.file_since_ns = fds[kOthersLost].changed_ns;
+    const bool same_file = !next.file.none() && next.file == entry.file;
+    next.before_ns = same_file ? entry.before_ns : entry.file_since_ns;
+    next.file_since_ns = same_file ? entry.file_since_ns : next.changed_ns;
+    entry = std::move(next);  // in place: recent_ stays valid
+}
+
+void FdTable::set(uint32_t tgid, int fd, std::string name, bool cloexec, FileId file) {
+    take(processes_[tgid], fd, Entry{.name = std::move(name), .cloexec = cloexec, .changed_ns = now_ns_, .file = file});
 }
 
 void FdTable::set_before_tracing(uint32_t tgid, int fd, std::string name, bool cloexec) {
-    processes_[tgid][fd] = Entry{std::move(name), cloexec, 0};
+    const bool closed = name.empty();
+    processes_[tgid][fd] = Entry{.name = std::move(name), .cloexec = cloexec, .closed = closed};
 }
 
 bool FdTable::knows(uint32_t tgid, int fd) const {
@@ -28,11 +40,15 @@ void FdTable::copy(uint32_t tgid, int from, int to, bool cloexec) {
     auto& fds = processes_[tgid];
     auto source = fds.find(from);
     if (source == fds.end()) {
-        fds[to] = Entry{lost(fds) ? std::string(kUnknownFdName) : std::string(), false, now_ns_};
+        const bool lost_too = lost(fds);
+        fds[to] = Entry{.name = lost_too ? std::string(kUnknownFdName) : std::string(), .closed = !lost_too,
+                        .changed_ns = now_ns_};
         forget_recent();
         return;
     }
-    fds[to] = Entry{source->second.name, cloexec, now_ns_};
+    const Entry& from_entry = source->second;
+    take(fds, to, Entry{.name = from_entry.name, .cloexec = cloexec, .closed = from_entry.closed,
+                        .changed_ns = now_ns_, .file = from_entry.file});
 }
 
 void FdTable::close(uint32_t tgid, int fd) {
@@ -108,9 +124,10 @@ const FdTable::Fds* FdTable::fds_of(uint32_t tgid) const {
 
 void FdTable::lose(uint32_t tgid) {
     auto& fds = processes_[tgid];
+    const Entry unknown{.name = std::string(kUnknownFdName), .changed_ns = now_ns_, .file_since_ns = now_ns_};
     for (auto& [fd, entry] : fds)
-        entry = Entry{std::string(kUnknownFdName), false, now_ns_};  // in place: recent_ stays valid
-    fds.try_emplace(kOthersLost, Entry{std::string(kUnknownFdName), false, now_ns_});
+        entry = unknown;  // in place: recent_ stays valid
+    fds.try_emplace(kOthersLost, unknown);
     cached_fds_ = nullptr;  // a new table may have rehashed processes_
     forget_recent();
 }
@@ -120,23 +137,41 @@ void FdTable::lose_all() {
         lose(tgid);
 }
 
-std::string_view FdTable::name(uint32_t tgid, int fd, uint64_t started_ns) const {
-    const auto shown = [started_ns](const Entry& entry) -> std::string_view {
-        return started_ns && entry.changed_ns > started_ns ? kUnknownFdName : std::string_view(entry.name);
-    };
+std::string_view FdTable::shown(const Entry& entry, uint64_t started_ns, const FdSeen* seen) const {
+    const std::string_view name = entry.closed ? std::string_view{} : std::string_view(entry.name);
+    if (!started_ns)
+        return name;
+    if (seen && !(seen->at_enter.none() && seen->at_exit.none())) {
+        // The call found the file the fd held at one end or the other: a
+        // file at both ends that differ leaves it open which. It is the file
+        // the table has (even if the fd changed or closed after it began)
+        // only if no other file came between them during the call: the file
+        // before it came before the call began.
+        const FileId& used = seen->at_enter.none() ? seen->at_exit : seen->at_enter;
+        const bool one_file = seen->at_enter.none() || seen->at_exit.none() || seen->at_enter == seen->at_exit;
+        if (one_file && !entry.file.none() && used == entry.file && entry.before_ns <= started_ns)
+            return entry.name;
+        // The table has another file there, or will: a change not applied yet.
+        if (!one_file || !entry.file.none())
+            return kUnknownFdName;
+    }
+    return entry.changed_ns > started_ns ? kUnknownFdName : name;
+}
+
+std::string_view FdTable::name(uint32_t tgid, int fd, uint64_t started_ns, const FdSeen* seen) const {
     Recent& recent = recent_[static_cast<unsigned>(fd) % recent_.size()];
     if (recent.entry && recent.tgid == tgid && recent.fd == fd)
-        return shown(*recent.entry);
+        return shown(*recent.entry, started_ns, seen);
     const Fds* fds = fds_of(tgid);
     if (!fds)
         return {};
     auto entry = fds->find(fd);
     if (entry == fds->end()) {  // not cached: setting fd must not find the stand-in
         entry = fds->find(kOthersLost);
-        return entry == fds->end() ? std::string_view{} : shown(entry->second);
+        return entry == fds->end() ? std::string_view{} : shown(entry->second, started_ns, seen);
     }
     recent = Recent{tgid, fd, &entry->second};
-    return shown(entry->second);
+    return shown(entry->second, started_ns, seen);
 }
 
 }  // namespace btrace::state

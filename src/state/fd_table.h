@@ -6,11 +6,28 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
 namespace btrace::state {
+
+// Which file an fd holds: its inode and filesystem (btrace_file_id). No two
+// files open at the same time have the same; ino 0: none, or not known.
+struct FileId {
+    uint64_t ino = 0;
+    uint32_t dev = 0;
+    bool none() const { return ino == 0; }
+    bool operator==(const FileId&) const = default;
+};
+
+// What a call's fd argument held as the call began and as it ended, read by
+// the kernel side in processes whose threads share their fds
+// (BTRACE_PAYLOAD_FD_SEEN). The call found one of the two.
+struct FdSeen {
+    FileId at_enter, at_exit;
+};
 
 // The name of an fd whose state was lost (records lost, or applied out of
 // order): what it refers to may have changed without btrace seeing it.
@@ -20,7 +37,8 @@ inline constexpr std::string_view kCutPathPrefix = "...";
 
 // Each change is stamped with the order of the call that made it (its
 // completion, btrace_order_ns) through at(), so that a call that started
-// before the change, and ran while it happened, is not shown the new name.
+// before the change, and ran while it happened, is not shown the new name,
+// unless the files it saw (FdSeen) tell which name it had.
 class FdTable {
 public:
     // The record whose effects are applied next: its order, and when its call
@@ -30,9 +48,10 @@ public:
         now_ns_ = order_ns;
         started_ns_ = started_ns;
     }
-    void set(uint32_t tgid, int fd, std::string name, bool cloexec);
+    void set(uint32_t tgid, int fd, std::string name, bool cloexec, FileId file = {});
     // What fd was before tracing began, learnt late (from /proc, when a call
-    // first uses it): it stands for every call, whenever it started.
+    // first uses it): it stands for every call, whenever it started. An empty
+    // name: not open.
     void set_before_tracing(uint32_t tgid, int fd, std::string name, bool cloexec);
     // Whether the table has a word on fd: open, closed, or unknown since records were lost.
     bool knows(uint32_t tgid, int fd) const;
@@ -53,16 +72,21 @@ public:
     void lose(uint32_t tgid);
     void lose_all();
 
-    // Empty when never known (no name to give), kUnknownFdName when lost or
-    // changed after started_ns (0: as it is now).
-    std::string_view name(uint32_t tgid, int fd, uint64_t started_ns = 0) const;
+    // Empty when never known or closed (no name to give), kUnknownFdName when
+    // lost or changed after started_ns (0: as it is now), unless seen (what
+    // the call found) says which of its names the call used.
+    std::string_view name(uint32_t tgid, int fd, uint64_t started_ns = 0, const FdSeen* seen = nullptr) const;
 
 
 private:
     struct Entry {
-        std::string name;  // empty: closed (kept only to keep changed_ns)
+        std::string name;  // closed: the name it had (kept, with changed_ns, for calls that ran meanwhile)
         bool cloexec = false;
+        bool closed = false;
         uint64_t changed_ns = 0;
+        FileId file;               // the file it holds (closed: held last); none: not known
+        uint64_t file_since_ns = 0;  // the change that gave it `file` after another file
+        uint64_t before_ns = 0;      // the one that gave it the file before that
     };
     using Fds = std::unordered_map<int, Entry>;
     // In a process's Fds after lose(): fds not listed are unknown, not closed.
@@ -70,14 +94,20 @@ private:
     static bool lost(const Fds& fds) { return fds.count(kOthersLost) != 0; }
     const Fds* fds_of(uint32_t tgid) const;
     void forget_recent() { recent_ = {}; }
+    // fd of fds becomes next, the file history carried on.
+    void take(Fds& fds, int fd, Entry next);
+    std::string_view shown(const Entry& entry, uint64_t started_ns, const FdSeen* seen) const;
 
     std::unordered_map<uint32_t, Fds> processes_;
     uint64_t now_ns_ = 0;
     uint64_t started_ns_ = 0;
     // close's effect on an entry: none if the entry was made after the call started.
     void close_entry(Entry& entry) const {
-        if (entry.changed_ns <= started_ns_)
-            entry = Entry{{}, false, now_ns_};  // kept, for when it closed
+        if (entry.changed_ns > started_ns_)
+            return;
+        entry.closed = true;
+        entry.cloexec = false;
+        entry.changed_ns = now_ns_;
     }
     // The last process looked up: a trace names fds of one process many times
     // in a row. Nodes of an unordered_map stay put; exit() clears it.

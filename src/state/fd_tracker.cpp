@@ -81,6 +81,7 @@ bool from_kernel(std::span<const uint8_t> payload, FdDescription& desc, int& fd,
 
     desc = FdDescription{};
     desc.inode = k.inode;
+    desc.dev = k.dev;
     fd = k.fd;
     cloexec = k.cloexec;
     switch (k.kind) {
@@ -119,12 +120,9 @@ bool changes_fds(const syscalls::Syscall& sc) {
            std::find(std::begin(kEffectCalls), std::end(kEffectCalls), sc.name) != std::end(kEffectCalls);
 }
 
-bool is_fd_arg(const syscalls::Arg& arg) {
-    using syscalls::ArgKind;
-    return arg.kind == ArgKind::Fd || arg.kind == ArgKind::SockFd || arg.kind == ArgKind::DirFd;
+bool names_fd_args(const syscalls::Syscall& sc) {
+    return std::any_of(sc.args, sc.args + sc.nargs, syscalls::is_fd_arg);
 }
-
-bool names_fd_args(const syscalls::Syscall& sc) { return std::any_of(sc.args, sc.args + sc.nargs, is_fd_arg); }
 
 FdTracker::FdTracker(FdTable& table)
     : table_(table),
@@ -146,7 +144,7 @@ void FdTracker::apply_descriptions(const btrace_syscall& rec, const decode::Payl
             continue;
         if (desc.truncated)
             desc.path = whole_path(rec.hdr.tgid, fd, desc);
-        table_.set(rec.hdr.tgid, fd, fd_name(desc), cloexec);
+        table_.set(rec.hdr.tgid, fd, fd_name(desc), cloexec, FileId{desc.inode, desc.dev});
     }
 }
 

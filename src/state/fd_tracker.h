@@ -17,8 +17,6 @@ namespace btrace::state {
 // Whether a successful call of sc can change what an fd names: it makes fds
 // the kernel side describes, or has an effect FdTracker::apply_effects follows.
 bool changes_fds(const syscalls::Syscall& sc);
-// Whether arg is shown by name (fd, socket fd, dirfd).
-bool is_fd_arg(const syscalls::Arg& arg);
 // Whether a call of sc shows an fd argument by name.
 bool names_fd_args(const syscalls::Syscall& sc);
 

@@ -31,7 +31,7 @@ btrace_capture_how capture_how(ArgKind kind) {
 
 }  // namespace
 
-btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args) {
+btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args, bool fd_seen) {
     btrace_capture_spec spec{};
     bool at_enter = false;
     for (unsigned i = 0; i < sc.nargs; ++i)
@@ -72,6 +72,9 @@ btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args) {
             spec.describe_arg = static_cast<uint8_t>(i);
         }
     }
+    for (unsigned i = 0; fd_seen && spec.named_fd_arg == 0 && i < sc.nargs; ++i)
+        if (is_fd_arg(sc.args[i]))
+            spec.named_fd_arg = static_cast<uint8_t>(i + 1);
     return spec;
 }
 

@@ -13,6 +13,8 @@ namespace btrace::syscalls {
 // describe_fd_args: also describe the first fd argument of a call that names
 // no fd itself (monitor: the outlier record carries what its fd is, since the
 // opens and closes before it were not sent).
-btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args = false);
+// fd_seen: name the first fd argument (btrace_capture_spec.named_fd_arg) for
+// BTRACE_PAYLOAD_FD_SEEN, as the fd table is followed.
+btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args = false, bool fd_seen = false);
 
 }  // namespace btrace::syscalls

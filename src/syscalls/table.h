@@ -74,6 +74,11 @@ struct Arg {
     uint8_t len_arg = kNone;  // index of the length/count argument (or the naming one), per kind
 };
 
+// Whether arg is an fd shown by name (fd, socket fd, dirfd).
+constexpr bool is_fd_arg(const Arg& arg) {
+    return arg.kind == ArgKind::Fd || arg.kind == ArgKind::SockFd || arg.kind == ArgKind::DirFd;
+}
+
 // strace's syscall classes (-e trace=%CLASS), one bit each; Syscall::classes
 // holds the set. Membership is the reviewed scripts/syscall-classes.txt,
 // which follows strace's own tables.

@@ -69,8 +69,10 @@ TEST_CASE("fd names stay right when one thread reopens an fd that another reads 
     }
     WARN("race: " << total.right << " right, " << total.wrong << " wrong, " << total.unknown << " unknown");
     CHECK(total.right >= 20000);
-    // Only calls that ran while the fd changed are unknown: a few percent (more on a loaded machine).
-    CHECK(total.unknown * 4 < total.right);
+    // Only calls that ran while the fd changed files are unknown, and of those
+    // only the ones that found different files at their two ends (~0.05%, on
+    // a loaded machine too): the kernel side reads what the fd holds then.
+    CHECK(total.unknown * 100 < total.right);
 }
 
 TEST_CASE("a threaded server's reads and writes name the connection they went over", "[integration][order]") {
@@ -97,10 +99,13 @@ TEST_CASE("a threaded server's reads and writes name the connection they went ov
     WARN("server: " << right << " right, " << unknown << " unknown");
     // Each of 1200 connections: the client's write and read, the server's read and write.
     CHECK(right + unknown == 4 * 1200);
-    CHECK(unknown * 10 < right);
+    CHECK(unknown * 50 < right);
 }
 
 namespace {
+
+// seq_writes' writes to /dev/null: 200, 200,000 while btrace is stopped, 1000.
+constexpr long kSeqWrites = 201200;
 
 // btrace is stopped while seq_writes makes 200,000 calls, so its 64K ring
 // buffer overflows; the trace (and stderr) of that run.

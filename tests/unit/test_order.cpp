@@ -11,7 +11,9 @@
 #include "state/fd_table.h"
 
 using btrace::consumer::OrderedRecords;
+using btrace::state::FdSeen;
 using btrace::state::FdTable;
+using btrace::state::FileId;
 
 namespace {
 
@@ -88,6 +90,64 @@ TEST_CASE("an fd changed while a call ran is unknown to that call, known to late
     CHECK(fds.name(7, 3, 150) == "?");  // started at 150: it may have seen /a or /b
     CHECK(fds.name(7, 3, 250) == "/b");
     CHECK(fds.name(7, 3) == "/b");
+}
+
+TEST_CASE("the files a call found at its ends name an fd that changed while it ran, or leave it unknown",
+          "[order][fds]") {
+    const FileId a{11, 8}, b{12, 8}, none{};
+    const auto seen = [](FileId at_enter, FileId at_exit) { return FdSeen{at_enter, at_exit}; };
+    FdTable fds;
+    fds.at(100, 90);
+    fds.set(7, 3, "/a", false, a);
+    fds.at(200, 195);  // another thread closes fd 3, completing at 200,
+    fds.close(7, 3);
+    fds.at(300, 250);  // and reopens it on /b, completing at 300
+    fds.set(7, 3, "/b", false, b);
+
+    // A call that started at 150 and completed after 300, finding:
+    const auto both_b = seen(b, b);
+    CHECK(fds.name(7, 3, 150) == "?");             // nothing said: /a or /b
+    CHECK(fds.name(7, 3, 150, &both_b) == "/b");  // /b as it began: /a had gone
+    const auto a_then_b = seen(a, b);
+    CHECK(fds.name(7, 3, 260, &a_then_b) == "?");  // either
+    CHECK(fds.name(7, 3, 260, &both_b) == "/b");   // /a went before it began: only /b can have come between
+    const auto none_then_b = seen(none, b);
+    CHECK(fds.name(7, 3, 260, &none_then_b) == "/b");  // closed as it began: it found /b
+    const auto nothing = seen(none, none);
+    CHECK(fds.name(7, 3, 260, &nothing) == "?");  // as by time alone
+
+    // A close after a call began: the call found the file it closed.
+    fds.at(400, 350);
+    fds.close(7, 3);
+    const auto b_then_none = seen(b, none);
+    CHECK(fds.name(7, 3, 320, &b_then_none) == "/b");
+    CHECK(fds.name(7, 3, 320) == "?");
+    // The same file again (reopened): still the file since 300.
+    fds.at(500, 450);
+    fds.set(7, 3, "/b", false, b);
+    CHECK(fds.name(7, 3, 260, &both_b) == "/b");
+
+    // A table that has not yet seen the change another thread made (its call
+    // completes later) is not believed over the files the call found.
+    const auto both_a = seen(a, a);
+    CHECK(fds.name(7, 3, 600) == "/b");
+    CHECK(fds.name(7, 3, 600, &both_a) == "?");
+    CHECK(fds.name(7, 3, 600, &both_b) == "/b");
+    // /b, /a, /b again: a call that began before /a came may have found it.
+    fds.at(1100, 1050);
+    fds.set(7, 5, "/b", false, b);
+    fds.at(1200, 1150);
+    fds.set(7, 5, "/a", false, a);
+    fds.at(1300, 1250);
+    fds.set(7, 5, "/b", false, b);
+    CHECK(fds.name(7, 5, 1120, &both_b) == "?");
+    CHECK(fds.name(7, 5, 1220, &both_b) == "/b");
+    // An fd whose file the table does not know is judged by time alone.
+    fds.at(700, 650);
+    fds.set(7, 4, "/c", false);
+    const auto c_twice = seen(FileId{13, 8}, FileId{13, 8});
+    CHECK(fds.name(7, 4, 720, &c_twice) == "/c");
+    CHECK(fds.name(7, 4, 680, &c_twice) == "?");
 }
 
 TEST_CASE("a close that completes after the fd was made again leaves the new fd", "[order][fds]") {
