@@ -526,6 +526,16 @@ enum capture_phase {
 	CAPTURE_FDS_ONLY, /* at sys_exit, only the fds (a call sent for the fd table) */
 };
 
+/* Whether the call is an operation the item is read for (fcntl's F_SETLK:
+ * its struct flock); most items are read for every call. */
+static __always_inline bool operation_captures(const struct btrace_capture *item, const __u64 *args)
+{
+	if (item->when_arg == 0xff)
+		return true;
+	__u64 value = arg_at(args, item->when_arg) & item->when_mask;
+	return value < 64 && ((item->when_values >> value) & 1);
+}
+
 /* Captures the spec's items for this phase after the fixed part at `start`;
  * returns the record's total size. */
 static __always_inline __u32 capture_payloads(__u32 start, __u32 fixed_size, __s64 nr, const __u64 *args,
@@ -542,7 +552,7 @@ static __always_inline __u32 capture_payloads(__u32 start, __u32 fixed_size, __s
 		job.item = spec->items[i];
 		if (job.item.how == BTRACE_CAP_NONE)
 			break;
-		if (job.item.at_enter != at_enter)
+		if (job.item.at_enter != at_enter || !operation_captures(&job.item, args))
 			continue;
 		bool msghdr = job.item.how == BTRACE_CAP_MSGHDR_IN || job.item.how == BTRACE_CAP_MSGHDR_OUT;
 		int next = at_enter ? capture_enter_item(&job) : msghdr ? capture_msghdr_item(&job) : capture_item(&job);

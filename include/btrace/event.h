@@ -107,7 +107,11 @@ struct btrace_capture {
 	__u8 len_arg; /* 0xff: none */
 	__u8 at_enter; /* execve: the memory is gone by sys_exit */
 	__u16 size;   /* STRUCT_*: bytes per element */
-	__u16 pad;
+	__u8 when_arg; /* 0xff: every call; else only the operations (fcntl's F_SETLK) */
+	__u8 pad;
+	__u32 when_mask; /* whose args[when_arg] & when_mask */
+	__u32 pad2;
+	__u64 when_values; /* is a bit set here (values below 64) */
 };
 
 struct btrace_capture_spec {

@@ -506,10 +506,10 @@ private:
     bool cut_ = false;
 };
 
-void format_flock(Bytes b, fmt::memory_buffer& out) {
+void format_flock(Bytes b, bool with_pid, fmt::memory_buffer& out) {
     static constexpr std::string_view kTypes[] = {"F_RDLCK", "F_WRLCK", "F_UNLCK"};
-    Fields(b, out)
-        .field<int16_t>("l_type", 0,
+    Fields fields(b, out);
+    fields.field<int16_t>("l_type", 0,
                         [&](int16_t t) {
                             if (t >= 0 && t < 3)
                                 put(out, kTypes[t]);
@@ -519,6 +519,8 @@ void format_flock(Bytes b, fmt::memory_buffer& out) {
         .field<int16_t>("l_whence", 2, [&](int16_t w) { format_family(Family::LseekWhence, static_cast<uint16_t>(w), out); })
         .dec<int64_t>("l_start", 8)
         .dec<int64_t>("l_len", 16);
+    if (with_pid)
+        fields.dec<int32_t>("l_pid", 24);
 }
 
 // linux/magic.h, the file systems a host mounts; strace's names (ext4 is EXT2_SUPER_MAGIC).
@@ -827,7 +829,8 @@ void format_struct(StructKind kind, std::span<const uint8_t> bytes, fmt::memory_
     case StructKind::Utsname: format_utsname(bytes, out); return;
     case StructKind::EpollEvent: format_epoll_event(bytes, out); return;
     case StructKind::Pollfd: format_pollfd(bytes, out); return;
-    case StructKind::Flock: format_flock(bytes, out); return;
+    case StructKind::Flock: format_flock(bytes, false, out); return;
+    case StructKind::FlockPid: format_flock(bytes, true, out); return;
     case StructKind::Statfs: format_statfs(bytes, out); return;
     case StructKind::Sysinfo: format_sysinfo(bytes, out); return;
     case StructKind::CapHeader: format_cap_header(bytes, out); return;

@@ -34,6 +34,7 @@ namespace btrace::decode {
     X(Int, 4, 4)           /* int out-parameter (e.g. *addrlen) */       \
     X(WaitStatus, 4, 4)    /* wait4's int status */              \
     X(Flock, 32, 32)       /* struct flock (64-bit) */           \
+    X(FlockPid, 32, 32)    /* struct flock as F_GETLK fills it: with l_pid */ \
     X(Statfs, 120, 120)    /* struct statfs (64-bit) */          \
     X(Sysinfo, 112, 112)   /* struct sysinfo (64-bit) */        \
     X(CapHeader, 8, 8)     /* struct __user_cap_header_struct */  \

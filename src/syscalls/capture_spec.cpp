@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "syscalls/capture_spec.h"
 
+#include <algorithm>
+
 #include "decode/structs.h"
 
 namespace btrace::syscalls {
@@ -29,6 +31,13 @@ btrace_capture_how capture_how(ArgKind kind) {
     }
 }
 
+// STRUCT_* captures: the bytes of one element.
+uint16_t element_size(const Arg& arg) {
+    if (arg.kind != ArgKind::InStruct && arg.kind != ArgKind::OutStruct)
+        return 0;
+    return static_cast<uint16_t>(decode::struct_size(static_cast<decode::StructKind>(arg.aux)));
+}
+
 }  // namespace
 
 btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args, bool fd_seen) {
@@ -37,21 +46,41 @@ btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args, b
     for (unsigned i = 0; i < sc.nargs; ++i)
         at_enter |= sc.args[i].kind == ArgKind::Argv;
 
-    // Per syscall: an operation (syscalls::Variant) shows at most what its
-    // syscall captures (the generator checks it).
     unsigned n = 0;
-    for (unsigned i = 0; i < sc.nargs && n < BTRACE_MAX_CAPTURES; ++i) {
-        const Arg& arg = sc.args[i];
-        const btrace_capture_how how = capture_how(arg.kind);
-        if (how == BTRACE_CAP_NONE)
-            continue;
+    const auto add = [&](const Arg& arg, unsigned reg, btrace_capture_how how) -> btrace_capture* {
+        if (n == BTRACE_MAX_CAPTURES)
+            return nullptr;
         btrace_capture& item = spec.items[n++];
         item.how = how;
-        item.arg = static_cast<uint8_t>(i);
+        item.arg = static_cast<uint8_t>(reg);
         item.len_arg = arg.len_arg;
         item.at_enter = at_enter;
-        if (arg.kind == ArgKind::InStruct || arg.kind == ArgKind::OutStruct)
-            item.size = static_cast<uint16_t>(decode::struct_size(static_cast<decode::StructKind>(arg.aux)));
+        item.when_arg = kNone;
+        item.size = element_size(arg);
+        return &item;
+    };
+    for (unsigned i = 0; i < sc.nargs; ++i)
+        if (const btrace_capture_how how = capture_how(sc.args[i].kind); how != BTRACE_CAP_NONE)
+            add(sc.args[i], i, how);
+    // What only some operations show (fcntl's F_SETLK, a struct flock), for
+    // those operations only: the memory an int argument would point to is not
+    // read. Elsewhere an operation shows what its syscall captures (the
+    // generator checks both, and that such operations' values are below 64).
+    for (const Variant& v : sc.variants) {
+        for (unsigned k = 0; k < v.nargs; ++k) {
+            const unsigned reg = v.regs[k];
+            const btrace_capture_how how = capture_how(v.args[k].kind);
+            if (how == BTRACE_CAP_NONE || capture_how(sc.args[reg].kind) != BTRACE_CAP_NONE)
+                continue;
+            btrace_capture* item = std::find_if(spec.items, spec.items + n, [&](const btrace_capture& c) {
+                return c.arg == reg && c.when_arg != kNone && c.how == how && c.size == element_size(v.args[k]);
+            });
+            if (item == spec.items + n && !(item = add(v.args[k], reg, how)))
+                continue;
+            item->when_arg = sc.select_arg;
+            item->when_mask = sc.select_mask;
+            item->when_values |= uint64_t{1} << v.value;
+        }
     }
     // Which fds a successful call creates or changes, for their names.
     if (sc.ret == RetKind::Fd)

@@ -26,6 +26,12 @@ using decode::StructKind;
 constexpr uint8_t fam(Family family) { return static_cast<uint8_t>(family); }
 constexpr uint8_t st(StructKind kind) { return static_cast<uint8_t>(kind); }
 
+static_assert(static_cast<uint32_t>(F_GETLK) < 64, "fcntl: F_GETLK: the kernel side selects an operation's capture by a bit of a 64-bit set");
+static_assert(static_cast<uint32_t>(F_SETLK) < 64, "fcntl: F_SETLK: the kernel side selects an operation's capture by a bit of a 64-bit set");
+static_assert(static_cast<uint32_t>(F_SETLKW) < 64, "fcntl: F_SETLKW: the kernel side selects an operation's capture by a bit of a 64-bit set");
+static_assert(static_cast<uint32_t>(F_OFD_GETLK) < 64, "fcntl: F_OFD_GETLK: the kernel side selects an operation's capture by a bit of a 64-bit set");
+static_assert(static_cast<uint32_t>(F_OFD_SETLK) < 64, "fcntl: F_OFD_SETLK: the kernel side selects an operation's capture by a bit of a 64-bit set");
+static_assert(static_cast<uint32_t>(F_OFD_SETLKW) < 64, "fcntl: F_OFD_SETLKW: the kernel side selects an operation's capture by a bit of a 64-bit set");
 constexpr Variant kVariants_fcntl[] = {
     {static_cast<uint32_t>(F_DUPFD), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::Int}}, {0, 1, 2}, RetKind::Fd},
     {static_cast<uint32_t>(F_DUPFD_CLOEXEC), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::Int}}, {0, 1, 2}, RetKind::Fd},
@@ -41,6 +47,12 @@ constexpr Variant kVariants_fcntl[] = {
     {static_cast<uint32_t>(F_SETPIPE_SZ), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::Int}}, {0, 1, 2}, RetKind::Signed},
     {static_cast<uint32_t>(F_GETLEASE), 2, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}}, {0, 1}, RetKind::Signed},
     {static_cast<uint32_t>(F_GET_SEALS), 2, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}}, {0, 1}, RetKind::Signed},
+    {static_cast<uint32_t>(F_GETLK), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::OutStruct, st(StructKind::FlockPid)}}, {0, 1, 2}, RetKind::Signed},
+    {static_cast<uint32_t>(F_SETLK), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::InStruct, st(StructKind::Flock)}}, {0, 1, 2}, RetKind::Signed},
+    {static_cast<uint32_t>(F_SETLKW), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::InStruct, st(StructKind::Flock)}}, {0, 1, 2}, RetKind::Signed},
+    {static_cast<uint32_t>(F_OFD_GETLK), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::OutStruct, st(StructKind::FlockPid)}}, {0, 1, 2}, RetKind::Signed},
+    {static_cast<uint32_t>(F_OFD_SETLK), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::InStruct, st(StructKind::Flock)}}, {0, 1, 2}, RetKind::Signed},
+    {static_cast<uint32_t>(F_OFD_SETLKW), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::InStruct, st(StructKind::Flock)}}, {0, 1, 2}, RetKind::Signed},
 };
 
 constexpr Variant kVariants_futex[] = {

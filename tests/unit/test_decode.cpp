@@ -255,6 +255,39 @@ TEST_CASE("capture specs follow the table's kinds", "[decode]") {
     CHECK(spec.items[1].how == BTRACE_CAP_STRUCT_OUT);
     CHECK(spec.items[1].size == 56);  // through st_size: the fields shown
     CHECK_FALSE(spec.items[1].at_enter);
+    CHECK(spec.items[0].when_arg == kNone);  // every call
+
+    // fcntl's struct flock: read for the lock commands only (an int argument is no address).
+    spec = capture_spec_for(*lookup(number_of("fcntl")));
+    const uint64_t setlk = 1ull << F_SETLK | 1ull << F_SETLKW | 1ull << F_OFD_SETLK | 1ull << F_OFD_SETLKW;
+    CHECK(spec.items[0].how == BTRACE_CAP_STRUCT_OUT);  // F_GETLK's, as the kernel filled it
+    CHECK(spec.items[0].when_values == (1ull << F_GETLK | 1ull << F_OFD_GETLK));
+    CHECK(spec.items[1].how == BTRACE_CAP_STRUCT_IN);
+    CHECK(spec.items[1].when_values == setlk);
+    for (const auto& item : {spec.items[0], spec.items[1]}) {
+        CHECK(item.arg == 2);
+        CHECK(item.size == 32);
+        CHECK(item.when_arg == 1);
+        CHECK(item.when_mask == UINT32_MAX);
+    }
+    CHECK(spec.items[2].how == BTRACE_CAP_NONE);
+}
+
+TEST_CASE("fcntl's lock commands show their struct flock as strace does, F_GETLK with l_pid", "[decode]") {
+    struct flock lock {};
+    lock.l_type = F_RDLCK;
+    lock.l_whence = SEEK_SET;
+    lock.l_start = 1073741824;
+    lock.l_len = 1;
+    const std::string_view in(reinterpret_cast<const char*>(&lock), sizeof(lock));
+    CHECK(Record("fcntl", 0, {3, F_SETLK, 0x7ffe1000}).payload(2, BTRACE_CAP_STRUCT_IN, in, 0, 1).text() ==
+          "t/7 fcntl(fd: 3, cmd: F_SETLK, arg: {l_type=F_RDLCK, l_whence=SEEK_SET, l_start=1073741824, l_len=1}) = 0\n");
+    lock.l_type = F_WRLCK;
+    lock.l_pid = 4242;
+    const std::string_view out(reinterpret_cast<const char*>(&lock), sizeof(lock));
+    CHECK(Record("fcntl", 0, {3, F_GETLK, 0x7ffe1000}).payload(2, BTRACE_CAP_STRUCT_OUT, out, 0, 1).text() ==
+          "t/7 fcntl(fd: 3, cmd: F_GETLK, arg: {l_type=F_WRLCK, l_whence=SEEK_SET, l_start=1073741824, l_len=1, "
+          "l_pid=4242}) = 0\n");
 }
 
 TEST_CASE("getdents shows its buffer's address and the entries the kernel side counted, as strace", "[decode]") {

@@ -74,7 +74,7 @@ TEST_CASE("fcntl shows each command's argument and result by kind", "[operations
     CHECK(call("fcntl", 10, {3, F_DUPFD, 10}) == "fcntl(fd: 3, cmd: F_DUPFD, arg: 10) = 10");
     CHECK(call("fcntl", -9, {3, F_SETFD, FD_CLOEXEC}) ==
           "fcntl(fd: 3, cmd: F_SETFD, arg: FD_CLOEXEC) = -1 EBADF (Bad file descriptor)");
-    // struct flock waits for a per-operation capture: the pointer, as for any operation not decoded.
+    // A lock command's struct flock, when it was not captured (a bad address): the pointer.
     CHECK(call("fcntl", 0, {3, F_SETLK, kAddr}) == "fcntl(fd: 3, cmd: F_SETLK, arg: 0x7f0000001000) = 0");
 }
 
