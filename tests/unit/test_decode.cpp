@@ -273,21 +273,17 @@ TEST_CASE("capture specs follow the table's kinds", "[decode]") {
     CHECK(spec.items[2].how == BTRACE_CAP_NONE);
 }
 
-TEST_CASE("fcntl's lock commands show their struct flock as strace does, F_GETLK with l_pid", "[decode]") {
-    struct flock lock {};
-    lock.l_type = F_RDLCK;
-    lock.l_whence = SEEK_SET;
-    lock.l_start = 1073741824;
-    lock.l_len = 1;
-    const std::string_view in(reinterpret_cast<const char*>(&lock), sizeof(lock));
-    CHECK(Record("fcntl", 0, {3, F_SETLK, 0x7ffe1000}).payload(2, BTRACE_CAP_STRUCT_IN, in, 0, 1).text() ==
-          "t/7 fcntl(fd: 3, cmd: F_SETLK, arg: {l_type=F_RDLCK, l_whence=SEEK_SET, l_start=1073741824, l_len=1}) = 0\n");
-    lock.l_type = F_WRLCK;
-    lock.l_pid = 4242;
-    const std::string_view out(reinterpret_cast<const char*>(&lock), sizeof(lock));
-    CHECK(Record("fcntl", 0, {3, F_GETLK, 0x7ffe1000}).payload(2, BTRACE_CAP_STRUCT_OUT, out, 0, 1).text() ==
-          "t/7 fcntl(fd: 3, cmd: F_GETLK, arg: {l_type=F_WRLCK, l_whence=SEEK_SET, l_start=1073741824, l_len=1, "
-          "l_pid=4242}) = 0\n");
+TEST_CASE("fcntl's lock commands show the struct flock captured for them, F_GETLK's with l_pid", "[decode]") {
+    const auto bytes = [](const struct flock& lock) {
+        return std::string(reinterpret_cast<const char*>(&lock), sizeof(lock));
+    };
+    CHECK(Record("fcntl", 0, {3, F_SETLKW, 0x7ffe1000})
+              .payload(2, BTRACE_CAP_STRUCT_IN, bytes({F_WRLCK, SEEK_SET, 100, 1, 0}), 0, 1)
+              .text() == "t/7 fcntl(fd: 3, cmd: F_SETLKW, arg: {l_type=F_WRLCK, l_whence=SEEK_SET, l_start=100, l_len=1}) = 0\n");
+    CHECK(Record("fcntl", 0, {3, F_GETLK, 0x7ffe1000})
+              .payload(2, BTRACE_CAP_STRUCT_OUT, bytes({F_RDLCK, SEEK_SET, 0, 0, 4242}), 0, 1)
+              .text() ==
+          "t/7 fcntl(fd: 3, cmd: F_GETLK, arg: {l_type=F_RDLCK, l_whence=SEEK_SET, l_start=0, l_len=0, l_pid=4242}) = 0\n");
 }
 
 TEST_CASE("getdents shows its buffer's address and the entries the kernel side counted, as strace", "[decode]") {
