@@ -17,6 +17,7 @@ namespace btrace::decode {
     X(OpenFlags, true)              \
     X(FdFlags, true)                \
     X(AtFlags, true)                \
+    X(AccessAtFlags, true)          \
     X(AccessMode, true)             \
     X(MmapProt, true)               \
     X(MmapFlags, true)              \

@@ -184,6 +184,9 @@ constexpr Name kAtFlags[] = {
     N(AT_STATX_DONT_SYNC),  N(AT_RECURSIVE),
 };
 
+// faccessat2's flags: 0x200 is AT_EACCESS there (strace's faccessat_flags).
+constexpr Name kAccessAtFlags[] = {N(AT_SYMLINK_NOFOLLOW), N(AT_EACCESS), N(AT_EMPTY_PATH)};
+
 // statx's flags: the sync type first, by name even when 0, as strace prints it.
 void format_statx_flags(uint64_t value, fmt::memory_buffer& out) {
     const auto v = static_cast<uint32_t>(value);
@@ -1252,6 +1255,7 @@ void format_family(Family family, uint64_t value, fmt::memory_buffer& out) {
     case Family::OpenFlags:        return format_open_flags(value, out);
     case Family::FdFlags:          return print_flags(kOpenFlags, low32(value), out);  // no access mode
     case Family::AtFlags:          return print_flags(kAtFlags, low32(value), out);
+    case Family::AccessAtFlags:    return print_flags(kAccessAtFlags, low32(value), out);
     case Family::AccessMode:       return print_flags(kAccessMode, low32(value), out);
     case Family::MmapProt:         return print_flags(kMmapProt, value, out);
     case Family::MmapFlags:        return format_mmap_flags(value, out);

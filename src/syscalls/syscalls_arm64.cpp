@@ -827,7 +827,7 @@ constexpr Syscall kSyscalls[470] = {
     // 438: pidfd_getfd(int pidfd, int fd, unsigned int flags)
     {"pidfd_getfd", 3, {{"pidfd", ArgKind::Fd}, {"fd", ArgKind::Int}, {"flags", ArgKind::Hex}}, RetKind::Fd, kDesc},
     // 439: faccessat2(int dfd, const char *filename, int mode, int flags)
-    {"faccessat2", 4, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"mode", ArgKind::Flags, fam(Family::AccessMode)}, {"flags", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed, kFile | kDesc},
+    {"faccessat2", 4, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"mode", ArgKind::Flags, fam(Family::AccessMode)}, {"flags", ArgKind::Flags, fam(Family::AccessAtFlags)}}, RetKind::Signed, kFile | kDesc},
     // 440: process_madvise(int pidfd, const struct iovec *vec, size_t vlen, int behavior, unsigned int flags)
     {"process_madvise", 5, {{"pidfd", ArgKind::Fd}, {"vec", ArgKind::Ptr}, {"vlen", ArgKind::Unsigned}, {"behavior", ArgKind::Enum, fam(Family::MadviseAdvice)}, {"flags", ArgKind::Hex}}, RetKind::Signed, kDesc},
     // 441: epoll_pwait2(int epfd, struct epoll_event *events, int maxevents, const struct __kernel_timespec *timeout, const sigset_t *sigmask, size_t sigsetsize)

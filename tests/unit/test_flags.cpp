@@ -77,6 +77,10 @@ TEST_CASE("AtFlags", "[flags]") {
     // strace's at_flags leave these two unnamed; the brief asks for them.
     CHECK(show(Family::AtFlags, 0x6000) == "AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC");
     CHECK(show(Family::AtFlags, 0x10000) == "0x10000");
+    // faccessat2 means AT_EACCESS by 0x200, as strace shows it there.
+    CHECK(show(Family::AccessAtFlags, 0x200) == "AT_EACCESS");
+    CHECK(show(Family::AccessAtFlags, 0x1300) == "AT_SYMLINK_NOFOLLOW|AT_EACCESS|AT_EMPTY_PATH");
+    CHECK(show(Family::AccessAtFlags, 0x400) == "0x400");
 }
 
 TEST_CASE("AccessMode: 0 is F_OK", "[flags]") {
