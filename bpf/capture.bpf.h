@@ -13,6 +13,7 @@
 #include <bpf/bpf_helpers.h>
 #include "btrace/event.h"
 #include "batch.bpf.h"
+#include "syscall_regs.bpf.h"
 
 #define CURSOR_MASK (BTRACE_RECORD_MAX / 2 - 1)
 /* A payload may start only while this much room is left before CURSOR_MASK:
@@ -564,6 +565,52 @@ static __always_inline __u32 capture_payloads(__u32 start, __u32 fixed_size, __s
 	    (ret >= 0 || (spec->describe == BTRACE_DESCRIBE_ARG && ret == -BTRACE_EINPROGRESS)))
 		job.cursor = describe_fds(spec, start, job.cursor, args, ret);
 	return job.cursor;
+}
+
+/* What a shown call's arguments point to that changes during the call, read
+ * at sys_enter into its slot: a socklen_t in/out length, and (threads sharing
+ * fds) the file behind its named fd argument. */
+static __always_inline void read_at_enter(struct task_struct *task, struct btrace_inflight *call, __s64 nr)
+{
+	__u64 args[BTRACE_MAX_ARGS];
+	__u32 key = nr;
+	struct btrace_capture_spec *spec;
+
+	if (!capture_enabled || !(spec = bpf_map_lookup_elem(&capture_specs, &key)))
+		return;
+	bool fd_seen = spec->named_fd_arg && shares_fd_table(task);
+	if (!spec->socklen_arg && !fd_seen)
+		return;
+	read_syscall_args(task, args);
+	if (spec->socklen_arg) {
+		call->socklen_at = spec->socklen_arg - 1;
+		const void *len = (const void *)arg_at(args, call->socklen_at);
+		if (len && !bpf_probe_read_user(&call->socklen_in, sizeof(call->socklen_in), len))
+			call->flags |= BTRACE_INFLIGHT_SOCKLEN;
+	}
+	if (fd_seen)
+		fd_seen_at_enter(task, call, spec, args);
+}
+
+/* sys_exit: the BTRACE_CAP_SOCKLEN payload at size: the length as the call
+ * began and, if it succeeded, as it left it. */
+static __always_inline __u32 socklen_payload(const struct btrace_inflight *call, const __u64 *args, long ret,
+					     __u32 start, __u32 size)
+{
+	struct btrace_batch *b = this_cpu_batch();
+
+	if (!(call->flags & BTRACE_INFLIGHT_SOCKLEN) || !b)
+		return size;
+	/* Records end below CURSOR_MASK: the mask only shows the verifier. */
+	__u8 *at = (__u8 *)batch_at(b, start) + (size & CURSOR_MASK);
+	struct btrace_payload *p = (struct btrace_payload *)at;
+	__u32 *lens = (__u32 *)(at + sizeof(*p));
+	__u32 n = 1;
+
+	lens[0] = call->socklen_in;
+	if (ret >= 0 && !bpf_probe_read_user(&lens[1], sizeof(lens[1]), (const void *)arg_at(args, call->socklen_at)))
+		n = 2;
+	return size + payload_header(p, call->socklen_at, BTRACE_CAP_SOCKLEN, n * sizeof(__u32), 0, 0);
 }
 
 #endif

@@ -12,7 +12,6 @@
 #include <bpf/bpf_endian.h>
 #include "btrace/event.h"
 #include "batch.bpf.h"
-#include "syscall_regs.bpf.h"
 
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
@@ -159,16 +158,9 @@ static __always_inline bool shares_fd_table(struct task_struct *task)
 
 /* sys_enter of a call shown whose process shares its fd table: what its
  * named fd argument holds as it begins (see struct btrace_fd_seen). */
-static __always_inline void fd_seen_at_enter(struct task_struct *task, struct btrace_inflight *call, __s64 nr)
+static __always_inline void fd_seen_at_enter(struct task_struct *task, struct btrace_inflight *call,
+					     const struct btrace_capture_spec *spec, const __u64 *args)
 {
-	__u64 args[BTRACE_MAX_ARGS];
-	__u32 key = nr;
-	struct btrace_capture_spec *spec;
-
-	if (!capture_enabled || !shares_fd_table(task) || !(spec = bpf_map_lookup_elem(&capture_specs, &key)) ||
-	    !spec->named_fd_arg)
-		return;
-	read_syscall_args(task, args);
 	call->seen_fd = (__s32)arg_at(args, spec->named_fd_arg - 1);
 	file_id_at(task, call->seen_fd, &call->seen_at_enter);
 	call->flags |= BTRACE_INFLIGHT_FD_SEEN;

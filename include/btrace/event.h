@@ -79,6 +79,8 @@ enum btrace_capture_how {
 	BTRACE_CAP_MSGHDR_IN,      /* struct user_msghdr, then its name and iovecs (data up to data_max) */
 	BTRACE_CAP_MSGHDR_OUT,     /* as MSGHDR_IN after a successful call, data up to ret */
 	BTRACE_CAP_DIRENTS,        /* the entries in ret bytes of dirents: counted only */
+	BTRACE_CAP_SOCKLEN,        /* a socklen_t * in/out length (btrace_capture_spec.socklen_arg): the
+				    * __u32 it held at sys_enter, then, after a successful call, the __u32 after */
 };
 
 /* Which fds a successful call creates or changes (btrace_capture_spec.describe). */
@@ -119,7 +121,8 @@ struct btrace_capture_spec {
 	__u8 describe;     /* enum btrace_describe */
 	__u8 describe_arg;
 	__u8 named_fd_arg; /* 1 + the fd argument shown by name (BTRACE_PAYLOAD_FD_SEEN); 0: none */
-	__u8 pad[5];
+	__u8 socklen_arg;  /* 1 + a socklen_t * in/out argument (BTRACE_CAP_SOCKLEN); 0: none */
+	__u8 pad[4];
 };
 
 /* BTRACE_CAP_FD_DESC payloads carry this arg marker instead of an argument index. */
@@ -286,6 +289,8 @@ struct btrace_inflight {
 	__s32 seen_fd;  /* with BTRACE_INFLIGHT_FD_SEEN: the named fd argument, */
 	__u32 pad;
 	struct btrace_file_id seen_at_enter; /* and what it held at sys_enter */
+	__u32 socklen_in; /* with BTRACE_INFLIGHT_SOCKLEN: *args[socklen_at] at sys_enter */
+	__u32 socklen_at;
 };
 
 /* btrace_inflight.flags: a call the monitor's selection leaves out (-e trace=,
@@ -293,6 +298,8 @@ struct btrace_inflight {
 #define BTRACE_INFLIGHT_COUNT_ONLY (1u << 31)
 /* btrace_inflight.flags: seen_fd and seen_at_enter were read for this call. */
 #define BTRACE_INFLIGHT_FD_SEEN (1u << 30)
+/* btrace_inflight.flags: socklen_in was read for this call. */
+#define BTRACE_INFLIGHT_SOCKLEN (1u << 29)
 
 /* A fork child's first sys_exit is the return from clone, which it never entered. */
 /* A call -e trace= leaves out: its sys_exit is expected and ignored. */

@@ -253,6 +253,21 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
             format_struct_array(kind, payload.bytes, payload.hdr.count, out);
         return;
     }
+    case ArgKind::SocklenInOut: {
+        if (!captured(payload) || payload.bytes.size() < sizeof(uint32_t))
+            break;
+        uint32_t lens[2];
+        const std::size_t n = std::min<std::size_t>(payload.bytes.size() / sizeof(uint32_t), 2);
+        std::memcpy(lens, payload.bytes.data(), n * sizeof(uint32_t));
+        out.push_back('[');
+        put_udec(out, lens[0]);
+        if (n == 2 && lens[1] != lens[0]) {
+            put(out, " => ");
+            put_udec(out, lens[1]);
+        }
+        out.push_back(']');
+        return;
+    }
     case ArgKind::SockaddrIn: case ArgKind::SockaddrOut:
         if ((arg.kind == ArgKind::SockaddrOut && call.failed) || !captured(payload))
             break;

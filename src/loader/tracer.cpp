@@ -217,7 +217,8 @@ Result<void> Tracer::fill_capture_specs(bool describe_fd_args, bool fd_seen) {
         if (table[nr].name.empty())
             continue;
         const btrace_capture_spec spec = syscalls::capture_spec_for(table[nr], describe_fd_args, fd_seen);
-        if (spec.items[0].how == BTRACE_CAP_NONE && spec.describe == BTRACE_DESCRIBE_NONE && !spec.named_fd_arg)
+        if (spec.items[0].how == BTRACE_CAP_NONE && spec.describe == BTRACE_DESCRIBE_NONE && !spec.named_fd_arg &&
+            !spec.socklen_arg)
             continue;
         keys.push_back(nr);
         specs.push_back(spec);

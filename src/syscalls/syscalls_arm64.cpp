@@ -498,21 +498,21 @@ constexpr Syscall kSyscalls[470] = {
     // 201: listen(int fd, int backlog)
     {"listen", 2, {{"fd", ArgKind::SockFd}, {"backlog", ArgKind::Int}}, RetKind::Signed, kNetwork},
     // 202: accept(int fd, struct sockaddr *upeer_sockaddr, int *upeer_addrlen)
-    {"accept", 3, {{"fd", ArgKind::Fd}, {"upeer_sockaddr", ArgKind::SockaddrOut, 0, 2}, {"upeer_addrlen", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Fd, kNetwork},
+    {"accept", 3, {{"fd", ArgKind::Fd}, {"upeer_sockaddr", ArgKind::SockaddrOut, 0, 2}, {"upeer_addrlen", ArgKind::SocklenInOut}}, RetKind::Fd, kNetwork},
     // 203: connect(int fd, struct sockaddr *uservaddr, int addrlen)
     {"connect", 3, {{"fd", ArgKind::SockFd}, {"uservaddr", ArgKind::SockaddrIn, 0, 2}, {"addrlen", ArgKind::Int}}, RetKind::Signed, kNetwork},
     // 204: getsockname(int fd, struct sockaddr *usockaddr, int *usockaddr_len)
-    {"getsockname", 3, {{"fd", ArgKind::Fd}, {"usockaddr", ArgKind::SockaddrOut, 0, 2}, {"usockaddr_len", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kNetwork},
+    {"getsockname", 3, {{"fd", ArgKind::Fd}, {"usockaddr", ArgKind::SockaddrOut, 0, 2}, {"usockaddr_len", ArgKind::SocklenInOut}}, RetKind::Signed, kNetwork},
     // 205: getpeername(int fd, struct sockaddr *usockaddr, int *usockaddr_len)
-    {"getpeername", 3, {{"fd", ArgKind::Fd}, {"usockaddr", ArgKind::SockaddrOut, 0, 2}, {"usockaddr_len", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kNetwork},
+    {"getpeername", 3, {{"fd", ArgKind::Fd}, {"usockaddr", ArgKind::SockaddrOut, 0, 2}, {"usockaddr_len", ArgKind::SocklenInOut}}, RetKind::Signed, kNetwork},
     // 206: sendto(int fd, void *buff, size_t len, unsigned int flags, struct sockaddr *addr, int addr_len)
     {"sendto", 6, {{"fd", ArgKind::Fd}, {"buff", ArgKind::InBuf, 0, 2}, {"len", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}, {"addr", ArgKind::SockaddrIn, 0, 5}, {"addr_len", ArgKind::Int}}, RetKind::Signed, kNetwork},
     // 207: recvfrom(int fd, void *ubuf, size_t size, unsigned int flags, struct sockaddr *addr, int *addr_len)
-    {"recvfrom", 6, {{"fd", ArgKind::Fd}, {"ubuf", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}, {"addr", ArgKind::SockaddrOut, 0, 5}, {"addr_len", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kNetwork},
+    {"recvfrom", 6, {{"fd", ArgKind::Fd}, {"ubuf", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}, {"addr", ArgKind::SockaddrOut, 0, 5}, {"addr_len", ArgKind::SocklenInOut}}, RetKind::Signed, kNetwork},
     // 208: setsockopt(int fd, int level, int optname, char *optval, int optlen)
     {"setsockopt", 5, {{"fd", ArgKind::Fd}, {"level", ArgKind::Enum, fam(Family::SockoptLevel)}, {"optname", ArgKind::SockoptName, 0, 1}, {"optval", ArgKind::SockoptValIn, 0, 4}, {"optlen", ArgKind::Int}}, RetKind::Signed, kNetwork},
     // 209: getsockopt(int fd, int level, int optname, char *optval, int *optlen)
-    {"getsockopt", 5, {{"fd", ArgKind::Fd}, {"level", ArgKind::Enum, fam(Family::SockoptLevel)}, {"optname", ArgKind::SockoptName, 0, 1}, {"optval", ArgKind::SockoptValOut, 0, 4}, {"optlen", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kNetwork},
+    {"getsockopt", 5, {{"fd", ArgKind::Fd}, {"level", ArgKind::Enum, fam(Family::SockoptLevel)}, {"optname", ArgKind::SockoptName, 0, 1}, {"optval", ArgKind::SockoptValOut, 0, 4}, {"optlen", ArgKind::SocklenInOut}}, RetKind::Signed, kNetwork},
     // 210: shutdown(int fd, int how)
     {"shutdown", 2, {{"fd", ArgKind::Fd}, {"how", ArgKind::Enum, fam(Family::ShutdownHow)}}, RetKind::Signed, kNetwork},
     // 211: sendmsg(int fd, struct user_msghdr *msg, unsigned int flags)
@@ -578,7 +578,7 @@ constexpr Syscall kSyscalls[470] = {
     // 241: perf_event_open(struct perf_event_attr *attr_uptr, pid_t pid, int cpu, int group_fd, unsigned long flags)
     {"perf_event_open", 5, {{"attr_uptr", ArgKind::Ptr}, {"pid", ArgKind::Pid}, {"cpu", ArgKind::Int}, {"group_fd", ArgKind::Fd}, {"flags", ArgKind::Hex}}, RetKind::Fd, kDesc},
     // 242: accept4(int fd, struct sockaddr *upeer_sockaddr, int *upeer_addrlen, int flags)
-    {"accept4", 4, {{"fd", ArgKind::Fd}, {"upeer_sockaddr", ArgKind::SockaddrOut, 0, 2}, {"upeer_addrlen", ArgKind::OutStruct, st(StructKind::Int)}, {"flags", ArgKind::Flags, fam(Family::SocketType)}}, RetKind::Fd, kNetwork},
+    {"accept4", 4, {{"fd", ArgKind::Fd}, {"upeer_sockaddr", ArgKind::SockaddrOut, 0, 2}, {"upeer_addrlen", ArgKind::SocklenInOut}, {"flags", ArgKind::Flags, fam(Family::SocketType)}}, RetKind::Fd, kNetwork},
     // 243: recvmmsg(int fd, struct mmsghdr *mmsg, unsigned int vlen, unsigned int flags, struct __kernel_timespec *timeout)
     {"recvmmsg", 5, {{"fd", ArgKind::Fd}, {"mmsg", ArgKind::Ptr}, {"vlen", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}, {"timeout", ArgKind::InStruct, st(StructKind::Timespec)}}, RetKind::Signed, kNetwork},
     {},  // 244

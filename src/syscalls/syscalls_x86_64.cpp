@@ -180,11 +180,11 @@ constexpr Syscall kSyscalls[470] = {
     // 42: connect(int fd, struct sockaddr *uservaddr, int addrlen)
     {"connect", 3, {{"fd", ArgKind::SockFd}, {"uservaddr", ArgKind::SockaddrIn, 0, 2}, {"addrlen", ArgKind::Int}}, RetKind::Signed, kNetwork},
     // 43: accept(int fd, struct sockaddr *upeer_sockaddr, int *upeer_addrlen)
-    {"accept", 3, {{"fd", ArgKind::Fd}, {"upeer_sockaddr", ArgKind::SockaddrOut, 0, 2}, {"upeer_addrlen", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Fd, kNetwork},
+    {"accept", 3, {{"fd", ArgKind::Fd}, {"upeer_sockaddr", ArgKind::SockaddrOut, 0, 2}, {"upeer_addrlen", ArgKind::SocklenInOut}}, RetKind::Fd, kNetwork},
     // 44: sendto(int fd, void *buff, size_t len, unsigned int flags, struct sockaddr *addr, int addr_len)
     {"sendto", 6, {{"fd", ArgKind::Fd}, {"buff", ArgKind::InBuf, 0, 2}, {"len", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}, {"addr", ArgKind::SockaddrIn, 0, 5}, {"addr_len", ArgKind::Int}}, RetKind::Signed, kNetwork},
     // 45: recvfrom(int fd, void *ubuf, size_t size, unsigned int flags, struct sockaddr *addr, int *addr_len)
-    {"recvfrom", 6, {{"fd", ArgKind::Fd}, {"ubuf", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}, {"addr", ArgKind::SockaddrOut, 0, 5}, {"addr_len", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kNetwork},
+    {"recvfrom", 6, {{"fd", ArgKind::Fd}, {"ubuf", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}, {"addr", ArgKind::SockaddrOut, 0, 5}, {"addr_len", ArgKind::SocklenInOut}}, RetKind::Signed, kNetwork},
     // 46: sendmsg(int fd, struct user_msghdr *msg, unsigned int flags)
     {"sendmsg", 3, {{"fd", ArgKind::Fd}, {"msg", ArgKind::MsghdrIn}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}}, RetKind::Signed, kNetwork},
     // 47: recvmsg(int fd, struct user_msghdr *msg, unsigned int flags)
@@ -196,15 +196,15 @@ constexpr Syscall kSyscalls[470] = {
     // 50: listen(int fd, int backlog)
     {"listen", 2, {{"fd", ArgKind::SockFd}, {"backlog", ArgKind::Int}}, RetKind::Signed, kNetwork},
     // 51: getsockname(int fd, struct sockaddr *usockaddr, int *usockaddr_len)
-    {"getsockname", 3, {{"fd", ArgKind::Fd}, {"usockaddr", ArgKind::SockaddrOut, 0, 2}, {"usockaddr_len", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kNetwork},
+    {"getsockname", 3, {{"fd", ArgKind::Fd}, {"usockaddr", ArgKind::SockaddrOut, 0, 2}, {"usockaddr_len", ArgKind::SocklenInOut}}, RetKind::Signed, kNetwork},
     // 52: getpeername(int fd, struct sockaddr *usockaddr, int *usockaddr_len)
-    {"getpeername", 3, {{"fd", ArgKind::Fd}, {"usockaddr", ArgKind::SockaddrOut, 0, 2}, {"usockaddr_len", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kNetwork},
+    {"getpeername", 3, {{"fd", ArgKind::Fd}, {"usockaddr", ArgKind::SockaddrOut, 0, 2}, {"usockaddr_len", ArgKind::SocklenInOut}}, RetKind::Signed, kNetwork},
     // 53: socketpair(int family, int type, int protocol, int *usockvec)
     {"socketpair", 4, {{"family", ArgKind::Enum, fam(Family::SocketDomain)}, {"type", ArgKind::Flags, fam(Family::SocketType)}, {"protocol", ArgKind::SockProtocol, 0, 0}, {"usockvec", ArgKind::OutStruct, st(StructKind::FdPair)}}, RetKind::Signed, kNetwork},
     // 54: setsockopt(int fd, int level, int optname, char *optval, int optlen)
     {"setsockopt", 5, {{"fd", ArgKind::Fd}, {"level", ArgKind::Enum, fam(Family::SockoptLevel)}, {"optname", ArgKind::SockoptName, 0, 1}, {"optval", ArgKind::SockoptValIn, 0, 4}, {"optlen", ArgKind::Int}}, RetKind::Signed, kNetwork},
     // 55: getsockopt(int fd, int level, int optname, char *optval, int *optlen)
-    {"getsockopt", 5, {{"fd", ArgKind::Fd}, {"level", ArgKind::Enum, fam(Family::SockoptLevel)}, {"optname", ArgKind::SockoptName, 0, 1}, {"optval", ArgKind::SockoptValOut, 0, 4}, {"optlen", ArgKind::OutStruct, st(StructKind::Int)}}, RetKind::Signed, kNetwork},
+    {"getsockopt", 5, {{"fd", ArgKind::Fd}, {"level", ArgKind::Enum, fam(Family::SockoptLevel)}, {"optname", ArgKind::SockoptName, 0, 1}, {"optval", ArgKind::SockoptValOut, 0, 4}, {"optlen", ArgKind::SocklenInOut}}, RetKind::Signed, kNetwork},
     // 56: clone(unsigned long clone_flags, unsigned long newsp, int *parent_tidptr, int *child_tidptr, unsigned long tls)
     {"clone", 5, {{"clone_flags", ArgKind::Flags, fam(Family::CloneFlags)}, {"newsp", ArgKind::Ptr}, {"parent_tidptr", ArgKind::Ptr}, {"child_tidptr", ArgKind::Ptr}, {"tls", ArgKind::Ptr}}, RetKind::Pid, kProcess},
     // 57: fork()
@@ -670,7 +670,7 @@ constexpr Syscall kSyscalls[470] = {
     // 287: timerfd_gettime(int ufd, struct __kernel_itimerspec *otmr)
     {"timerfd_gettime", 2, {{"ufd", ArgKind::Fd}, {"otmr", ArgKind::OutStruct, st(StructKind::Itimerspec)}}, RetKind::Signed, kDesc},
     // 288: accept4(int fd, struct sockaddr *upeer_sockaddr, int *upeer_addrlen, int flags)
-    {"accept4", 4, {{"fd", ArgKind::Fd}, {"upeer_sockaddr", ArgKind::SockaddrOut, 0, 2}, {"upeer_addrlen", ArgKind::OutStruct, st(StructKind::Int)}, {"flags", ArgKind::Flags, fam(Family::SocketType)}}, RetKind::Fd, kNetwork},
+    {"accept4", 4, {{"fd", ArgKind::Fd}, {"upeer_sockaddr", ArgKind::SockaddrOut, 0, 2}, {"upeer_addrlen", ArgKind::SocklenInOut}, {"flags", ArgKind::Flags, fam(Family::SocketType)}}, RetKind::Fd, kNetwork},
     // 289: signalfd4(int ufd, sigset_t *user_mask, size_t sizemask, int flags)
     {"signalfd4", 4, {{"ufd", ArgKind::Fd}, {"user_mask", ArgKind::InStruct, st(StructKind::Sigset)}, {"sizemask", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::SignalfdFlags)}}, RetKind::Fd, kDesc | kSignal},
     // 290: eventfd2(unsigned int count, int flags)

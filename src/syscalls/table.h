@@ -46,6 +46,7 @@ enum class ArgKind : uint8_t {
     IovecOut,  // struct iovec *; len_arg = iovcnt: data scattered (up to the return value)
     SockaddrIn,   // const struct sockaddr *; len_arg = addrlen (a value)
     SockaddrOut,  // struct sockaddr *; len_arg = socklen_t *addrlen (read after the call)
+    SocklenInOut, // socklen_t *: the length passed in and, after the call, out: [128 => 16]
     SockoptValIn,   // setsockopt's optval; len_arg = optlen: [1] for an int, else the bytes
     SockoptValOut,  // getsockopt's optval; len_arg = socklen_t *optlen (read after the call)
     MsghdrIn,       // struct msghdr *: its name and iovecs (data bounded by -s)

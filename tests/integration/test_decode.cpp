@@ -191,6 +191,27 @@ TEST_CASE("each decoded family prints exactly", "[integration][decode]") {
           }) >= 1);
 }
 
+TEST_CASE("socklen_t lengths show what went in and what came out, as strace shows them", "[integration][decode]") {
+    const std::vector<std::string> command = {
+        "python3", "-I", "-S", "-c",
+        "import socket\n"
+        "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n"
+        "c = socket.create_connection(s.getsockname())\n"
+        "a, _ = s.accept()\n"
+        "a.getsockname()\n"
+        "try: s.getpeername()\n"
+        "except OSError: pass\n"};
+    const std::string text = trace_ok(command, {"-e", "trace=accept4,getsockname,getpeername", "-e", "signal=none"}).text;
+    const std::string inet = R"(\{sa_family=AF_INET, sin_port=htons\(\d+\), sin_addr=inet_addr\("127\.0\.0\.1"\)\})";
+    // python passes 128 bytes (a sockaddr of any family); the kernel says it used 16.
+    CHECK(has_line(text, R"(getsockname\(fd: \d+<TCP 127\.0\.0\.1:\d+->127\.0\.0\.1:\d+>, usockaddr: )" + inet +
+                             R"(, usockaddr_len: \[128 => 16\]\) = 0$)"));
+    CHECK(has_line(text, R"(accept4\(fd: \d+<TCP 127\.0\.0\.1:\d+ LISTEN>, upeer_sockaddr: )" + inet +
+                             R"(, upeer_addrlen: \[16\], flags: SOCK_CLOEXEC\) = \d+<)"));
+    // Failed: the length that went in.
+    CHECK(has_line(text, R"(getpeername\(fd: \d+<TCP 127\.0\.0\.1:\d+ LISTEN>, usockaddr: 0x[0-9a-f]+, usockaddr_len: \[16\]\) = -1 ENOTCONN)"));
+}
+
 TEST_CASE("sendmsg and recvmsg: the msghdr with its name and iovecs, as strace shows them", "[integration][decode][strace]") {
     const std::vector<std::string> command = {
         "python3", "-I", "-S", "-c",

@@ -163,12 +163,15 @@ TEST_CASE("socket options are named by their level, int values shown as [N], oth
 
     Record tcp("getsockopt", 0, {3, IPPROTO_TCP, 1, 0x1000, 0x2000});
     tcp.payload(3, BTRACE_CAP_SOCKADDR_OUT, std::string_view("\1\0\0\0", 4));
-    tcp.payload(4, BTRACE_CAP_STRUCT_OUT, std::string_view("\4\0\0\0", 4));
+    tcp.payload(4, BTRACE_CAP_SOCKLEN, std::string_view("\4\0\0\0\4\0\0\0", 8));
     CHECK(tcp.text() == "t/7 getsockopt(fd: 3, level: SOL_TCP, optname: TCP_NODELAY, optval: [1], optlen: [4]) = 0\n");
 
     Record failed("getsockopt", -92, {3, 270, 11, 0x1000, 0x2000});
     CHECK(failed.text() == "t/7 getsockopt(fd: 3, level: SOL_NETLINK, optname: NETLINK_EXT_ACK, optval: 0x1000, optlen: 0x2000) = "
                            "-1 ENOPROTOOPT (Protocol not available)\n");
+    // The length as passed in, kept from sys_enter: a failed call shows it too.
+    failed.payload(4, BTRACE_CAP_SOCKLEN, std::string_view("\4\0\0\0", 4));
+    CHECK(failed.text().starts_with("t/7 getsockopt(fd: 3, level: SOL_NETLINK, optname: NETLINK_EXT_ACK, optval: 0x1000, optlen: [4]) = -1"));
 
     Record unknown_level("setsockopt", 0, {3, 999, 7, 0x1000, 4});
     CHECK(unknown_level.text().starts_with("t/7 setsockopt(fd: 3, level: 999, optname: 7, "));
@@ -226,6 +229,27 @@ TEST_CASE("sendmsg and recvmsg show the msghdr with its name and iovecs, as stra
 
     Record failed("recvmsg", -11, {3, 0x3000, 0});
     CHECK(failed.text().starts_with("t/7 recvmsg(fd: 3, msg: 0x3000, flags: 0) = -1 EAGAIN"));
+}
+
+TEST_CASE("a socklen_t in/out length shows as strace's [in => out], or [len] when it stayed or the call failed",
+          "[decode]") {
+    const auto lens = [](uint32_t in, uint32_t out) {
+        const uint32_t both[2] = {in, out};
+        return std::string(reinterpret_cast<const char*>(both), sizeof(both));
+    };
+    Record changed("getsockname", 0, {5, 0x1000, 0x2000});
+    changed.payload(2, BTRACE_CAP_SOCKLEN, lens(128, 16));
+    CHECK(changed.text() == "t/7 getsockname(fd: 5, usockaddr: 0x1000, usockaddr_len: [128 => 16]) = 0\n");
+    Record same("accept4", 4, {3, 0x1000, 0x2000, 0});
+    same.payload(2, BTRACE_CAP_SOCKLEN, lens(16, 16));
+    CHECK(same.text().starts_with("t/7 accept4(fd: 3, upeer_sockaddr: 0x1000, upeer_addrlen: [16], flags: 0) = 4"));
+    Record failed("getpeername", -107, {3, 0x1000, 0x2000});
+    failed.payload(2, BTRACE_CAP_SOCKLEN, lens(16, 0).substr(0, 4));
+    CHECK(failed.text().starts_with("t/7 getpeername(fd: 3, usockaddr: 0x1000, usockaddr_len: [16]) = -1 ENOTCONN"));
+    // NULL (recvfrom without an address): nothing read, the pointer.
+    CHECK(Record("recvfrom", 0, {3, 0x1000, 10, 0, 0, 0}).text().ends_with("addr: NULL, addr_len: NULL) = 0\n"));
+    auto spec = btrace::syscalls::capture_spec_for(*btrace::syscalls::lookup(btrace::syscalls::number_of("recvfrom")));
+    CHECK(spec.socklen_arg == 6);
 }
 
 TEST_CASE("capture specs follow the table's kinds", "[decode]") {
