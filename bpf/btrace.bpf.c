@@ -174,9 +174,11 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	call->flags = selection == CALL_FDS_ONLY ? BTRACE_SYS_FDS_ONLY
 		     : selection == CALL_SKIPPED ? BTRACE_INFLIGHT_COUNT_ONLY
 						 : 0;
+	/* Before what read_at_enter reads: the consumer takes those as read
+	 * after the call started (an fd another thread reopened before it). */
+	__u64 now_ns = bpf_ktime_get_ns();
 	if (selection == CALL_SHOWN && records_enabled)
 		read_at_enter(task, call, id);
-	__u64 now_ns = bpf_ktime_get_ns();
 	sched_start(call, now_ns);
 	call->ts_ns = now_ns;
 	return 0;

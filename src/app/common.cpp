@@ -156,7 +156,7 @@ void snapshot_fds(state::FdTable& fds, pid_t pid, bool as_exec_leaves_them) {
         return;
     for (const auto& entry : *entries)
         if (!(as_exec_leaves_them && entry.cloexec))
-            fds.set(static_cast<uint32_t>(pid), entry.fd, state::fd_name(entry.desc), entry.cloexec);
+            fds.set(static_cast<uint32_t>(pid), entry.fd, state::fd_name(entry.desc), entry.cloexec, state::file_id(entry.desc));
 }
 
 uint64_t lost_events(const loader::Counters& counters) {

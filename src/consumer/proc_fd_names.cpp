@@ -64,7 +64,8 @@ void ProcFdNames::name_unseen(const btrace_syscall& rec, state::FdTable& fds, co
         if (!found.trusted)
             fds.set_before_tracing(tgid, fd, std::string(state::kUnknownFdName), false);
         else if (found.open)
-            fds.set_before_tracing(tgid, fd, state::fd_name(found.open->desc), found.open->cloexec);
+            fds.set_before_tracing(tgid, fd, state::fd_name(found.open->desc), found.open->cloexec,
+                                  state::file_id(found.open->desc));
         else
             fds.set_before_tracing(tgid, fd, {}, false);  // not open: shown as a closed fd is, a bare number
     }

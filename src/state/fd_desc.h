@@ -31,6 +31,18 @@ struct FdDescription {
     std::string unix_peer_path;  // AF_UNIX: the peer's bound path
 };
 
+// Which file an fd holds: its inode and filesystem (btrace_file_id). No two
+// files open at the same time have the same; ino 0: none, or not known.
+struct FileId {
+    uint64_t ino = 0;
+    uint32_t dev = 0;
+    bool none() const { return ino == 0; }
+    bool operator==(const FileId&) const = default;
+};
+
+// desc's file, when both its inode and its filesystem are known.
+inline FileId file_id(const FdDescription& desc) { return desc.dev ? FileId{desc.inode, desc.dev} : FileId{}; }
+
 // The text between < and >:
 //   /etc/issue, /dev/pts/0, pipe:[12345], anon_inode:[eventfd],
 //   TCP 127.0.0.1:33254->127.0.0.1:3306, TCP6 [::1]:8080 LISTEN,

@@ -9,10 +9,10 @@ void FdTable::take(Fds& fds, int fd, Entry next) {
     const auto [it, made] = fds.try_emplace(fd);
     Entry& entry = it->second;
     if (made && lost(fds))  // what it held before is not known since the loss
-        entry.file_since_ns = fds[kOthersLost].changed_ns;
+        entry.installed_ns = fds[kOthersLost].changed_ns;
     const bool same_file = !next.file.none() && next.file == entry.file;
-    next.before_ns = same_file ? entry.before_ns : entry.file_since_ns;
-    next.file_since_ns = same_file ? entry.file_since_ns : next.changed_ns;
+    next.before_ns = same_file ? entry.before_ns : entry.installed_ns;
+    next.installed_ns = next.changed_ns;
     entry = std::move(next);  // in place: recent_ stays valid
 }
 
@@ -20,9 +20,9 @@ void FdTable::set(uint32_t tgid, int fd, std::string name, bool cloexec, FileId 
     take(processes_[tgid], fd, Entry{.name = std::move(name), .cloexec = cloexec, .changed_ns = now_ns_, .file = file});
 }
 
-void FdTable::set_before_tracing(uint32_t tgid, int fd, std::string name, bool cloexec) {
+void FdTable::set_before_tracing(uint32_t tgid, int fd, std::string name, bool cloexec, FileId file) {
     const bool closed = name.empty();
-    processes_[tgid][fd] = Entry{.name = std::move(name), .cloexec = cloexec, .closed = closed};
+    processes_[tgid][fd] = Entry{.name = std::move(name), .cloexec = cloexec, .closed = closed, .file = file};
 }
 
 bool FdTable::knows(uint32_t tgid, int fd) const {
@@ -124,7 +124,7 @@ const FdTable::Fds* FdTable::fds_of(uint32_t tgid) const {
 
 void FdTable::lose(uint32_t tgid) {
     auto& fds = processes_[tgid];
-    const Entry unknown{.name = std::string(kUnknownFdName), .changed_ns = now_ns_, .file_since_ns = now_ns_};
+    const Entry unknown{.name = std::string(kUnknownFdName), .changed_ns = now_ns_, .installed_ns = now_ns_};
     for (auto& [fd, entry] : fds)
         entry = unknown;  // in place: recent_ stays valid
     fds.try_emplace(kOthersLost, unknown);
@@ -145,8 +145,9 @@ std::string_view FdTable::shown(const Entry& entry, uint64_t started_ns, const F
         // The call found the file the fd held at one end or the other: a
         // file at both ends that differ leaves it open which. It is the file
         // the table has (even if the fd changed or closed after it began)
-        // only if no other file came between them during the call: the file
-        // before it came before the call began.
+        // only if no other file can have come between them during the call:
+        // the last other file came before the call began (and the first end
+        // was read after that: the kernel side reads it after the start).
         const FileId& used = seen->at_enter.none() ? seen->at_exit : seen->at_enter;
         const bool one_file = seen->at_enter.none() || seen->at_exit.none() || seen->at_enter == seen->at_exit;
         if (one_file && !entry.file.none() && used == entry.file && entry.before_ns <= started_ns)

@@ -11,16 +11,9 @@
 #include <string_view>
 #include <unordered_map>
 
-namespace btrace::state {
+#include "state/fd_desc.h"
 
-// Which file an fd holds: its inode and filesystem (btrace_file_id). No two
-// files open at the same time have the same; ino 0: none, or not known.
-struct FileId {
-    uint64_t ino = 0;
-    uint32_t dev = 0;
-    bool none() const { return ino == 0; }
-    bool operator==(const FileId&) const = default;
-};
+namespace btrace::state {
 
 // What a call's fd argument held as the call began and as it ended, read by
 // the kernel side in processes whose threads share their fds
@@ -52,7 +45,7 @@ public:
     // What fd was before tracing began, learnt late (from /proc, when a call
     // first uses it): it stands for every call, whenever it started. An empty
     // name: not open.
-    void set_before_tracing(uint32_t tgid, int fd, std::string name, bool cloexec);
+    void set_before_tracing(uint32_t tgid, int fd, std::string name, bool cloexec, FileId file = {});
     // Whether the table has a word on fd: open, closed, or unknown since records were lost.
     bool knows(uint32_t tgid, int fd) const;
     // Whether fd's word is still the unknown set_before_tracing gave it (no call changed it since).
@@ -84,9 +77,9 @@ private:
         bool cloexec = false;
         bool closed = false;
         uint64_t changed_ns = 0;
-        FileId file;               // the file it holds (closed: held last); none: not known
-        uint64_t file_since_ns = 0;  // the change that gave it `file` after another file
-        uint64_t before_ns = 0;      // the one that gave it the file before that
+        FileId file;                // the file it holds (closed: held last); none: not known
+        uint64_t installed_ns = 0;  // the last change that put `file` there
+        uint64_t before_ns = 0;     // the last that put another file there
     };
     using Fds = std::unordered_map<int, Entry>;
     // In a process's Fds after lose(): fds not listed are unknown, not closed.

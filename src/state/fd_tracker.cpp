@@ -144,7 +144,7 @@ void FdTracker::apply_descriptions(const btrace_syscall& rec, const decode::Payl
             continue;
         if (desc.truncated)
             desc.path = whole_path(rec.hdr.tgid, fd, desc);
-        table_.set(rec.hdr.tgid, fd, fd_name(desc), cloexec, FileId{desc.inode, desc.dev});
+        table_.set(rec.hdr.tgid, fd, fd_name(desc), cloexec, file_id(desc));
     }
 }
 

@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -365,6 +367,10 @@ std::optional<ProcFd> describe_fd(const std::string& base, int dir, int fd, std:
                                   pid_t pid) {
     static const SocketTable kNoSockets;
     std::string name = std::to_string(fd);
+    // Which file it is, from before the link is read: kept only if the inode
+    // read after it (the link's or fdinfo's) is the same file's.
+    struct stat before;
+    const bool stated = ::fstatat(dir, name.c_str(), &before, 0) == 0;
     auto link = read_link_at(dir, name.c_str());
     if (!link)
         return std::nullopt;
@@ -385,6 +391,8 @@ std::optional<ProcFd> describe_fd(const std::string& base, int dir, int fd, std:
         if (entry.desc.kind == FdDescription::Kind::File)
             entry.desc.inode = info.ino;
     }
+    if (stated && entry.desc.inode == before.st_ino)
+        entry.desc.dev = static_cast<uint32_t>(major(before.st_dev) << 20 | minor(before.st_dev));
     return entry;
 }
 

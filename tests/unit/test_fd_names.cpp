@@ -8,6 +8,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -418,6 +419,9 @@ TEST_CASE("snapshot_fds on this process", "[fd_names]") {
     CHECK(fd_name(r->desc) == pipe_name);
     CHECK(fd_name(w->desc) == pipe_name);
     CHECK_FALSE(r->cloexec);
+    // Which file, as the kernel side numbers it, for a call that another thread's reopen overlaps.
+    const auto kernel_dev = [](dev_t dev) { return static_cast<uint32_t>(major(dev) << 20 | minor(dev)); };
+    CHECK(btrace::state::file_id(r->desc) == btrace::state::FileId{st.st_ino, kernel_dev(st.st_dev)});
 
     auto* l = find(lsock);
     REQUIRE(l);
@@ -428,6 +432,7 @@ TEST_CASE("snapshot_fds on this process", "[fd_names]") {
     REQUIRE(c);
     REQUIRE(k);
     CHECK(c->desc.kind == Kind::File);
+    CHECK(btrace::state::file_id(c->desc) == btrace::state::FileId{null_st.st_ino, kernel_dev(null_st.st_dev)});
     CHECK(fd_name(c->desc) == "/dev/null");
     CHECK(c->desc.inode == null_st.st_ino);
     CHECK(c->cloexec);

@@ -142,6 +142,18 @@ TEST_CASE("the files a call found at its ends name an fd that changed while it r
     fds.set(7, 5, "/b", false, b);
     CHECK(fds.name(7, 5, 1120, &both_b) == "?");
     CHECK(fds.name(7, 5, 1220, &both_b) == "/b");
+    // /b put back after the call began, then /a: the call may have found that /b.
+    fds.at(1400, 1390);
+    fds.close(7, 5);
+    fds.at(1500, 1450);
+    fds.set(7, 5, "/b", false, b);
+    fds.at(1600, 1590);
+    fds.close(7, 5);
+    fds.at(1700, 1650);
+    fds.set(7, 5, "/a", false, a);
+    const auto none_then_a = seen(none, a);
+    CHECK(fds.name(7, 5, 1420, &none_then_a) == "?");
+    CHECK(fds.name(7, 5, 1520, &none_then_a) == "/a");
     // An fd whose file the table does not know is judged by time alone.
     fds.at(700, 650);
     fds.set(7, 4, "/c", false);
