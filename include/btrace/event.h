@@ -79,6 +79,7 @@ enum btrace_capture_how {
 	BTRACE_CAP_MSGHDR_IN,      /* struct user_msghdr, then its name and iovecs (data up to data_max) */
 	BTRACE_CAP_MSGHDR_OUT,     /* as MSGHDR_IN after a successful call, data up to ret */
 	BTRACE_CAP_DIRENTS,        /* the entries in ret bytes of dirents: counted only */
+	BTRACE_CAP_FDSET,          /* an fd_set of args[len_arg] bits, in longs, when ret != 0 */
 };
 
 /* Which fds a successful call creates or changes (btrace_capture_spec.describe). */

@@ -13,7 +13,7 @@ btrace_capture_how capture_how(ArgKind kind) {
     case ArgKind::String: case ArgKind::OutString: return BTRACE_CAP_STR;
     case ArgKind::InBuf: return BTRACE_CAP_BUF_ARG;
     case ArgKind::OutBuf: return BTRACE_CAP_BUF_RET;
-    case ArgKind::InStruct: return BTRACE_CAP_STRUCT_IN;
+    case ArgKind::InStruct: case ArgKind::TimeLeft: return BTRACE_CAP_STRUCT_IN;
     case ArgKind::OutStruct: return BTRACE_CAP_STRUCT_OUT;
     // Option values are settings, not data: small, and shown with the data off too.
     case ArgKind::SockaddrIn: case ArgKind::SockoptValIn: return BTRACE_CAP_SOCKADDR_IN;
@@ -25,6 +25,7 @@ btrace_capture_how capture_how(ArgKind kind) {
     case ArgKind::IovecIn: return BTRACE_CAP_IOVEC_IN;
     case ArgKind::IovecOut: return BTRACE_CAP_IOVEC_OUT;
     case ArgKind::Dirents: return BTRACE_CAP_DIRENTS;
+    case ArgKind::FdSet: return BTRACE_CAP_FDSET;
     default: return BTRACE_CAP_NONE;
     }
 }
@@ -50,7 +51,7 @@ btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args, b
         item.arg = static_cast<uint8_t>(i);
         item.len_arg = arg.len_arg;
         item.at_enter = at_enter;
-        if (arg.kind == ArgKind::InStruct || arg.kind == ArgKind::OutStruct)
+        if (arg.kind == ArgKind::InStruct || arg.kind == ArgKind::OutStruct || arg.kind == ArgKind::TimeLeft)
             item.size = static_cast<uint16_t>(decode::struct_size(static_cast<decode::StructKind>(arg.aux)));
     }
     // Which fds a successful call creates or changes, for their names.
