@@ -44,13 +44,21 @@ void put_ready(const syscalls::Shown& shown, int64_t ready, const decode::CallCo
             // strace lists set bits until it has counted the result's
             const int nfds = static_cast<int32_t>(call.args[arg.len_arg]);
             const char* space = "";
-            for (int fd = decode::next_fd_in_set(p.bytes, nfds, 0); fd >= 0 && ready > 0;
-                 fd = decode::next_fd_in_set(p.bytes, nfds, fd + 1), --ready) {
+            const auto next = [&] {
                 if (!*space)
                     fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}{} ["), sep, kSetNames[set]);
-                fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}{}"), space, fd);
+                put(out, space);
                 space = " ";
                 sep = ", ";
+            };
+            for (int fd = decode::next_fd_in_set(p.bytes, nfds, 0); fd >= 0 && ready > 0;
+                 fd = decode::next_fd_in_set(p.bytes, nfds, fd + 1), --ready) {
+                next();
+                decode::put_dec(out, fd);
+            }
+            if (p.truncated() && ready > 0) {  // ready fds past the bits captured may be in this set
+                next();
+                put(out, "...");
             }
             if (*space)
                 out.push_back(']');

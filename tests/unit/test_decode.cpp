@@ -125,6 +125,11 @@ TEST_CASE("select and pselect6: ready fds by set after the count, sets as passed
     except.payload(1, BTRACE_CAP_FDSET, bytes_of(none)).payload(3, BTRACE_CAP_FDSET, bytes_of(out));
     CHECK(except.text() == "t/7 pselect6(n: 6, inp: 0x1000, outp: NULL, exp: 0x2000, tsp: NULL, sig: NULL) = 1 (except [4])\n");
 
+    // More fds than captured: what may be ready past the bits read is marked.
+    Record wide("select", 2, {1 << 20, 0x1000, 0, 0, 0});
+    wide.payload(1, BTRACE_CAP_FDSET, bytes_of(out), BTRACE_PAYLOAD_TRUNCATED);
+    CHECK(wide.text().ends_with(" = 2 (in [4 ...])\n"));
+
     CHECK(Record("select", 0, {6, 0x1000, 0, 0, 0x3000}).text() ==
           "t/7 select(n: 6, inp: 0x1000, outp: NULL, exp: NULL, tvp: 0x3000) = 0 (Timeout)\n");
 
