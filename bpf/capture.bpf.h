@@ -390,6 +390,16 @@ static __always_inline void capture_one(struct capture_ctx *c, const struct btra
 			capture_bytes(c, item, (const void *)arg_at(args, item->arg), count * item->size,
 				      BTRACE_STRUCT_MAX, bounded(count, 0xffff));
 		break;
+	case BTRACE_CAP_FDSET: {
+		/* n bits, which the kernel reads and writes in whole longs; a
+		 * timeout (0) rewrote the set empty and shows no fds */
+		__s32 nfds = (__s32)arg_at(args, item->len_arg);
+
+		if (c->ret != 0 && nfds > 0 && has_room(c, BTRACE_STRUCT_MAX))
+			capture_bytes(c, item, (const void *)arg_at(args, item->arg), ((__u64)nfds + 63) / 64 * 8,
+				      BTRACE_STRUCT_MAX, 0);
+		break;
+	}
 	case BTRACE_CAP_SOCKADDR_IN:
 		if (has_room(c, BTRACE_SOCKADDR_MAX))
 			capture_bytes(c, item, (const void *)arg_at(args, item->arg), arg_at(args, item->len_arg),

@@ -97,6 +97,20 @@ void sockopt_value(const Payload& p, const CallContext& call, fmt::memory_buffer
 // failed call's out-parameter, or a read that faulted (strace does the same).
 bool captured(const Payload& p) { return p.present && !(p.faulted() && p.bytes.empty()); }
 
+// The fds in an fd_set, named: [3</a> 4</b>].
+void fds_in_set(const Payload& p, int nfds, const CallContext& call, fmt::memory_buffer& out) {
+    const char* sep = "";
+    out.push_back('[');
+    for (int fd = next_fd_in_set(p.bytes, nfds, 0); fd >= 0; fd = next_fd_in_set(p.bytes, nfds, fd + 1)) {
+        put(out, sep);
+        sep = " ";
+        format_fd(fd, call, out);
+    }
+    if (p.truncated())
+        fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}..."), sep);
+    out.push_back(']');
+}
+
 // {msg_name=..., msg_namelen=16, msg_iov=[...], msg_iovlen=1, msg_controllen=0, msg_flags=0}, as strace
 // shows a msghdr; the name and the iovecs come as payloads of their own.
 void msghdr(const Payload& p, bool out_data, const CallContext& call, fmt::memory_buffer& out) {
@@ -268,6 +282,13 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
         out.push_back(']');
         return;
     }
+    case ArgKind::FdSet:  // as passed in only when the kernel wrote nothing back
+        if (!call.failed || !captured(payload))
+            break;
+        fds_in_set(payload, call.args ? static_cast<int32_t>(call.args[arg.len_arg]) : 0, call, out);
+        return;
+    case ArgKind::TimeLeft:  // what was passed in is gone: the result shows the time left
+        break;
     case ArgKind::SockaddrIn: case ArgKind::SockaddrOut:
         if ((arg.kind == ArgKind::SockaddrOut && call.failed) || !captured(payload))
             break;

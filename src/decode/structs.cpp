@@ -813,6 +813,36 @@ void format_struct_array(StructKind kind, std::span<const uint8_t> bytes, std::s
     put(out, count > 1 ? ", ...]" : "]");
 }
 
+int next_fd_in_set(std::span<const uint8_t> bytes, int nfds, int from) {
+    const int end = static_cast<int>(std::min<std::size_t>(std::max(nfds, 0), bytes.size() * 8));
+    for (int fd = std::max(from, 0); fd < end; ++fd)
+        if (bytes[fd / 8] & (1u << (fd % 8)))  // fd_set's longs are little-endian on x86_64 and arm64
+            return fd;
+    return -1;
+}
+
+void format_poll_revents(std::span<const uint8_t> bytes, std::size_t count, fmt::memory_buffer& out) {
+    constexpr std::size_t kSize = sizeof(struct pollfd);
+    const std::size_t complete = std::min(count, bytes.size() / kSize);
+    bool first = true;
+    out.push_back('[');
+    for (std::size_t i = 0; i < complete; ++i) {
+        struct pollfd entry;
+        std::memcpy(&entry, bytes.data() + i * kSize, kSize);
+        if (!entry.revents)
+            continue;
+        if (!first)
+            put(out, ", ");
+        first = false;
+        put_fmt(out, FMT_COMPILE("{{fd={}, revents="), entry.fd);
+        format_family(Family::PollEvents, static_cast<uint16_t>(entry.revents), out);
+        out.push_back('}');
+    }
+    if (complete < count)  // the rest was not captured
+        elided(first, out);
+    out.push_back(']');
+}
+
 void format_struct(StructKind kind, std::span<const uint8_t> bytes, fmt::memory_buffer& out) {
     switch (kind) {
     case StructKind::Stat: format_stat(bytes, out); return;

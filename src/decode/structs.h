@@ -82,6 +82,15 @@ void format_clone3_result(std::span<const uint8_t> bytes, int64_t child, fmt::me
 // [{fd=3, events=POLLIN}, ...] (at most 32 shown); bounded by bytes as above.
 void format_struct_array(StructKind kind, std::span<const uint8_t> bytes, std::size_t count, fmt::memory_buffer& out);
 
+// The first fd at or after `from` (and below nfds) in an fd_set of nfds bits,
+// or -1; bounded by bytes.
+int next_fd_in_set(std::span<const uint8_t> bytes, int nfds, int from);
+
+// What poll wrote back, as strace shows it after the count: the entries of
+// a pollfd array with revents set, [{fd=3, revents=POLLIN}, ...]. count is
+// the array's length; bounded by bytes.
+void format_poll_revents(std::span<const uint8_t> bytes, std::size_t count, fmt::memory_buffer& out);
+
 // A sockaddr: {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("127.0.0.1")},
 // AF_INET6 with inet_pton(AF_INET6, "::1", &sin6_addr), AF_UNIX with sun_path="/run/x.sock"
 // (abstract: @name), AF_NETLINK and others as {sa_family=AF_X, sa_data=...}.

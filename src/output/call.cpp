@@ -18,6 +18,62 @@ namespace {
 
 using decode::put;
 
+bool captured(const decode::Payload& p) { return p.present && !p.faulted(); }
+
+// The ready fds of a poll or select that returned `ready` > 0, as strace
+// shows them after the count: " ([{fd=3, revents=POLLIN}], left {...})" or
+// " (in [3], out [4], left {...})"; nothing when nothing was captured.
+void put_ready(const syscalls::Shown& shown, int64_t ready, const decode::CallContext& call, fmt::memory_buffer& out) {
+    static constexpr std::string_view kSetNames[] = {"in", "out", "except"};
+    const std::size_t start = out.size();
+    const char* sep = "";
+    unsigned sets = 0;
+    put(out, " (");
+    for (unsigned i = 0; i < shown.nargs; ++i) {
+        const syscalls::Arg& arg = shown.args[i];
+        const decode::Payload& p = call.payloads->args[shown.regs[i]];
+        const unsigned set = sets;  // in, out, except, NULL or not
+        sets += arg.kind == syscalls::ArgKind::FdSet;
+        if (!captured(p))
+            continue;
+        if (arg.kind == syscalls::ArgKind::InStruct && arg.aux == static_cast<uint8_t>(decode::StructKind::Pollfd)) {
+            put(out, sep);
+            sep = ", ";
+            decode::format_poll_revents(p.bytes, p.hdr.count, out);
+        } else if (arg.kind == syscalls::ArgKind::FdSet && set < std::size(kSetNames)) {
+            // strace lists set bits until it has counted the result's
+            const int nfds = static_cast<int32_t>(call.args[arg.len_arg]);
+            const char* space = "";
+            const auto next = [&] {
+                if (!*space)
+                    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}{} ["), sep, kSetNames[set]);
+                put(out, space);
+                space = " ";
+                sep = ", ";
+            };
+            for (int fd = decode::next_fd_in_set(p.bytes, nfds, 0); fd >= 0 && ready > 0;
+                 fd = decode::next_fd_in_set(p.bytes, nfds, fd + 1), --ready) {
+                next();
+                decode::put_dec(out, fd);
+            }
+            if (p.truncated() && ready > 0) {  // ready fds past the bits captured may be in this set
+                next();
+                put(out, "...");
+            }
+            if (*space)
+                out.push_back(']');
+        } else if (arg.kind == syscalls::ArgKind::TimeLeft) {  // after the fds in both
+            fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}left "), sep);
+            decode::format_struct(static_cast<decode::StructKind>(arg.aux), p.bytes, out);
+            sep = ", ";
+        }
+    }
+    if (*sep)
+        out.push_back(')');
+    else
+        out.resize(start);
+}
+
 }  // namespace
 
 std::string_view comm_of(const btrace_hdr& hdr) { return {hdr.comm, strnlen(hdr.comm, sizeof(hdr.comm))}; }
@@ -96,6 +152,12 @@ void format_result(const btrace_syscall& rec, const syscalls::Syscall* info, con
         decode::format_family(family, static_cast<uint64_t>(ret), names);
         if (ret != 0 || std::string_view(names.data(), names.size()) != "0")
             fmt::format_to(it, FMT_COMPILE(" (flags {})"), std::string_view(names.data(), names.size()));
+    } else if (kind == syscalls::RetKind::Ready && !call.raw) {
+        decode::put_dec(out, ret);
+        if (ret == 0)
+            put(out, " (Timeout)");
+        else if (call.payloads && call.args)
+            put_ready(shown, ret, call, out);
     } else if (kind == syscalls::RetKind::Address || kind == syscalls::RetKind::Hex)
         fmt::format_to(it, FMT_COMPILE("{:#x}"), static_cast<uint64_t>(ret));
     else if (kind == syscalls::RetKind::Fd && !call.raw) {

@@ -15,7 +15,7 @@ btrace_capture_how capture_how(ArgKind kind) {
     case ArgKind::String: case ArgKind::OutString: return BTRACE_CAP_STR;
     case ArgKind::InBuf: return BTRACE_CAP_BUF_ARG;
     case ArgKind::OutBuf: return BTRACE_CAP_BUF_RET;
-    case ArgKind::InStruct: return BTRACE_CAP_STRUCT_IN;
+    case ArgKind::InStruct: case ArgKind::TimeLeft: return BTRACE_CAP_STRUCT_IN;
     case ArgKind::OutStruct: return BTRACE_CAP_STRUCT_OUT;
     // Option values are settings, not data: small, and shown with the data off too.
     case ArgKind::SockaddrIn: case ArgKind::SockoptValIn: return BTRACE_CAP_SOCKADDR_IN;
@@ -27,13 +27,14 @@ btrace_capture_how capture_how(ArgKind kind) {
     case ArgKind::IovecIn: return BTRACE_CAP_IOVEC_IN;
     case ArgKind::IovecOut: return BTRACE_CAP_IOVEC_OUT;
     case ArgKind::Dirents: return BTRACE_CAP_DIRENTS;
+    case ArgKind::FdSet: return BTRACE_CAP_FDSET;
     default: return BTRACE_CAP_NONE;
     }
 }
 
-// STRUCT_* captures: the bytes of one element.
+// STRUCT_* captures (and a time left): the bytes of one element.
 uint16_t element_size(const Arg& arg) {
-    if (arg.kind != ArgKind::InStruct && arg.kind != ArgKind::OutStruct)
+    if (arg.kind != ArgKind::InStruct && arg.kind != ArgKind::OutStruct && arg.kind != ArgKind::TimeLeft)
         return 0;
     return static_cast<uint16_t>(decode::struct_size(static_cast<decode::StructKind>(arg.aux)));
 }

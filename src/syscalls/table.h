@@ -52,6 +52,14 @@ enum class ArgKind : uint8_t {
     MsghdrIn,       // struct msghdr *: its name and iovecs (data bounded by -s)
     MsghdrOut,      // as MsghdrIn, read after a successful call (data up to the return value)
     Dirents,        // getdents's buffer: its address and /* N entries */ (counted in the kernel)
+    // select's fd_set of len_arg bits, read at sys_exit: the ready fds, which
+    // the result shows; the argument shows the set passed in only when the
+    // call failed (the kernel wrote nothing back), else its address.
+    FdSet,
+    // aux = decode::StructKind: a timeout the kernel rewrites with the time
+    // left (select, ppoll), read at sys_exit: the argument is its address, the
+    // result shows "left {...}".
+    TimeLeft,
     // Named by another argument's value, whose index is len_arg.
     SockoptName,    // optname, by the level argument: SO_REUSEADDR, TCP_NODELAY ...
     SockProtocol,   // socket's protocol, by the family argument: IPPROTO_TCP, NETLINK_ROUTE, 0
@@ -66,6 +74,7 @@ enum class RetKind : uint8_t {
     Pid,      // a process or thread id
     Hex,      // masks returned (personality)
     Flags,    // a flag set returned, in hex and by name: 0x8001 (flags O_WRONLY|O_LARGEFILE); aux = Family
+    Ready,    // poll/select's count of ready fds, with them as strace: 1 ([{fd=3, revents=POLLIN}]), 0 (Timeout)
 };
 
 struct Arg {

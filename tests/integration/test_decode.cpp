@@ -10,6 +10,7 @@
 #include <regex>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "run.h"
@@ -247,6 +248,68 @@ TEST_CASE("sendmsg and recvmsg: the msghdr with its name and iovecs, as strace s
                       "msg_iov=[{iov_base=\"ping\", iov_len=64}], msg_iovlen=1, msg_controllen=0, msg_flags=0}"});
     // strace says the same (its "msg_namelen=110 => 0" shows the value before the call too).
     CHECK(ours == msghdrs(strace_of(command, {"-f", "-e", "trace=sendmsg,recvmsg", "-e", "signal=none"})));
+}
+
+// Top-level ", "-separated arguments of a call (no strings in these).
+std::vector<std::string> split_args(const std::string& args) {
+    std::vector<std::string> out(1);
+    int depth = 0;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const char c = args[i];
+        depth += (c == '[' || c == '{' || c == '(') - (c == ']' || c == '}' || c == ')');
+        if (depth == 0 && args.compare(i, 2, ", ") == 0) {
+            out.emplace_back();
+            ++i;
+        } else
+            out.back() += c;
+    }
+    return out;
+}
+
+TEST_CASE("poll and select calls (ppoll, pselect6 too): arguments and results as strace shows them", "[integration][decode][strace]") {
+    const std::vector<std::string> command = {helper("ready_calls")};
+    const std::string set = "trace=poll,ppoll,select,pselect6";
+    // Both: the call, its arguments unlabelled and without fd names (the fd
+    // tests compare those), and its result, the time left rounded off (a run's own).
+    const std::regex call_re(R"(^(\w+)\((.*)\) += (.*)$)"), label(R"((^|, )[a-z_]+: )"), fd_name(R"(<pipe:\[\d+\]>)"),
+        left(R"(left \{tv_sec=0, tv_(n|u)sec=\d+\})"), address("0x[0-9a-f]+");
+    const auto parse = [&](const std::vector<std::string>& lines, bool ours) {
+        std::vector<std::tuple<std::string, std::vector<std::string>, std::string>> calls;
+        std::smatch m;
+        for (const auto& line : lines)
+            if (std::regex_match(line, m, call_re)) {
+                std::string args = std::regex_replace(m[2].str(), fd_name, "");
+                if (ours)
+                    args = std::regex_replace(args, label, "$1");
+                const std::string result = std::regex_replace(m[3].str(), left, "left {tv_sec=0, tv_$1sec=N}");
+                calls.emplace_back(m[1].str(), split_args(args), result);
+            }
+        return calls;
+    };
+    const auto ours = parse(calls_of(trace_file(command, {"-e", set}), "ready_calls"), true);
+    const auto theirs = parse(lines_of(strace_of(command, {"-yy", "-e", set})), false);
+    REQUIRE(ours.size() == 10);
+    REQUIRE(theirs.size() == ours.size());
+    for (std::size_t i = 0; i < ours.size(); ++i) {
+        auto [name, args, result] = theirs[i];
+        INFO(name << ": ours " << fmt::format("{}", fmt::join(std::get<1>(ours[i]), ", ")) << " = " << std::get<2>(ours[i]));
+        // btrace reads them as the call ends, after the kernel rewrote the sets
+        // (unless it failed) and the timeout: it shows their addresses instead.
+        const bool select = name == "select" || name == "pselect6";
+        for (std::size_t a = 0; a < args.size(); ++a)
+            if (args[a] != "NULL" && ((select && a >= 1 && a <= 3 && !result.starts_with("-1 ")) ||
+                                      (select && a == 4) || (name == "ppoll" && a == 2)))
+                args[a] = std::regex_match(std::get<1>(ours[i])[a], address) ? std::get<1>(ours[i])[a] : "an address";
+        CHECK(std::get<0>(ours[i]) == name);
+        CHECK(std::get<1>(ours[i]) == args);
+        CHECK(std::get<2>(ours[i]) == result);
+    }
+    // What the calls made: ready fds, timeouts, a failure with the sets passed in.
+    CHECK(std::get<2>(ours[0]) == "2 ([{fd=3, revents=POLLIN}, {fd=4, revents=POLLOUT}])");
+    CHECK(std::get<2>(ours[1]) == "0 (Timeout)");
+    CHECK(std::get<2>(ours[2]) == "1 ([{fd=3, revents=POLLIN}], left {tv_sec=0, tv_nsec=N})");
+    CHECK(std::get<2>(ours[4]).starts_with("2 (in [3], out [4], left {tv_sec=0, tv_"));
+    CHECK(std::get<1>(ours[8])[1] == "[3 9]");
 }
 
 TEST_CASE("string size limit bounds strings and buffers, truncated ones end with ...", "[integration][decode]") {

@@ -7,6 +7,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 
 #include <cstring>
@@ -66,6 +68,79 @@ TEST_CASE("poll's pollfd array is bracketed even with one element", "[decode]") 
     const struct pollfd fd{3, POLLIN, POLLIN};
     r.payload(0, BTRACE_CAP_STRUCT_IN, std::string_view(reinterpret_cast<const char*>(&fd), sizeof(fd)), 0, 1);
     CHECK(r.text().starts_with("t/7 poll(ufds: [{fd=3, events=POLLIN}], nfds: 1, timeout_msecs: 1000) = 1"));
+}
+
+namespace {
+
+std::string_view bytes_of(const auto& value) { return {reinterpret_cast<const char*>(&value), sizeof(value)}; }
+
+}  // namespace
+
+TEST_CASE("poll and ppoll: the entries with revents after the count, the time left, 0 as Timeout", "[decode][poll]") {
+    const struct pollfd fds[2] = {{3, POLLIN, POLLIN}, {5, POLLIN, 0}};
+    Record poll("poll", 1, {0x1000, 2, 1000});
+    poll.payload(0, BTRACE_CAP_STRUCT_IN, bytes_of(fds), 0, 2);
+    CHECK(poll.text() == "t/7 poll(ufds: [{fd=3, events=POLLIN}, {fd=5, events=POLLIN}], nfds: 2, timeout_msecs: 1000) "
+                         "= 1 ([{fd=3, revents=POLLIN}])\n");
+    CHECK(poll.text(true) == "t/7 poll(ufds: 0x1000, nfds: 2, timeout_msecs: 1000) = 1\n");
+
+    // ppoll's timeout is read after the kernel rewrote it with the time left:
+    // its address in the arguments, the time left in the result.
+    const struct timespec left{0, 999000000};
+    const uint64_t chld = 1ull << (SIGCHLD - 1);
+    Record ppoll("ppoll", 1, {0x1000, 1, 0x2000, 0x3000, 8});
+    ppoll.payload(0, BTRACE_CAP_STRUCT_IN, bytes_of(fds[0]), 0, 1)
+        .payload(2, BTRACE_CAP_STRUCT_IN, bytes_of(left))
+        .payload(3, BTRACE_CAP_STRUCT_IN, bytes_of(chld));
+    CHECK(ppoll.text() == "t/7 ppoll(ufds: [{fd=3, events=POLLIN}], nfds: 1, tsp: 0x2000, sigmask: [CHLD], sigsetsize: 8) "
+                          "= 1 ([{fd=3, revents=POLLIN}], left {tv_sec=0, tv_nsec=999000000})\n");
+
+    const struct pollfd idle{5, POLLIN, 0};
+    Record timeout("ppoll", 0, {0x1000, 1, 0x2000, 0, 8});
+    timeout.payload(0, BTRACE_CAP_STRUCT_IN, bytes_of(idle), 0, 1).payload(2, BTRACE_CAP_STRUCT_IN, bytes_of(left));
+    CHECK(timeout.text() == "t/7 ppoll(ufds: [{fd=5, events=POLLIN}], nfds: 1, tsp: 0x2000, sigmask: NULL, sigsetsize: 8) "
+                            "= 0 (Timeout)\n");
+    // Nothing captured (a fault): the count alone.
+    CHECK(Record("poll", 1, {0x1000, 1, 0}).text() == "t/7 poll(ufds: 0x1000, nfds: 1, timeout_msecs: 0) = 1\n");
+}
+
+TEST_CASE("select and pselect6: ready fds by set after the count, sets as passed in only when the call failed",
+          "[decode][select]") {
+    uint64_t in = (1u << 3) | (1u << 5), out = 1u << 4;  // as the kernel left them
+    const struct timeval tv_left{0, 999000};
+    Record select("select", 3, {6, 0x1000, 0x2000, 0, 0x3000});
+    select.payload(1, BTRACE_CAP_FDSET, bytes_of(in))
+        .payload(2, BTRACE_CAP_FDSET, bytes_of(out))
+        .payload(4, BTRACE_CAP_STRUCT_IN, bytes_of(tv_left));
+    CHECK(select.text() == "t/7 select(n: 6, inp: 0x1000, outp: 0x2000, exp: NULL, tvp: 0x3000) "
+                           "= 3 (in [3 5], out [4], left {tv_sec=0, tv_usec=999000})\n");
+    CHECK(select.text(true) == "t/7 select(n: 6, inp: 0x1000, outp: 0x2000, exp: 0, tvp: 0x3000) = 3\n");
+
+    // strace counts the result's fds off the sets in order: the rest are not listed.
+    Record counted("pselect6", 1, {6, 0x1000, 0, 0x2000, 0, 0});
+    counted.payload(1, BTRACE_CAP_FDSET, bytes_of(in)).payload(3, BTRACE_CAP_FDSET, bytes_of(out));
+    CHECK(counted.text() == "t/7 pselect6(n: 6, inp: 0x1000, outp: NULL, exp: 0x2000, tsp: NULL, sig: NULL) = 1 (in [3])\n");
+    Record except("pselect6", 1, {6, 0x1000, 0, 0x2000, 0, 0});
+    const uint64_t none = 0;
+    except.payload(1, BTRACE_CAP_FDSET, bytes_of(none)).payload(3, BTRACE_CAP_FDSET, bytes_of(out));
+    CHECK(except.text() == "t/7 pselect6(n: 6, inp: 0x1000, outp: NULL, exp: 0x2000, tsp: NULL, sig: NULL) = 1 (except [4])\n");
+
+    // More fds than captured: what may be ready past the bits read is marked.
+    Record wide("select", 2, {1 << 20, 0x1000, 0, 0, 0});
+    wide.payload(1, BTRACE_CAP_FDSET, bytes_of(out), BTRACE_PAYLOAD_TRUNCATED);
+    CHECK(wide.text().ends_with(" = 2 (in [4 ...])\n"));
+
+    CHECK(Record("select", 0, {6, 0x1000, 0, 0, 0x3000}).text() ==
+          "t/7 select(n: 6, inp: 0x1000, outp: NULL, exp: NULL, tvp: 0x3000) = 0 (Timeout)\n");
+
+    // A failed call wrote nothing back: the sets are the ones passed in.
+    Record failed("select", -EBADF, {10, 0x1000, 0, 0, 0});
+    in |= 1u << 9;
+    failed.payload(1, BTRACE_CAP_FDSET, bytes_of(in));
+    CHECK(failed.text() == "t/7 select(n: 10, inp: [3 5 9], outp: NULL, exp: NULL, tvp: NULL) = -1 EBADF (Bad file descriptor)\n");
+    Record cut("select", -EINTR, {10, 0x1000, 0, 0, 0});
+    cut.payload(1, BTRACE_CAP_FDSET, bytes_of(in), BTRACE_PAYLOAD_TRUNCATED);
+    CHECK(cut.text().starts_with("t/7 select(n: 10, inp: [3 5 9 ...], outp: NULL"));
 }
 
 TEST_CASE("read shows the bytes read, escaped, and a failed read shows the pointer", "[decode]") {
@@ -295,6 +370,17 @@ TEST_CASE("capture specs follow the table's kinds", "[decode]") {
         CHECK(item.when_mask == UINT32_MAX);
     }
     CHECK(spec.items[2].how == BTRACE_CAP_NONE);
+
+    // select's sets by their nfds argument; its rewritten timeout as a struct
+    spec = capture_spec_for(*lookup(number_of("pselect6")));
+    for (int i = 0; i < 3; ++i) {
+        CHECK(spec.items[i].how == BTRACE_CAP_FDSET);
+        CHECK(spec.items[i].arg == i + 1);
+        CHECK(spec.items[i].len_arg == 0);
+    }
+    CHECK(spec.items[3].how == BTRACE_CAP_STRUCT_IN);
+    CHECK(spec.items[3].arg == 4);
+    CHECK(spec.items[3].size == 16);
 }
 
 TEST_CASE("fcntl's lock commands show the struct flock captured for them, F_GETLK's with l_pid", "[decode]") {

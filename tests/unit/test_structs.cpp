@@ -705,3 +705,40 @@ TEST_CASE("strings in hex as strace -x and -xx print them", "[structs][strings]"
     CHECK(hex("", StringHex::All) == R"("")");
     CHECK(hex("h\351llo", StringHex::None) == R"("h\351llo")");
 }
+
+TEST_CASE("poll's result: the entries with revents set, as strace shows them after the count", "[structs][poll]") {
+    const auto revents = [](const Bytes& bytes, std::size_t count) {
+        Exact exact(bytes);
+        fmt::memory_buffer out;
+        format_poll_revents(exact.span(), count, out);
+        return fmt::to_string(out);
+    };
+    const Bytes three = poll_array({{3, POLLIN, POLLIN}, {5, POLLIN, 0}, {4, POLLOUT, POLLOUT | POLLERR}});
+    CHECK(revents(three, 3) == "[{fd=3, revents=POLLIN}, {fd=4, revents=POLLOUT|POLLERR}]");
+    CHECK(revents(poll_array({{-1, POLLIN, POLLNVAL}}), 1) == "[{fd=-1, revents=POLLNVAL}]");
+    // More entries than were captured (or a cut element): the rest is marked, never read.
+    CHECK(revents(Bytes(three.begin(), three.end() - 1), 3) == "[{fd=3, revents=POLLIN}, ...]");
+    CHECK(revents(Bytes(three.begin(), three.begin() + 4), 3) == "[...]");
+    CHECK(revents({}, 0) == "[]");
+}
+
+TEST_CASE("fd sets: the set bits below nfds, bounded by the bytes captured", "[structs][select]") {
+    const auto fds = [](const Bytes& bytes, int nfds) {
+        Exact exact(bytes);
+        std::string out;
+        for (int fd = next_fd_in_set(exact.span(), nfds, 0); fd >= 0; fd = next_fd_in_set(exact.span(), nfds, fd + 1))
+            out += std::to_string(fd) + " ";
+        return out;
+    };
+    Bytes set(16, 0);
+    set[0] = 0b0001'1000;  // 3 4
+    set[8] = 0b0000'0001;  // 64
+    set[15] = 0b1000'0000;  // 127
+    CHECK(fds(set, 128) == "3 4 64 127 ");
+    CHECK(fds(set, 127) == "3 4 64 ");  // bits at or past nfds are not the set's
+    CHECK(fds(set, 4) == "3 ");
+    CHECK(fds(set, 1 << 20) == "3 4 64 127 ");  // no further than captured
+    CHECK(fds(set, 0).empty());
+    CHECK(fds(set, -1).empty());
+    CHECK(fds({}, 64).empty());
+}

@@ -96,6 +96,11 @@ TEST_CASE("syscall table: aux and len_arg are consistent with the kinds", "[sysc
                 CHECK(a.aux < kFamilyCount);
                 CHECK(a.len_arg == kNone);
                 break;
+            case ArgKind::TimeLeft:
+                CHECK((a.aux == static_cast<uint8_t>(btrace::decode::StructKind::Timespec) ||
+                       a.aux == static_cast<uint8_t>(btrace::decode::StructKind::Timeval)));
+                CHECK(a.len_arg == kNone);
+                break;
             case ArgKind::InStruct:
             case ArgKind::OutStruct:
                 CHECK(a.aux < kStructCount);
@@ -106,6 +111,7 @@ TEST_CASE("syscall table: aux and len_arg are consistent with the kinds", "[sysc
                 }
                 break;
             case ArgKind::InBuf:
+            case ArgKind::FdSet:
             case ArgKind::IovecIn:
             case ArgKind::IovecOut:
             case ArgKind::SockaddrIn:
