@@ -252,6 +252,16 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
         return;
     case ArgKind::InStruct: case ArgKind::OutStruct: {
         const auto kind = static_cast<StructKind>(arg.aux);
+        if (kind == StructKind::FdPair && !call.failed && captured(payload) && payload.bytes.size() == 2 * sizeof(int32_t)) {
+            int32_t fds[2];  // pipe's and socketpair's new fds, named as strace -y names them
+            std::memcpy(fds, payload.bytes.data(), sizeof(fds));
+            out.push_back('[');
+            format_fd(fds[0], call, out);
+            put(out, ", ");
+            format_fd(fds[1], call, out);
+            out.push_back(']');
+            return;
+        }
         if ((arg.kind == ArgKind::OutStruct && call.failed) || !captured(payload) ||
             (kind == StructKind::WaitStatus && call.ret == 0))  // WNOHANG, no child changed: nothing written
             break;
@@ -289,6 +299,11 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
         return;
     case ArgKind::TimeLeft:  // what was passed in is gone: the result shows the time left
         break;
+    case ArgKind::TimeRemaining:  // written only by a sleep a signal interrupted (ERESTART*, as strace checks)
+        if (!is_erestart(call.ret) || !captured(payload))
+            break;
+        format_struct(static_cast<StructKind>(arg.aux), payload.bytes, out);
+        return;
     case ArgKind::SockaddrIn: case ArgKind::SockaddrOut:
         if ((arg.kind == ArgKind::SockaddrOut && call.failed) || !captured(payload))
             break;

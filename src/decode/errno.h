@@ -27,6 +27,10 @@ ErrnoText errno_text(long err);
 // program: strace prints those calls as "= ? ERESTARTSYS (...)".
 bool errno_is_internal(long err);
 
+// A signal interrupted the call, to be restarted or not (ERESTARTSYS ..
+// ERESTART_RESTARTBLOCK, 512..516: strace's is_erestart).
+constexpr bool is_erestart(int64_t ret) { return ret <= -512 && ret >= -516; }
+
 // "SIGKILL", "SIGRT3"; empty when sig is not a signal.
 std::string_view signal_name(int sig);
 // The signal's name, or its number when it has none.

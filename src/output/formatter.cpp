@@ -11,10 +11,14 @@ void Formatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> payl
     const bool failed = !(rec.hdr.flags & BTRACE_SYS_NO_RETURN) && decode::is_error_return(rec.ret);
     decode::CallContext ctx = context(rec, failed);
     ctx.payloads = &payloads;
-    const bool names_first = tracker_ && options_.fd_names_from_records;
+    const syscalls::Syscall* info = syscalls::lookup(rec.nr);
+    // Named by this very record, as the call found them (the monitor), or as
+    // the call left them (pipe's pair, shown among the arguments).
+    const bool names_first =
+        tracker_ && (options_.fd_names_from_records || (info && state::shows_new_fds_in_args(*info)));
     if (names_first)
-        ctx.started_ns = 0;  // named by this very record, as the call found them
-    const DecodedCall call{rec, syscalls::lookup(rec.nr), payloads, ctx};
+        ctx.started_ns = 0;
+    const DecodedCall call{rec, info, payloads, ctx};
     if (names_first)
         tracker_->apply_descriptions(rec, payloads);
     call_start(call, out);

@@ -124,6 +124,10 @@ bool names_fd_args(const syscalls::Syscall& sc) {
     return std::any_of(sc.args, sc.args + sc.nargs, syscalls::is_fd_arg);
 }
 
+bool shows_new_fds_in_args(const syscalls::Syscall& sc) {
+    return std::any_of(sc.args, sc.args + sc.nargs, syscalls::is_fd_pair);
+}
+
 FdTracker::FdTracker(FdTable& table)
     : table_(table),
       nr_close_(syscalls::number_of(kClose)),

@@ -19,6 +19,9 @@ namespace btrace::state {
 bool changes_fds(const syscalls::Syscall& sc);
 // Whether a call of sc shows an fd argument by name.
 bool names_fd_args(const syscalls::Syscall& sc);
+// Whether the fds a call of sc makes are among its arguments (pipe's and
+// socketpair's pair), to be named as the call left them.
+bool shows_new_fds_in_args(const syscalls::Syscall& sc);
 
 // A kernel-side description (BTRACE_CAP_FD_DESC payload) as an FdDescription;
 // the fd number and cloexec bit come back through the out-parameters.

@@ -15,7 +15,7 @@ btrace_capture_how capture_how(ArgKind kind) {
     case ArgKind::String: case ArgKind::OutString: return BTRACE_CAP_STR;
     case ArgKind::InBuf: return BTRACE_CAP_BUF_ARG;
     case ArgKind::OutBuf: return BTRACE_CAP_BUF_RET;
-    case ArgKind::InStruct: case ArgKind::TimeLeft: return BTRACE_CAP_STRUCT_IN;
+    case ArgKind::InStruct: case ArgKind::TimeLeft: case ArgKind::TimeRemaining: return BTRACE_CAP_STRUCT_IN;
     case ArgKind::OutStruct: return BTRACE_CAP_STRUCT_OUT;
     // Option values are settings, not data: small, and shown with the data off too.
     case ArgKind::SockaddrIn: case ArgKind::SockoptValIn: return BTRACE_CAP_SOCKADDR_IN;
@@ -34,12 +34,17 @@ btrace_capture_how capture_how(ArgKind kind) {
 
 // STRUCT_* captures (and a time left): the bytes of one element.
 uint16_t element_size(const Arg& arg) {
-    if (arg.kind != ArgKind::InStruct && arg.kind != ArgKind::OutStruct && arg.kind != ArgKind::TimeLeft)
+    if (arg.kind != ArgKind::InStruct && arg.kind != ArgKind::OutStruct && arg.kind != ArgKind::TimeLeft &&
+        arg.kind != ArgKind::TimeRemaining)
         return 0;
     return static_cast<uint16_t>(decode::struct_size(static_cast<decode::StructKind>(arg.aux)));
 }
 
 }  // namespace
+
+bool is_fd_pair(const Arg& arg) {
+    return arg.kind == ArgKind::OutStruct && arg.aux == static_cast<uint8_t>(decode::StructKind::FdPair);
+}
 
 btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args, bool fd_seen) {
     btrace_capture_spec spec{};
@@ -91,7 +96,7 @@ btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args, b
         if (arg.kind == ArgKind::SockFd) {
             spec.describe = BTRACE_DESCRIBE_ARG;
             spec.describe_arg = static_cast<uint8_t>(i);
-        } else if (arg.kind == ArgKind::OutStruct && arg.aux == static_cast<uint8_t>(decode::StructKind::FdPair)) {
+        } else if (is_fd_pair(arg)) {
             spec.describe = BTRACE_DESCRIBE_PAIR;
             spec.describe_arg = static_cast<uint8_t>(i);
         }

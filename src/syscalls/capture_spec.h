@@ -15,6 +15,9 @@ namespace btrace::syscalls {
 // opens and closes before it were not sent).
 // fd_seen: name the first fd argument (btrace_capture_spec.named_fd_arg) for
 // BTRACE_PAYLOAD_FD_SEEN, as the fd table is followed.
+// Whether arg is the int[2] a call fills with the fds it makes (pipe, socketpair).
+bool is_fd_pair(const Arg& arg);
+
 btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args = false, bool fd_seen = false);
 
 }  // namespace btrace::syscalls

@@ -296,7 +296,7 @@ constexpr Syscall kSyscalls[470] = {
     // 100: get_robust_list(int pid, struct robust_list_head * *head_ptr, size_t *len_ptr)
     {"get_robust_list", 3, {{"pid", ArgKind::Pid}, {"head_ptr", ArgKind::Ptr}, {"len_ptr", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 101: nanosleep(struct __kernel_timespec *rqtp, struct __kernel_timespec *rmtp)
-    {"nanosleep", 2, {{"rqtp", ArgKind::InStruct, st(StructKind::Timespec)}, {"rmtp", ArgKind::OutStruct, st(StructKind::Timespec)}}, RetKind::Signed, 0},
+    {"nanosleep", 2, {{"rqtp", ArgKind::InStruct, st(StructKind::Timespec)}, {"rmtp", ArgKind::TimeRemaining, st(StructKind::Timespec)}}, RetKind::Signed, 0},
     // 102: getitimer(int which, struct __kernel_old_itimerval *value)
     {"getitimer", 2, {{"which", ArgKind::Enum, fam(Family::ItimerWhich)}, {"value", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 103: setitimer(int which, struct __kernel_old_itimerval *value, struct __kernel_old_itimerval *ovalue)
@@ -324,7 +324,7 @@ constexpr Syscall kSyscalls[470] = {
     // 114: clock_getres(const clockid_t which_clock, struct __kernel_timespec *tp)
     {"clock_getres", 2, {{"which_clock", ArgKind::Enum, fam(Family::ClockId)}, {"tp", ArgKind::OutStruct, st(StructKind::Timespec)}}, RetKind::Signed, kClock},
     // 115: clock_nanosleep(const clockid_t which_clock, int flags, const struct __kernel_timespec *rqtp, struct __kernel_timespec *rmtp)
-    {"clock_nanosleep", 4, {{"which_clock", ArgKind::Enum, fam(Family::ClockId)}, {"flags", ArgKind::Flags, fam(Family::TimerFlags)}, {"rqtp", ArgKind::InStruct, st(StructKind::Timespec)}, {"rmtp", ArgKind::OutStruct, st(StructKind::Timespec)}}, RetKind::Signed, 0},
+    {"clock_nanosleep", 4, {{"which_clock", ArgKind::Enum, fam(Family::ClockId)}, {"flags", ArgKind::Flags, fam(Family::TimerFlags)}, {"rqtp", ArgKind::InStruct, st(StructKind::Timespec)}, {"rmtp", ArgKind::TimeRemaining, st(StructKind::Timespec)}}, RetKind::Signed, 0},
     // 116: syslog(int type, char *buf, int len)
     {"syslog", 3, {{"type", ArgKind::Enum, fam(Family::SyslogAction)}, {"buf", ArgKind::Ptr}, {"len", ArgKind::Int}}, RetKind::Signed, 0},
     // 117: ptrace(long request, long pid, unsigned long addr, unsigned long data)

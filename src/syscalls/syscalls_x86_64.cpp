@@ -164,7 +164,7 @@ constexpr Syscall kSyscalls[470] = {
     // 34: pause()
     {"pause", 0, {}, RetKind::Signed, kSignal},
     // 35: nanosleep(struct __kernel_timespec *rqtp, struct __kernel_timespec *rmtp)
-    {"nanosleep", 2, {{"rqtp", ArgKind::InStruct, st(StructKind::Timespec)}, {"rmtp", ArgKind::OutStruct, st(StructKind::Timespec)}}, RetKind::Signed, 0},
+    {"nanosleep", 2, {{"rqtp", ArgKind::InStruct, st(StructKind::Timespec)}, {"rmtp", ArgKind::TimeRemaining, st(StructKind::Timespec)}}, RetKind::Signed, 0},
     // 36: getitimer(int which, struct __kernel_old_itimerval *value)
     {"getitimer", 2, {{"which", ArgKind::Enum, fam(Family::ItimerWhich)}, {"value", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 37: alarm(unsigned int seconds)
@@ -554,7 +554,7 @@ constexpr Syscall kSyscalls[470] = {
     // 229: clock_getres(const clockid_t which_clock, struct __kernel_timespec *tp)
     {"clock_getres", 2, {{"which_clock", ArgKind::Enum, fam(Family::ClockId)}, {"tp", ArgKind::OutStruct, st(StructKind::Timespec)}}, RetKind::Signed, kClock},
     // 230: clock_nanosleep(const clockid_t which_clock, int flags, const struct __kernel_timespec *rqtp, struct __kernel_timespec *rmtp)
-    {"clock_nanosleep", 4, {{"which_clock", ArgKind::Enum, fam(Family::ClockId)}, {"flags", ArgKind::Flags, fam(Family::TimerFlags)}, {"rqtp", ArgKind::InStruct, st(StructKind::Timespec)}, {"rmtp", ArgKind::OutStruct, st(StructKind::Timespec)}}, RetKind::Signed, 0},
+    {"clock_nanosleep", 4, {{"which_clock", ArgKind::Enum, fam(Family::ClockId)}, {"flags", ArgKind::Flags, fam(Family::TimerFlags)}, {"rqtp", ArgKind::InStruct, st(StructKind::Timespec)}, {"rmtp", ArgKind::TimeRemaining, st(StructKind::Timespec)}}, RetKind::Signed, 0},
     // 231: exit_group(int error_code)
     {"exit_group", 1, {{"error_code", ArgKind::Int}}, RetKind::Signed, kProcess},
     // 232: epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)

@@ -60,6 +60,10 @@ enum class ArgKind : uint8_t {
     // left (select, ppoll), read at sys_exit: the argument is its address, the
     // result shows "left {...}".
     TimeLeft,
+    // aux = decode::StructKind: the time a sleep had left (nanosleep's rem),
+    // which the kernel writes only when a signal interrupted it (the call
+    // returns ERESTART*): shown then, else its address.
+    TimeRemaining,
     // Named by another argument's value, whose index is len_arg.
     SockoptName,    // optname, by the level argument: SO_REUSEADDR, TCP_NODELAY ...
     SockProtocol,   // socket's protocol, by the family argument: IPPROTO_TCP, NETLINK_ROUTE, 0

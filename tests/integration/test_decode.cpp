@@ -192,6 +192,15 @@ TEST_CASE("each decoded family prints exactly", "[integration][decode]") {
           }) >= 1);
 }
 
+TEST_CASE("pipe2 and socketpair name the fds they make, as strace -y does", "[integration][decode]") {
+    const std::vector<std::string> command = {"python3", "-I", "-S", "-c",
+                                              "import os, socket\nr, w = os.pipe()\na, b = socket.socketpair()\n"};
+    const std::string text = trace_ok(command, {"-e", "trace=pipe2,socketpair", "-e", "signal=none"}).text;
+    CHECK(has_line(text, R"(pipe2\(fildes: \[(\d+)<pipe:\[(\d+)\]>, (\d+)<pipe:\[\2\]>\], flags: O_CLOEXEC\) = 0$)"));
+    CHECK(has_line(text, R"(socketpair\(family: AF_UNIX, type: SOCK_STREAM\|SOCK_CLOEXEC, protocol: 0, )"
+                         R"(usockvec: \[\d+<UNIX[^>]*>, \d+<UNIX[^>]*>\]\) = 0$)"));
+}
+
 TEST_CASE("socklen_t lengths show what went in and what came out, as strace shows them", "[integration][decode]") {
     const std::vector<std::string> command = {
         "python3", "-I", "-S", "-c",

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <sys/time.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <cstring>
 #include <string>
@@ -325,6 +326,21 @@ TEST_CASE("a socklen_t in/out length shows as strace's [in => out], or [len] whe
     CHECK(Record("recvfrom", 0, {3, 0x1000, 10, 0, 0, 0}).text().ends_with("addr: NULL, addr_len: NULL) = 0\n"));
     auto spec = btrace::syscalls::capture_spec_for(*btrace::syscalls::lookup(btrace::syscalls::number_of("recvfrom")));
     CHECK(spec.socklen_arg == 6);
+}
+
+TEST_CASE("a sleep's remaining time shows only when a signal cut it short, as strace shows it", "[decode]") {
+    const struct timespec left{0, 250000000};
+    const std::string rem(reinterpret_cast<const char*>(&left), sizeof(left));
+    const struct timespec asked{1, 0};
+    const std::string req(reinterpret_cast<const char*>(&asked), sizeof(asked));
+    // Completed: the kernel did not write rem (btrace reads it all the same).
+    CHECK(Record("nanosleep", 0, {0x1000, 0x2000}).payload(0, BTRACE_CAP_STRUCT_IN, req).payload(1, BTRACE_CAP_STRUCT_IN, rem).text() ==
+          "t/7 nanosleep(rqtp: {tv_sec=1, tv_nsec=0}, rmtp: 0x2000) = 0\n");
+    CHECK(Record("clock_nanosleep", -516, {CLOCK_MONOTONIC, 0, 0x1000, 0x2000})
+              .payload(2, BTRACE_CAP_STRUCT_IN, req)
+              .payload(3, BTRACE_CAP_STRUCT_IN, rem)
+              .text() == "t/7 clock_nanosleep(which_clock: CLOCK_MONOTONIC, flags: 0, rqtp: {tv_sec=1, tv_nsec=0}, "
+                         "rmtp: {tv_sec=0, tv_nsec=250000000}) = ? ERESTART_RESTARTBLOCK (Interrupted by signal)\n");
 }
 
 TEST_CASE("capture specs follow the table's kinds", "[decode]") {

@@ -97,6 +97,7 @@ TEST_CASE("syscall table: aux and len_arg are consistent with the kinds", "[sysc
                 CHECK(a.len_arg == kNone);
                 break;
             case ArgKind::TimeLeft:
+            case ArgKind::TimeRemaining:
                 CHECK((a.aux == static_cast<uint8_t>(btrace::decode::StructKind::Timespec) ||
                        a.aux == static_cast<uint8_t>(btrace::decode::StructKind::Timeval)));
                 CHECK(a.len_arg == kNone);
