@@ -41,8 +41,8 @@ void FdTable::copy(uint32_t tgid, int from, int to, bool cloexec) {
     auto source = fds.find(from);
     if (source == fds.end()) {
         const bool lost_too = lost(fds);
-        fds[to] = Entry{.name = lost_too ? std::string(kUnknownFdName) : std::string(), .closed = !lost_too,
-                        .changed_ns = now_ns_};
+        take(fds, to, Entry{.name = lost_too ? std::string(kUnknownFdName) : std::string(), .closed = !lost_too,
+                            .changed_ns = now_ns_});
         forget_recent();
         return;
     }
