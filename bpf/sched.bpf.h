@@ -97,6 +97,8 @@ int BPF_PROG(on_sched_switch_split, bool preempt, struct task_struct *prev, stru
 	}
 	if ((call = split_call(next))) {
 		sched_account(call, now_ns ? now_ns : bpf_ktime_get_ns());
+		if (call->sched_state == BTRACE_SCHED_BLOCKED) /* its wakeup was missed: its runq time is in blocked */
+			call->sched.waker_kind = BTRACE_WAKER_UNSEEN;
 		call->sched_state = BTRACE_SCHED_RUNNING;
 	}
 	return 0;

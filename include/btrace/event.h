@@ -262,6 +262,8 @@ enum btrace_waker_kind {
 	BTRACE_WAKER_NONE = 0,    /* never blocked, or woken before it was off the CPU */
 	BTRACE_WAKER_TASK = 1,    /* waker_tid / waker_comm */
 	BTRACE_WAKER_IRQ = 2,     /* an interrupt (hard or soft) on an idle CPU */
+	BTRACE_WAKER_UNSEEN = 3,  /* it ran again, but its wakeup was not seen (the kernel skips a
+				   * tracing program that is already running on that CPU) */
 };
 
 /* A BTRACE_PAYLOAD_SCHED payload: the call's duration split by what the

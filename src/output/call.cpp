@@ -99,6 +99,9 @@ void put_waker(const btrace_sched& sched, fmt::memory_buffer& out, bool utf8) {
     case BTRACE_WAKER_IRQ:
         put(out, "irq");
         return;
+    case BTRACE_WAKER_UNSEEN:
+        out.push_back('?');
+        return;
     case BTRACE_WAKER_TASK:
         put_waker_comm(sched, out, utf8);
         out.push_back('/');

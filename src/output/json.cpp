@@ -140,7 +140,7 @@ void JsonFormatter::call_end(const DecodedCall& call, fmt::memory_buffer& out) {
 }
 
 // --sched: "sched":{"cpu_ns":..,"blocked_ns":..,"runq_ns":..,"switches":..,"woken_by":W}, W null (never
-// blocked), {"kind":"irq"} or {"kind":"task","tid":2211,"comm":"mysqld"}
+// blocked), {"kind":"irq"}, {"kind":"unknown"} (its wakeup not seen) or {"kind":"task","tid":2211,"comm":"mysqld"}
 void JsonFormatter::sched_split(const btrace_sched& sched, fmt::memory_buffer& out) {
     fmt::format_to(std::back_inserter(out),
                    FMT_COMPILE(",\"sched\":{{\"cpu_ns\":{},\"blocked_ns\":{},\"runq_ns\":{},\"switches\":{},\"woken_by\":"),
@@ -150,7 +150,7 @@ void JsonFormatter::sched_split(const btrace_sched& sched, fmt::memory_buffer& o
         return;
     }
     if (sched.waker_kind != BTRACE_WAKER_TASK) {
-        put(out, "{\"kind\":\"irq\"}}");
+        put(out, sched.waker_kind == BTRACE_WAKER_IRQ ? "{\"kind\":\"irq\"}}" : "{\"kind\":\"unknown\"}}");
         return;
     }
     fmt::format_to(std::back_inserter(out), FMT_COMPILE("{{\"kind\":\"task\",\"tid\":{},\"comm\":"), sched.waker_tid);

@@ -51,6 +51,8 @@ TEST_CASE("sched split: the text line ends with the split and the waker", "[sche
           "     0.000 (12.345 ms): t/42 getppid() = 1 (cpu 0.120 blocked 11.900 runq 0.325 ms, 3 switches, "
           "woken by mysqld/2211)\n");
     CHECK(line_of<output::TextFormatter>(area_of(split(BTRACE_WAKER_IRQ))).ends_with(", woken by irq)\n"));
+    // It ran again, but its wakeup was not seen: said, not left out.
+    CHECK(line_of<output::TextFormatter>(area_of(split(BTRACE_WAKER_UNSEEN))).ends_with(", woken by ?)\n"));
     auto never_blocked = split(BTRACE_WAKER_NONE);
     never_blocked.switches = 1;
     CHECK(line_of<output::TextFormatter>(area_of(never_blocked)).ends_with("runq 0.325 ms, 1 switch)\n"));
@@ -69,6 +71,8 @@ TEST_CASE("sched split: the JSON line carries the split as numbers", "[sched]") 
                          R"("switches":3,"woken_by":{"kind":"task","tid":2211,"comm":"mysqld"}}})" "\n"));
     CHECK(line_of<output::JsonFormatter>(area_of(split(BTRACE_WAKER_NONE))).ends_with(R"("woken_by":null}})" "\n"));
     CHECK(line_of<output::JsonFormatter>(area_of(split(BTRACE_WAKER_IRQ))).ends_with(R"("woken_by":{"kind":"irq"}}})" "\n"));
+    CHECK(line_of<output::JsonFormatter>(area_of(split(BTRACE_WAKER_UNSEEN)))
+              .ends_with(R"("woken_by":{"kind":"unknown"}}})" "\n"));
 }
 
 TEST_CASE("sched split: a split payload of the wrong size is not shown", "[sched]") {
