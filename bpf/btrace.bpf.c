@@ -238,14 +238,12 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	__u32 size = capture_payloads(start, sizeof(*rec), call->nr, rec->args, ret,
 				      fds_only ? CAPTURE_FDS_ONLY : CAPTURE_AT_EXIT);
 	if (shown) {
-		size = socklen_payload(call, rec->args, ret, start, size);
-		size = fd_seen_payload(task, call, start, size);
-		size = sched_payload(sched, start, size);
+		size = socklen_payload(b, call, rec->args, ret, start, size);
+		size = fd_seen_payload(b, task, call, start, size);
+		size = sched_payload(b, sched, start, size);
 	}
 	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, call->ts_ns, task);
-	/* the slot's own flags stay in the slot */
-	rec->hdr.flags = (call->flags & ~(BTRACE_INFLIGHT_COUNT_ONLY | BTRACE_INFLIGHT_FD_SEEN | BTRACE_INFLIGHT_SOCKLEN)) |
-			 (fds_only ? BTRACE_SYS_FDS_ONLY : 0);
+	rec->hdr.flags = (call->flags & ~BTRACE_INFLIGHT_OWN) | (fds_only ? BTRACE_SYS_FDS_ONLY : 0);
 	batch_commit(b, size, now_ns);
 out:
 	call->ts_ns = 0; /* consumed */

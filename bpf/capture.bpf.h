@@ -84,6 +84,14 @@ static __always_inline __u32 payload_header(struct btrace_payload *p, __u8 arg, 
 	return sizeof(*p) + pad8(len);
 }
 
+/* Where a payload goes that follows the record at start (size bytes so far),
+ * for the parts the record's own call adds after its captures. Records end
+ * below CURSOR_MASK: the mask only shows the verifier. */
+static __always_inline struct btrace_payload *payload_after(struct btrace_batch *b, __u32 start, __u32 size)
+{
+	return (struct btrace_payload *)((__u8 *)batch_at(b, start) + (size & CURSOR_MASK));
+}
+
 /* Writes the payload header at the cursor and advances past header + data. */
 static __always_inline void close_payload(struct capture_ctx *c, const struct btrace_capture *item,
 					  __u32 len, __u16 flags, __u16 count)
@@ -604,17 +612,13 @@ static __always_inline void read_at_enter(struct task_struct *task, struct btrac
 
 /* sys_exit: the BTRACE_CAP_SOCKLEN payload at size: the length as the call
  * began and, if it succeeded, as it left it. */
-static __always_inline __u32 socklen_payload(const struct btrace_inflight *call, const __u64 *args, long ret,
-					     __u32 start, __u32 size)
+static __always_inline __u32 socklen_payload(struct btrace_batch *b, const struct btrace_inflight *call,
+					     const __u64 *args, long ret, __u32 start, __u32 size)
 {
-	struct btrace_batch *b = this_cpu_batch();
-
-	if (!(call->flags & BTRACE_INFLIGHT_SOCKLEN) || !b)
+	if (!(call->flags & BTRACE_INFLIGHT_SOCKLEN))
 		return size;
-	/* Records end below CURSOR_MASK: the mask only shows the verifier. */
-	__u8 *at = (__u8 *)batch_at(b, start) + (size & CURSOR_MASK);
-	struct btrace_payload *p = (struct btrace_payload *)at;
-	__u32 *lens = (__u32 *)(at + sizeof(*p));
+	struct btrace_payload *p = payload_after(b, start, size);
+	__u32 *lens = (__u32 *)(p + 1);
 	__u32 n = 1;
 
 	lens[0] = call->socklen_in;

@@ -167,17 +167,13 @@ static __always_inline void fd_seen_at_enter(struct task_struct *task, struct bt
 }
 
 /* sys_exit: the BTRACE_PAYLOAD_FD_SEEN payload at size, with what the fd holds now. */
-static __always_inline __u32 fd_seen_payload(struct task_struct *task, const struct btrace_inflight *call,
-					     __u32 start, __u32 size)
+static __always_inline __u32 fd_seen_payload(struct btrace_batch *b, struct task_struct *task,
+					     const struct btrace_inflight *call, __u32 start, __u32 size)
 {
-	struct btrace_batch *b = this_cpu_batch();
-
-	if (!(call->flags & BTRACE_INFLIGHT_FD_SEEN) || !b)
+	if (!(call->flags & BTRACE_INFLIGHT_FD_SEEN))
 		return size;
-	/* Records end below CURSOR_MASK (capture.bpf.h): the mask only shows the verifier. */
-	__u8 *at = (__u8 *)batch_at(b, start) + (size & CURSOR_MASK);
-	struct btrace_payload *p = (struct btrace_payload *)at;
-	struct btrace_fd_seen *seen = (struct btrace_fd_seen *)(at + sizeof(*p));
+	struct btrace_payload *p = payload_after(b, start, size);
+	struct btrace_fd_seen *seen = (struct btrace_fd_seen *)(p + 1);
 
 	seen->fd = call->seen_fd;
 	seen->pad = 0;

@@ -135,22 +135,14 @@ static __always_inline const struct btrace_sched *sched_close(struct btrace_infl
 
 /* Appends the split (if any) to the record at start (size bytes so far);
  * returns the record's new size. */
-static __always_inline __u32 sched_payload(const struct btrace_sched *sched, __u32 start, __u32 size)
+static __always_inline __u32 sched_payload(struct btrace_batch *b, const struct btrace_sched *sched, __u32 start,
+					   __u32 size)
 {
-	struct btrace_batch *b = this_cpu_batch();
-
-	if (!sched || !b)
+	if (!sched)
 		return size;
-	/* Records end below CURSOR_MASK (capture.bpf.h): the mask only shows the verifier. */
-	__u8 *at = (__u8 *)batch_at(b, start) + (size & CURSOR_MASK);
-	struct btrace_payload *p = (struct btrace_payload *)at;
-	p->arg = BTRACE_PAYLOAD_SCHED;
-	p->how = 0;
-	p->len = sizeof(struct btrace_sched);
-	p->flags = 0;
-	p->count = 0;
-	__builtin_memcpy(at + sizeof(*p), sched, sizeof(*sched));
-	return size + sizeof(*p) + sizeof(struct btrace_sched);
+	struct btrace_payload *p = payload_after(b, start, size);
+	__builtin_memcpy(p + 1, sched, sizeof(*sched));
+	return size + payload_header(p, BTRACE_PAYLOAD_SCHED, 0, sizeof(*sched), 0, 0);
 }
 
 #endif

@@ -303,6 +303,8 @@ struct btrace_inflight {
 #define BTRACE_INFLIGHT_FD_SEEN (1u << 30)
 /* btrace_inflight.flags: socklen_in was read for this call. */
 #define BTRACE_INFLIGHT_SOCKLEN (1u << 29)
+/* The slot's own flags, which stay out of the record. */
+#define BTRACE_INFLIGHT_OWN (BTRACE_INFLIGHT_COUNT_ONLY | BTRACE_INFLIGHT_FD_SEEN | BTRACE_INFLIGHT_SOCKLEN)
 
 /* A fork child's first sys_exit is the return from clone, which it never entered. */
 /* A call -e trace= leaves out: its sys_exit is expected and ignored. */
