@@ -434,6 +434,13 @@ static __always_inline void capture_one(struct capture_ctx *c, const struct btra
 		if (c->ret >= 0 && has_room(c, 0))
 			capture_dirents(c, item);
 		break;
+	case BTRACE_CAP_BLOCKED_MASK:
+		if (has_room(c, sizeof(__u64))) {
+			*(__u64 *)at_cursor(c, c->cursor + sizeof(struct btrace_payload)) =
+				bpf_get_current_task_btf()->blocked.sig[0];
+			close_payload(c, item, sizeof(__u64), 0, 0);
+		}
+		break;
 	}
 }
 

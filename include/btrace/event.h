@@ -82,6 +82,7 @@ enum btrace_capture_how {
 	BTRACE_CAP_SOCKLEN,        /* a socklen_t * in/out length (btrace_capture_spec.socklen_arg): the
 				    * __u32 it held at sys_enter, then, after a successful call, the __u32 after */
 	BTRACE_CAP_FDSET,          /* an fd_set of args[len_arg] bits, in longs, when ret != 0 */
+	BTRACE_CAP_BLOCKED_MASK,   /* the task's blocked signals after the call (rt_sigreturn restored them) */
 };
 
 /* Which fds a successful call creates or changes (btrace_capture_spec.describe). */

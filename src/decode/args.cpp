@@ -263,7 +263,8 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
             return;
         }
         if ((arg.kind == ArgKind::OutStruct && call.failed) || !captured(payload) ||
-            (kind == StructKind::WaitStatus && call.ret == 0))  // WNOHANG, no child changed: nothing written
+            ((kind == StructKind::WaitStatus || kind == StructKind::WaitRusage) &&
+             call.ret == 0))  // WNOHANG, no child changed: nothing written
             break;
         if (arg.len_arg == syscalls::kNone && kind == StructKind::CloneArgs) {
             // clone3's struct is as long as its size argument says (64 bytes in Linux 5.3's version)
@@ -303,6 +304,14 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
         if (!is_erestart(call.ret) || !captured(payload))
             break;
         format_struct(static_cast<StructKind>(arg.aux), payload.bytes, out);
+        return;
+    case ArgKind::RestoredMask:
+        put(out, "{mask=");
+        if (captured(payload))
+            format_struct(StructKind::Sigset, payload.bytes, out);
+        else
+            out.push_back('?');
+        out.push_back('}');
         return;
     case ArgKind::SockaddrIn: case ArgKind::SockaddrOut:
         if ((arg.kind == ArgKind::SockaddrOut && call.failed) || !captured(payload))

@@ -86,7 +86,9 @@ namespace btrace::decode {
     X(StatxFlags, true)             \
     X(EpollCreateFlags, true)       \
     X(PkeyAccess, true)             \
-    X(StatfsFlags, true)
+    X(StatfsFlags, true)            \
+    X(SigaltstackFlags, true)       \
+    X(RusageWho, false)
 
 enum class Family : uint8_t {
 #define BTRACE_FAMILY_ENUM(name, is_flags) name,

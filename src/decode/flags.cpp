@@ -678,6 +678,13 @@ constexpr Name kStatfsFlags[] = {
     {0x1000, "ST_RELATIME"}, {0x2000000, "ST_NOSYMFOLLOW"},
 };
 constexpr Name kFutexBitset[] = {N(FUTEX_BITSET_MATCH_ANY)};
+// stack_t's ss_flags (asm-generic/signal-defs.h); strace's sigaltstack_flags.
+constexpr Name kSigaltstackFlags[] = {{SS_ONSTACK, "SS_ONSTACK"}, {SS_DISABLE, "SS_DISABLE"},
+                                      {1u << 31, "SS_AUTODISARM"}};
+// getrusage's who (linux/resource.h).
+constexpr Name kRusageWho[] = {{static_cast<uint32_t>(RUSAGE_SELF), "RUSAGE_SELF"},
+                               {static_cast<uint32_t>(RUSAGE_CHILDREN), "RUSAGE_CHILDREN"},
+                               {static_cast<uint32_t>(RUSAGE_THREAD), "RUSAGE_THREAD"}};
 constexpr Name kEpollCreateFlags[] = {N(EPOLL_CLOEXEC)};
 // linux/mman.h has no PKEY_* before 6.x's uapi split; values from pkeys(7).
 constexpr Name kPkeyAccess[] = {{1, "PKEY_DISABLE_ACCESS"}, {2, "PKEY_DISABLE_WRITE"}};
@@ -1326,6 +1333,8 @@ void format_family(Family family, uint64_t value, fmt::memory_buffer& out) {
     case Family::EpollCreateFlags: return print_flags(kEpollCreateFlags, low32(value), out);
     case Family::PkeyAccess:       return print_flags(kPkeyAccess, low32(value), out);
     case Family::StatfsFlags:      return print_flags(kStatfsFlags, value, out);
+    case Family::SigaltstackFlags: return print_flags(kSigaltstackFlags, low32(value), out);
+    case Family::RusageWho:        return print_enum(kRusageWho, value, out);
     }
     // Not a Family value: show the number rather than nothing.
     put_hex(out, value);

@@ -24,6 +24,7 @@
 #include <csignal>
 #include <cstddef>
 #include <cstring>
+#include <ctime>
 #include <iterator>
 #include <string_view>
 
@@ -310,21 +311,97 @@ bool format_time_pair(Bytes b, std::string_view frac, fmt::memory_buffer& out) {
     return true;
 }
 
-void format_itimerspec(Bytes b, fmt::memory_buffer& out) {
+// Two time pairs in a struct: {it_interval={...}, it_value={...}}.
+void format_time_pairs(Bytes b, std::string_view first, std::string_view second, std::string_view frac,
+                       fmt::memory_buffer& out) {
     if (b.empty()) {
         put(out, "{...}");
         return;
     }
-    put(out, "{it_interval=");
-    if (format_time_pair(b, "nsec", out)) {
+    put_fmt(out, FMT_COMPILE("{{{}="), first);
+    if (format_time_pair(b, frac, out)) {
         if (b.size() <= 16) {
             put(out, ", ...}");
             return;
         }
-        put(out, ", it_value=");
-        format_time_pair(b.subspan(16), "nsec", out);
+        put_fmt(out, FMT_COMPILE(", {}="), second);
+        format_time_pair(b.subspan(16), frac, out);
     }
     out.push_back('}');
+}
+
+// utimensat's times: UTIME_NOW, UTIME_OMIT, or the time with the date it
+// means as strace comments it: {tv_sec=1, tv_nsec=0} /* 1970-01-01T00:00:01+0000 */.
+void format_utime(Bytes b, fmt::memory_buffer& out) {
+    int64_t sec = 0;
+    uint64_t nsec = 0;
+    if (load(b, 8, nsec) && (nsec == UTIME_NOW || nsec == UTIME_OMIT)) {
+        put(out, nsec == UTIME_NOW ? "UTIME_NOW" : "UTIME_OMIT");
+        return;
+    }
+    if (!format_time_pair(b, "nsec", out) || !load(b, 0, sec) || nsec > 999'999'999)
+        return;
+    const time_t t = sec;
+    struct tm tm;
+    char date[64];
+    if (t != sec || !localtime_r(&t, &tm) || !std::strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm))
+        return;
+    char zone[8];
+    if (!std::strftime(zone, sizeof(zone), "%z", &tm))
+        return;
+    if (nsec)
+        put_fmt(out, FMT_COMPILE(" /* {}.{:09}{} */"), std::string_view(date), nsec, std::string_view(zone));
+    else
+        put_fmt(out, FMT_COMPILE(" /* {}{} */"), std::string_view(date), std::string_view(zone));
+}
+
+void format_utimens(Bytes b, fmt::memory_buffer& out) {
+    out.push_back('[');
+    format_utime(b.first(std::min<std::size_t>(b.size(), 16)), out);
+    put(out, ", ");
+    if (b.size() > 16)
+        format_utime(b.subspan(16), out);
+    else
+        put(out, "...");
+    out.push_back(']');
+}
+
+void format_rusage(Bytes b, fmt::memory_buffer& out) {
+    // Without -v strace shows the two times and elides the counters, which btrace does not capture.
+    if (b.size() < 32) {
+        put(out, "{...}");
+        return;
+    }
+    put(out, "{ru_utime=");
+    format_time_pair(b, "usec", out);
+    put(out, ", ru_stime=");
+    format_time_pair(b.subspan(16), "usec", out);
+    put(out, ", ...}");
+}
+
+void format_gid(Bytes b, fmt::memory_buffer& out) {
+    uint32_t gid;
+    if (load(b, 0, gid))
+        put_udec(out, gid);
+    else
+        put(out, "...");
+}
+
+// A CPU mask as strace shows it: the set CPUs, [0 1]; bits past the captured bytes as "...".
+void format_cpu_mask(Bytes b, std::size_t bytes, fmt::memory_buffer& out) {
+    bool first = true;
+    out.push_back('[');
+    for (std::size_t i = 0; i < b.size() * 8; ++i) {
+        if (!(b[i / 8] & (1u << (i % 8))))  // the mask's longs are little-endian on x86_64 and arm64
+            continue;
+        if (!first)
+            out.push_back(' ');
+        first = false;
+        put_udec(out, i);
+    }
+    if (b.size() < bytes)
+        put(out, first ? "..." : " ...");
+    out.push_back(']');
 }
 
 void format_rlimit(Bytes b, fmt::memory_buffer& out) {
@@ -521,6 +598,19 @@ void format_flock(Bytes b, bool with_pid, fmt::memory_buffer& out) {
         .dec<int64_t>("l_len", 16);
     if (with_pid)
         fields.dec<int32_t>("l_pid", 24);
+}
+
+void format_stack(Bytes b, fmt::memory_buffer& out) {
+    Fields(b, out)
+        .field<uint64_t>("ss_sp", 0, [&](uint64_t sp) { put_address(out, sp); })
+        .field<int32_t>("ss_flags", 8,
+                        [&](int32_t f) { format_family(Family::SigaltstackFlags, static_cast<uint32_t>(f), out); })
+        .dec<uint64_t>("ss_size", 16);
+}
+
+void format_tms(Bytes b, fmt::memory_buffer& out) {
+    Fields(b, out).dec<int64_t>("tms_utime", 0).dec<int64_t>("tms_stime", 8).dec<int64_t>("tms_cutime", 16)
+        .dec<int64_t>("tms_cstime", 24);
 }
 
 // linux/magic.h, the file systems a host mounts; strace's names (ext4 is EXT2_SUPER_MAGIC).
@@ -806,6 +896,8 @@ void format_struct_array(StructKind kind, std::span<const uint8_t> bytes, std::s
     switch (kind) {
     case StructKind::EpollEvent: format_array(bytes, kEpollEventSize, count, format_epoll_event, out); return;
     case StructKind::Pollfd: format_array(bytes, sizeof(struct pollfd), count, format_pollfd, out); return;
+    case StructKind::Gid: format_array(bytes, sizeof(gid_t), count, format_gid, out); return;
+    case StructKind::CpuMask: format_cpu_mask(bytes, count, out); return;
     default: break;
     }
     out.push_back('[');
@@ -849,7 +941,8 @@ void format_struct(StructKind kind, std::span<const uint8_t> bytes, fmt::memory_
     case StructKind::Statx: format_statx(bytes, out); return;
     case StructKind::Timespec: format_time_pair(bytes, "nsec", out); return;
     case StructKind::Timeval: format_time_pair(bytes, "usec", out); return;
-    case StructKind::Itimerspec: format_itimerspec(bytes, out); return;
+    case StructKind::Itimerspec: format_time_pairs(bytes, "it_interval", "it_value", "nsec", out); return;
+    case StructKind::Itimerval: format_time_pairs(bytes, "it_interval", "it_value", "usec", out); return;
     case StructKind::Rlimit: format_rlimit(bytes, out); return;
     case StructKind::Sigset: format_sigset(bytes, out); return;
     case StructKind::Sigaction: format_sigaction(bytes, out); return;
@@ -866,6 +959,12 @@ void format_struct(StructKind kind, std::span<const uint8_t> bytes, fmt::memory_
     case StructKind::CapHeader: format_cap_header(bytes, out); return;
     case StructKind::CapData: format_cap_data(bytes, out); return;
     case StructKind::CloneArgs: format_clone_args(bytes, out); return;
+    case StructKind::StackT: format_stack(bytes, out); return;
+    case StructKind::Rusage: case StructKind::WaitRusage: format_rusage(bytes, out); return;
+    case StructKind::Tms: format_tms(bytes, out); return;
+    case StructKind::Utimens: format_utimens(bytes, out); return;
+    case StructKind::Gid: format_gid(bytes, out); return;
+    case StructKind::CpuMask: format_cpu_mask(bytes, bytes.size(), out); return;
     }
     put(out, "...");
 }

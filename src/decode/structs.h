@@ -39,7 +39,15 @@ namespace btrace::decode {
     X(Sysinfo, 112, 112)   /* struct sysinfo (64-bit) */        \
     X(CapHeader, 8, 8)     /* struct __user_cap_header_struct */  \
     X(CapData, 24, 24)     /* struct __user_cap_data_struct[2] (v2, v3) */ \
-    X(CloneArgs, 88, 88)   /* struct clone_args (Linux 5.7) */
+    X(CloneArgs, 88, 88)   /* struct clone_args (Linux 5.7) */  \
+    X(StackT, 24, 24)      /* stack_t (sigaltstack) */          \
+    X(Rusage, 144, 32)     /* struct rusage, through ru_stime */ \
+    X(WaitRusage, 144, 32) /* wait4's struct rusage: written only for a child reaped */ \
+    X(Itimerval, 32, 32)   /* struct __kernel_old_itimerval */ \
+    X(Tms, 32, 32)         /* struct tms */                     \
+    X(Utimens, 32, 32)     /* utimensat's struct __kernel_timespec[2] */ \
+    X(Gid, 4, 4)           /* gid_t; arrays repeat */           \
+    X(CpuMask, 1, 1)       /* a byte of a CPU bit mask; a mask is an array of them */
 
 enum class StructKind : uint8_t {
 #define BTRACE_STRUCT_ENUM(name, size, captured) name,

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "btrace/event.h"
@@ -58,7 +59,7 @@ void for_each_shown_arg(const btrace_syscall& rec, const syscalls::Syscall* info
         return;
     }
     if (call.raw) {  // every register, as the syscall's prototype names them
-        for (unsigned i = 0; i < info->nargs; ++i)
+        for (unsigned i = 0; i < info->nargs && syscalls::in_register(info->args[i]); ++i)
             visit(info->args[i].name, rec.args[i], [&](fmt::memory_buffer& into) {
                 decode::format_arg(info->args[i], rec.args[i], payloads.args[i], call, into);
             });
@@ -70,9 +71,8 @@ void for_each_shown_arg(const btrace_syscall& rec, const syscalls::Syscall* info
         const unsigned reg = shown.regs[i];
         if (arg.kind == syscalls::ArgKind::CreateMode && !creates_file(*info, rec.args))
             continue;  // like strace: open's mode means nothing without O_CREAT
-        visit(arg.name, rec.args[reg], [&, reg](fmt::memory_buffer& into) {
-            decode::format_arg(arg, rec.args[reg], payloads.args[reg], call, into);
-        });
+        visit(arg.name, syscalls::in_register(arg) ? std::optional(rec.args[reg]) : std::nullopt,
+              [&, reg](fmt::memory_buffer& into) { decode::format_arg(arg, rec.args[reg], payloads.args[reg], call, into); });
     }
 }
 

@@ -89,7 +89,7 @@ void JsonFormatter::call_fields(const btrace_syscall& rec, const syscalls::Sysca
     json_string(std::string_view(text_.data(), text_.size()), out);
     put(out, ",\"args\":{");
     bool first = true;
-    for_each_shown_arg(rec, info, payloads, call, [&](std::string_view name, uint64_t raw, auto&& format_into) {
+    for_each_shown_arg(rec, info, payloads, call, [&](std::string_view name, std::optional<uint64_t> raw, auto&& format_into) {
         if (!first)
             out.push_back(',');
         first = false;
@@ -98,7 +98,8 @@ void JsonFormatter::call_fields(const btrace_syscall& rec, const syscalls::Sysca
         scratch_.clear();
         format_into(scratch_);
         json_string(std::string_view(scratch_.data(), scratch_.size()), out);
-        fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"raw\":{}"), raw);
+        if (raw)  // not for what is not in a register
+            fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"raw\":{}"), *raw);
         if (const auto state = fd_name_state(std::string_view(scratch_.data(), scratch_.size())); !state.empty())
             fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"fd_name\":\"{}\""), state);
         out.push_back('}');

@@ -111,7 +111,7 @@ void TextFormatter::call_head(const btrace_syscall& rec, const syscalls::Syscall
     format_name(rec, info, out);
     out.push_back('(');
     bool first = true;
-    for_each_shown_arg(rec, info, payloads, context, [&](std::string_view name, uint64_t, auto&& format_into) {
+    for_each_shown_arg(rec, info, payloads, context, [&](std::string_view name, std::optional<uint64_t>, auto&& format_into) {
         if (!first)
             put(out, ", ");
         first = false;

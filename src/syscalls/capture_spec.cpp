@@ -28,6 +28,7 @@ btrace_capture_how capture_how(ArgKind kind) {
     case ArgKind::IovecOut: return BTRACE_CAP_IOVEC_OUT;
     case ArgKind::Dirents: return BTRACE_CAP_DIRENTS;
     case ArgKind::FdSet: return BTRACE_CAP_FDSET;
+    case ArgKind::RestoredMask: return BTRACE_CAP_BLOCKED_MASK;
     default: return BTRACE_CAP_NONE;
     }
 }

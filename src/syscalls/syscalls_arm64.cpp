@@ -270,7 +270,7 @@ constexpr Syscall kSyscalls[470] = {
     // 87: timerfd_gettime(int ufd, struct __kernel_itimerspec *otmr)
     {"timerfd_gettime", 2, {{"ufd", ArgKind::Fd}, {"otmr", ArgKind::OutStruct, st(StructKind::Itimerspec)}}, RetKind::Signed, kDesc},
     // 88: utimensat(int dfd, const char *filename, struct __kernel_timespec *utimes, int flags)
-    {"utimensat", 4, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"utimes", ArgKind::Ptr}, {"flags", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed, kFile | kDesc},
+    {"utimensat", 4, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"utimes", ArgKind::InStruct, st(StructKind::Utimens)}, {"flags", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed, kFile | kDesc},
     // 89: acct(const char *name)
     {"acct", 1, {{"name", ArgKind::Path}}, RetKind::Signed, kFile},
     // 90: capget(cap_user_header_t header, cap_user_data_t dataptr)
@@ -298,9 +298,9 @@ constexpr Syscall kSyscalls[470] = {
     // 101: nanosleep(struct __kernel_timespec *rqtp, struct __kernel_timespec *rmtp)
     {"nanosleep", 2, {{"rqtp", ArgKind::InStruct, st(StructKind::Timespec)}, {"rmtp", ArgKind::TimeRemaining, st(StructKind::Timespec)}}, RetKind::Signed, 0},
     // 102: getitimer(int which, struct __kernel_old_itimerval *value)
-    {"getitimer", 2, {{"which", ArgKind::Enum, fam(Family::ItimerWhich)}, {"value", ArgKind::Ptr}}, RetKind::Signed, 0},
+    {"getitimer", 2, {{"which", ArgKind::Enum, fam(Family::ItimerWhich)}, {"value", ArgKind::OutStruct, st(StructKind::Itimerval)}}, RetKind::Signed, 0},
     // 103: setitimer(int which, struct __kernel_old_itimerval *value, struct __kernel_old_itimerval *ovalue)
-    {"setitimer", 3, {{"which", ArgKind::Enum, fam(Family::ItimerWhich)}, {"value", ArgKind::Ptr}, {"ovalue", ArgKind::Ptr}}, RetKind::Signed, 0},
+    {"setitimer", 3, {{"which", ArgKind::Enum, fam(Family::ItimerWhich)}, {"value", ArgKind::InStruct, st(StructKind::Itimerval)}, {"ovalue", ArgKind::OutStruct, st(StructKind::Itimerval)}}, RetKind::Signed, 0},
     // 104: kexec_load(unsigned long entry, unsigned long nr_segments, struct kexec_segment *segments, unsigned long flags)
     {"kexec_load", 4, {{"entry", ArgKind::Hex}, {"nr_segments", ArgKind::Unsigned}, {"segments", ArgKind::Ptr}, {"flags", ArgKind::Hex}}, RetKind::Signed, 0},
     // 105: init_module(void *umod, unsigned long len, const char *uargs)
@@ -338,9 +338,9 @@ constexpr Syscall kSyscalls[470] = {
     // 121: sched_getparam(pid_t pid, struct sched_param *param)
     {"sched_getparam", 2, {{"pid", ArgKind::Pid}, {"param", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 122: sched_setaffinity(pid_t pid, unsigned int len, unsigned long *user_mask_ptr)
-    {"sched_setaffinity", 3, {{"pid", ArgKind::Pid}, {"len", ArgKind::Unsigned}, {"user_mask_ptr", ArgKind::Ptr}}, RetKind::Signed, 0},
+    {"sched_setaffinity", 3, {{"pid", ArgKind::Pid}, {"len", ArgKind::Unsigned}, {"user_mask_ptr", ArgKind::InStruct, st(StructKind::CpuMask), 1}}, RetKind::Signed, 0},
     // 123: sched_getaffinity(pid_t pid, unsigned int len, unsigned long *user_mask_ptr)
-    {"sched_getaffinity", 3, {{"pid", ArgKind::Pid}, {"len", ArgKind::Unsigned}, {"user_mask_ptr", ArgKind::Ptr}}, RetKind::Signed, 0},
+    {"sched_getaffinity", 3, {{"pid", ArgKind::Pid}, {"len", ArgKind::Unsigned}, {"user_mask_ptr", ArgKind::OutStruct, st(StructKind::CpuMask), 1}}, RetKind::Signed, 0},
     // 124: sched_yield()
     {"sched_yield", 0, {}, RetKind::Signed, 0},
     // 125: sched_get_priority_max(int policy)
@@ -358,7 +358,7 @@ constexpr Syscall kSyscalls[470] = {
     // 131: tgkill(pid_t tgid, pid_t pid, int sig)
     {"tgkill", 3, {{"tgid", ArgKind::Pid}, {"pid", ArgKind::Pid}, {"sig", ArgKind::Signal}}, RetKind::Signed, kProcess | kSignal},
     // 132: sigaltstack(const stack_t *uss, stack_t *uoss)
-    {"sigaltstack", 2, {{"uss", ArgKind::Ptr}, {"uoss", ArgKind::Ptr}}, RetKind::Signed, kSignal},
+    {"sigaltstack", 2, {{"uss", ArgKind::InStruct, st(StructKind::StackT)}, {"uoss", ArgKind::OutStruct, st(StructKind::StackT)}}, RetKind::Signed, kSignal},
     // 133: rt_sigsuspend(sigset_t *unewset, size_t sigsetsize)
     {"rt_sigsuspend", 2, {{"unewset", ArgKind::InStruct, st(StructKind::Sigset)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed, kSignal},
     // 134: rt_sigaction(int sig, const struct sigaction *act, struct sigaction *oact, size_t sigsetsize)
@@ -371,8 +371,8 @@ constexpr Syscall kSyscalls[470] = {
     {"rt_sigtimedwait", 4, {{"uthese", ArgKind::InStruct, st(StructKind::Sigset)}, {"uinfo", ArgKind::Ptr}, {"uts", ArgKind::InStruct, st(StructKind::Timespec)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed, kSignal},
     // 138: rt_sigqueueinfo(pid_t pid, int sig, siginfo_t *uinfo)
     {"rt_sigqueueinfo", 3, {{"pid", ArgKind::Pid}, {"sig", ArgKind::Signal}, {"uinfo", ArgKind::Ptr}}, RetKind::Signed, kProcess | kSignal},
-    // 139: rt_sigreturn()
-    {"rt_sigreturn", 0, {}, RetKind::Signed, kSignal},
+    // 139: rt_sigreturn(struct rt_sigframe *frame)
+    {"rt_sigreturn", 1, {{"frame", ArgKind::RestoredMask}}, RetKind::Signed, kSignal},
     // 140: setpriority(int which, int who, int niceval)
     {"setpriority", 3, {{"which", ArgKind::Enum, fam(Family::PriorityWhich)}, {"who", ArgKind::Int}, {"niceval", ArgKind::Int}}, RetKind::Signed, 0},
     // 141: getpriority(int which, int who)
@@ -400,7 +400,7 @@ constexpr Syscall kSyscalls[470] = {
     // 152: setfsgid(gid_t gid)
     {"setfsgid", 1, {{"gid", ArgKind::Int}}, RetKind::Signed, kCreds},
     // 153: times(struct tms *tbuf)
-    {"times", 1, {{"tbuf", ArgKind::Ptr}}, RetKind::Signed, 0},
+    {"times", 1, {{"tbuf", ArgKind::OutStruct, st(StructKind::Tms)}}, RetKind::Signed, 0},
     // 154: setpgid(pid_t pid, pid_t pgid)
     {"setpgid", 2, {{"pid", ArgKind::Pid}, {"pgid", ArgKind::Pid}}, RetKind::Signed, 0},
     // 155: getpgid(pid_t pid)
@@ -410,9 +410,9 @@ constexpr Syscall kSyscalls[470] = {
     // 157: setsid()
     {"setsid", 0, {}, RetKind::Pid, 0},
     // 158: getgroups(int gidsetsize, gid_t *grouplist)
-    {"getgroups", 2, {{"gidsetsize", ArgKind::Int}, {"grouplist", ArgKind::Ptr}}, RetKind::Signed, kCreds},
+    {"getgroups", 2, {{"gidsetsize", ArgKind::Int}, {"grouplist", ArgKind::OutStruct, st(StructKind::Gid), 0}}, RetKind::Signed, kCreds},
     // 159: setgroups(int gidsetsize, gid_t *grouplist)
-    {"setgroups", 2, {{"gidsetsize", ArgKind::Int}, {"grouplist", ArgKind::Ptr}}, RetKind::Signed, kCreds},
+    {"setgroups", 2, {{"gidsetsize", ArgKind::Int}, {"grouplist", ArgKind::InStruct, st(StructKind::Gid), 0}}, RetKind::Signed, kCreds},
     // 160: uname(struct new_utsname *name)
     {"uname", 1, {{"name", ArgKind::OutStruct, st(StructKind::Utsname)}}, RetKind::Signed, 0},
     // 161: sethostname(char *name, int len)
@@ -424,7 +424,7 @@ constexpr Syscall kSyscalls[470] = {
     // 164: setrlimit(unsigned int resource, struct rlimit *rlim)
     {"setrlimit", 2, {{"resource", ArgKind::Enum, fam(Family::RlimitResource)}, {"rlim", ArgKind::InStruct, st(StructKind::Rlimit)}}, RetKind::Signed, 0},
     // 165: getrusage(int who, struct rusage *ru)
-    {"getrusage", 2, {{"who", ArgKind::Int}, {"ru", ArgKind::Ptr}}, RetKind::Signed, 0},
+    {"getrusage", 2, {{"who", ArgKind::Enum, fam(Family::RusageWho)}, {"ru", ArgKind::OutStruct, st(StructKind::Rusage)}}, RetKind::Signed, 0},
     // 166: umask(int mask)
     {"umask", 1, {{"mask", ArgKind::Octal}}, RetKind::Signed, 0},
     // 167: prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)
@@ -598,7 +598,7 @@ constexpr Syscall kSyscalls[470] = {
     {},  // 258
     {},  // 259
     // 260: wait4(pid_t upid, int *stat_addr, int options, struct rusage *ru)
-    {"wait4", 4, {{"upid", ArgKind::Pid}, {"stat_addr", ArgKind::OutStruct, st(StructKind::WaitStatus)}, {"options", ArgKind::Flags, fam(Family::WaitOptions)}, {"ru", ArgKind::Ptr}}, RetKind::Pid, kProcess},
+    {"wait4", 4, {{"upid", ArgKind::Pid}, {"stat_addr", ArgKind::OutStruct, st(StructKind::WaitStatus)}, {"options", ArgKind::Flags, fam(Family::WaitOptions)}, {"ru", ArgKind::OutStruct, st(StructKind::WaitRusage)}}, RetKind::Pid, kProcess},
     // 261: prlimit64(pid_t pid, unsigned int resource, const struct rlimit64 *new_rlim, struct rlimit64 *old_rlim)
     {"prlimit64", 4, {{"pid", ArgKind::Pid}, {"resource", ArgKind::Enum, fam(Family::RlimitResource)}, {"new_rlim", ArgKind::InStruct, st(StructKind::Rlimit)}, {"old_rlim", ArgKind::OutStruct, st(StructKind::Rlimit)}}, RetKind::Signed, 0},
     // 262: fanotify_init(unsigned int flags, unsigned int event_f_flags)

@@ -123,8 +123,8 @@ constexpr Syscall kSyscalls[470] = {
     {"rt_sigaction", 4, {{"sig", ArgKind::Signal}, {"act", ArgKind::InStruct, st(StructKind::Sigaction)}, {"oact", ArgKind::OutStruct, st(StructKind::Sigaction)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed, kSignal},
     // 14: rt_sigprocmask(int how, sigset_t *nset, sigset_t *oset, size_t sigsetsize)
     {"rt_sigprocmask", 4, {{"how", ArgKind::Enum, fam(Family::SigprocmaskHow)}, {"nset", ArgKind::InStruct, st(StructKind::Sigset)}, {"oset", ArgKind::OutStruct, st(StructKind::Sigset)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed, kSignal},
-    // 15: rt_sigreturn()
-    {"rt_sigreturn", 0, {}, RetKind::Signed, kSignal},
+    // 15: rt_sigreturn(struct rt_sigframe *frame)
+    {"rt_sigreturn", 1, {{"frame", ArgKind::RestoredMask}}, RetKind::Signed, kSignal},
     // 16: ioctl(unsigned int fd, unsigned int cmd, unsigned long arg)
     {"ioctl", 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::IoctlCmd)}, {"arg", ArgKind::Hex}}, RetKind::Signed, kDesc},
     // 17: pread64(unsigned int fd, char *buf, size_t count, loff_t pos)
@@ -166,11 +166,11 @@ constexpr Syscall kSyscalls[470] = {
     // 35: nanosleep(struct __kernel_timespec *rqtp, struct __kernel_timespec *rmtp)
     {"nanosleep", 2, {{"rqtp", ArgKind::InStruct, st(StructKind::Timespec)}, {"rmtp", ArgKind::TimeRemaining, st(StructKind::Timespec)}}, RetKind::Signed, 0},
     // 36: getitimer(int which, struct __kernel_old_itimerval *value)
-    {"getitimer", 2, {{"which", ArgKind::Enum, fam(Family::ItimerWhich)}, {"value", ArgKind::Ptr}}, RetKind::Signed, 0},
+    {"getitimer", 2, {{"which", ArgKind::Enum, fam(Family::ItimerWhich)}, {"value", ArgKind::OutStruct, st(StructKind::Itimerval)}}, RetKind::Signed, 0},
     // 37: alarm(unsigned int seconds)
     {"alarm", 1, {{"seconds", ArgKind::Unsigned}}, RetKind::Signed, 0},
     // 38: setitimer(int which, struct __kernel_old_itimerval *value, struct __kernel_old_itimerval *ovalue)
-    {"setitimer", 3, {{"which", ArgKind::Enum, fam(Family::ItimerWhich)}, {"value", ArgKind::Ptr}, {"ovalue", ArgKind::Ptr}}, RetKind::Signed, 0},
+    {"setitimer", 3, {{"which", ArgKind::Enum, fam(Family::ItimerWhich)}, {"value", ArgKind::InStruct, st(StructKind::Itimerval)}, {"ovalue", ArgKind::OutStruct, st(StructKind::Itimerval)}}, RetKind::Signed, 0},
     // 39: getpid()
     {"getpid", 0, {}, RetKind::Pid, kPure},
     // 40: sendfile(int out_fd, int in_fd, loff_t *offset, size_t count)
@@ -216,7 +216,7 @@ constexpr Syscall kSyscalls[470] = {
     // 60: exit(int error_code)
     {"exit", 1, {{"error_code", ArgKind::Int}}, RetKind::Signed, kProcess},
     // 61: wait4(pid_t upid, int *stat_addr, int options, struct rusage *ru)
-    {"wait4", 4, {{"upid", ArgKind::Pid}, {"stat_addr", ArgKind::OutStruct, st(StructKind::WaitStatus)}, {"options", ArgKind::Flags, fam(Family::WaitOptions)}, {"ru", ArgKind::Ptr}}, RetKind::Pid, kProcess},
+    {"wait4", 4, {{"upid", ArgKind::Pid}, {"stat_addr", ArgKind::OutStruct, st(StructKind::WaitStatus)}, {"options", ArgKind::Flags, fam(Family::WaitOptions)}, {"ru", ArgKind::OutStruct, st(StructKind::WaitRusage)}}, RetKind::Pid, kProcess},
     // 62: kill(pid_t pid, int sig)
     {"kill", 2, {{"pid", ArgKind::Pid}, {"sig", ArgKind::Signal}}, RetKind::Signed, kProcess | kSignal},
     // 63: uname(struct new_utsname *name)
@@ -290,11 +290,11 @@ constexpr Syscall kSyscalls[470] = {
     // 97: getrlimit(unsigned int resource, struct rlimit *rlim)
     {"getrlimit", 2, {{"resource", ArgKind::Enum, fam(Family::RlimitResource)}, {"rlim", ArgKind::OutStruct, st(StructKind::Rlimit)}}, RetKind::Signed, 0},
     // 98: getrusage(int who, struct rusage *ru)
-    {"getrusage", 2, {{"who", ArgKind::Int}, {"ru", ArgKind::Ptr}}, RetKind::Signed, 0},
+    {"getrusage", 2, {{"who", ArgKind::Enum, fam(Family::RusageWho)}, {"ru", ArgKind::OutStruct, st(StructKind::Rusage)}}, RetKind::Signed, 0},
     // 99: sysinfo(struct sysinfo *info)
     {"sysinfo", 1, {{"info", ArgKind::OutStruct, st(StructKind::Sysinfo)}}, RetKind::Signed, 0},
     // 100: times(struct tms *tbuf)
-    {"times", 1, {{"tbuf", ArgKind::Ptr}}, RetKind::Signed, 0},
+    {"times", 1, {{"tbuf", ArgKind::OutStruct, st(StructKind::Tms)}}, RetKind::Signed, 0},
     // 101: ptrace(long request, long pid, unsigned long addr, unsigned long data)
     {"ptrace", 4, {{"request", ArgKind::Enum, fam(Family::PtraceRequest)}, {"pid", ArgKind::Pid}, {"addr", ArgKind::Ptr}, {"data", ArgKind::Hex}}, RetKind::Signed, 0},
     // 102: getuid()
@@ -324,9 +324,9 @@ constexpr Syscall kSyscalls[470] = {
     // 114: setregid(gid_t rgid, gid_t egid)
     {"setregid", 2, {{"rgid", ArgKind::Int}, {"egid", ArgKind::Int}}, RetKind::Signed, kCreds},
     // 115: getgroups(int gidsetsize, gid_t *grouplist)
-    {"getgroups", 2, {{"gidsetsize", ArgKind::Int}, {"grouplist", ArgKind::Ptr}}, RetKind::Signed, kCreds},
+    {"getgroups", 2, {{"gidsetsize", ArgKind::Int}, {"grouplist", ArgKind::OutStruct, st(StructKind::Gid), 0}}, RetKind::Signed, kCreds},
     // 116: setgroups(int gidsetsize, gid_t *grouplist)
-    {"setgroups", 2, {{"gidsetsize", ArgKind::Int}, {"grouplist", ArgKind::Ptr}}, RetKind::Signed, kCreds},
+    {"setgroups", 2, {{"gidsetsize", ArgKind::Int}, {"grouplist", ArgKind::InStruct, st(StructKind::Gid), 0}}, RetKind::Signed, kCreds},
     // 117: setresuid(uid_t ruid, uid_t euid, uid_t suid)
     {"setresuid", 3, {{"ruid", ArgKind::Int}, {"euid", ArgKind::Int}, {"suid", ArgKind::Int}}, RetKind::Signed, kCreds},
     // 118: getresuid(uid_t *ruidp, uid_t *euidp, uid_t *suidp)
@@ -356,7 +356,7 @@ constexpr Syscall kSyscalls[470] = {
     // 130: rt_sigsuspend(sigset_t *unewset, size_t sigsetsize)
     {"rt_sigsuspend", 2, {{"unewset", ArgKind::InStruct, st(StructKind::Sigset)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed, kSignal},
     // 131: sigaltstack(const stack_t *uss, stack_t *uoss)
-    {"sigaltstack", 2, {{"uss", ArgKind::Ptr}, {"uoss", ArgKind::Ptr}}, RetKind::Signed, kSignal},
+    {"sigaltstack", 2, {{"uss", ArgKind::InStruct, st(StructKind::StackT)}, {"uoss", ArgKind::OutStruct, st(StructKind::StackT)}}, RetKind::Signed, kSignal},
     // 132: utime(char *filename, struct utimbuf *times)
     {"utime", 2, {{"filename", ArgKind::Path}, {"times", ArgKind::Ptr}}, RetKind::Signed, kFile},
     // 133: mknod(const char *filename, umode_t mode, unsigned dev)
@@ -500,9 +500,9 @@ constexpr Syscall kSyscalls[470] = {
     // 202: futex(u32 *uaddr, int op, u32 val, const struct __kernel_timespec *utime, u32 *uaddr2, u32 val3)
     {"futex", 6, {{"uaddr", ArgKind::Ptr}, {"op", ArgKind::Enum, fam(Family::FutexOp)}, {"val", ArgKind::Unsigned}, {"utime", ArgKind::InStruct, st(StructKind::Timespec)}, {"uaddr2", ArgKind::Ptr}, {"val3", ArgKind::Hex}}, RetKind::Signed, 0, 1, static_cast<uint32_t>(127), kVariants_futex},
     // 203: sched_setaffinity(pid_t pid, unsigned int len, unsigned long *user_mask_ptr)
-    {"sched_setaffinity", 3, {{"pid", ArgKind::Pid}, {"len", ArgKind::Unsigned}, {"user_mask_ptr", ArgKind::Ptr}}, RetKind::Signed, 0},
+    {"sched_setaffinity", 3, {{"pid", ArgKind::Pid}, {"len", ArgKind::Unsigned}, {"user_mask_ptr", ArgKind::InStruct, st(StructKind::CpuMask), 1}}, RetKind::Signed, 0},
     // 204: sched_getaffinity(pid_t pid, unsigned int len, unsigned long *user_mask_ptr)
-    {"sched_getaffinity", 3, {{"pid", ArgKind::Pid}, {"len", ArgKind::Unsigned}, {"user_mask_ptr", ArgKind::Ptr}}, RetKind::Signed, 0},
+    {"sched_getaffinity", 3, {{"pid", ArgKind::Pid}, {"len", ArgKind::Unsigned}, {"user_mask_ptr", ArgKind::OutStruct, st(StructKind::CpuMask), 1}}, RetKind::Signed, 0},
     // 205: set_thread_area(struct user_desc *u_info)
     {"set_thread_area", 1, {{"u_info", ArgKind::Ptr}}, RetKind::Signed, 0},
     // 206: io_setup(unsigned nr_events, aio_context_t *ctxp)
@@ -654,7 +654,7 @@ constexpr Syscall kSyscalls[470] = {
     // 279: move_pages(pid_t pid, unsigned long nr_pages, const void * *pages, const int *nodes, int *status, int flags)
     {"move_pages", 6, {{"pid", ArgKind::Pid}, {"nr_pages", ArgKind::Unsigned}, {"pages", ArgKind::Ptr}, {"nodes", ArgKind::Ptr}, {"status", ArgKind::Ptr}, {"flags", ArgKind::Hex}}, RetKind::Signed, kMemory},
     // 280: utimensat(int dfd, const char *filename, struct __kernel_timespec *utimes, int flags)
-    {"utimensat", 4, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"utimes", ArgKind::Ptr}, {"flags", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed, kFile | kDesc},
+    {"utimensat", 4, {{"dfd", ArgKind::DirFd}, {"filename", ArgKind::Path}, {"utimes", ArgKind::InStruct, st(StructKind::Utimens)}, {"flags", ArgKind::Flags, fam(Family::AtFlags)}}, RetKind::Signed, kFile | kDesc},
     // 281: epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout, const sigset_t *sigmask, size_t sigsetsize)
     {"epoll_pwait", 6, {{"epfd", ArgKind::Fd}, {"events", ArgKind::OutStruct, st(StructKind::EpollEvent), 2}, {"maxevents", ArgKind::Int}, {"timeout", ArgKind::Int}, {"sigmask", ArgKind::InStruct, st(StructKind::Sigset)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 282: signalfd(int ufd, sigset_t *user_mask, size_t sizemask)

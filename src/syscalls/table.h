@@ -64,6 +64,9 @@ enum class ArgKind : uint8_t {
     // which the kernel writes only when a signal interrupted it (the call
     // returns ERESTART*): shown then, else its address.
     TimeRemaining,
+    // rt_sigreturn's signal frame, on the user stack rather than in a register:
+    // the signal mask it restores, read from the task at sys_exit ({mask=[TERM]}).
+    RestoredMask,
     // Named by another argument's value, whose index is len_arg.
     SockoptName,    // optname, by the level argument: SO_REUSEADDR, TCP_NODELAY ...
     SockProtocol,   // socket's protocol, by the family argument: IPPROTO_TCP, NETLINK_ROUTE, 0
@@ -87,6 +90,9 @@ struct Arg {
     uint8_t aux = 0;          // Family or StructKind, per kind
     uint8_t len_arg = kNone;  // index of the length/count argument (or the naming one), per kind
 };
+
+// Whether arg is a register (rt_sigreturn's frame is on the user stack).
+constexpr bool in_register(const Arg& arg) { return arg.kind != ArgKind::RestoredMask; }
 
 // Whether arg is an fd shown by name (fd, socket fd, dirfd).
 constexpr bool is_fd_arg(const Arg& arg) {

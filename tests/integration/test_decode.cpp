@@ -321,6 +321,63 @@ TEST_CASE("poll and select calls (ppoll, pselect6 too): arguments and results as
     CHECK(std::get<1>(ours[8])[1] == "[3 9]");
 }
 
+TEST_CASE("process and time structs (stack_t, rusage, CPU masks, utimensat's times, itimerval, tms, groups, the mask "
+          "rt_sigreturn restores) as strace shows them", "[integration][decode][strace]") {
+    const std::string scratch = temp_path("times");
+    const std::vector<std::string> command = {helper("process_structs"), scratch};
+    const std::string set = "trace=sigaltstack,getrusage,wait4,sched_setaffinity,sched_getaffinity,utimensat,"
+                            "rt_sigreturn,setitimer,times,getgroups";
+    // Arguments unlabelled; what differs between two runs by nature (addresses,
+    // pids, CPU times, the time a timer had left) normalized.
+    const std::regex call_re(R"(^(\w+)\((.*)\) += (.*)$)"), label(R"((^|, )[a-z_]+: )"), address("0x[0-9a-f]+"),
+        usec(R"(tv_usec=\d+)"), left(R"(tv_sec=\d+, tv_usec=N\}\}$)"), fd_name(R"((\d)<[^>]*>)");
+    const auto parse = [&](const std::vector<std::string>& lines, bool ours) {
+        std::vector<std::string> calls;
+        std::smatch m;
+        for (const auto& line : lines)
+            if (std::regex_match(line, m, call_re) && m[1] != "exit_group") {
+                std::string args = ours ? std::regex_replace(std::regex_replace(m[2].str(), label, "$1"), fd_name, "$1")
+                                        : m[2].str();
+                args = std::regex_replace(std::regex_replace(args, address, "ADDR"), usec, "tv_usec=N");
+                args = std::regex_replace(args, left, "tv_sec=S, tv_usec=N}}");
+                // a pid, clock ticks, the kernel's CPU mask size
+                const bool varies = m[1] == "wait4" || m[1] == "times" || m[1] == "sched_getaffinity";
+                if (m[1] == "wait4")
+                    args = std::regex_replace(args, std::regex(R"(^\d+)"), "N");
+                calls.push_back(m[1].str() + "(" + args + ") = " + (varies ? "N" : m[3].str()));
+            }
+        return calls;
+    };
+    const auto ours = parse(calls_of(trace_file(command, {"-e", set, "-e", "signal=none"}), "process_structs"), true);
+    const auto theirs = parse(lines_of(strace_of(command, {"-e", set, "-e", "signal=none"})), false);
+    CHECK(ours == theirs);
+    const std::vector<std::string> expected = {
+        "sigaltstack({ss_sp=ADDR, ss_flags=0, ss_size=65536}, {ss_sp=NULL, ss_flags=SS_DISABLE, ss_size=0}) = 0",
+        "sigaltstack(NULL, {ss_sp=ADDR, ss_flags=0, ss_size=65536}) = 0",
+        "getrusage(RUSAGE_CHILDREN, {ru_utime={tv_sec=0, tv_usec=N}, ru_stime={tv_sec=0, tv_usec=N}, ...}) = 0",
+        "wait4(N, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, {ru_utime={tv_sec=0, tv_usec=N}, "
+        "ru_stime={tv_sec=0, tv_usec=N}, ...}) = N",
+        "sched_setaffinity(0, 128, [0]) = 0",
+        "sched_getaffinity(0, 128, [0]) = N",
+        "utimensat(AT_FDCWD, \"" + scratch + "\", [{tv_sec=1700000000, tv_nsec=5} /* 2023-11-14T22:13:20.000000005+0000 */, "
+        "UTIME_OMIT], 0) = 0",
+        "utimensat(3, NULL, [UTIME_NOW, {tv_sec=1, tv_nsec=0} /* 1970-01-01T00:00:01+0000 */], 0) = 0",
+        "rt_sigreturn({mask=[TERM]}) = 0",
+        "setitimer(ITIMER_REAL, {it_interval={tv_sec=0, tv_usec=N}, it_value={tv_sec=500, tv_usec=N}}, "
+        "{it_interval={tv_sec=0, tv_usec=N}, it_value={tv_sec=S, tv_usec=N}}) = 0",
+        "setitimer(ITIMER_REAL, {it_interval={tv_sec=0, tv_usec=N}, it_value={tv_sec=0, tv_usec=N}}, "
+        "{it_interval={tv_sec=0, tv_usec=N}, it_value={tv_sec=S, tv_usec=N}}) = 0",
+        "times({tms_utime=0, tms_stime=0, tms_cutime=0, tms_cstime=0}) = N",
+    };
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        INFO(i);
+        REQUIRE(i < ours.size());
+        CHECK(ours[i] == expected[i]);
+    }
+    REQUIRE(ours.size() == expected.size() + 1);
+    CHECK(std::regex_match(ours.back(), std::regex(R"(getgroups\(64, \[(\d+(, \d+)*)?\]\) = \d+)")));
+}
+
 TEST_CASE("string size limit bounds strings and buffers, truncated ones end with ...", "[integration][decode]") {
     const auto calls = calls_of(trace_file({helper("decode_calls"), temp_path("short")}, {"-s", "5"}), "decode_calls");
     CHECK(std::count_if(calls.begin(), calls.end(), [](const std::string& c) {

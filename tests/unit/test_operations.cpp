@@ -10,9 +10,15 @@
 #include <linux/magic.h>
 #include <linux/prctl.h>
 #include <linux/sched.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/sysinfo.h>
+#include <sys/time.h>
+#include <sys/times.h>
 #include <sys/vfs.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -172,4 +178,74 @@ TEST_CASE("clone3's struct shows the fields its flags use", "[operations][struct
     fmt::memory_buffer out;
     btrace::decode::format_clone3_result({reinterpret_cast<const uint8_t*>(&args), sizeof(args)}, 6979, out);
     CHECK(fmt::to_string(out) == " => {parent_tid=[6979]}");
+}
+
+namespace {
+
+std::string array(StructKind kind, std::span<const uint8_t> bytes, std::size_t count) {
+    fmt::memory_buffer out;
+    btrace::decode::format_struct_array(kind, bytes, count, out);
+    return fmt::to_string(out);
+}
+
+}  // namespace
+
+TEST_CASE("process and time structs: stack_t, rusage, itimerval, tms", "[operations][structs]") {
+    stack_t ss{};
+    ss.ss_sp = reinterpret_cast<void*>(kAddr);
+    ss.ss_size = 65536;
+    CHECK(decoded(StructKind::StackT, ss) == "{ss_sp=0x7f0000001000, ss_flags=0, ss_size=65536}");
+    ss = stack_t{};
+    ss.ss_flags = SS_DISABLE;
+    CHECK(decoded(StructKind::StackT, ss) == "{ss_sp=NULL, ss_flags=SS_DISABLE, ss_size=0}");
+    ss.ss_flags = SS_ONSTACK | (1 << 31) | 0x100;
+    CHECK(decoded(StructKind::StackT, ss) == "{ss_sp=NULL, ss_flags=SS_ONSTACK|SS_AUTODISARM|0x100, ss_size=0}");
+
+    struct rusage ru {};
+    ru.ru_utime.tv_usec = 2020;
+    ru.ru_stime.tv_sec = 1;
+    ru.ru_maxrss = 99;  // not shown, as strace without -v
+    CHECK(decoded(StructKind::Rusage, ru) ==
+          "{ru_utime={tv_sec=0, tv_usec=2020}, ru_stime={tv_sec=1, tv_usec=0}, ...}");
+    CHECK(decoded(StructKind::WaitRusage, ru) == decoded(StructKind::Rusage, ru));
+
+    const struct itimerval it {{0, 250000}, {5, 0}};
+    CHECK(decoded(StructKind::Itimerval, it) ==
+          "{it_interval={tv_sec=0, tv_usec=250000}, it_value={tv_sec=5, tv_usec=0}}");
+
+    const struct tms t {1, 2, 3, 4};
+    CHECK(decoded(StructKind::Tms, t) == "{tms_utime=1, tms_stime=2, tms_cutime=3, tms_cstime=4}");
+}
+
+TEST_CASE("utimensat's times: UTIME_NOW, UTIME_OMIT, or the time with its date", "[operations][structs]") {
+    setenv("TZ", "UTC", 1);  // strace writes the date in local time
+    tzset();
+    struct timespec times[2] = {{1700000000, 5}, {0, UTIME_OMIT}};
+    CHECK(decoded(StructKind::Utimens, times) ==
+          "[{tv_sec=1700000000, tv_nsec=5} /* 2023-11-14T22:13:20.000000005+0000 */, UTIME_OMIT]");
+    times[0] = {0, UTIME_NOW};
+    times[1] = {1, 0};
+    CHECK(decoded(StructKind::Utimens, times) == "[UTIME_NOW, {tv_sec=1, tv_nsec=0} /* 1970-01-01T00:00:01+0000 */]");
+    // Hostile: no date for a time no calendar holds, or nanoseconds past a second.
+    times[0] = {INT64_MAX, 0};
+    times[1] = {1, 1000000000};
+    CHECK(decoded(StructKind::Utimens, times) ==
+          "[{tv_sec=9223372036854775807, tv_nsec=0}, {tv_sec=1, tv_nsec=1000000000}]");
+    fmt::memory_buffer out;
+    btrace::decode::format_struct(StructKind::Utimens, {reinterpret_cast<const uint8_t*>(times), 24}, out);
+    CHECK(fmt::to_string(out) == "[{tv_sec=9223372036854775807, tv_nsec=0}, {tv_sec=1, ...}]");
+}
+
+TEST_CASE("CPU masks show the set CPUs; group lists their ids", "[operations][structs]") {
+    const uint8_t mask[16] = {0x03, 0, 0, 0, 0, 0, 0, 0, 0x80};
+    CHECK(array(StructKind::CpuMask, mask, sizeof(mask)) == "[0 1 71]");
+    CHECK(array(StructKind::CpuMask, {mask, 8}, 8) == "[0 1]");
+    CHECK(array(StructKind::CpuMask, {mask, 8}, 128) == "[0 1 ...]");  // the rest was not captured
+    const uint8_t none[8] = {};
+    CHECK(array(StructKind::CpuMask, none, sizeof(none)) == "[]");
+
+    const gid_t groups[3] = {0, 4, 65534};
+    CHECK(array(StructKind::Gid, {reinterpret_cast<const uint8_t*>(groups), sizeof(groups)}, 3) == "[0, 4, 65534]");
+    CHECK(array(StructKind::Gid, {reinterpret_cast<const uint8_t*>(groups), 8}, 3) == "[0, 4, ...]");
+    CHECK(array(StructKind::Gid, {}, 0) == "[]");
 }
