@@ -650,7 +650,11 @@ void format_statfs(Bytes b, fmt::memory_buffer& out) {
         .dec<uint64_t>("f_ffree", 48)
         .field<std::array<uint32_t, 2>>("f_fsid", 56,
                                         [&](const std::array<uint32_t, 2>& v) {
-                                            put_fmt(out, FMT_COMPILE("{{val=[{:#x}, {:#x}]}}"), v[0], v[1]);
+                                            put(out, "{val=[");  // C's %#x: 0 is "0"
+                                            put_hex(out, v[0]);
+                                            put(out, ", ");
+                                            put_hex(out, v[1]);
+                                            put(out, "]}");
                                         })
         .dec<uint64_t>("f_namelen", 64)
         .dec<uint64_t>("f_frsize", 72)
@@ -741,12 +745,17 @@ void format_clone_args(Bytes b, fmt::memory_buffer& out) {
     std::memcpy(&a, b.data(), std::min(b.size(), sizeof(a)));
     put(out, "{flags=");
     format_family(Family::CloneFlags, a.flags, out);
+    // strace's %#x fields: 0 is "0"
+    const auto hex_field = [&](std::string_view name, uint64_t value) {
+        put_fmt(out, FMT_COMPILE(", {}="), name);
+        put_hex(out, value);
+    };
     if (a.flags & CLONE_PIDFD)
-        put_fmt(out, FMT_COMPILE(", pidfd={:#x}"), a.pidfd);
+        hex_field("pidfd", a.pidfd);
     if (a.flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID))
-        put_fmt(out, FMT_COMPILE(", child_tid={:#x}"), a.child_tid);
+        hex_field("child_tid", a.child_tid);
     if (a.flags & CLONE_PARENT_SETTID)
-        put_fmt(out, FMT_COMPILE(", parent_tid={:#x}"), a.parent_tid);
+        hex_field("parent_tid", a.parent_tid);
     put(out, ", exit_signal=");
     if (a.exit_signal < INT32_MAX)
         format_signal(static_cast<int>(a.exit_signal), out);
@@ -754,11 +763,13 @@ void format_clone_args(Bytes b, fmt::memory_buffer& out) {
         put_fmt(out, FMT_COMPILE("{}"), a.exit_signal);
     put(out, ", stack=");
     put_address(out, a.stack);
-    put_fmt(out, FMT_COMPILE(", stack_size={:#x}"), a.stack_size);
+    hex_field("stack_size", a.stack_size);
     if (a.flags & CLONE_SETTLS)
-        put_fmt(out, FMT_COMPILE(", tls={:#x}"), a.tls);
-    if (a.set_tid || a.set_tid_size)
-        put_fmt(out, FMT_COMPILE(", set_tid={:#x}, set_tid_size={}"), a.set_tid, a.set_tid_size);
+        hex_field("tls", a.tls);
+    if (a.set_tid || a.set_tid_size) {
+        hex_field("set_tid", a.set_tid);
+        put_fmt(out, FMT_COMPILE(", set_tid_size={}"), a.set_tid_size);
+    }
     if (a.cgroup || (a.flags & CLONE_INTO_CGROUP))
         put_fmt(out, FMT_COMPILE(", cgroup={}"), a.cgroup);
     out.push_back('}');

@@ -130,6 +130,9 @@ TEST_CASE("struct flock, statfs and sysinfo", "[operations][structs]") {
           "f_fsid={val=[0x839de2eb, 0x1ce85ed6]}, f_namelen=255, f_frsize=4096, f_flags=ST_VALID|ST_RELATIME}");
     fs.f_type = 0x12345678;
     CHECK(decoded(StructKind::Statfs, fs).starts_with("{f_type=0x12345678, "));
+    fs.f_fsid = {};
+    fs.f_fsid.__val[0] = 0xd;  // C's %#x, as strace: 0 is "0"
+    CHECK(decoded(StructKind::Statfs, fs).find("f_fsid={val=[0xd, 0]}") != std::string::npos);
 
     struct sysinfo info {};
     info.uptime = 11255;
