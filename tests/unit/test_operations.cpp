@@ -239,7 +239,7 @@ TEST_CASE("utimensat's times: UTIME_NOW, UTIME_OMIT, or the time with its date",
     CHECK(fmt::to_string(out) == "[{tv_sec=9223372036854775807, tv_nsec=0}, {tv_sec=1, ...}]");
 }
 
-TEST_CASE("CPU masks show the set CPUs; group lists their ids", "[operations][structs]") {
+TEST_CASE("CPU masks show the set CPUs, group lists their ids", "[operations][structs]") {
     const uint8_t mask[16] = {0x03, 0, 0, 0, 0, 0, 0, 0, 0x80};
     CHECK(array(StructKind::CpuMask, mask, sizeof(mask)) == "[0 1 71]");
     CHECK(array(StructKind::CpuMask, {mask, 8}, 8) == "[0 1]");
