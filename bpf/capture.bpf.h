@@ -558,7 +558,7 @@ static __always_inline bool operation_captures(const struct btrace_capture *item
 {
 	if (item->when_arg == 0xff)
 		return true;
-	__u64 value = arg_at(args, item->when_arg) & item->when_mask;
+	__u64 value = (arg_at(args, item->when_arg) & item->when_mask) - item->when_base; /* below: wraps past 64 */
 	return value < 64 && ((item->when_values >> value) & 1);
 }
 

@@ -113,9 +113,9 @@ struct btrace_capture {
 	__u16 size;   /* STRUCT_*: bytes per element */
 	__u8 when_arg; /* 0xff: every call; else only the operations (fcntl's F_SETLK) */
 	__u8 pad;
-	__u32 when_mask; /* whose args[when_arg] & when_mask */
-	__u32 pad2;
-	__u64 when_values; /* is a bit set here (values below 64) */
+	__u32 when_mask; /* whose (args[when_arg] & when_mask) - when_base */
+	__u32 when_base; /* (ioctl's TCGETS, 0x5401: 0x5400) */
+	__u64 when_values; /* is a bit set here (below 64) */
 };
 
 struct btrace_capture_spec {

@@ -88,7 +88,11 @@ namespace btrace::decode {
     X(PkeyAccess, true)             \
     X(StatfsFlags, true)            \
     X(SigaltstackFlags, true)       \
-    X(RusageWho, false)
+    X(RusageWho, false)             \
+    X(TermIflags, true)             \
+    X(TermOflags, true)             \
+    X(TermCflags, true)             \
+    X(TermLflags, true)
 
 enum class Family : uint8_t {
 #define BTRACE_FAMILY_ENUM(name, is_flags) name,

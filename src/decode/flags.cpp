@@ -201,6 +201,70 @@ void format_statx_flags(uint64_t value, fmt::memory_buffer& out) {
     }
 }
 
+// struct termios's flags (asm-generic/termbits.h), in strace's order
+// (xlat/term_*.in). c_oflag's delay fields and c_cflag's speed and
+// character size are values, printed first even when 0, as strace does;
+// the flags after them print nothing when all clear (...|FF0|), as strace's.
+constexpr Name kTermIflags[] = {N(IGNBRK), N(BRKINT), N(IGNPAR), N(PARMRK), N(INPCK), N(ISTRIP), N(INLCR),
+                                N(IGNCR),  N(ICRNL),  N(IUCLC),  N(IXON),   N(IXANY), N(IXOFF),  N(IMAXBEL),
+                                N(IUTF8)};
+constexpr Name kTermOflags[] = {N(OPOST), N(OLCUC), N(ONLCR), N(OCRNL), N(ONOCR), N(ONLRET), N(OFILL), N(OFDEL)};
+constexpr Name kTermLflags[] = {N(ISIG),   N(ICANON), N(XCASE),   N(ECHO),   N(ECHOE),  N(ECHOK),
+                                N(ECHONL), N(NOFLSH), N(IEXTEN),  N(ECHOCTL), N(ECHOPRT), N(ECHOKE),
+                                N(FLUSHO), N(PENDIN), N(TOSTOP),  N(EXTPROC)};
+constexpr Name kTermCflags[] = {N(CSTOPB), N(CREAD), N(PARENB), N(PARODD), N(HUPCL), N(CLOCAL), N(CMSPAR),
+                                N(CRTSCTS)};
+constexpr Name kTermCsize[] = {N(CS5), N(CS6), N(CS7), N(CS8)};
+constexpr Name kBaud[] = {N(B0),      N(B50),      N(B75),      N(B110),     N(B134),     N(B150),
+                          N(B200),    N(B300),     N(B600),     N(B1200),    N(B1800),    N(B2400),
+                          N(B4800),   N(B9600),    N(B19200),   N(B38400),   N(B57600),   N(B115200),
+                          N(B230400), N(B460800),  N(B500000),  N(B576000),  N(B921600),  N(B1000000),
+                          N(B1152000), N(B1500000), N(B2000000), N(B2500000), N(B3000000), N(B3500000),
+                          N(B4000000), N(BOTHER)};
+// One value of a field within flags: its name, or strace's placeholder.
+void print_field(Table names, uint32_t value, std::string_view unknown, fmt::memory_buffer& out) {
+    if (const Name* entry = find(names, value))
+        put(out, entry->name);
+    else
+        put(out, unknown);
+}
+
+void print_flags_after_values(Table table, uint32_t value, fmt::memory_buffer& out) {
+    if (value)
+        print_flags(table, value, out);
+}
+
+void format_term_oflags(uint32_t value, fmt::memory_buffer& out) {
+    static constexpr Name kNl[] = {N(NL0), N(NL1)}, kCr[] = {N(CR0), N(CR1), N(CR2), N(CR3)},
+                          kTab[] = {N(TAB0), N(TAB1), N(TAB2), N(TAB3)}, kBs[] = {N(BS0), N(BS1)},
+                          kVt[] = {N(VT0), N(VT1)}, kFf[] = {N(FF0), N(FF1)};
+    static constexpr struct {
+        uint32_t mask;
+        Table names;
+        std::string_view unknown;
+    } kDelays[] = {{NLDLY, kNl, "NL?"}, {CRDLY, kCr, "CR?"}, {TABDLY, kTab, "TAB?"},
+                   {BSDLY, kBs, "BS?"},  {VTDLY, kVt, "VT?"}, {FFDLY, kFf, "FF?"}};
+    for (const auto& field : kDelays) {
+        print_field(field.names, value & field.mask, field.unknown, out);
+        out.push_back('|');
+        value &= ~field.mask;
+    }
+    print_flags_after_values(kTermOflags, value, out);
+}
+
+void format_term_cflags(uint32_t value, fmt::memory_buffer& out) {
+    print_field(kBaud, value & CBAUD, "B???", out);
+    out.push_back('|');
+    if (value & CIBAUD) {  // the input speed, when it differs: (B9600<<IBSHIFT)
+        out.push_back('(');
+        print_field(kBaud, (value & CIBAUD) >> IBSHIFT, "B???", out);
+        put(out, "<<IBSHIFT)|");
+    }
+    print_field(kTermCsize, value & CSIZE, "CS?", out);
+    out.push_back('|');
+    print_flags_after_values(kTermCflags, value & ~(CBAUD | CIBAUD | CSIZE), out);
+}
+
 // unistd.h values (not included: it drags in function declarations we don't
 // need); strace's order.
 constexpr Name kAccessMode[] = {
@@ -1335,6 +1399,10 @@ void format_family(Family family, uint64_t value, fmt::memory_buffer& out) {
     case Family::StatfsFlags:      return print_flags(kStatfsFlags, value, out);
     case Family::SigaltstackFlags: return print_flags(kSigaltstackFlags, low32(value), out);
     case Family::RusageWho:        return print_enum(kRusageWho, value, out);
+    case Family::TermIflags:       return print_flags(kTermIflags, low32(value), out);
+    case Family::TermOflags:       return format_term_oflags(low32(value), out);
+    case Family::TermCflags:       return format_term_cflags(low32(value), out);
+    case Family::TermLflags:       return print_flags(kTermLflags, low32(value), out);
     }
     // Not a Family value: show the number rather than nothing.
     put_hex(out, value);

@@ -379,6 +379,26 @@ void format_rusage(Bytes b, fmt::memory_buffer& out) {
     put(out, ", ...}");
 }
 
+// As strace without -v: the four flag words, then "..." for c_line and c_cc.
+// c_oflag and c_cflag always name their delay, speed and size values.
+void format_termios(Bytes b, fmt::memory_buffer& out) {
+    static constexpr std::pair<std::string_view, Family> kFlags[] = {
+        {"c_iflag", Family::TermIflags}, {"c_oflag", Family::TermOflags},
+        {"c_cflag", Family::TermCflags}, {"c_lflag", Family::TermLflags}};
+    out.push_back('{');
+    for (std::size_t i = 0; i < std::size(kFlags); ++i) {
+        uint32_t flags;
+        if (!load(b, i * sizeof(flags), flags)) {
+            put(out, i ? ", ...}" : "...}");
+            return;
+        }
+        put_fmt(out, FMT_COMPILE("{}{}="), i ? ", " : "", kFlags[i].first);
+        if (flags || i == 1 || i == 2)  // strace prints no flags as nothing: "c_iflag=, "
+            format_family(kFlags[i].second, flags, out);
+    }
+    put(out, ", ...}");
+}
+
 void format_gid(Bytes b, fmt::memory_buffer& out) {
     uint32_t gid;
     if (load(b, 0, gid))
@@ -611,6 +631,11 @@ void format_stack(Bytes b, fmt::memory_buffer& out) {
 void format_tms(Bytes b, fmt::memory_buffer& out) {
     Fields(b, out).dec<int64_t>("tms_utime", 0).dec<int64_t>("tms_stime", 8).dec<int64_t>("tms_cutime", 16)
         .dec<int64_t>("tms_cstime", 24);
+}
+
+void format_winsize(Bytes b, fmt::memory_buffer& out) {
+    Fields(b, out).dec<uint16_t>("ws_row", 0).dec<uint16_t>("ws_col", 2).dec<uint16_t>("ws_xpixel", 4)
+        .dec<uint16_t>("ws_ypixel", 6);
 }
 
 // linux/magic.h, the file systems a host mounts; strace's names (ext4 is EXT2_SUPER_MAGIC).
@@ -976,6 +1001,8 @@ void format_struct(StructKind kind, std::span<const uint8_t> bytes, fmt::memory_
     case StructKind::Utimens: format_utimens(bytes, out); return;
     case StructKind::Gid: format_gid(bytes, out); return;
     case StructKind::CpuMask: format_cpu_mask(bytes, bytes.size(), out); return;
+    case StructKind::Termios: format_termios(bytes, out); return;
+    case StructKind::Winsize: format_winsize(bytes, out); return;
     }
     put(out, "...");
 }

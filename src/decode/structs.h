@@ -47,7 +47,9 @@ namespace btrace::decode {
     X(Tms, 32, 32)         /* struct tms */                     \
     X(Utimens, 32, 32)     /* utimensat's struct __kernel_timespec[2] */ \
     X(Gid, 4, 4)           /* gid_t; arrays repeat */           \
-    X(CpuMask, 1, 1)       /* a byte of a CPU bit mask; a mask is an array of them */
+    X(CpuMask, 1, 1)       /* a byte of a CPU bit mask; a mask is an array of them */ \
+    X(Termios, 36, 36)     /* the kernel's struct termios (asm-generic/termbits.h) */ \
+    X(Winsize, 8, 8)       /* struct winsize */
 
 enum class StructKind : uint8_t {
 #define BTRACE_STRUCT_ENUM(name, size, captured) name,

@@ -72,12 +72,21 @@ btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args, b
     // What only some operations show (fcntl's F_SETLK, a struct flock), for
     // those operations only: the memory an int argument would point to is not
     // read. Elsewhere an operation shows what its syscall captures (the
-    // generator checks both, and that such operations' values are below 64).
+    // generator checks both, and that such operations' values lie within 64
+    // of the lowest one rounded down to 64, the base).
+    const auto captures_own = [&](const Variant& v, unsigned k) {
+        return capture_how(v.args[k].kind) != BTRACE_CAP_NONE && capture_how(sc.args[v.regs[k]].kind) == BTRACE_CAP_NONE;
+    };
+    uint32_t base = UINT32_MAX;
+    for (const Variant& v : sc.variants)
+        for (unsigned k = 0; k < v.nargs; ++k)
+            if (captures_own(v, k))
+                base = std::min(base, v.value & ~63u);
     for (const Variant& v : sc.variants) {
         for (unsigned k = 0; k < v.nargs; ++k) {
             const unsigned reg = v.regs[k];
             const btrace_capture_how how = capture_how(v.args[k].kind);
-            if (how == BTRACE_CAP_NONE || capture_how(sc.args[reg].kind) != BTRACE_CAP_NONE)
+            if (!captures_own(v, k))
                 continue;
             btrace_capture* item = std::find_if(spec.items, spec.items + n, [&](const btrace_capture& c) {
                 return c.arg == reg && c.when_arg != kNone && c.how == how && c.size == element_size(v.args[k]);
@@ -86,7 +95,8 @@ btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args, b
                 continue;
             item->when_arg = sc.select_arg;
             item->when_mask = sc.select_mask;
-            item->when_values |= uint64_t{1} << v.value;
+            item->when_base = base;
+            item->when_values |= uint64_t{1} << (v.value - base);
         }
     }
     // Which fds a successful call creates or changes, for their names.

@@ -11,6 +11,9 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <linux/prctl.h>
+#include <asm/ioctls.h>
+
+#include <algorithm>
 
 #include "decode/families.h"
 #include "decode/structs.h"
@@ -26,12 +29,13 @@ using decode::StructKind;
 constexpr uint8_t fam(Family family) { return static_cast<uint8_t>(family); }
 constexpr uint8_t st(StructKind kind) { return static_cast<uint8_t>(kind); }
 
-static_assert(static_cast<uint32_t>(F_GETLK) < 64, "fcntl: F_GETLK: the kernel side selects an operation's capture by a bit of a 64-bit set");
-static_assert(static_cast<uint32_t>(F_SETLK) < 64, "fcntl: F_SETLK: the kernel side selects an operation's capture by a bit of a 64-bit set");
-static_assert(static_cast<uint32_t>(F_SETLKW) < 64, "fcntl: F_SETLKW: the kernel side selects an operation's capture by a bit of a 64-bit set");
-static_assert(static_cast<uint32_t>(F_OFD_GETLK) < 64, "fcntl: F_OFD_GETLK: the kernel side selects an operation's capture by a bit of a 64-bit set");
-static_assert(static_cast<uint32_t>(F_OFD_SETLK) < 64, "fcntl: F_OFD_SETLK: the kernel side selects an operation's capture by a bit of a 64-bit set");
-static_assert(static_cast<uint32_t>(F_OFD_SETLKW) < 64, "fcntl: F_OFD_SETLKW: the kernel side selects an operation's capture by a bit of a 64-bit set");
+constexpr uint32_t kCaptureBase_fcntl = std::min({static_cast<uint32_t>(F_GETLK), static_cast<uint32_t>(F_SETLK), static_cast<uint32_t>(F_SETLKW), static_cast<uint32_t>(F_OFD_GETLK), static_cast<uint32_t>(F_OFD_SETLK), static_cast<uint32_t>(F_OFD_SETLKW)}) & ~63u;
+static_assert(static_cast<uint32_t>(F_GETLK) - kCaptureBase_fcntl < 64, "fcntl: F_GETLK: the kernel side selects an operation's capture by a bit of a 64-bit set, from the lowest such operation rounded down to 64");
+static_assert(static_cast<uint32_t>(F_SETLK) - kCaptureBase_fcntl < 64, "fcntl: F_SETLK: the kernel side selects an operation's capture by a bit of a 64-bit set, from the lowest such operation rounded down to 64");
+static_assert(static_cast<uint32_t>(F_SETLKW) - kCaptureBase_fcntl < 64, "fcntl: F_SETLKW: the kernel side selects an operation's capture by a bit of a 64-bit set, from the lowest such operation rounded down to 64");
+static_assert(static_cast<uint32_t>(F_OFD_GETLK) - kCaptureBase_fcntl < 64, "fcntl: F_OFD_GETLK: the kernel side selects an operation's capture by a bit of a 64-bit set, from the lowest such operation rounded down to 64");
+static_assert(static_cast<uint32_t>(F_OFD_SETLK) - kCaptureBase_fcntl < 64, "fcntl: F_OFD_SETLK: the kernel side selects an operation's capture by a bit of a 64-bit set, from the lowest such operation rounded down to 64");
+static_assert(static_cast<uint32_t>(F_OFD_SETLKW) - kCaptureBase_fcntl < 64, "fcntl: F_OFD_SETLKW: the kernel side selects an operation's capture by a bit of a 64-bit set, from the lowest such operation rounded down to 64");
 constexpr Variant kVariants_fcntl[] = {
     {static_cast<uint32_t>(F_DUPFD), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::Int}}, {0, 1, 2}, RetKind::Fd},
     {static_cast<uint32_t>(F_DUPFD_CLOEXEC), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::Int}}, {0, 1, 2}, RetKind::Fd},
@@ -53,6 +57,22 @@ constexpr Variant kVariants_fcntl[] = {
     {static_cast<uint32_t>(F_OFD_GETLK), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::OutStruct, st(StructKind::FlockPid)}}, {0, 1, 2}, RetKind::Signed},
     {static_cast<uint32_t>(F_OFD_SETLK), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::InStruct, st(StructKind::Flock)}}, {0, 1, 2}, RetKind::Signed},
     {static_cast<uint32_t>(F_OFD_SETLKW), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::FcntlCmd)}, {"arg", ArgKind::InStruct, st(StructKind::Flock)}}, {0, 1, 2}, RetKind::Signed},
+};
+
+constexpr uint32_t kCaptureBase_ioctl = std::min({static_cast<uint32_t>(TCGETS), static_cast<uint32_t>(TCSETS), static_cast<uint32_t>(TCSETSW), static_cast<uint32_t>(TCSETSF), static_cast<uint32_t>(TIOCGWINSZ), static_cast<uint32_t>(TIOCSWINSZ)}) & ~63u;
+static_assert(static_cast<uint32_t>(TCGETS) - kCaptureBase_ioctl < 64, "ioctl: TCGETS: the kernel side selects an operation's capture by a bit of a 64-bit set, from the lowest such operation rounded down to 64");
+static_assert(static_cast<uint32_t>(TCSETS) - kCaptureBase_ioctl < 64, "ioctl: TCSETS: the kernel side selects an operation's capture by a bit of a 64-bit set, from the lowest such operation rounded down to 64");
+static_assert(static_cast<uint32_t>(TCSETSW) - kCaptureBase_ioctl < 64, "ioctl: TCSETSW: the kernel side selects an operation's capture by a bit of a 64-bit set, from the lowest such operation rounded down to 64");
+static_assert(static_cast<uint32_t>(TCSETSF) - kCaptureBase_ioctl < 64, "ioctl: TCSETSF: the kernel side selects an operation's capture by a bit of a 64-bit set, from the lowest such operation rounded down to 64");
+static_assert(static_cast<uint32_t>(TIOCGWINSZ) - kCaptureBase_ioctl < 64, "ioctl: TIOCGWINSZ: the kernel side selects an operation's capture by a bit of a 64-bit set, from the lowest such operation rounded down to 64");
+static_assert(static_cast<uint32_t>(TIOCSWINSZ) - kCaptureBase_ioctl < 64, "ioctl: TIOCSWINSZ: the kernel side selects an operation's capture by a bit of a 64-bit set, from the lowest such operation rounded down to 64");
+constexpr Variant kVariants_ioctl[] = {
+    {static_cast<uint32_t>(TCGETS), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::IoctlCmd)}, {"arg", ArgKind::OutStruct, st(StructKind::Termios)}}, {0, 1, 2}, RetKind::Signed},
+    {static_cast<uint32_t>(TCSETS), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::IoctlCmd)}, {"arg", ArgKind::InStruct, st(StructKind::Termios)}}, {0, 1, 2}, RetKind::Signed},
+    {static_cast<uint32_t>(TCSETSW), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::IoctlCmd)}, {"arg", ArgKind::InStruct, st(StructKind::Termios)}}, {0, 1, 2}, RetKind::Signed},
+    {static_cast<uint32_t>(TCSETSF), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::IoctlCmd)}, {"arg", ArgKind::InStruct, st(StructKind::Termios)}}, {0, 1, 2}, RetKind::Signed},
+    {static_cast<uint32_t>(TIOCGWINSZ), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::IoctlCmd)}, {"arg", ArgKind::OutStruct, st(StructKind::Winsize)}}, {0, 1, 2}, RetKind::Signed},
+    {static_cast<uint32_t>(TIOCSWINSZ), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::IoctlCmd)}, {"arg", ArgKind::InStruct, st(StructKind::Winsize)}}, {0, 1, 2}, RetKind::Signed},
 };
 
 constexpr Variant kVariants_futex[] = {
@@ -152,7 +172,7 @@ constexpr Syscall kSyscalls[470] = {
     // 28: inotify_rm_watch(int fd, __s32 wd)
     {"inotify_rm_watch", 2, {{"fd", ArgKind::Fd}, {"wd", ArgKind::Int}}, RetKind::Signed, kDesc},
     // 29: ioctl(unsigned int fd, unsigned int cmd, unsigned long arg)
-    {"ioctl", 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::IoctlCmd)}, {"arg", ArgKind::Hex}}, RetKind::Signed, kDesc},
+    {"ioctl", 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::IoctlCmd)}, {"arg", ArgKind::Hex}}, RetKind::Signed, kDesc, 1, UINT32_MAX, kVariants_ioctl},
     // 30: ioprio_set(int which, int who, int ioprio)
     {"ioprio_set", 3, {{"which", ArgKind::Int}, {"who", ArgKind::Int}, {"ioprio", ArgKind::Hex}}, RetKind::Signed, 0},
     // 31: ioprio_get(int which, int who)

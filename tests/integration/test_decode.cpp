@@ -48,14 +48,17 @@ struct Call {
 // - strace decodes some return values further (fcntl F_GETFL: "0x8000 (flags
 //   O_RDONLY|O_LARGEFILE)"): only the number is compared;
 // - where an asynchronous signal lands differs between runs, so signal
-//   returns (rt_sigreturn) and calls it interrupted (ERESTART*) are left out.
+//   returns (rt_sigreturn) and calls it interrupted (ERESTART*) are left out;
+// - so are the heap's brk and anonymous mmap/munmap calls: whether malloc
+//   grows the heap or maps more depends on where ASLR put the heap's start.
 const std::set<std::string> kRandomData = {"getrandom"};
 const std::set<std::string> kPidReturns = {"clone", "clone3", "fork", "vfork", "getpid", "gettid", "getppid",
                                            "set_tid_address", "wait4", "getpgrp", "getsid", "setsid"};
 const std::set<std::string> kAddressReturns = {"mmap", "brk", "mremap", "shmat"};
 
-bool signal_timing(const std::string& name, const std::string& ret) {
-    return name == "rt_sigreturn" || ret.starts_with("? ERESTART");
+bool run_dependent(const std::string& name, const std::string& args, const std::string& ret) {
+    const bool heap = name == "brk" || name == "munmap" || (name == "mmap" && args.find("MAP_ANONYMOUS") != std::string::npos);
+    return heap || name == "rt_sigreturn" || ret.starts_with("? ERESTART");
 }
 
 // "-1 ENOENT (...)" -> "-1 ENOENT"; "0x8000 (flags ...)" and "32768" -> "32768".
@@ -89,7 +92,7 @@ std::map<std::string, std::vector<Call>> our_calls(const std::string& text) {
     const std::regex line_re(R"(^ +-?\d+\.\d{3} \([^)]*\): .+/(\d+) (\w+)\((.*)\) = (.*)$)");
     std::smatch m;
     for (const auto& line : lines_of(text))
-        if (std::regex_match(line, m, line_re) && !signal_timing(m[2].str(), m[4].str()))
+        if (std::regex_match(line, m, line_re) && !run_dependent(m[2].str(), m[3].str(), m[4].str()))
             by_tid[m[1].str()].push_back(make_call(m[2].str(), m[3].str(), m[4].str()));
     return by_tid;
 }
@@ -117,7 +120,7 @@ std::map<std::string, std::vector<Call>> strace_calls(const std::string& text) {
             rest = pending[tid] + rest.substr(rest.find("resumed>") + 8);
             pending.erase(tid);
         }
-        if (std::regex_match(rest, c, call_re) && !signal_timing(c[1].str(), c[3].str()))
+        if (std::regex_match(rest, c, call_re) && !run_dependent(c[1].str(), c[2].str(), c[3].str()))
             by_tid[tid].push_back(make_call(c[1].str(), c[2].str(), c[3].str()));
     }
     return by_tid;
@@ -328,9 +331,10 @@ TEST_CASE("process and time structs (stack_t, rusage, CPU masks, utimensat's tim
     const std::string set = "trace=sigaltstack,getrusage,wait4,sched_setaffinity,sched_getaffinity,utimensat,"
                             "rt_sigreturn,setitimer,times,getgroups";
     // Arguments unlabelled; what differs between two runs by nature (addresses,
-    // pids, CPU times, the time a timer had left) normalized.
+    // pids, CPU times and clock ticks, the time a timer had left) normalized.
     const std::regex call_re(R"(^(\w+)\((.*)\) += (.*)$)"), label(R"((^|, )[a-z_]+: )"), address("0x[0-9a-f]+"),
-        usec(R"(tv_usec=\d+)"), left(R"(tv_sec=\d+, tv_usec=N\}\}$)"), fd_name(R"((\d)<[^>]*>)");
+        usec(R"(tv_usec=\d+)"), left(R"(tv_sec=\d+, tv_usec=N\}\}$)"), fd_name(R"((\d)<[^>]*>)"),
+        ticks(R"((tms_[a-z]+)=\d+)");
     const auto parse = [&](const std::vector<std::string>& lines, bool ours) {
         std::vector<std::string> calls;
         std::smatch m;
@@ -339,7 +343,7 @@ TEST_CASE("process and time structs (stack_t, rusage, CPU masks, utimensat's tim
                 std::string args = ours ? std::regex_replace(std::regex_replace(m[2].str(), label, "$1"), fd_name, "$1")
                                         : m[2].str();
                 args = std::regex_replace(std::regex_replace(args, address, "ADDR"), usec, "tv_usec=N");
-                args = std::regex_replace(args, left, "tv_sec=S, tv_usec=N}}");
+                args = std::regex_replace(std::regex_replace(args, left, "tv_sec=S, tv_usec=N}}"), ticks, "$1=N");
                 // a pid, clock ticks, the kernel's CPU mask size
                 const bool varies = m[1] == "wait4" || m[1] == "times" || m[1] == "sched_getaffinity";
                 if (m[1] == "wait4")
@@ -367,7 +371,7 @@ TEST_CASE("process and time structs (stack_t, rusage, CPU masks, utimensat's tim
         "{it_interval={tv_sec=0, tv_usec=N}, it_value={tv_sec=S, tv_usec=N}}) = 0",
         "setitimer(ITIMER_REAL, {it_interval={tv_sec=0, tv_usec=N}, it_value={tv_sec=0, tv_usec=N}}, "
         "{it_interval={tv_sec=0, tv_usec=N}, it_value={tv_sec=S, tv_usec=N}}) = 0",
-        "times({tms_utime=0, tms_stime=0, tms_cutime=0, tms_cstime=0}) = N",
+        "times({tms_utime=N, tms_stime=N, tms_cutime=N, tms_cstime=N}) = N",
     };
     for (std::size_t i = 0; i < expected.size(); ++i) {
         INFO(i);
@@ -376,6 +380,36 @@ TEST_CASE("process and time structs (stack_t, rusage, CPU masks, utimensat's tim
     }
     REQUIRE(ours.size() == expected.size() + 1);
     CHECK(std::regex_match(ours.back(), std::regex(R"(getgroups\(64, \[(\d+(, \d+)*)?\]\) = \d+)")));
+}
+
+TEST_CASE("a terminal's settings and size (TCGETS, TCSETS*, TIOC[GS]WINSZ) as strace shows them",
+          "[integration][decode][strace]") {
+    const std::vector<std::string> command = {helper("tty_calls")};
+    const std::vector<std::string> options = {"-e", "trace=ioctl"};
+    // Arguments unlabelled, fds unnamed (strace without -y).
+    const std::regex label(R"(([(]|, )[a-z_]+: )"), fd_name(R"([(](\d+)<[^>]*>)");
+    std::vector<std::string> ours, strace_calls;
+    // The terminal's own calls (the pseudo-terminal's master takes others first).
+    const std::regex terminal(R"(^ioctl\(4, .*(TCGETS|TCSETS.?|TIOC.WINSZ), )");
+    for (const auto& call : calls_of(trace_file(command, options), "tty_calls"))
+        ours.push_back(std::regex_replace(std::regex_replace(call, label, "$1"), fd_name, "($1"));
+    std::erase_if(ours, [&](const std::string& c) { return !std::regex_search(c, terminal); });
+    for (const auto& line : lines_of(strace_of(command, options)))
+        if (std::regex_search(line, terminal))
+            strace_calls.push_back(std::regex_replace(line, std::regex(" +="), " ="));
+    REQUIRE(ours.size() == 9);
+    CHECK(ours == strace_calls);
+    CHECK(std::count_if(ours.begin(), ours.end(), [](const std::string& c) {
+              return std::regex_search(c, std::regex(R"(^ioctl\(4, TCGETS, \{c_iflag=[A-Z|]+, c_oflag=NL0\|CR0\|TAB0\|BS0\|)"
+                                                     R"(VT0\|FF0\|OPOST\|ONLCR, c_cflag=B38400\|CS8\|CREAD, c_lflag=ISIG\|)"));
+          }) == 3);
+    // raw: no input flags (strace prints nothing for them), 9600 baud
+    CHECK(std::count_if(ours.begin(), ours.end(), [](const std::string& c) {
+              return c.find("TCSETSF, {c_iflag=, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|ONLCR, "
+                            "c_cflag=B9600|CS8|CREAD, c_lflag=ECHOE|") != std::string::npos;
+          }) == 1);
+    CHECK(std::find(ours.begin(), ours.end(), "ioctl(4, TIOCGWINSZ, {ws_row=50, ws_col=132, ws_xpixel=0, ws_ypixel=0}) = 0") !=
+          ours.end());
 }
 
 TEST_CASE("string size limit bounds strings and buffers, truncated ones end with ...", "[integration][decode]") {

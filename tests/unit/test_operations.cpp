@@ -11,6 +11,7 @@
 #include <linux/prctl.h>
 #include <linux/sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
@@ -251,4 +252,33 @@ TEST_CASE("CPU masks show the set CPUs, group lists their ids", "[operations][st
     CHECK(array(StructKind::Gid, {reinterpret_cast<const uint8_t*>(groups), sizeof(groups)}, 3) == "[0, 4, 65534]");
     CHECK(array(StructKind::Gid, {reinterpret_cast<const uint8_t*>(groups), 8}, 3) == "[0, 4, ...]");
     CHECK(array(StructKind::Gid, {}, 0) == "[]");
+}
+
+TEST_CASE("a terminal's settings and size, as strace prints them", "[operations][structs]") {
+    // The kernel's struct termios: four flag words, c_line, c_cc[19].
+    struct {
+        uint32_t iflag, oflag, cflag, lflag;
+        uint8_t line, cc[19];
+    } tio{};
+    static_assert(sizeof(tio) == 36);
+    tio.iflag = 0400 | 02000;              // ICRNL|IXON
+    tio.oflag = 1 | 4 | 014000;            // OPOST|ONLCR, TAB3
+    tio.cflag = 017 | 060 | 0200 | (015 << 16);  // B38400, CS8, CREAD, input B9600
+    tio.lflag = 1 | 2 | 0100000;           // ISIG|ICANON|IEXTEN
+    CHECK(decoded(StructKind::Termios, tio) ==
+          "{c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB3|BS0|VT0|FF0|OPOST|ONLCR, "
+          "c_cflag=B38400|(B9600<<IBSHIFT)|CS8|CREAD, c_lflag=ISIG|ICANON|IEXTEN, ...}");
+    tio = {};  // all clear: strace prints nothing for the flags, the values by name
+    CHECK(decoded(StructKind::Termios, tio) ==
+          "{c_iflag=, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|, c_cflag=B0|CS5|, c_lflag=, ...}");
+    tio.iflag = 0x80000000;  // unknown bits in hex
+    tio.cflag = 010020;      // a speed set apart (BOTHER: termios2's c_ospeed)
+    CHECK(decoded(StructKind::Termios, tio).starts_with("{c_iflag=0x80000000, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|, "
+                                                        "c_cflag=BOTHER|CS6|, "));
+    fmt::memory_buffer out;
+    btrace::decode::format_struct(StructKind::Termios, {reinterpret_cast<const uint8_t*>(&tio), 6}, out);
+    CHECK(fmt::to_string(out) == "{c_iflag=0x80000000, ...}");
+
+    const struct winsize ws {50, 132, 0, 0};
+    CHECK(decoded(StructKind::Winsize, ws) == "{ws_row=50, ws_col=132, ws_xpixel=0, ws_ypixel=0}");
 }
