@@ -2,6 +2,7 @@
 #include "decode/args.h"
 
 #include <fmt/compile.h>
+#include <linux/sched.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -304,6 +305,11 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
         if (!is_erestart(call.ret) || !captured(payload))
             break;
         format_struct(static_cast<StructKind>(arg.aux), payload.bytes, out);
+        return;
+    case ArgKind::ParentTid:
+        if (call.failed || call.ret <= 0 || !call.args || !(call.args[arg.len_arg] & CLONE_PARENT_SETTID))
+            break;
+        fmt::format_to(std::back_inserter(out), FMT_COMPILE("[{}]"), call.ret);
         return;
     case ArgKind::RestoredMask:
         put(out, "{mask=");

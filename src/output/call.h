@@ -69,8 +69,9 @@ void for_each_shown_arg(const btrace_syscall& rec, const syscalls::Syscall* info
     for (unsigned i = 0; i < shown.nargs; ++i) {
         const syscalls::Arg& arg = shown.args[i];
         const unsigned reg = shown.regs[i];
-        if (arg.kind == syscalls::ArgKind::CreateMode && !creates_file(*info, rec.args))
-            continue;  // like strace: open's mode means nothing without O_CREAT
+        if ((arg.kind == syscalls::ArgKind::CreateMode && !creates_file(*info, rec.args)) ||
+            !syscalls::is_shown(arg, rec.args))
+            continue;  // like strace: open's mode means nothing without O_CREAT, clone's tls without CLONE_SETTLS
         visit(arg.name, syscalls::in_register(arg) ? std::optional(rec.args[reg]) : std::nullopt,
               [&, reg](fmt::memory_buffer& into) { decode::format_arg(arg, rec.args[reg], payloads.args[reg], call, into); });
     }

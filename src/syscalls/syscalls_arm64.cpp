@@ -12,6 +12,7 @@
 #include <linux/futex.h>
 #include <linux/prctl.h>
 #include <asm/ioctls.h>
+#include <linux/sched.h>
 
 #include <algorithm>
 
@@ -110,6 +111,10 @@ constexpr Variant kVariants_prctl[] = {
     {static_cast<uint32_t>(PR_SET_TIMERSLACK), 2, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}, {"arg2", ArgKind::Signed}}, {0, 1}, RetKind::Signed},
     {static_cast<uint32_t>(PR_SET_NO_NEW_PRIVS), 5, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}, {"arg2", ArgKind::Unsigned}, {"arg3", ArgKind::Hex}, {"arg4", ArgKind::Hex}, {"arg5", ArgKind::Hex}}, {0, 1, 2, 3, 4}, RetKind::Signed},
     {static_cast<uint32_t>(PR_SET_THP_DISABLE), 5, {{"option", ArgKind::Enum, fam(Family::PrctlOption)}, {"arg2", ArgKind::Unsigned}, {"arg3", ArgKind::Hex}, {"arg4", ArgKind::Hex}, {"arg5", ArgKind::Hex}}, {0, 1, 2, 3, 4}, RetKind::Signed},
+};
+
+constexpr Variant kVariants_clone[] = {
+    {static_cast<uint32_t>(0), 5, {{"child_stack", ArgKind::Ptr}, {"flags", ArgKind::Flags, fam(Family::CloneFlags)}, {"parent_tid", ArgKind::ParentTid, 0, 0, 0, static_cast<uint32_t>(CLONE_PARENT_SETTID|CLONE_PIDFD)}, {"tls", ArgKind::Ptr, 0, kNone, 0, static_cast<uint32_t>(CLONE_SETTLS)}, {"child_tidptr", ArgKind::Ptr, 0, kNone, 0, static_cast<uint32_t>(CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID)}}, {1, 0, 2, 3, 4}, RetKind::Signed},
 };
 
 constexpr Syscall kSyscalls[470] = {
@@ -554,7 +559,7 @@ constexpr Syscall kSyscalls[470] = {
     // 219: keyctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)
     {"keyctl", 5, {{"option", ArgKind::Enum, fam(Family::KeyctlCmd)}, {"arg2", ArgKind::Hex}, {"arg3", ArgKind::Hex}, {"arg4", ArgKind::Hex}, {"arg5", ArgKind::Hex}}, RetKind::Signed, 0},
     // 220: clone(unsigned long clone_flags, unsigned long newsp, int *parent_tidptr, unsigned long tls, int *child_tidptr)
-    {"clone", 5, {{"clone_flags", ArgKind::Flags, fam(Family::CloneFlags)}, {"newsp", ArgKind::Ptr}, {"parent_tidptr", ArgKind::Ptr}, {"tls", ArgKind::Ptr}, {"child_tidptr", ArgKind::Ptr}}, RetKind::Pid, kProcess},
+    {"clone", 5, {{"clone_flags", ArgKind::Flags, fam(Family::CloneFlags)}, {"newsp", ArgKind::Ptr}, {"parent_tidptr", ArgKind::ParentTid, 0, 0}, {"tls", ArgKind::Ptr}, {"child_tidptr", ArgKind::Ptr}}, RetKind::Pid, kProcess, 0, static_cast<uint32_t>(0), kVariants_clone},
     // 221: execve(const char *filename, const char *const *argv, const char *const *envp)
     {"execve", 3, {{"filename", ArgKind::Path}, {"argv", ArgKind::Argv}, {"envp", ArgKind::Envp}}, RetKind::Signed, kFile | kProcess},
     // 222: mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags, unsigned long fd, unsigned long off)

@@ -12,6 +12,7 @@
 #include <linux/futex.h>
 #include <linux/prctl.h>
 #include <asm/ioctls.h>
+#include <linux/sched.h>
 
 #include <algorithm>
 
@@ -43,6 +44,10 @@ constexpr Variant kVariants_ioctl[] = {
     {static_cast<uint32_t>(TCSETSF), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::IoctlCmd)}, {"arg", ArgKind::InStruct, st(StructKind::Termios)}}, {0, 1, 2}, RetKind::Signed},
     {static_cast<uint32_t>(TIOCGWINSZ), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::IoctlCmd)}, {"arg", ArgKind::OutStruct, st(StructKind::Winsize)}}, {0, 1, 2}, RetKind::Signed},
     {static_cast<uint32_t>(TIOCSWINSZ), 3, {{"fd", ArgKind::Fd}, {"cmd", ArgKind::Enum, fam(Family::IoctlCmd)}, {"arg", ArgKind::InStruct, st(StructKind::Winsize)}}, {0, 1, 2}, RetKind::Signed},
+};
+
+constexpr Variant kVariants_clone[] = {
+    {static_cast<uint32_t>(0), 5, {{"child_stack", ArgKind::Ptr}, {"flags", ArgKind::Flags, fam(Family::CloneFlags)}, {"parent_tid", ArgKind::ParentTid, 0, 0, 0, static_cast<uint32_t>(CLONE_PARENT_SETTID|CLONE_PIDFD)}, {"tls", ArgKind::Ptr, 0, kNone, 0, static_cast<uint32_t>(CLONE_SETTLS)}, {"child_tidptr", ArgKind::Ptr, 0, kNone, 0, static_cast<uint32_t>(CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID)}}, {1, 0, 2, 4, 3}, RetKind::Signed},
 };
 
 constexpr uint32_t kCaptureBase_fcntl = std::min({static_cast<uint32_t>(F_GETLK), static_cast<uint32_t>(F_SETLK), static_cast<uint32_t>(F_SETLKW), static_cast<uint32_t>(F_OFD_GETLK), static_cast<uint32_t>(F_OFD_SETLK), static_cast<uint32_t>(F_OFD_SETLKW)}) & ~63u;
@@ -226,7 +231,7 @@ constexpr Syscall kSyscalls[470] = {
     // 55: getsockopt(int fd, int level, int optname, char *optval, int *optlen)
     {"getsockopt", 5, {{"fd", ArgKind::Fd}, {"level", ArgKind::Enum, fam(Family::SockoptLevel)}, {"optname", ArgKind::SockoptName, 0, 1}, {"optval", ArgKind::SockoptValOut, 0, 4}, {"optlen", ArgKind::SocklenInOut}}, RetKind::Signed, kNetwork},
     // 56: clone(unsigned long clone_flags, unsigned long newsp, int *parent_tidptr, int *child_tidptr, unsigned long tls)
-    {"clone", 5, {{"clone_flags", ArgKind::Flags, fam(Family::CloneFlags)}, {"newsp", ArgKind::Ptr}, {"parent_tidptr", ArgKind::Ptr}, {"child_tidptr", ArgKind::Ptr}, {"tls", ArgKind::Ptr}}, RetKind::Pid, kProcess},
+    {"clone", 5, {{"clone_flags", ArgKind::Flags, fam(Family::CloneFlags)}, {"newsp", ArgKind::Ptr}, {"parent_tidptr", ArgKind::ParentTid, 0, 0}, {"child_tidptr", ArgKind::Ptr}, {"tls", ArgKind::Ptr}}, RetKind::Pid, kProcess, 0, static_cast<uint32_t>(0), kVariants_clone},
     // 57: fork()
     {"fork", 0, {}, RetKind::Pid, kProcess},
     // 58: vfork()

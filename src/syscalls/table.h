@@ -67,6 +67,9 @@ enum class ArgKind : uint8_t {
     // rt_sigreturn's signal frame, on the user stack rather than in a register:
     // the signal mask it restores, read from the task at sys_exit ({mask=[TERM]}).
     RestoredMask,
+    // clone's parent_tid: the child's tid it was given ([1234], the result)
+    // when the flags (len_arg) hold CLONE_PARENT_SETTID, else its address.
+    ParentTid,
     // Named by another argument's value, whose index is len_arg.
     SockoptName,    // optname, by the level argument: SO_REUSEADDR, TCP_NODELAY ...
     SockProtocol,   // socket's protocol, by the family argument: IPPROTO_TCP, NETLINK_ROUTE, 0
@@ -89,7 +92,15 @@ struct Arg {
     ArgKind kind;
     uint8_t aux = 0;          // Family or StructKind, per kind
     uint8_t len_arg = kNone;  // index of the length/count argument (or the naming one), per kind
+    // Shown only when args[shown_if_arg] & shown_if (clone's tls with CLONE_SETTLS); kNone: always.
+    uint8_t shown_if_arg = kNone;
+    uint32_t shown_if = 0;
 };
+
+// Whether the call's arguments make arg shown (see Arg::shown_if).
+constexpr bool is_shown(const Arg& arg, const __u64* args) {
+    return arg.shown_if_arg == kNone || (args[arg.shown_if_arg] & arg.shown_if) != 0;
+}
 
 // Whether arg is a register (rt_sigreturn's frame is on the user stack).
 constexpr bool in_register(const Arg& arg) { return arg.kind != ArgKind::RestoredMask; }

@@ -325,14 +325,15 @@ TEST_CASE("poll and select calls (ppoll, pselect6 too): arguments and results as
 }
 
 TEST_CASE("process and time structs (stack_t, rusage, CPU masks, utimensat's times, itimerval, tms, groups, the mask "
-          "rt_sigreturn restores) as strace shows them", "[integration][decode][strace]") {
+          "rt_sigreturn restores) and clone's arguments as strace shows them", "[integration][decode][strace]") {
     const std::string scratch = temp_path("times");
     const std::vector<std::string> command = {helper("process_structs"), scratch};
-    const std::string set = "trace=sigaltstack,getrusage,wait4,sched_setaffinity,sched_getaffinity,utimensat,"
+    const std::string set = "trace=sigaltstack,getrusage,clone,wait4,sched_setaffinity,sched_getaffinity,utimensat,"
                             "rt_sigreturn,setitimer,times,getgroups";
-    // Arguments unlabelled; what differs between two runs by nature (addresses,
-    // pids, CPU times and clock ticks, the time a timer had left) normalized.
-    const std::regex call_re(R"(^(\w+)\((.*)\) += (.*)$)"), label(R"((^|, )[a-z_]+: )"), address("0x[0-9a-f]+"),
+    // Arguments unlabelled (clone's named, as strace names them: child_stack=NULL);
+    // what differs between two runs by nature (addresses, pids, CPU times and
+    // clock ticks, the time a timer had left) normalized.
+    const std::regex call_re(R"(^(\w+)\((.*)\) += (.*)$)"), label(R"((^|, )([a-z_]+): )"), address("0x[0-9a-f]+"),
         usec(R"(tv_usec=\d+)"), left(R"(tv_sec=\d+, tv_usec=N\}\}$)"), fd_name(R"((\d)<[^>]*>)"),
         ticks(R"((tms_[a-z]+)=\d+)");
     const auto parse = [&](const std::vector<std::string>& lines, bool ours) {
@@ -340,12 +341,14 @@ TEST_CASE("process and time structs (stack_t, rusage, CPU masks, utimensat's tim
         std::smatch m;
         for (const auto& line : lines)
             if (std::regex_match(line, m, call_re) && m[1] != "exit_group") {
-                std::string args = ours ? std::regex_replace(std::regex_replace(m[2].str(), label, "$1"), fd_name, "$1")
+                std::string args = ours ? std::regex_replace(std::regex_replace(m[2].str(), label,
+                                                                                m[1] == "clone" ? "$1$2=" : "$1"),
+                                                             fd_name, "$1")
                                         : m[2].str();
                 args = std::regex_replace(std::regex_replace(args, address, "ADDR"), usec, "tv_usec=N");
                 args = std::regex_replace(std::regex_replace(args, left, "tv_sec=S, tv_usec=N}}"), ticks, "$1=N");
                 // a pid, clock ticks, the kernel's CPU mask size
-                const bool varies = m[1] == "wait4" || m[1] == "times" || m[1] == "sched_getaffinity";
+                const bool varies = m[1] == "wait4" || m[1] == "times" || m[1] == "sched_getaffinity" || m[1] == "clone";
                 if (m[1] == "wait4")
                     args = std::regex_replace(args, std::regex(R"(^\d+)"), "N");
                 calls.push_back(m[1].str() + "(" + args + ") = " + (varies ? "N" : m[3].str()));
@@ -359,6 +362,7 @@ TEST_CASE("process and time structs (stack_t, rusage, CPU masks, utimensat's tim
         "sigaltstack({ss_sp=ADDR, ss_flags=0, ss_size=65536}, {ss_sp=NULL, ss_flags=SS_DISABLE, ss_size=0}) = 0",
         "sigaltstack(NULL, {ss_sp=ADDR, ss_flags=0, ss_size=65536}) = 0",
         "getrusage(RUSAGE_CHILDREN, {ru_utime={tv_sec=0, tv_usec=N}, ru_stime={tv_sec=0, tv_usec=N}, ...}) = 0",
+        "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=ADDR) = N",
         "wait4(N, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, {ru_utime={tv_sec=0, tv_usec=N}, "
         "ru_stime={tv_sec=0, tv_usec=N}, ...}) = N",
         "sched_setaffinity(0, 128, [0]) = 0",

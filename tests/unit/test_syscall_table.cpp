@@ -2,9 +2,14 @@
 // Tests for the generated syscall tables behind src/syscalls/table.h.
 #include <catch2/catch.hpp>
 
+#include <linux/sched.h>
+#include <csignal>
+
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <string>
+#include <vector>
 #include <string_view>
 
 #include "decode/families.h"
@@ -121,6 +126,7 @@ TEST_CASE("syscall table: aux and len_arg are consistent with the kinds", "[sysc
             case ArgKind::SockoptValOut:
             case ArgKind::SockoptName:
             case ArgKind::SockProtocol:
+            case ArgKind::ParentTid:
                 CHECK(a.aux == 0);
                 REQUIRE(a.len_arg != kNone);
                 CHECK(a.len_arg < sc.nargs);
@@ -299,6 +305,24 @@ TEST_CASE("x86_64 table: return kinds", "[syscalls]") {
     }
     CHECK(by_name("waitid").ret == RetKind::Signed);  // 0 on success
     CHECK(by_name("close").ret == RetKind::Signed);
+}
+
+TEST_CASE("x86_64 table: clone shows its arguments as strace does, the tid pointers and tls by its flags", "[syscalls]") {
+    const Syscall& clone = by_name("clone");
+    const __u64 fork_args[6] = {CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | SIGCHLD, 0, 0, 0x7f0000000a10, 0, 0};
+    const btrace::syscalls::Shown forked = btrace::syscalls::shown(clone, fork_args);
+    std::vector<std::string_view> names;
+    for (unsigned i = 0; i < forked.nargs; ++i)
+        if (btrace::syscalls::is_shown(forked.args[i], fork_args))
+            names.push_back(forked.args[i].name);
+    CHECK(names == std::vector<std::string_view>{"child_stack", "flags", "child_tidptr"});
+    CHECK(forked.regs[0] == 1);  // the stack register comes first
+    const __u64 thread_args[6] = {CLONE_VM | CLONE_THREAD | CLONE_SETTLS | CLONE_PARENT_SETTID, 0x7f00, 0x7f10, 0, 0x7f20, 0};
+    names.clear();
+    for (unsigned i = 0; i < forked.nargs; ++i)
+        if (btrace::syscalls::is_shown(forked.args[i], thread_args))
+            names.push_back(forked.args[i].name);
+    CHECK(names == std::vector<std::string_view>{"child_stack", "flags", "parent_tid", "tls"});
 }
 
 TEST_CASE("x86_64 table: syscalls without arguments", "[syscalls]") {
