@@ -239,6 +239,7 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 				      fds_only ? CAPTURE_FDS_ONLY : CAPTURE_AT_EXIT);
 	if (shown) {
 		size = socklen_payload(b, call, rec->args, ret, start, size);
+		size = passed_in_payload(b, call, start, size);
 		size = fd_seen_payload(b, task, call, start, size);
 		size = sched_payload(b, sched, start, size);
 	}

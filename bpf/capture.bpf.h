@@ -592,9 +592,33 @@ static __always_inline __u32 capture_payloads(__u32 start, __u32 fixed_size, __s
 	return job.cursor;
 }
 
+/* select's fd sets (fds below 64 * BTRACE_FDSET_WORDS) and the timeout of
+ * select, pselect6 and ppoll, as passed in: the kernel rewrites them. */
+static __always_inline void read_passed_in(struct btrace_inflight *call, const struct btrace_capture_spec *spec,
+					   const __u64 *args)
+{
+	struct btrace_passed_in *in = &call->passed_in;
+	__s32 nfds = (__s32)args[0];
+
+	in->present = 0;
+	if (spec->fdsets_arg && nfds > 0) {
+		__u32 words = bounded(((__u64)nfds + 63) / 64, BTRACE_FDSET_WORDS);
+		for (int k = 0; k < 3; k++) {
+			const void *set = (const void *)arg_at(args, spec->fdsets_arg - 1 + k);
+			if (set && words && !bpf_probe_read_user(in->sets[k], words * sizeof(__u64), set))
+				in->present |= BTRACE_PASSED_SET(k);
+		}
+	}
+	const void *timeout = spec->timeout_arg ? (const void *)arg_at(args, spec->timeout_arg - 1) : NULL;
+	if (timeout && !bpf_probe_read_user(in->timeout, sizeof(in->timeout), timeout))
+		in->present |= BTRACE_PASSED_TIMEOUT;
+	call->flags |= BTRACE_INFLIGHT_PASSED_IN;
+}
+
 /* What a shown call's arguments point to that changes during the call, read
- * at sys_enter into its slot: a socklen_t in/out length, and (threads sharing
- * fds) the file behind its named fd argument. */
+ * at sys_enter into its slot: a socklen_t in/out length, select's fd sets
+ * and timeouts, and (threads sharing fds) the file behind its named fd
+ * argument. */
 static __always_inline void read_at_enter(struct task_struct *task, struct btrace_inflight *call, __s64 nr)
 {
 	__u64 args[BTRACE_MAX_ARGS];
@@ -604,9 +628,12 @@ static __always_inline void read_at_enter(struct task_struct *task, struct btrac
 	if (!capture_enabled || !(spec = bpf_map_lookup_elem(&capture_specs, &key)))
 		return;
 	bool fd_seen = spec->named_fd_arg && shares_fd_table(task);
-	if (!spec->socklen_arg && !fd_seen)
+	bool passed_in = spec->fdsets_arg || spec->timeout_arg;
+	if (!spec->socklen_arg && !fd_seen && !passed_in)
 		return;
 	read_syscall_args(task, args);
+	if (passed_in)
+		read_passed_in(call, spec, args);
 	if (spec->socklen_arg) {
 		call->socklen_at = spec->socklen_arg - 1;
 		const void *len = (const void *)arg_at(args, call->socklen_at);
@@ -615,6 +642,19 @@ static __always_inline void read_at_enter(struct task_struct *task, struct btrac
 	}
 	if (fd_seen)
 		fd_seen_at_enter(task, call, spec, args);
+}
+
+/* sys_exit: what read_passed_in read, one BTRACE_CAP_PASSED_IN payload
+ * (a struct btrace_passed_in) at size. */
+static __always_inline __u32 passed_in_payload(struct btrace_batch *b, const struct btrace_inflight *call,
+					       __u32 start, __u32 size)
+{
+	if (!(call->flags & BTRACE_INFLIGHT_PASSED_IN))
+		return size;
+	struct btrace_payload *p = payload_after(b, start, size);
+
+	__builtin_memcpy(p + 1, &call->passed_in, sizeof(call->passed_in));
+	return size + payload_header(p, BTRACE_PAYLOAD_PASSED_IN, BTRACE_CAP_PASSED_IN, sizeof(call->passed_in), 0, 0);
 }
 
 /* sys_exit: the BTRACE_CAP_SOCKLEN payload at size: the length as the call

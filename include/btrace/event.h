@@ -83,6 +83,9 @@ enum btrace_capture_how {
 				    * __u32 it held at sys_enter, then, after a successful call, the __u32 after */
 	BTRACE_CAP_FDSET,          /* an fd_set of args[len_arg] bits, in longs, when ret != 0 */
 	BTRACE_CAP_BLOCKED_MASK,   /* the task's blocked signals after the call (rt_sigreturn restored them) */
+	BTRACE_CAP_PASSED_IN,      /* what an argument pointed to at sys_enter, which the kernel rewrites
+				    * (select's fd sets, a timeout): read into the slot (btrace_capture_spec
+				    * .fdsets_arg, .timeout_arg), sent at sys_exit */
 };
 
 /* Which fds a successful call creates or changes (btrace_capture_spec.describe). */
@@ -124,8 +127,24 @@ struct btrace_capture_spec {
 	__u8 describe_arg;
 	__u8 named_fd_arg; /* 1 + the fd argument shown by name (BTRACE_PAYLOAD_FD_SEEN); 0: none */
 	__u8 socklen_arg;  /* 1 + a socklen_t * in/out argument (BTRACE_CAP_SOCKLEN); 0: none */
-	__u8 pad[4];
+	__u8 fdsets_arg;   /* 1 + the first of three fd_set * arguments of args[0] bits (select); 0: none */
+	__u8 timeout_arg;  /* 1 + a timeout the kernel rewrites with the time left; 0: none */
+	__u8 pad[2];
 };
+
+/* Bits of each fd set read as passed in (fds below 256); strace reads them all. */
+#define BTRACE_FDSET_WORDS 4
+
+/* What select, pselect6 and ppoll are passed that the kernel rewrites before
+ * sys_exit, read at sys_enter into the call's slot. */
+struct btrace_passed_in {
+	__u64 sets[3][BTRACE_FDSET_WORDS];
+	__u8 timeout[16]; /* struct __kernel_timespec or __kernel_old_timeval */
+	__u32 present;    /* BTRACE_PASSED_SET(k), BTRACE_PASSED_TIMEOUT: read */
+	__u32 pad;
+};
+#define BTRACE_PASSED_SET(k) (1u << (k))
+#define BTRACE_PASSED_TIMEOUT (1u << 3)
 
 /* BTRACE_CAP_FD_DESC payloads carry this arg marker instead of an argument index. */
 #define BTRACE_PAYLOAD_FD_DESC 0x80
@@ -137,6 +156,8 @@ struct btrace_capture_spec {
 #define BTRACE_PAYLOAD_SCHED 0x83
 /* The file behind the named fd argument as the call began and ended (struct btrace_fd_seen). */
 #define BTRACE_PAYLOAD_FD_SEEN 0x84
+/* A struct btrace_passed_in payload carries this arg marker. */
+#define BTRACE_PAYLOAD_PASSED_IN 0x85
 #define BTRACE_MSGHDR_SIZE 56 /* struct user_msghdr on 64-bit */
 
 enum btrace_fd_kind {
@@ -295,6 +316,7 @@ struct btrace_inflight {
 	struct btrace_file_id seen_at_enter; /* and what it held at sys_enter */
 	__u32 socklen_in; /* with BTRACE_INFLIGHT_SOCKLEN: *args[socklen_at] at sys_enter */
 	__u32 socklen_at;
+	struct btrace_passed_in passed_in; /* with BTRACE_INFLIGHT_PASSED_IN */
 };
 
 /* btrace_inflight.flags: a call the monitor's selection leaves out (-e trace=,
@@ -304,8 +326,11 @@ struct btrace_inflight {
 #define BTRACE_INFLIGHT_FD_SEEN (1u << 30)
 /* btrace_inflight.flags: socklen_in was read for this call. */
 #define BTRACE_INFLIGHT_SOCKLEN (1u << 29)
+/* btrace_inflight.flags: passed_in was read for this call. */
+#define BTRACE_INFLIGHT_PASSED_IN (1u << 28)
 /* The slot's own flags, which stay out of the record. */
-#define BTRACE_INFLIGHT_OWN (BTRACE_INFLIGHT_COUNT_ONLY | BTRACE_INFLIGHT_FD_SEEN | BTRACE_INFLIGHT_SOCKLEN)
+#define BTRACE_INFLIGHT_OWN \
+	(BTRACE_INFLIGHT_COUNT_ONLY | BTRACE_INFLIGHT_FD_SEEN | BTRACE_INFLIGHT_SOCKLEN | BTRACE_INFLIGHT_PASSED_IN)
 
 /* A fork child's first sys_exit is the return from clone, which it never entered. */
 /* A call -e trace= leaves out: its sys_exit is expected and ignored. */

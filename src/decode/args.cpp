@@ -99,17 +99,27 @@ void sockopt_value(const Payload& p, const CallContext& call, fmt::memory_buffer
 bool captured(const Payload& p) { return p.present && !(p.faulted() && p.bytes.empty()); }
 
 // The fds in an fd_set, named: [3</a> 4</b>].
-void fds_in_set(const Payload& p, int nfds, const CallContext& call, fmt::memory_buffer& out) {
-    const char* sep = "";
+void fds_in_set(std::span<const uint8_t> bytes, bool truncated, int nfds, const CallContext& call,
+                fmt::memory_buffer& out) {
+    bool first = true;
     out.push_back('[');
-    for (int fd = next_fd_in_set(p.bytes, nfds, 0); fd >= 0; fd = next_fd_in_set(p.bytes, nfds, fd + 1)) {
-        put(out, sep);
-        sep = " ";
+    for (int fd = next_fd_in_set(bytes, nfds, 0); fd >= 0; fd = next_fd_in_set(bytes, nfds, fd + 1)) {
+        if (!first)
+            out.push_back(' ');
+        first = false;
         format_fd(fd, call, out);
     }
-    if (p.truncated())
-        fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}..."), sep);
+    if (truncated)
+        put(out, first ? "..." : " ...");
     out.push_back(']');
+}
+
+// What select, pselect6 or ppoll were passed, read at sys_enter; false if it was not.
+bool passed_in(const CallContext& call, btrace_passed_in& in) {
+    if (!call.payloads || !captured(call.payloads->passed_in) || call.payloads->passed_in.bytes.size() != sizeof(in))
+        return false;
+    std::memcpy(&in, call.payloads->passed_in.bytes.data(), sizeof(in));
+    return true;
 }
 
 // {msg_name=..., msg_namelen=16, msg_iov=[...], msg_iovlen=1, msg_controllen=0, msg_flags=0}, as strace
@@ -171,7 +181,7 @@ void format_fd(int fd, const CallContext& call, fmt::memory_buffer& out) {
     out.push_back('>');
 }
 
-void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload, const CallContext& call,
+void format_arg(const syscalls::Arg& arg, unsigned reg, uint64_t value, const Payload& payload, const CallContext& call,
                 fmt::memory_buffer& out) {
     if (call.raw) {
         switch (arg.kind) {
@@ -294,13 +304,27 @@ void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload
         out.push_back(']');
         return;
     }
-    case ArgKind::FdSet:  // as passed in only when the kernel wrote nothing back
+    case ArgKind::FdSet: {  // as passed in: read at sys_enter, or when the kernel wrote nothing back
+        const int nfds = call.args ? static_cast<int32_t>(call.args[arg.len_arg]) : 0;
+        btrace_passed_in in;
+        // select's and pselect6's three sets follow nfds, the first argument
+        if (const unsigned set = reg - 1; set < 3 && passed_in(call, in) && (in.present & BTRACE_PASSED_SET(set))) {
+            const std::span<const uint8_t> bits(reinterpret_cast<const uint8_t*>(in.sets[set]), sizeof(in.sets[set]));
+            fds_in_set(bits, nfds > static_cast<int>(bits.size() * 8), nfds, call, out);
+            return;
+        }
         if (!call.failed || !captured(payload))
             break;
-        fds_in_set(payload, call.args ? static_cast<int32_t>(call.args[arg.len_arg]) : 0, call, out);
+        fds_in_set(payload.bytes, payload.truncated(), nfds, call, out);
         return;
-    case ArgKind::TimeLeft:  // what was passed in is gone: the result shows the time left
-        break;
+    }
+    case ArgKind::TimeLeft: {  // as passed in, read at sys_enter; the result shows the time left
+        btrace_passed_in in;
+        if (!passed_in(call, in) || !(in.present & BTRACE_PASSED_TIMEOUT))
+            break;
+        format_struct(static_cast<StructKind>(arg.aux), {in.timeout, sizeof(in.timeout)}, out);
+        return;
+    }
     case ArgKind::TimeRemaining:  // written only by a sleep a signal interrupted (ERESTART*, as strace checks)
         if (!is_erestart(call.ret) || !captured(payload))
             break;

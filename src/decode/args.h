@@ -37,7 +37,8 @@ struct CallContext {
 // 3</etc/issue>, or 3 when the name is unknown.
 void format_fd(int fd, const CallContext& call, fmt::memory_buffer& out);
 
-void format_arg(const syscalls::Arg& arg, uint64_t value, const Payload& payload, const CallContext& call,
+// reg: which register the argument is (args[reg] is value, payloads.args[reg] payload).
+void format_arg(const syscalls::Arg& arg, unsigned reg, uint64_t value, const Payload& payload, const CallContext& call,
                 fmt::memory_buffer& out);
 
 }  // namespace btrace::decode

@@ -12,6 +12,7 @@ bool split_payloads(std::span<const uint8_t> area, Payloads& out) {
     for (Payload& p : out.fd_descs)
         p.present = false;
     out.msg_name.present = out.msg_iov.present = out.sched.present = out.fd_seen.present = false;
+    out.passed_in.present = false;
     std::size_t off = 0;
     while (off < area.size()) {
         btrace_payload hdr;
@@ -34,6 +35,8 @@ bool split_payloads(std::span<const uint8_t> area, Payloads& out) {
             slot = &out.sched;
         } else if (hdr.arg == BTRACE_PAYLOAD_FD_SEEN) {
             slot = &out.fd_seen;
+        } else if (hdr.arg == BTRACE_PAYLOAD_PASSED_IN) {
+            slot = &out.passed_in;
         } else {
             return false;
         }

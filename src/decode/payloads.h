@@ -30,6 +30,7 @@ struct Payloads {
     Payload msg_name, msg_iov;                 // a msghdr's parts (BTRACE_PAYLOAD_MSG_*)
     Payload sched;                             // --sched: struct btrace_sched
     Payload fd_seen;                           // struct btrace_fd_seen (threads sharing fds)
+    Payload passed_in;                         // struct btrace_passed_in (select, pselect6, ppoll)
 };
 
 // Fills one Payload per argument index, and the fd descriptions, from `area`

@@ -61,7 +61,7 @@ void for_each_shown_arg(const btrace_syscall& rec, const syscalls::Syscall* info
     if (call.raw) {  // every register, as the syscall's prototype names them
         for (unsigned i = 0; i < info->nargs && syscalls::in_register(info->args[i]); ++i)
             visit(info->args[i].name, rec.args[i], [&](fmt::memory_buffer& into) {
-                decode::format_arg(info->args[i], rec.args[i], payloads.args[i], call, into);
+                decode::format_arg(info->args[i], i, rec.args[i], payloads.args[i], call, into);
             });
         return;
     }
@@ -73,7 +73,7 @@ void for_each_shown_arg(const btrace_syscall& rec, const syscalls::Syscall* info
             !syscalls::is_shown(arg, rec.args))
             continue;  // like strace: open's mode means nothing without O_CREAT, clone's tls without CLONE_SETTLS
         visit(arg.name, syscalls::in_register(arg) ? std::optional(rec.args[reg]) : std::nullopt,
-              [&, reg](fmt::memory_buffer& into) { decode::format_arg(arg, rec.args[reg], payloads.args[reg], call, into); });
+              [&, reg](fmt::memory_buffer& into) { decode::format_arg(arg, reg, rec.args[reg], payloads.args[reg], call, into); });
     }
 }
 

@@ -118,9 +118,16 @@ btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args, b
             spec.describe_arg = static_cast<uint8_t>(i);
         }
     }
-    for (unsigned i = 0; i < sc.nargs; ++i)
+    for (unsigned i = 0; i < sc.nargs; ++i) {
         if (sc.args[i].kind == ArgKind::SocklenInOut)
             spec.socklen_arg = static_cast<uint8_t>(i + 1);
+        // What the kernel rewrites, read as passed in at sys_enter: select's
+        // three fd sets (after nfds, the first argument) and the timeout.
+        else if (sc.args[i].kind == ArgKind::FdSet && spec.fdsets_arg == 0 && i == 1 && sc.args[i].len_arg == 0)
+            spec.fdsets_arg = static_cast<uint8_t>(i + 1);
+        else if (sc.args[i].kind == ArgKind::TimeLeft)
+            spec.timeout_arg = static_cast<uint8_t>(i + 1);
+    }
     for (unsigned i = 0; fd_seen && spec.named_fd_arg == 0 && i < sc.nargs; ++i)
         if (is_fd_arg(sc.args[i]))
             spec.named_fd_arg = static_cast<uint8_t>(i + 1);

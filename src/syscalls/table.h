@@ -52,13 +52,14 @@ enum class ArgKind : uint8_t {
     MsghdrIn,       // struct msghdr *: its name and iovecs (data bounded by -s)
     MsghdrOut,      // as MsghdrIn, read after a successful call (data up to the return value)
     Dirents,        // getdents's buffer: its address and /* N entries */ (counted in the kernel)
-    // select's fd_set of len_arg bits, read at sys_exit: the ready fds, which
-    // the result shows; the argument shows the set passed in only when the
-    // call failed (the kernel wrote nothing back), else its address.
+    // select's fd_set of len_arg bits (the first argument; the three sets
+    // follow it): read at sys_enter, as passed in, which the argument shows
+    // (fds below 64 * BTRACE_FDSET_WORDS), and at sys_exit, the ready fds,
+    // which the result shows.
     FdSet,
     // aux = decode::StructKind: a timeout the kernel rewrites with the time
-    // left (select, ppoll), read at sys_exit: the argument is its address, the
-    // result shows "left {...}".
+    // left (select, ppoll): read at sys_enter, as passed in, which the
+    // argument shows, and at sys_exit: the result shows "left {...}".
     TimeLeft,
     // aux = decode::StructKind: the time a sleep had left (nanosleep's rem),
     // which the kernel writes only when a signal interrupted it (the call

@@ -85,8 +85,8 @@ TEST_CASE("poll and ppoll: the entries with revents after the count, the time le
                          "= 1 ([{fd=3, revents=POLLIN}])\n");
     CHECK(poll.text(true) == "t/7 poll(ufds: 0x1000, nfds: 2, timeout_msecs: 1000) = 1\n");
 
-    // ppoll's timeout is read after the kernel rewrote it with the time left:
-    // its address in the arguments, the time left in the result.
+    // ppoll's timeout read after the kernel rewrote it is the time left, which
+    // the result shows (the argument shows it as passed in, read at sys_enter).
     const struct timespec left{0, 999000000};
     const uint64_t chld = 1ull << (SIGCHLD - 1);
     Record ppoll("ppoll", 1, {0x1000, 1, 0x2000, 0x3000, 8});
@@ -142,6 +142,54 @@ TEST_CASE("select and pselect6: ready fds by set after the count, sets as passed
     Record cut("select", -EINTR, {10, 0x1000, 0, 0, 0});
     cut.payload(1, BTRACE_CAP_FDSET, bytes_of(in), BTRACE_PAYLOAD_TRUNCATED);
     CHECK(cut.text().starts_with("t/7 select(n: 10, inp: [3 5 9 ...], outp: NULL"));
+}
+
+TEST_CASE("select, pselect6 and ppoll show their sets and timeouts as passed in, read at sys_enter",
+          "[decode][select]") {
+    btrace_passed_in in{};
+    in.sets[0][0] = (1u << 3) | (1u << 5);
+    in.sets[1][0] = 1u << 4;
+    const struct timeval asked{1, 0};
+    std::memcpy(in.timeout, &asked, sizeof(asked));
+    in.present = BTRACE_PASSED_SET(0) | BTRACE_PASSED_SET(1) | BTRACE_PASSED_TIMEOUT;
+    const uint64_t ready = 1u << 3;
+    const struct timeval left{0, 999000};
+    Record select("select", 1, {6, 0x1000, 0x2000, 0, 0x3000});
+    select.payload(1, BTRACE_CAP_FDSET, bytes_of(ready))
+        .payload(4, BTRACE_CAP_STRUCT_IN, bytes_of(left))
+        .payload(BTRACE_PAYLOAD_PASSED_IN, BTRACE_CAP_PASSED_IN, bytes_of(in));
+    CHECK(select.text() == "t/7 select(n: 6, inp: [3 5], outp: [4], exp: NULL, tvp: {tv_sec=1, tv_usec=0}) "
+                           "= 1 (in [3], left {tv_sec=0, tv_usec=999000})\n");
+    CHECK(select.text(true) == "t/7 select(n: 6, inp: 0x1000, outp: 0x2000, exp: 0, tvp: 0x3000) = 1\n");
+
+    // fds past the bits read (256) are marked; a set not read shows its address.
+    in.present = BTRACE_PASSED_SET(0);
+    Record wide("select", 0, {1000, 0x1000, 0x2000, 0, 0x3000});
+    wide.payload(BTRACE_PAYLOAD_PASSED_IN, BTRACE_CAP_PASSED_IN, bytes_of(in));
+    CHECK(wide.text() == "t/7 select(n: 1000, inp: [3 5 ...], outp: 0x2000, exp: NULL, tvp: 0x3000) = 0 (Timeout)\n");
+    // A payload of the wrong size is not trusted.
+    Record odd("select", 0, {6, 0x1000, 0, 0, 0});
+    odd.payload(BTRACE_PAYLOAD_PASSED_IN, BTRACE_CAP_PASSED_IN, bytes_of(in).substr(0, 40));
+    CHECK(odd.text() == "t/7 select(n: 6, inp: 0x1000, outp: NULL, exp: NULL, tvp: NULL) = 0 (Timeout)\n");
+
+    btrace_passed_in timeout{};
+    const struct timespec ts{0, 1000};
+    std::memcpy(timeout.timeout, &ts, sizeof(ts));
+    timeout.present = BTRACE_PASSED_TIMEOUT;
+    const struct pollfd idle{5, POLLIN, 0};
+    Record ppoll("ppoll", 0, {0x1000, 1, 0x2000, 0, 8});
+    ppoll.payload(0, BTRACE_CAP_STRUCT_IN, bytes_of(idle), 0, 1)
+        .payload(BTRACE_PAYLOAD_PASSED_IN, BTRACE_CAP_PASSED_IN, bytes_of(timeout));
+    CHECK(ppoll.text() == "t/7 ppoll(ufds: [{fd=5, events=POLLIN}], nfds: 1, tsp: {tv_sec=0, tv_nsec=1000}, sigmask: NULL, "
+                          "sigsetsize: 8) = 0 (Timeout)\n");
+
+    using btrace::syscalls::capture_spec_for, btrace::syscalls::lookup, btrace::syscalls::number_of;
+    const auto select_spec = capture_spec_for(*lookup(number_of("select")));
+    CHECK(select_spec.fdsets_arg == 2);
+    CHECK(select_spec.timeout_arg == 5);
+    const auto ppoll_spec = capture_spec_for(*lookup(number_of("ppoll")));
+    CHECK(ppoll_spec.fdsets_arg == 0);
+    CHECK(ppoll_spec.timeout_arg == 3);
 }
 
 TEST_CASE("read shows the bytes read, escaped, and a failed read shows the pointer", "[decode]") {
