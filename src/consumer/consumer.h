@@ -41,8 +41,9 @@ public:
     virtual bool admit(const btrace_syscall& rec, std::span<const uint8_t> record) = 0;
     // Whether the exit line is printed (the monitor's log keeps only some).
     virtual bool before_exit(const btrace_exit& rec) = 0;
-    // A call still in flight (no result, no captured memory): shown as in progress?
-    virtual bool shows_in_progress(const btrace_syscall&) const { return true; }
+    // A call still in flight (no result; payloads: what it was passed, read
+    // from the thread's memory): shown as in progress?
+    virtual bool shows_in_progress(const btrace_syscall&, const decode::Payloads&) const { return true; }
 };
 
 class Consumer {

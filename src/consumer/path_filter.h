@@ -27,7 +27,9 @@ public:
     bool admit(const btrace_syscall& rec, std::span<const uint8_t> record) override;
     bool before_exit(const btrace_exit&) override { return true; }
     // In flight, only its fd arguments tell: no path was read yet.
-    bool shows_in_progress(const btrace_syscall& rec) const override { return touches(rec, decode::Payloads{}); }
+    bool shows_in_progress(const btrace_syscall& rec, const decode::Payloads& payloads) const override {
+        return touches(rec, payloads);
+    }
 
 private:
     bool selected(std::string_view path) const;

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "consumer/pending.h"
 
+#include <sys/uio.h>
+
 #include <algorithm>
 #include <cstring>
 
+#include "decode/payloads.h"
+#include "decode/structs.h"
 #include "state/fd_tracker.h"
 #include "state/proc_snapshot.h"
 #include "syscalls/table.h"
@@ -23,6 +27,81 @@ btrace_syscall call_record(pid_t tgid, pid_t tid, std::string_view comm, long nr
     rec.nr = nr;
     std::copy(args, args + BTRACE_MAX_ARGS, rec.args);
     return rec;
+}
+
+// What a call in flight was passed (paths, strings, structs, addresses),
+// read from the thread's memory as the kernel side reads it at sys_exit,
+// which has not come: a payload area as the kernel side would send it, in
+// `area`. Bounded as the kernel side bounds it; what cannot be read is left out.
+void read_passed_memory(pid_t tid, const syscalls::Syscall& sc, const __u64* args, std::size_t string_max,
+                        std::vector<uint8_t>& area) {
+    using syscalls::ArgKind;
+    area.clear();
+    const syscalls::Shown shown = syscalls::shown(sc, args);
+    for (unsigned i = 0; i < shown.nargs; ++i) {
+        const syscalls::Arg& arg = shown.args[i];
+        const unsigned reg = shown.regs[i];
+        btrace_payload hdr{};
+        hdr.arg = static_cast<uint8_t>(reg);
+        std::size_t max = 0;
+        switch (arg.kind) {
+        case ArgKind::Path: hdr.how = BTRACE_CAP_PATH; max = BTRACE_PATH_MAX; break;
+        case ArgKind::String: hdr.how = BTRACE_CAP_STR; max = string_max + 1; break;  // one more: cut or not
+        case ArgKind::InStruct: {
+            const uint64_t count = arg.len_arg == syscalls::kNone ? 1 : args[arg.len_arg];
+            const std::size_t size = decode::struct_size(static_cast<decode::StructKind>(arg.aux));
+            hdr.how = BTRACE_CAP_STRUCT_IN;
+            hdr.count = static_cast<uint16_t>(std::min<uint64_t>(count, 0xffff));
+            max = count > BTRACE_STRUCT_MAX / size ? BTRACE_STRUCT_MAX : count * size;
+            if (max < count * size)
+                hdr.flags |= BTRACE_PAYLOAD_TRUNCATED;
+            break;
+        }
+        case ArgKind::SockaddrIn:
+            hdr.how = BTRACE_CAP_SOCKADDR_IN;
+            max = std::min<uint64_t>(args[arg.len_arg], BTRACE_SOCKADDR_MAX);
+            break;
+        default: continue;
+        }
+        if (!args[reg])
+            continue;
+        const std::size_t at = area.size();
+        area.resize(at + sizeof(hdr) + ((max + 7) & ~std::size_t{7}));
+        iovec local{area.data() + at + sizeof(hdr), max}, remote{reinterpret_cast<void*>(args[reg]), max};
+        const ssize_t n = max ? process_vm_readv(tid, &local, 1, &remote, 1, 0) : 0;
+        std::size_t len = n > 0 ? static_cast<std::size_t>(n) : 0;
+        if (n < 0 || (hdr.how == BTRACE_CAP_STRUCT_IN && len < max))
+            hdr.flags |= BTRACE_PAYLOAD_FAULT;
+        if (hdr.how == BTRACE_CAP_PATH || hdr.how == BTRACE_CAP_STR) {
+            const auto* bytes = area.data() + at + sizeof(hdr);
+            const auto* nul = static_cast<const uint8_t*>(std::memchr(bytes, 0, len));
+            if (nul)
+                len = static_cast<std::size_t>(nul - bytes);
+            else if (len == max)
+                hdr.flags |= BTRACE_PAYLOAD_TRUNCATED;
+            else
+                hdr.flags |= BTRACE_PAYLOAD_FAULT;  // it ran into memory that cannot be read
+            if (hdr.how == BTRACE_CAP_STR && len == max)
+                len = string_max;
+        }
+        hdr.len = static_cast<uint32_t>(hdr.flags & BTRACE_PAYLOAD_FAULT ? 0 : len);
+        std::memcpy(area.data() + at, &hdr, sizeof(hdr));
+        area.resize(at + sizeof(hdr) + ((hdr.len + 7) & ~std::size_t{7}));
+    }
+}
+
+// A call in flight, printed with what it was passed.
+Result<void> print_in_progress(const btrace_syscall& rec, std::string_view note, const CallFilter* filter,
+                               output::Formatter& formatter, output::Sink& out) {
+    std::vector<uint8_t> area;  // a call in flight is rare: its own buffer
+    decode::Payloads payloads;
+    if (const syscalls::Syscall* info = syscalls::lookup(rec.nr))
+        read_passed_memory(static_cast<pid_t>(rec.hdr.tid), *info, rec.args, formatter.string_max(), area);
+    decode::split_payloads(area, payloads);
+    if (filter && !filter->shows_in_progress(rec, payloads))
+        return {};
+    formatter.in_progress(rec, payloads, note, out.buffer());
+    return out.route(rec.hdr.tid);
 }
 
 // --sched: what the call is doing right now, as a note's ending.
@@ -51,12 +130,8 @@ Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, const std::vecto
             continue;
         if (shown) {
             const btrace_syscall rec = call_record(pid, call.tid, call.comm, call.nr, call.args, now_ns);
-            if (!filter || filter->shows_in_progress(rec))
-            {
-                formatter.in_progress(rec, "... in progress when tracing started", out.buffer());
-                if (auto ok = out.route(static_cast<uint32_t>(call.tid)); !ok)
-                    return ok;
-            }
+            if (auto ok = print_in_progress(rec, "... in progress when tracing started", filter, formatter, out); !ok)
+                return ok;
         }
         btrace_inflight slot{};
         slot.ts_ns = now_ns;
@@ -108,15 +183,11 @@ Result<void> PendingReporter::scan(const loader::Tracer& tracer, uint64_t now_ns
             continue;  // gone meanwhile: its exit comes through the ring buffer
         reported_[static_cast<uint32_t>(tid)] = Reported{call->ts_ns, scan};
         const btrace_syscall rec = call_record(id->tgid, tid, id->comm, call->nr, blocked->args, call->ts_ns);
-        if (filter && !filter->shows_in_progress(rec))
-            continue;
         const double seconds = static_cast<double>(now_ns - call->ts_ns) / 1e9;
-        formatter.in_progress(rec,
-                              fmt::format("... still in progress after {}{:.3f} s{}",
-                                          call->flags & BTRACE_SYS_STARTED_BEFORE ? ">=" : "", seconds,
-                                          sched_state_note(call->sched_state)),
-                              out.buffer());
-        if (auto ok = out.route(static_cast<uint32_t>(tid)); !ok)
+        const std::string note = fmt::format("... still in progress after {}{:.3f} s{}",
+                                             call->flags & BTRACE_SYS_STARTED_BEFORE ? ">=" : "", seconds,
+                                             sched_state_note(call->sched_state));
+        if (auto ok = print_in_progress(rec, note, filter, formatter, out); !ok)
             return ok;
     }
     std::erase_if(reported_, [&](const auto& entry) { return entry.second.scan != scan; });

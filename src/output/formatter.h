@@ -65,8 +65,11 @@ public:
     // table follows it; nothing is printed.
     void follow_fds(const btrace_syscall& rec, std::span<const uint8_t> payload_area);
     void follow_fds(const btrace_syscall& rec, const decode::Payloads& payloads);  // already split
-    // A call with no result yet (in flight at attach, or past --pending), with a note.
-    virtual void in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) = 0;
+    // A call with no result yet (in flight at attach, or past --pending), with a
+    // note; payloads: what it was passed, read from the thread's memory.
+    virtual void in_progress(const btrace_syscall& rec, const decode::Payloads& payloads, std::string_view note,
+                             fmt::memory_buffer& out) = 0;
+    std::size_t string_max() const { return options_.string_max; }
     // "+++ ... exited with N +++", unless -qq.
     void process_exit(const btrace_exit& rec, fmt::memory_buffer& out) {
         if (options_.exit_lines)

@@ -161,9 +161,10 @@ void JsonFormatter::sched_split(const btrace_sched& sched, fmt::memory_buffer& o
     put(out, "}}");
 }
 
-void JsonFormatter::in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) {
+void JsonFormatter::in_progress(const btrace_syscall& rec, const decode::Payloads& payloads, std::string_view note,
+                                fmt::memory_buffer& out) {
     common("in_progress", rec.hdr, out);
-    call_fields(rec, syscalls::lookup(rec.nr), decode::Payloads{}, context(rec, false), out);
+    call_fields(rec, syscalls::lookup(rec.nr), payloads, context(rec, false), out);
     put(out, ",\"note\":");
     json_string(note, out);
     put(out, "}\n");

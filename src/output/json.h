@@ -24,7 +24,8 @@ class JsonFormatter final : public Formatter {
 public:
     explicit JsonFormatter(const FormatOptions& options, state::FdTable* fds = nullptr) : Formatter(options, fds, true) {}
 
-    void in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) override;
+    void in_progress(const btrace_syscall& rec, const decode::Payloads& payloads, std::string_view note,
+                     fmt::memory_buffer& out) override;
     void signal(const btrace_signal& rec, fmt::memory_buffer& out) override;
     void lost(uint64_t calls, uint64_t others, fmt::memory_buffer& out) override;
 

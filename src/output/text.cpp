@@ -170,10 +170,11 @@ void TextFormatter::sched_split(const btrace_sched& sched, fmt::memory_buffer& o
     out.push_back(')');
 }
 
-void TextFormatter::in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) {
+void TextFormatter::in_progress(const btrace_syscall& rec, const decode::Payloads& payloads, std::string_view note,
+                                fmt::memory_buffer& out) {
     time_column(rec.hdr.ts_ns, out);
     put(out, " (         ): ");
-    call_head(rec, syscalls::lookup(rec.nr), decode::Payloads{}, context(rec, false), out);
+    call_head(rec, syscalls::lookup(rec.nr), payloads, context(rec, false), out);
     out.push_back(' ');
     put(out, note);
     out.push_back('\n');

@@ -21,7 +21,8 @@ public:
             dumps_.emplace(options.read_dumps, options.write_dumps);
     }
 
-    void in_progress(const btrace_syscall& rec, std::string_view note, fmt::memory_buffer& out) override;
+    void in_progress(const btrace_syscall& rec, const decode::Payloads& payloads, std::string_view note,
+                     fmt::memory_buffer& out) override;
     void signal(const btrace_signal& rec, fmt::memory_buffer& out) override;
     void lost(uint64_t calls, uint64_t others, fmt::memory_buffer& out) override;
 

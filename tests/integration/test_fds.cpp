@@ -3,6 +3,7 @@
 // in, on which connection, for how long, without waiting for it to return.
 #include <catch2/catch.hpp>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -165,6 +166,41 @@ TEST_CASE("attaching shows the call a process is blocked in, its connection, and
                                              R"( read\(fd: 4<TCP .+>, buf: "", count: 64\) = 0$)");
     }));
     CHECK(btrace.wait() == 0);  // the client exits after its read returns
+}
+
+TEST_CASE("a call in flight at attach shows what it was passed (structs, paths), read from the process's memory",
+          "[integration][fds]") {
+    Background sleeper(std::vector<std::string>{itest::helper("sleeper"), "3000"});
+    const std::string pid = std::to_string(sleeper.pid());
+    const auto asleep = [](const std::string& of) {  // blocked in its call
+        return eventually([&] { return read_file("/proc/" + of + "/stat").find(") S ") != std::string::npos; }, 3000);
+    };
+    REQUIRE(asleep(pid));
+    const std::string path = temp_path("in_flight.txt");
+    {
+        Background btrace({btrace_bin(), "-p", pid, "-o", path});
+        CHECK(eventually([&] {
+            return has_line(read_file(path), "sleeper/" + pid + R"( nanosleep\(rqtp: \{tv_sec=3, tv_nsec=0\}, rmtp: NULL\))"
+                                             R"( \.\.\. in progress when tracing started$)");
+        }, 2000));
+        kill(btrace.pid(), SIGINT);
+        CHECK(btrace.wait() == 0);
+    }
+    // -P by name: the path of an open blocked on a FIFO (waiting for a writer), read from its memory.
+    const std::string fifo = temp_path("fifo");
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    Background opener(std::vector<std::string>{"python3", "-I", "-S", "-c", "open('" + fifo + "')"});
+    const std::string opener_pid = std::to_string(opener.pid());
+    REQUIRE(eventually([&] { return read_file("/proc/" + opener_pid + "/wchan") == "wait_for_partner"; }, 3000));
+    const std::string filtered = temp_path("in_flight_p.txt");
+    Background btrace({btrace_bin(), "-P", fifo, "-p", opener_pid, "-o", filtered});
+    CHECK(eventually([&] {
+        return has_line(read_file(filtered), R"(python3/\d+ openat\(dfd: AT_FDCWD, filename: ")" + fifo +
+                                                 R"(", flags: O_RDONLY\|O_CLOEXEC\) \.\.\. in progress when tracing started$)");
+    }, 2000));
+    kill(btrace.pid(), SIGINT);
+    CHECK(btrace.wait() == 0);
+    kill(opener.pid(), SIGKILL);
 }
 
 TEST_CASE("attaching to a thread that is not the leader, blocked in a call: reported, and its completion pairs up",
