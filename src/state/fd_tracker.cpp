@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "decode/errno.h"
+#include "state/proc_snapshot.h"
 #include "syscalls/capture_spec.h"
 
 namespace btrace::state {
@@ -134,7 +135,21 @@ FdTracker::FdTracker(FdTable& table)
       nr_close_range_(syscalls::number_of(kCloseRange)),
       nr_fcntl_(syscalls::number_of(kFcntl)),
       nr_execve_(syscalls::number_of(kExecve)),
-      nr_execveat_(syscalls::number_of(kExecveat)) {}
+      nr_execveat_(syscalls::number_of(kExecveat)),
+      nr_sends_{syscalls::number_of("sendto"), syscalls::number_of("sendmsg"), syscalls::number_of("sendmmsg")} {}
+
+// A UDP socket sent from unbound has bound a port (strace -yy names it then):
+// named again from /proc while the process still has it. Only the first send
+// does this: the socket then has a port, and its name says so.
+void FdTracker::name_autobound(uint32_t tgid, int fd) {
+    const std::string_view name = table_.name(tgid, fd);
+    if (!name.starts_with("UDP:[") && !name.starts_with("UDP6:["))
+        return;
+    const auto now = proc_fd(static_cast<pid_t>(tgid), fd);
+    if (now && now->desc.kind == FdDescription::Kind::Socket && now->desc.local_port != 0 &&
+        name.substr(name.find('[') + 1) == std::to_string(now->desc.inode) + "]")
+        table_.set(tgid, fd, fd_name(now->desc), now->cloexec, file_id(now->desc));
+}
 
 void FdTracker::apply_descriptions(const btrace_syscall& rec, const decode::Payloads& payloads) {
     // Present only when the call succeeded (or a non-blocking connect is under way).
@@ -173,6 +188,8 @@ void FdTracker::apply_effects(const btrace_syscall& rec) {
             table_.set_cloexec(tgid, arg0, rec.args[2] & FD_CLOEXEC);
     } else if (rec.nr == nr_execve_ || rec.nr == nr_execveat_) {
         table_.exec(tgid);
+    } else if (std::find(std::begin(nr_sends_), std::end(nr_sends_), rec.nr) != std::end(nr_sends_)) {
+        name_autobound(tgid, arg0);
     }
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Keeps an FdTable current from completed calls: fds the kernel side
 // described (open, socket, accept, dup, pipe, connect ...), close and
-// close_range, fcntl F_DUPFD/F_SETFD, and execve closing O_CLOEXEC fds.
+// close_range, fcntl F_DUPFD/F_SETFD, execve closing O_CLOEXEC fds, and the
+// port an unbound UDP socket's first send binds.
 #pragma once
 
 #include <span>
@@ -40,8 +41,11 @@ public:
     void apply_effects(const btrace_syscall& rec);
 
 private:
+    void name_autobound(uint32_t tgid, int fd);
+
     FdTable& table_;
     long nr_close_, nr_close_range_, nr_fcntl_, nr_execve_, nr_execveat_;
+    long nr_sends_[3];  // sendto, sendmsg, sendmmsg: a UDP socket's first send binds it a port
 };
 
 }  // namespace btrace::state

@@ -203,6 +203,19 @@ TEST_CASE("a call in flight at attach shows what it was passed (structs, paths),
     kill(opener.pid(), SIGKILL);
 }
 
+TEST_CASE("a UDP socket's first send binds it a port, which its name shows after, as strace -yy does", "[integration][fds]") {
+    // The name comes from /proc while the process has the socket: it waits a little before its next send.
+    const std::string text = trace_ok({"python3", "-I", "-S", "-c",
+                                       "import socket, time\n"
+                                       "r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); r.bind(('127.0.0.1', 0))\n"
+                                       "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                                       "s.sendto(b'a', r.getsockname()); time.sleep(0.5); s.sendto(b'b', r.getsockname())\n"},
+                                      {"-e", "trace=sendto"})
+                                 .text;
+    CHECK(has_line(text, R"(sendto\(fd: 4<UDP:\[\d+\]>, buff: "a", )"));
+    CHECK(has_line(text, R"(sendto\(fd: 4<UDP 0\.0\.0\.0:\d+>, buff: "b", )"));
+}
+
 TEST_CASE("attaching to a thread that is not the leader, blocked in a call: reported, and its completion pairs up",
           "[integration][fds]") {
     Background helper(std::vector<std::string>{itest::helper("blocked_thread")});
