@@ -247,7 +247,8 @@ void format_arg(const syscalls::Arg& arg, unsigned reg, uint64_t value, const Pa
         data_buffer(payload, call, out);
         return;
     case ArgKind::OutBuf: case ArgKind::OutString: case ArgKind::IovecOut:
-        if (call.failed || !captured(payload))
+        if (call.failed || !captured(payload) ||
+            (arg.kind == ArgKind::OutBuf && arg.len_arg != syscalls::kNone && call.args && call.args[arg.len_arg] == 0))
             break;
         if (arg.kind == ArgKind::OutBuf)
             data_buffer(payload, call, out);

@@ -135,17 +135,17 @@ constexpr Syscall kSyscalls[470] = {
     // 7: fsetxattr(int fd, const char *name, const void *value, size_t size, int flags)
     {"fsetxattr", 5, {{"fd", ArgKind::Fd}, {"name", ArgKind::String}, {"value", ArgKind::InBuf, 0, 3}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::XattrFlags)}}, RetKind::Signed, kDesc},
     // 8: getxattr(const char *pathname, const char *name, void *value, size_t size)
-    {"getxattr", 4, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}, {"value", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
+    {"getxattr", 4, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}, {"value", ArgKind::OutBuf, 0, 3}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
     // 9: lgetxattr(const char *pathname, const char *name, void *value, size_t size)
-    {"lgetxattr", 4, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}, {"value", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
+    {"lgetxattr", 4, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}, {"value", ArgKind::OutBuf, 0, 3}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
     // 10: fgetxattr(int fd, const char *name, void *value, size_t size)
-    {"fgetxattr", 4, {{"fd", ArgKind::Fd}, {"name", ArgKind::String}, {"value", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
+    {"fgetxattr", 4, {{"fd", ArgKind::Fd}, {"name", ArgKind::String}, {"value", ArgKind::OutBuf, 0, 3}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 11: listxattr(const char *pathname, char *list, size_t size)
-    {"listxattr", 3, {{"pathname", ArgKind::Path}, {"list", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
+    {"listxattr", 3, {{"pathname", ArgKind::Path}, {"list", ArgKind::OutBuf, 0, 2}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
     // 12: llistxattr(const char *pathname, char *list, size_t size)
-    {"llistxattr", 3, {{"pathname", ArgKind::Path}, {"list", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
+    {"llistxattr", 3, {{"pathname", ArgKind::Path}, {"list", ArgKind::OutBuf, 0, 2}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
     // 13: flistxattr(int fd, char *list, size_t size)
-    {"flistxattr", 3, {{"fd", ArgKind::Fd}, {"list", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
+    {"flistxattr", 3, {{"fd", ArgKind::Fd}, {"list", ArgKind::OutBuf, 0, 2}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 14: removexattr(const char *pathname, const char *name)
     {"removexattr", 2, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}}, RetKind::Signed, kFile},
     // 15: lremovexattr(const char *pathname, const char *name)

@@ -501,17 +501,17 @@ constexpr Syscall kSyscalls[470] = {
     // 190: fsetxattr(int fd, const char *name, const void *value, size_t size, int flags)
     {"fsetxattr", 5, {{"fd", ArgKind::Fd}, {"name", ArgKind::String}, {"value", ArgKind::InBuf, 0, 3}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::XattrFlags)}}, RetKind::Signed, kDesc},
     // 191: getxattr(const char *pathname, const char *name, void *value, size_t size)
-    {"getxattr", 4, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}, {"value", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
+    {"getxattr", 4, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}, {"value", ArgKind::OutBuf, 0, 3}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
     // 192: lgetxattr(const char *pathname, const char *name, void *value, size_t size)
-    {"lgetxattr", 4, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}, {"value", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
+    {"lgetxattr", 4, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}, {"value", ArgKind::OutBuf, 0, 3}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
     // 193: fgetxattr(int fd, const char *name, void *value, size_t size)
-    {"fgetxattr", 4, {{"fd", ArgKind::Fd}, {"name", ArgKind::String}, {"value", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
+    {"fgetxattr", 4, {{"fd", ArgKind::Fd}, {"name", ArgKind::String}, {"value", ArgKind::OutBuf, 0, 3}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 194: listxattr(const char *pathname, char *list, size_t size)
-    {"listxattr", 3, {{"pathname", ArgKind::Path}, {"list", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
+    {"listxattr", 3, {{"pathname", ArgKind::Path}, {"list", ArgKind::OutBuf, 0, 2}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
     // 195: llistxattr(const char *pathname, char *list, size_t size)
-    {"llistxattr", 3, {{"pathname", ArgKind::Path}, {"list", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
+    {"llistxattr", 3, {{"pathname", ArgKind::Path}, {"list", ArgKind::OutBuf, 0, 2}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile},
     // 196: flistxattr(int fd, char *list, size_t size)
-    {"flistxattr", 3, {{"fd", ArgKind::Fd}, {"list", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
+    {"flistxattr", 3, {{"fd", ArgKind::Fd}, {"list", ArgKind::OutBuf, 0, 2}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kDesc},
     // 197: removexattr(const char *pathname, const char *name)
     {"removexattr", 2, {{"pathname", ArgKind::Path}, {"name", ArgKind::String}}, RetKind::Signed, kFile},
     // 198: lremovexattr(const char *pathname, const char *name)

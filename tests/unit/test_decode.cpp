@@ -201,6 +201,15 @@ TEST_CASE("read shows the bytes read, escaped, and a failed read shows the point
     CHECK(failed.text() == "t/7 read(fd: 3, buf: 0x2000, count: 16) = -1 EAGAIN (Resource temporarily unavailable)\n");
 }
 
+TEST_CASE("getxattr and listxattr of size 0 wrote nothing: the buffer's address, not what it held", "[decode]") {
+    Record probe("getxattr", 12, {0x1000, 0x2000, 0x3000, 0});
+    probe.payload(0, BTRACE_CAP_PATH, "/tmp/x").payload(1, BTRACE_CAP_STR, "user.k").payload(2, BTRACE_CAP_BUF_RET, "STALE-STALE-");
+    CHECK(probe.text() == "t/7 getxattr(pathname: \"/tmp/x\", name: \"user.k\", value: 0x3000, size: 0) = 12\n");
+    Record got("getxattr", 5, {0x1000, 0x2000, 0x3000, 64});
+    got.payload(0, BTRACE_CAP_PATH, "/tmp/x").payload(1, BTRACE_CAP_STR, "user.k").payload(2, BTRACE_CAP_BUF_RET, "value");
+    CHECK(got.text() == "t/7 getxattr(pathname: \"/tmp/x\", name: \"user.k\", value: \"value\", size: 64) = 5\n");
+}
+
 TEST_CASE("write of a truncated buffer ends with ...", "[decode]") {
     Record r("write", 300, {1, 0x2000, 300});
     r.payload(1, BTRACE_CAP_BUF_ARG, "xxxx", BTRACE_PAYLOAD_TRUNCATED);

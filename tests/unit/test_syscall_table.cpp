@@ -107,6 +107,10 @@ TEST_CASE("syscall table: aux and len_arg are consistent with the kinds", "[sysc
                        a.aux == static_cast<uint8_t>(btrace::decode::StructKind::Timeval)));
                 CHECK(a.len_arg == kNone);
                 break;
+            case ArgKind::OutBuf:  // an optional size
+                CHECK(a.aux == 0);
+                CHECK((a.len_arg == kNone || (a.len_arg < sc.nargs && a.len_arg != i)));
+                break;
             case ArgKind::InStruct:
             case ArgKind::OutStruct:
                 CHECK(a.aux < kStructCount);
