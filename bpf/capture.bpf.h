@@ -383,10 +383,16 @@ static __always_inline void capture_one(struct capture_ctx *c, const struct btra
 		if (has_room(c, dmax))
 			capture_bytes(c, item, (const void *)arg_at(args, item->arg), arg_at(args, item->len_arg), dmax, 0);
 		break;
-	case BTRACE_CAP_BUF_RET:
+	case BTRACE_CAP_BUF_RET: {
+		/* what the kernel wrote: its result, but never past the buffer's
+		 * size (recvfrom's MSG_TRUNC returns the datagram's whole length) */
+		__u64 wrote = c->ret;
+		if (item->len_arg < BTRACE_MAX_ARGS && wrote > arg_at(args, item->len_arg))
+			wrote = arg_at(args, item->len_arg);
 		if (c->ret >= 0 && has_room(c, dmax))
-			capture_bytes(c, item, (const void *)arg_at(args, item->arg), c->ret, dmax, 0);
+			capture_bytes(c, item, (const void *)arg_at(args, item->arg), wrote, dmax, 0);
 		break;
+	}
 	case BTRACE_CAP_STRUCT_OUT:
 		if (c->ret < 0)
 			break;

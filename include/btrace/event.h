@@ -66,7 +66,7 @@ enum btrace_capture_how {
 	BTRACE_CAP_PATH,           /* NUL-terminated, up to BTRACE_PATH_MAX */
 	BTRACE_CAP_STR,            /* NUL-terminated, up to string_max */
 	BTRACE_CAP_BUF_ARG,        /* args[len_arg] bytes, up to data_max */
-	BTRACE_CAP_BUF_RET,        /* ret bytes when ret > 0, up to data_max */
+	BTRACE_CAP_BUF_RET,        /* ret bytes when ret > 0 (at most args[len_arg] when set), up to data_max */
 	BTRACE_CAP_STRUCT_IN,      /* size bytes, times args[len_arg] when len_arg is set */
 	BTRACE_CAP_STRUCT_OUT,     /* as STRUCT_IN, only when ret >= 0; count bounded by ret */
 	BTRACE_CAP_SOCKADDR_IN,    /* args[len_arg] bytes, up to BTRACE_SOCKADDR_MAX */

@@ -533,7 +533,7 @@ constexpr Syscall kSyscalls[470] = {
     // 206: sendto(int fd, void *buff, size_t len, unsigned int flags, struct sockaddr *addr, int addr_len)
     {"sendto", 6, {{"fd", ArgKind::Fd}, {"buff", ArgKind::InBuf, 0, 2}, {"len", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}, {"addr", ArgKind::SockaddrIn, 0, 5}, {"addr_len", ArgKind::Int}}, RetKind::Signed, kNetwork},
     // 207: recvfrom(int fd, void *ubuf, size_t size, unsigned int flags, struct sockaddr *addr, int *addr_len)
-    {"recvfrom", 6, {{"fd", ArgKind::Fd}, {"ubuf", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}, {"addr", ArgKind::SockaddrOut, 0, 5}, {"addr_len", ArgKind::SocklenInOut}}, RetKind::Signed, kNetwork},
+    {"recvfrom", 6, {{"fd", ArgKind::Fd}, {"ubuf", ArgKind::OutBuf, 0, 2}, {"size", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::MsgFlags)}, {"addr", ArgKind::SockaddrOut, 0, 5}, {"addr_len", ArgKind::SocklenInOut}}, RetKind::Signed, kNetwork},
     // 208: setsockopt(int fd, int level, int optname, char *optval, int optlen)
     {"setsockopt", 5, {{"fd", ArgKind::Fd}, {"level", ArgKind::Enum, fam(Family::SockoptLevel)}, {"optname", ArgKind::SockoptName, 0, 1}, {"optval", ArgKind::SockoptValIn, 0, 4}, {"optlen", ArgKind::Int}}, RetKind::Signed, kNetwork},
     // 209: getsockopt(int fd, int level, int optname, char *optval, int *optlen)
@@ -904,7 +904,7 @@ constexpr Syscall kSyscalls[470] = {
     // 464: getxattrat(int dfd, const char *pathname, unsigned int at_flags, const char *name, struct xattr_args *uargs, size_t usize)
     {"getxattrat", 6, {{"dfd", ArgKind::DirFd}, {"pathname", ArgKind::Path}, {"at_flags", ArgKind::Flags, fam(Family::AtFlags)}, {"name", ArgKind::String}, {"uargs", ArgKind::Ptr}, {"usize", ArgKind::Unsigned}}, RetKind::Signed, kFile | kDesc},
     // 465: listxattrat(int dfd, const char *pathname, unsigned int at_flags, char *list, size_t size)
-    {"listxattrat", 5, {{"dfd", ArgKind::DirFd}, {"pathname", ArgKind::Path}, {"at_flags", ArgKind::Flags, fam(Family::AtFlags)}, {"list", ArgKind::OutBuf}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile | kDesc},
+    {"listxattrat", 5, {{"dfd", ArgKind::DirFd}, {"pathname", ArgKind::Path}, {"at_flags", ArgKind::Flags, fam(Family::AtFlags)}, {"list", ArgKind::OutBuf, 0, 4}, {"size", ArgKind::Unsigned}}, RetKind::Signed, kFile | kDesc},
     // 466: removexattrat(int dfd, const char *pathname, unsigned int at_flags, const char *name)
     {"removexattrat", 4, {{"dfd", ArgKind::DirFd}, {"pathname", ArgKind::Path}, {"at_flags", ArgKind::Flags, fam(Family::AtFlags)}, {"name", ArgKind::String}}, RetKind::Signed, kFile | kDesc},
     // 467: open_tree_attr(int dfd, const char *filename, unsigned flags, struct mount_attr *uattr, size_t usize)

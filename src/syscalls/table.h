@@ -36,8 +36,9 @@ enum class ArgKind : uint8_t {
     Path,      // NUL-terminated path, bounded by -s
     String,    // other NUL-terminated string, bounded by -s
     InBuf,     // bytes the caller passes in; length = argument len_arg
-    OutBuf,    // bytes the kernel fills in; length = the return value; len_arg (optional) = the
-               // buffer's size, 0 asking only how much there is (getxattr): nothing written, its address
+    OutBuf,    // bytes the kernel fills in; length = the return value, at most len_arg's value
+               // when set (MSG_TRUNC returns more), whose 0 asks only how much there is (getxattr):
+               // nothing written, its address
     OutString, // a NUL-terminated string the kernel fills in (getcwd), bounded by -s
     InStruct,  // aux = decode::StructKind, read as passed in; len_arg = element count arg or kNone
     OutStruct, // aux = decode::StructKind, read after a successful call; len_arg as above

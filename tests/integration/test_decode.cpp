@@ -204,6 +204,27 @@ TEST_CASE("pipe2 and socketpair name the fds they make, as strace -y does", "[in
                          R"(usockvec: \[\d+<UNIX[^>]*>, \d+<UNIX[^>]*>\]\) = 0$)"));
 }
 
+TEST_CASE("a read into a buffer shows what was written there, never past its size (MSG_TRUNC, xattr size probes)",
+          "[integration][decode]") {
+    const std::string file = temp_path("xattr");
+    REQUIRE(run({"touch", file}).exit_code == 0);
+    const std::vector<std::string> command = {
+        "python3", "-I", "-S", "-c",
+        "import ctypes, os, socket\n"
+        "a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(('127.0.0.1', 0))\n"
+        "b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.sendto(b'0123456789abcdef', a.getsockname())\n"
+        "buf = bytearray(b'X' * 24)\n"
+        "a.recv_into(memoryview(buf)[:4], 4, socket.MSG_TRUNC)\n"
+        "os.setxattr('" + file + "', 'user.k', b'value')\n"
+        "stale = ctypes.create_string_buffer(b'STALE' * 4, 32)\n"
+        "ctypes.CDLL(None).getxattr(b'" + file + "', b'user.k', stale, 0)\n"};
+    const std::string text = trace_ok(command, {"-e", "trace=recvfrom,getxattr", "-e", "signal=none"}).text;
+    // The datagram was 16 bytes long (the result); 4 fit in the buffer.
+    CHECK(has_line(text, R"(recvfrom\(fd: \d+<UDP [^>]+>, ubuf: "0123", size: 4, flags: MSG_TRUNC, addr: NULL, addr_len: NULL\) = 16$)"));
+    // Asked only for the size: nothing was written, the buffer is its address.
+    CHECK(has_line(text, R"(getxattr\(pathname: ".*", name: "user\.k", value: 0x[0-9a-f]+, size: 0\) = 5$)"));
+}
+
 TEST_CASE("socklen_t lengths show what went in and what came out, as strace shows them", "[integration][decode]") {
     const std::vector<std::string> command = {
         "python3", "-I", "-S", "-c",
