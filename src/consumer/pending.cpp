@@ -52,8 +52,9 @@ void read_passed_memory(pid_t tid, const syscalls::Syscall& sc, const __u64* arg
             const std::size_t size = decode::struct_size(static_cast<decode::StructKind>(arg.aux));
             hdr.how = BTRACE_CAP_STRUCT_IN;
             hdr.count = static_cast<uint16_t>(std::min<uint64_t>(count, 0xffff));
-            max = count > BTRACE_STRUCT_MAX / size ? BTRACE_STRUCT_MAX : count * size;
-            if (max < count * size)
+            const bool more = count > BTRACE_STRUCT_MAX / size;  // no count * size: it may overflow
+            max = more ? BTRACE_STRUCT_MAX : count * size;
+            if (more)
                 hdr.flags |= BTRACE_PAYLOAD_TRUNCATED;
             break;
         }
