@@ -88,7 +88,11 @@ void Consumer::release(uint64_t up_to_ns) {
 
 void Consumer::forget_fds_after_late(const uint8_t* data, const btrace_hdr& hdr) {
     if (hdr.type == BTRACE_REC_FORK) {
-        fds_.lose(reinterpret_cast<const btrace_fork*>(data)->child_tgid);
+        btrace_fork fork;  // copied: the record may be short or unaligned (any bytes the queue holds)
+        if (hdr.size >= sizeof(fork)) {
+            std::memcpy(&fork, data, sizeof(fork));
+            fds_.lose(fork.child_tgid);
+        }
         return;
     }
     btrace_syscall rec;
