@@ -72,15 +72,18 @@ static __always_inline struct btrace_inflight *inflight_slot(struct task_struct 
 				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
 }
 
-/* A record reported from sys_enter: exit/exit_group, which never reach
- * sys_exit, and the argument part of execve, whose memory is gone by then. */
-static __always_inline void emit_from_enter(struct task_struct *task, __u64 pid_tgid, __s64 nr, __u16 flags)
+/* A record reported from sys_enter at now_ns: exit/exit_group, which never
+ * reach sys_exit, and the enter part of a call that passes memory in (read
+ * now, as the kernel reads it: by sys_exit a racing thread may have rewritten
+ * it, and execve's is gone). Returns whether it was made; read_again: what
+ * could not be read yet (see capture_payloads). */
+static __always_inline bool emit_from_enter(struct task_struct *task, __u64 pid_tgid, __s64 nr, __u16 flags,
+					    __u64 now_ns, __u32 *read_again)
 {
 	struct btrace_batch *b = this_cpu_batch();
-	__u64 now_ns = bpf_ktime_get_ns();
 
 	if (!b)
-		return;
+		return false;
 	__u32 start = batch_start(b, now_ns);
 	struct btrace_syscall *rec = batch_at(b, start);
 	read_syscall_args(task, rec->args);
@@ -89,10 +92,11 @@ static __always_inline void emit_from_enter(struct task_struct *task, __u64 pid_
 	rec->duration_ns = 0;
 	__u32 size = sizeof(*rec);
 	if (flags & BTRACE_SYS_ENTER_PART)
-		size = capture_payloads(start, size, nr, rec->args, 0, CAPTURE_AT_ENTER);
+		size = capture_payloads(start, size, nr, rec->args, 0, CAPTURE_AT_ENTER, read_again, 0);
 	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, now_ns, task);
 	rec->hdr.flags = flags;
 	batch_commit(b, size, now_ns);
+	return true;
 }
 
 /* A call that cannot be followed (no in-flight slot): lost, as a record
@@ -161,14 +165,11 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		if (summary_enabled && (selected || summarize_all))
 			summary_add(pid_tgid, id, 0, 0, NULL);
 		if (records_enabled && selected)
-			emit_from_enter(task, pid_tgid, id, BTRACE_SYS_NO_RETURN);
+			emit_from_enter(task, pid_tgid, id, BTRACE_SYS_NO_RETURN, bpf_ktime_get_ns(), NULL);
 		return 0;
 	}
-	if (is_execve(id)) {
-		if (capture_enabled && selection == CALL_SHOWN)
-			emit_from_enter(task, pid_tgid, id, BTRACE_SYS_ENTER_PART);
+	if (is_execve(id))
 		read_syscall_args(task, call->args); /* for sys_exit: see call_args() */
-	}
 
 	call->nr = id;
 	call->flags = selection == CALL_FDS_ONLY ? BTRACE_SYS_FDS_ONLY
@@ -177,8 +178,13 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	/* Before what read_at_enter reads: the consumer takes those as read
 	 * after the call started (an fd another thread reopened before it). */
 	__u64 now_ns = bpf_ktime_get_ns();
-	if (selection == CALL_SHOWN && records_enabled)
-		read_at_enter(task, call, id);
+	call->read_again = 0;
+	if (selection == CALL_SHOWN && records_enabled) {
+		const struct btrace_capture_spec *spec = read_at_enter(task, call, id);
+		if (spec && spec->enter_items &&
+		    emit_from_enter(task, pid_tgid, id, BTRACE_SYS_ENTER_PART, now_ns, &call->read_again))
+			call->flags |= BTRACE_SYS_INPUT_AT_ENTER;
+	}
 	sched_start(call, now_ns);
 	call->ts_ns = now_ns;
 	return 0;
@@ -234,9 +240,16 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	rec->ret = ret;
 	rec->duration_ns = duration_ns;
 	call_args(task, call, rec->args);
-	/* an fd-only record needs the fds described, not the argument memory */
-	__u32 size = capture_payloads(start, sizeof(*rec), call->nr, rec->args, ret,
-				      fds_only ? CAPTURE_FDS_ONLY : CAPTURE_AT_EXIT);
+	/* an fd-only record needs the fds described, not the argument memory;
+	 * without an enter part, what was passed in is read now (execve's is gone) */
+	enum capture_phase phase = fds_only ? CAPTURE_FDS_ONLY
+				 : (call->flags & BTRACE_SYS_INPUT_AT_ENTER) || is_execve(call->nr) ? CAPTURE_AT_EXIT
+												  : CAPTURE_ALL_AT_EXIT;
+	/* memory read again (it was not paged in at sys_enter) may have been
+	 * rewritten since the kernel read it, if another thread shares it */
+	__u16 again_mark = call->read_again && task->mm->mm_users.counter > 1 ? BTRACE_PAYLOAD_AFTER_CALL : 0;
+	__u32 size = capture_payloads(start, sizeof(*rec), call->nr, rec->args, ret, phase, &call->read_again,
+				      again_mark);
 	if (shown) {
 		size = socklen_payload(b, call, rec->args, ret, start, size);
 		size = passed_in_payload(b, call, start, size);

@@ -350,18 +350,6 @@ static __always_inline void capture_msghdr(struct capture_ctx *c, const struct b
 	}
 }
 
-/* What execve needs read at sys_enter: its path, argv and envp. */
-static __always_inline void capture_path_or_argv(struct capture_ctx *c, const struct btrace_capture *item)
-{
-	if (item->how == BTRACE_CAP_PATH) {
-		if (has_room(c, BTRACE_PATH_MAX))
-			capture_str(c, item, BTRACE_PATH_MAX);
-	} else if (item->how == BTRACE_CAP_ARGV || item->how == BTRACE_CAP_ENVP) {
-		if (has_room(c, BTRACE_STRING_MAX))
-			capture_argv(c, item, item->how == BTRACE_CAP_ARGV);
-	}
-}
-
 static __always_inline void capture_one(struct capture_ctx *c, const struct btrace_capture *item)
 {
 	const __u64 *args = c->args;
@@ -371,9 +359,13 @@ static __always_inline void capture_one(struct capture_ctx *c, const struct btra
 
 	switch (item->how) {
 	case BTRACE_CAP_PATH:
+		if (has_room(c, BTRACE_PATH_MAX))
+			capture_str(c, item, BTRACE_PATH_MAX);
+		break;
 	case BTRACE_CAP_ARGV:
 	case BTRACE_CAP_ENVP:
-		capture_path_or_argv(c, item);
+		if (has_room(c, BTRACE_STRING_MAX))
+			capture_argv(c, item, item->how == BTRACE_CAP_ARGV);
 		break;
 	case BTRACE_CAP_STR:
 		if (has_room(c, smax))
@@ -495,7 +487,7 @@ __noinline int capture_msghdr_item(struct capture_job *job)
 	return c.cursor;
 }
 
-static __always_inline int run_capture(struct capture_job *job, bool at_enter)
+__noinline int capture_item(struct capture_job *job)
 {
 	struct capture_ctx c;
 
@@ -503,23 +495,8 @@ static __always_inline int run_capture(struct capture_job *job, bool at_enter)
 		return 0;
 	if (!job_ctx(job, &c))
 		return job->cursor;
-	if (at_enter)
-		capture_path_or_argv(&c, &job->item);
-	else
-		capture_one(&c, &job->item);
+	capture_one(&c, &job->item);
 	return c.cursor;
-}
-
-__noinline int capture_item(struct capture_job *job)
-{
-	return run_capture(job, false);
-}
-
-/* At sys_enter only execve's items are read: the enter program carries (and
- * the verifier checks) this smaller function instead of every kind. */
-__noinline int capture_enter_item(struct capture_job *job)
-{
-	return run_capture(job, true);
 }
 
 #include "fd_desc.bpf.h"
@@ -553,9 +530,10 @@ static __always_inline __u32 describe_fds(const struct btrace_capture_spec *spec
 }
 
 enum capture_phase {
-	CAPTURE_AT_ENTER, /* execve's items, read before the old image goes */
-	CAPTURE_AT_EXIT,  /* the other items, and the fds the call made */
-	CAPTURE_FDS_ONLY, /* at sys_exit, only the fds (a call sent for the fd table) */
+	CAPTURE_AT_ENTER,    /* the memory passed in (the at_enter items), for the enter part */
+	CAPTURE_AT_EXIT,     /* the other items, and the fds the call made */
+	CAPTURE_ALL_AT_EXIT, /* all items: no enter part was sent (a call in flight at attach) */
+	CAPTURE_FDS_ONLY,    /* at sys_exit, only the fds (a call sent for the fd table) */
 };
 
 /* Whether the call is an operation the item is read for (fcntl's F_SETLK:
@@ -568,10 +546,32 @@ static __always_inline bool operation_captures(const struct btrace_capture *item
 	return value < 64 && ((item->when_values >> value) & 1);
 }
 
+/* The payloads one item wrote between from and to (a msghdr writes three):
+ * whether any faulted; each gets the flags `mark`. */
+static __always_inline bool item_payloads(__u32 start, __u32 from, __u32 to, __u16 mark)
+{
+	struct btrace_batch *b = this_cpu_batch();
+	bool faulted = false;
+
+	if (!b)
+		return false;
+	for (int k = 0; k < 3 && from + sizeof(struct btrace_payload) <= to; k++) {
+		struct btrace_payload *p = (struct btrace_payload *)((__u8 *)batch_at(b, start) + (from & CURSOR_MASK));
+		faulted |= p->flags & BTRACE_PAYLOAD_FAULT;
+		p->flags |= mark;
+		from += sizeof(*p) + pad8(p->len);
+	}
+	return faulted;
+}
+
 /* Captures the spec's items for this phase after the fixed part at `start`;
- * returns the record's total size. */
+ * returns the record's total size. read_again: bit i for item i read at
+ * sys_enter that faulted there (memory not paged in yet, which a BPF program
+ * cannot fault in): set at CAPTURE_AT_ENTER, and read again at
+ * CAPTURE_AT_EXIT with the flags again_mark. */
 static __always_inline __u32 capture_payloads(__u32 start, __u32 fixed_size, __s64 nr, const __u64 *args,
-					      long ret, enum capture_phase phase)
+					      long ret, enum capture_phase phase, __u32 *read_again,
+					      __u16 again_mark)
 {
 	bool at_enter = phase == CAPTURE_AT_ENTER;
 	struct capture_job job = { .ret = ret, .start = start, .cursor = fixed_size };
@@ -584,12 +584,16 @@ static __always_inline __u32 capture_payloads(__u32 start, __u32 fixed_size, __s
 		job.item = spec->items[i];
 		if (job.item.how == BTRACE_CAP_NONE)
 			break;
-		if (job.item.at_enter != at_enter || !operation_captures(&job.item, args))
+		bool again = phase == CAPTURE_AT_EXIT && job.item.at_enter && (*read_again & (1u << i));
+		if ((phase != CAPTURE_ALL_AT_EXIT && job.item.at_enter != at_enter && !again) ||
+		    !operation_captures(&job.item, args))
 			continue;
 		bool msghdr = job.item.how == BTRACE_CAP_MSGHDR_IN || job.item.how == BTRACE_CAP_MSGHDR_OUT;
-		int next = at_enter ? capture_enter_item(&job) : msghdr ? capture_msghdr_item(&job) : capture_item(&job);
+		int next = msghdr ? capture_msghdr_item(&job) : capture_item(&job);
 		if (next < 0 || next > CURSOR_MASK) /* cannot happen: has_room() bounds it */
 			break;
+		if ((at_enter || again) && item_payloads(start, job.cursor, next, again ? again_mark : 0) && at_enter)
+			*read_again |= 1u << i;
 		job.cursor = next;
 	}
 	if (!at_enter && spec->describe &&
@@ -624,19 +628,20 @@ static __always_inline void read_passed_in(struct btrace_inflight *call, const s
 /* What a shown call's arguments point to that changes during the call, read
  * at sys_enter into its slot: a socklen_t in/out length, select's fd sets
  * and timeouts, and (threads sharing fds) the file behind its named fd
- * argument. */
-static __always_inline void read_at_enter(struct task_struct *task, struct btrace_inflight *call, __s64 nr)
+ * argument. Returns the call's capture spec, if it has one. */
+static __always_inline const struct btrace_capture_spec *read_at_enter(struct task_struct *task,
+								      struct btrace_inflight *call, __s64 nr)
 {
 	__u64 args[BTRACE_MAX_ARGS];
 	__u32 key = nr;
 	struct btrace_capture_spec *spec;
 
 	if (!capture_enabled || !(spec = bpf_map_lookup_elem(&capture_specs, &key)))
-		return;
+		return NULL;
 	bool fd_seen = spec->named_fd_arg && shares_fd_table(task);
 	bool passed_in = spec->fdsets_arg || spec->timeout_arg;
 	if (!spec->socklen_arg && !fd_seen && !passed_in)
-		return;
+		return spec;
 	read_syscall_args(task, args);
 	if (passed_in)
 		read_passed_in(call, spec, args);
@@ -648,6 +653,7 @@ static __always_inline void read_at_enter(struct task_struct *task, struct btrac
 	}
 	if (fd_seen)
 		fd_seen_at_enter(task, call, spec, args);
+	return spec;
 }
 
 /* sys_exit: what read_passed_in read, one BTRACE_CAP_PASSED_IN payload

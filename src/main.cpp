@@ -243,7 +243,7 @@ Result<int> run(const cli::Options& opts) {
             next_sweep = now + kSweepInterval;
         }
         if (auto now = std::chrono::steady_clock::now(); opts.pending_ms > 0 && now >= next_pending_scan) {
-            if (auto ok = pending.scan(**tracer, monotonic_ns(), path_filter ? &*path_filter : nullptr, *formatter,
+            if (auto ok = pending.scan(**tracer, consumer, monotonic_ns(), path_filter ? &*path_filter : nullptr, *formatter,
                                        *sink);
                 !ok)
                 return ok.error();

@@ -43,12 +43,15 @@ static inline __u64 btrace_order_ns(const struct btrace_hdr *hdr, __u64 duration
 
 /* btrace_syscall.hdr.flags */
 #define BTRACE_SYS_NO_RETURN (1u << 0)  /* exit/exit_group: reported at sys_enter */
-#define BTRACE_SYS_ENTER_PART (1u << 1) /* execve: arguments captured at sys_enter; the
-					 * completed call follows as its own record */
+#define BTRACE_SYS_ENTER_PART (1u << 1) /* the memory a call passes in, read at sys_enter (as the
+					 * kernel reads it, before a racing thread can rewrite it):
+					 * its completion follows with the same tid (execve's: the
+					 * tgid) and ts_ns, flagged BTRACE_SYS_INPUT_AT_ENTER */
 #define BTRACE_SYS_STARTED_BEFORE (1u << 2) /* in flight when tracing began: the
 					     * duration is a lower bound */
 #define BTRACE_SYS_FDS_ONLY (1u << 3) /* a call the filters leave out, sent because it
 				       * changed fds: for the fd table, never shown */
+#define BTRACE_SYS_INPUT_AT_ENTER (1u << 4) /* its passed-in memory is in the enter part before it */
 
 /* Payloads (struct btrace_payload + bytes, each padded to 8) follow the fixed
  * part up to hdr.size. */
@@ -112,7 +115,8 @@ struct btrace_capture {
 	__u8 how; /* enum btrace_capture_how; NONE ends the list */
 	__u8 arg;
 	__u8 len_arg; /* 0xff: none */
-	__u8 at_enter; /* execve: the memory is gone by sys_exit */
+	__u8 at_enter; /* memory passed in: read at sys_enter, into the enter part (else at
+			* sys_exit, for a call in flight at attach: not execve's, gone by then) */
 	__u16 size;   /* STRUCT_*: bytes per element */
 	__u8 when_arg; /* 0xff: every call; else only the operations (fcntl's F_SETLK) */
 	__u8 pad;
@@ -129,7 +133,8 @@ struct btrace_capture_spec {
 	__u8 socklen_arg;  /* 1 + a socklen_t * in/out argument (BTRACE_CAP_SOCKLEN); 0: none */
 	__u8 fdsets_arg;   /* 1 + the first of three fd_set * arguments of args[0] bits (select); 0: none */
 	__u8 timeout_arg;  /* 1 + a timeout the kernel rewrites with the time left; 0: none */
-	__u8 pad[2];
+	__u8 enter_items;  /* how many of items are at_enter */
+	__u8 pad;
 };
 
 /* Bits of each fd set read as passed in (fds below 256); strace reads them all. */
@@ -213,6 +218,10 @@ struct btrace_fd_seen {
 /* btrace_payload.flags */
 #define BTRACE_PAYLOAD_TRUNCATED (1u << 0) /* more was there than was captured */
 #define BTRACE_PAYLOAD_FAULT (1u << 1)     /* reading user memory failed */
+/* memory passed in that sys_enter could not read (not paged in yet: a BPF
+ * program cannot fault it in), read at sys_exit in a process whose memory
+ * another thread shares: it may have been rewritten after the kernel read it */
+#define BTRACE_PAYLOAD_AFTER_CALL (1u << 2)
 
 struct btrace_payload {
 	__u8 arg;
@@ -311,8 +320,8 @@ struct btrace_inflight {
 	__u32 sched_state; /* enum btrace_sched_state, since sched_since_ns */
 	__u64 sched_since_ns;
 	struct btrace_sched sched; /* so far */
+	__u32 read_again; /* bit i: the capture spec's item i faulted at sys_enter: read at sys_exit */
 	__s32 seen_fd;  /* with BTRACE_INFLIGHT_FD_SEEN: the named fd argument, */
-	__u32 pad;
 	struct btrace_file_id seen_at_enter; /* and what it held at sys_enter */
 	__u32 socklen_in; /* with BTRACE_INFLIGHT_SOCKLEN: *args[socklen_at] at sys_enter */
 	__u32 socklen_at;

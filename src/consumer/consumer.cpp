@@ -121,46 +121,32 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         btrace_syscall rec;
         if (!fixed_part(data, hdr, rec))
             return;
-        std::span<const uint8_t> payloads(data + sizeof(rec), hdr.size - sizeof(rec));
+        std::span<const uint8_t> record(data, hdr.size);
         if (hdr.flags & BTRACE_SYS_ENTER_PART) {
-            // execve's arguments, read before the old image went away: held
-            // until the call's completion (which may come from another tid).
-            exec_args_[hdr.tgid].assign(data, data + hdr.size);
+            enter_parts_.hold(record, hdr);
             return;
         }
-        auto exec = exec_args_.empty() ? exec_args_.end() : exec_args_.find(hdr.tgid);
         if (hdr.flags & BTRACE_SYS_FDS_ONLY) {
-            // An execve shown at entry but left out at exit (-Z, --duration):
-            // its held arguments go with it.
-            if (exec != exec_args_.end() && is_same_call(exec->second, rec))
-                exec_args_.erase(exec);
-            formatter_.follow_fds(rec, payloads);
+            // A call shown at entry but left out at exit (-Z, --duration):
+            // its enter part goes with it.
+            if (hdr.flags & BTRACE_SYS_INPUT_AT_ENTER)
+                enter_parts_.drop(rec);
+            formatter_.follow_fds(rec, record.subspan(sizeof(rec)));
             return;
         }
         if (limit_reached())
             return;
-        if (exec == exec_args_.end() || !is_same_call(exec->second, rec)) {
-            if (proc_names_)
-                proc_names_->name_unseen(rec, fds_, queue_, horizon_);
-            if (!filter_ || filter_->admit(rec, std::span<const uint8_t>(data, hdr.size))) {
-                ++calls_;
-                formatter_.syscall(rec, payloads, out);
-            }
-            return;
+        if (hdr.flags & BTRACE_SYS_INPUT_AT_ENTER) {
+            // Without its part (lost with its batch, which a loss line
+            // before this one tells), the record shows the addresses.
+            if (auto joined = enter_parts_.join(record, rec); !joined.empty())
+                record = joined;
         }
-        // The completion with the arguments read at entry: one record, as if
-        // the kernel had sent it so.
-        std::vector<uint8_t> merged = std::move(exec->second);
-        exec_args_.erase(exec);
-        std::memcpy(rec.args, merged.data() + offsetof(btrace_syscall, args), sizeof(rec.args));
-        merged.insert(merged.end(), payloads.begin(), payloads.end());  // what exit added: the --sched split
-        rec.hdr.size = static_cast<uint32_t>(merged.size());
-        std::memcpy(merged.data(), &rec, sizeof(rec));
         if (proc_names_)
             proc_names_->name_unseen(rec, fds_, queue_, horizon_);
-        if (!filter_ || filter_->admit(rec, merged)) {
+        if (!filter_ || filter_->admit(rec, record)) {
             ++calls_;
-            formatter_.syscall(rec, std::span<const uint8_t>(merged).subspan(sizeof(rec)), out);
+            formatter_.syscall(rec, record.subspan(sizeof(rec)), out);
         }
         return;
     }
@@ -168,7 +154,7 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         btrace_exit rec;
         if (!fixed_part(data, hdr, rec))
             return;
-        exec_args_.erase(hdr.tgid);
+        enter_parts_.process_exit(hdr.tgid);
         if ((!filter_ || filter_->before_exit(rec)) && !limit_reached())
             formatter_.process_exit(rec, out);
         fds_.exit(hdr.tgid);  // its earlier records are decoded: the names are done with
@@ -208,12 +194,6 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         ++malformed_;
         return;
     }
-}
-
-bool Consumer::is_same_call(const std::vector<uint8_t>& enter_part, const btrace_syscall& rec) {
-    btrace_syscall enter;
-    std::memcpy(&enter, enter_part.data(), sizeof(enter));  // stored only when at least this long
-    return enter.nr == rec.nr;
 }
 
 Result<void> Consumer::poll(int timeout_ms) {

@@ -7,9 +7,9 @@
 #include <memory>
 #include <optional>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
+#include "consumer/enter_parts.h"
 #include "consumer/order.h"
 #include "output/sink.h"
 #include "output/formatter.h"
@@ -94,6 +94,10 @@ public:
     uint64_t lost_others() const { return lost_others_; }
     // Every record ordered at or before this has been printed (or filtered).
     uint64_t released_up_to() const { return released_up_to_; }
+    // What a call still in flight was passed, from its enter part (see EnterParts).
+    std::span<const uint8_t> passed_in(uint32_t tgid, uint32_t tid, uint64_t ts_ns) const {
+        return enter_parts_.payloads_of(tgid, tid, ts_ns);
+    }
     // Records that came after later ones had been printed (see OrderedRecords).
     uint64_t late() const { return queue_.late(); }
 
@@ -104,7 +108,6 @@ private:
     // A record printed out of order: what it did to fds went in after lines
     // that came later, so its process's names are no longer known.
     void forget_fds_after_late(const uint8_t* data, const btrace_hdr& hdr);
-    static bool is_same_call(const std::vector<uint8_t>& enter_part, const btrace_syscall& rec);
     // Copies the record's fixed part out; false (and counted) if hdr.size is short of it.
     template <class Record>
     bool fixed_part(const uint8_t* data, const btrace_hdr& hdr, Record& rec);
@@ -133,7 +136,7 @@ private:
     uint64_t call_limit_ = 0;
     CallFilter* filter_ = nullptr;
     std::unique_ptr<UnseenFds> proc_names_;
-    std::unordered_map<uint32_t, std::vector<uint8_t>> exec_args_;  // tgid -> execve record from sys_enter
+    EnterParts enter_parts_;
 };
 
 }  // namespace btrace::consumer

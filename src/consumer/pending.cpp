@@ -30,9 +30,9 @@ btrace_syscall call_record(pid_t tgid, pid_t tid, std::string_view comm, long nr
 }
 
 // What a call in flight was passed (paths, strings, structs, addresses),
-// read from the thread's memory as the kernel side reads it at sys_exit,
-// which has not come: a payload area as the kernel side would send it, in
-// `area`. Bounded as the kernel side bounds it; what cannot be read is left out.
+// read from the thread's memory now (it may have changed since the kernel
+// read it: a call in flight at attach has nothing else): a payload area as
+// the kernel side would send it, in `area`. Bounded as the kernel side bounds it; what cannot be read is left out.
 void read_passed_memory(pid_t tid, const syscalls::Syscall& sc, const __u64* args, std::size_t string_max,
                         std::vector<uint8_t>& area) {
     using syscalls::ArgKind;
@@ -47,7 +47,7 @@ void read_passed_memory(pid_t tid, const syscalls::Syscall& sc, const __u64* arg
         switch (arg.kind) {
         case ArgKind::Path: hdr.how = BTRACE_CAP_PATH; max = BTRACE_PATH_MAX; break;
         case ArgKind::String: hdr.how = BTRACE_CAP_STR; max = string_max + 1; break;  // one more: cut or not
-        case ArgKind::InStruct: {
+        case ArgKind::InStruct: case ArgKind::InOutStruct: {
             const uint64_t count = arg.len_arg == syscalls::kNone ? 1 : args[arg.len_arg];
             const std::size_t size = decode::struct_size(static_cast<decode::StructKind>(arg.aux));
             hdr.how = BTRACE_CAP_STRUCT_IN;
@@ -91,14 +91,16 @@ void read_passed_memory(pid_t tid, const syscalls::Syscall& sc, const __u64* arg
     }
 }
 
-// A call in flight, printed with what it was passed.
-Result<void> print_in_progress(const btrace_syscall& rec, std::string_view note, const CallFilter* filter,
-                               output::Formatter& formatter, output::Sink& out) {
+// A call in flight, printed with what it was passed: its enter part's
+// payloads (read as the kernel read them) when there is one, else what the
+// thread's memory holds now.
+Result<void> print_in_progress(const btrace_syscall& rec, std::string_view note, std::span<const uint8_t> passed_in,
+                               const CallFilter* filter, output::Formatter& formatter, output::Sink& out) {
     std::vector<uint8_t> area;  // a call in flight is rare: its own buffer
     decode::Payloads payloads;
-    if (const syscalls::Syscall* info = syscalls::lookup(rec.nr))
+    if (const syscalls::Syscall* info = syscalls::lookup(rec.nr); info && passed_in.empty())
         read_passed_memory(static_cast<pid_t>(rec.hdr.tid), *info, rec.args, formatter.string_max(), area);
-    decode::split_payloads(area, payloads);
+    decode::split_payloads(passed_in.empty() ? area : passed_in, payloads);
     if (filter && !filter->shows_in_progress(rec, payloads))
         return {};
     formatter.in_progress(rec, payloads, note, out.buffer());
@@ -131,7 +133,8 @@ Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, const std::vecto
             continue;
         if (shown) {
             const btrace_syscall rec = call_record(pid, call.tid, call.comm, call.nr, call.args, now_ns);
-            if (auto ok = print_in_progress(rec, "... in progress when tracing started", filter, formatter, out); !ok)
+            if (auto ok = print_in_progress(rec, "... in progress when tracing started", {}, filter, formatter, out);
+                !ok)
                 return ok;
         }
         btrace_inflight slot{};
@@ -161,8 +164,8 @@ std::vector<pid_t> PendingReporter::traced_threads(const loader::Tracer& tracer)
     return threads;
 }
 
-Result<void> PendingReporter::scan(const loader::Tracer& tracer, uint64_t now_ns, const CallFilter* filter,
-                           output::Formatter& formatter, output::Sink& out) {
+Result<void> PendingReporter::scan(const loader::Tracer& tracer, const Consumer& consumer, uint64_t now_ns,
+                                   const CallFilter* filter, output::Formatter& formatter, output::Sink& out) {
     const uint64_t scan = ++scans_;
     for (pid_t tid : traced_threads(tracer)) {
         const auto call = tracer.inflight_of(tid);
@@ -188,7 +191,9 @@ Result<void> PendingReporter::scan(const loader::Tracer& tracer, uint64_t now_ns
         const std::string note = fmt::format("... still in progress after {}{:.3f} s{}",
                                              call->flags & BTRACE_SYS_STARTED_BEFORE ? ">=" : "", seconds,
                                              sched_state_note(call->sched_state));
-        if (auto ok = print_in_progress(rec, note, filter, formatter, out); !ok)
+        if (auto ok = print_in_progress(rec, note, consumer.passed_in(id->tgid, tid, call->ts_ns), filter,
+                                        formatter, out);
+            !ok)
             return ok;
     }
     std::erase_if(reported_, [&](const auto& entry) { return entry.second.scan != scan; });

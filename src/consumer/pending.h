@@ -35,8 +35,9 @@ public:
 
     // Prints, once per call, each call in flight for at least the threshold.
     // filter (may be null): which of them are shown.
-    Result<void> scan(const loader::Tracer& tracer, uint64_t now_ns, const CallFilter* filter, output::Formatter& formatter,
-              output::Sink& out);
+    // consumer: what the calls were passed, as their enter parts hold it.
+    Result<void> scan(const loader::Tracer& tracer, const Consumer& consumer, uint64_t now_ns,
+                      const CallFilter* filter, output::Formatter& formatter, output::Sink& out);
 
 private:
     std::vector<pid_t> traced_threads(const loader::Tracer& tracer) const;

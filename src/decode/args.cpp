@@ -181,8 +181,10 @@ void format_fd(int fd, const CallContext& call, fmt::memory_buffer& out) {
     out.push_back('>');
 }
 
-void format_arg(const syscalls::Arg& arg, unsigned reg, uint64_t value, const Payload& payload, const CallContext& call,
-                fmt::memory_buffer& out) {
+namespace {
+
+void format_value(const syscalls::Arg& arg, unsigned reg, uint64_t value, const Payload& payload,
+                  const CallContext& call, fmt::memory_buffer& out) {
     if (call.raw) {
         switch (arg.kind) {
         case ArgKind::Signed: put_dec(out, static_cast<int64_t>(value)); return;
@@ -262,7 +264,7 @@ void format_arg(const syscalls::Arg& arg, unsigned reg, uint64_t value, const Pa
             break;
         iovec(payload, std::nullopt, call, out);
         return;
-    case ArgKind::InStruct: case ArgKind::OutStruct: {
+    case ArgKind::InStruct: case ArgKind::InOutStruct: case ArgKind::OutStruct: {
         const auto kind = static_cast<StructKind>(arg.aux);
         if (kind == StructKind::FdPair && !call.failed && captured(payload) && payload.bytes.size() == 2 * sizeof(int32_t)) {
             int32_t fds[2];  // pipe's and socketpair's new fds, named as strace -y names them
@@ -368,6 +370,17 @@ void format_arg(const syscalls::Arg& arg, unsigned reg, uint64_t value, const Pa
         return;
     }
     put_address(out, value);
+}
+
+}  // namespace
+
+void format_arg(const syscalls::Arg& arg, unsigned reg, uint64_t value, const Payload& payload, const CallContext& call,
+                fmt::memory_buffer& out) {
+    format_value(arg, reg, value, payload, call, out);
+    // Read as the call returned (not paged in as it began), while another
+    // thread shares the memory: what the kernel read may differ.
+    if (payload.present && (payload.hdr.flags & BTRACE_PAYLOAD_AFTER_CALL))
+        put(out, " /* read after the call */");
 }
 
 }  // namespace btrace::decode

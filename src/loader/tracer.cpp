@@ -193,7 +193,9 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
 
     if (int err = btrace_bpf__load(skel))
         return errno_error("loading BPF programs (run with -v for the verifier log)", err);
-    if (auto ok = tracer->fill_capture_specs(config.monitor, tracer->names_fds_); !ok)
+    const syscalls::CaptureOptions capture{
+        .describe_fd_args = config.monitor, .fd_seen = tracer->names_fds_, .inputs_at_enter = !config.monitor};
+    if (auto ok = tracer->fill_capture_specs(capture); !ok)
         return ok.error();
     if (auto ok = tracer->fill_syscall_set(config.syscalls); !ok)
         return ok.error();
@@ -208,7 +210,7 @@ Result<void> Tracer::attach() {
     return {};
 }
 
-Result<void> Tracer::fill_capture_specs(bool describe_fd_args, bool fd_seen) {
+Result<void> Tracer::fill_capture_specs(const syscalls::CaptureOptions& options) {
     const auto table = syscalls::all();
     const uint32_t limit = bpf_map__max_entries(skel_->maps.capture_specs);
     std::vector<uint32_t> keys;
@@ -216,7 +218,7 @@ Result<void> Tracer::fill_capture_specs(bool describe_fd_args, bool fd_seen) {
     for (uint32_t nr = 0; nr < table.size() && nr < limit; ++nr) {
         if (table[nr].name.empty())
             continue;
-        const btrace_capture_spec spec = syscalls::capture_spec_for(table[nr], describe_fd_args, fd_seen);
+        const btrace_capture_spec spec = syscalls::capture_spec_for(table[nr], options);
         if (spec.items[0].how == BTRACE_CAP_NONE && spec.describe == BTRACE_DESCRIBE_NONE && !spec.named_fd_arg &&
             !spec.socklen_arg)
             continue;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "btrace/event.h"
+#include "syscalls/capture_spec.h"
 #include "state/stats.h"
 #include "util/result.h"
 
@@ -111,7 +112,7 @@ public:
 
 private:
     explicit Tracer(btrace_bpf* skel) : skel_(skel) {}
-    Result<void> fill_capture_specs(bool describe_fd_args, bool fd_seen);
+    Result<void> fill_capture_specs(const syscalls::CaptureOptions& options);
     Result<void> fill_syscall_set(const std::vector<bool>& syscalls);
     int targets_fd() const;
     int inflight_fd() const;

@@ -36,7 +36,7 @@ void put_ready(const syscalls::Shown& shown, int64_t ready, const decode::CallCo
         sets += arg.kind == syscalls::ArgKind::FdSet;
         if (!captured(p))
             continue;
-        if (arg.kind == syscalls::ArgKind::InStruct && arg.aux == static_cast<uint8_t>(decode::StructKind::Pollfd)) {
+        if (arg.kind == syscalls::ArgKind::InOutStruct && arg.aux == static_cast<uint8_t>(decode::StructKind::Pollfd)) {
             put(out, sep);
             sep = ", ";
             decode::format_poll_revents(p.bytes, p.hdr.count, out);

@@ -15,7 +15,8 @@ btrace_capture_how capture_how(ArgKind kind) {
     case ArgKind::String: case ArgKind::OutString: return BTRACE_CAP_STR;
     case ArgKind::InBuf: return BTRACE_CAP_BUF_ARG;
     case ArgKind::OutBuf: return BTRACE_CAP_BUF_RET;
-    case ArgKind::InStruct: case ArgKind::TimeLeft: case ArgKind::TimeRemaining: return BTRACE_CAP_STRUCT_IN;
+    case ArgKind::InStruct: case ArgKind::InOutStruct: case ArgKind::TimeLeft: case ArgKind::TimeRemaining:
+        return BTRACE_CAP_STRUCT_IN;
     case ArgKind::OutStruct: return BTRACE_CAP_STRUCT_OUT;
     // Option values are settings, not data: small, and shown with the data off too.
     case ArgKind::SockaddrIn: case ArgKind::SockoptValIn: return BTRACE_CAP_SOCKADDR_IN;
@@ -33,10 +34,22 @@ btrace_capture_how capture_how(ArgKind kind) {
     }
 }
 
+// Memory the call only reads, as it was passed in: the kernel reads it at the
+// start of the call, and by sys_exit a racing thread may have rewritten it.
+bool passed_in(ArgKind kind) {
+    switch (kind) {
+    case ArgKind::Path: case ArgKind::String: case ArgKind::InBuf: case ArgKind::InStruct:
+    case ArgKind::SockaddrIn: case ArgKind::SockoptValIn: case ArgKind::MsghdrIn: case ArgKind::Argv:
+    case ArgKind::Envp: case ArgKind::IovecIn:
+        return true;
+    default:
+        return false;
+    }
+}
+
 // STRUCT_* captures (and a time left): the bytes of one element.
 uint16_t element_size(const Arg& arg) {
-    if (arg.kind != ArgKind::InStruct && arg.kind != ArgKind::OutStruct && arg.kind != ArgKind::TimeLeft &&
-        arg.kind != ArgKind::TimeRemaining)
+    if (capture_how(arg.kind) != BTRACE_CAP_STRUCT_IN && capture_how(arg.kind) != BTRACE_CAP_STRUCT_OUT)
         return 0;
     return static_cast<uint16_t>(decode::struct_size(static_cast<decode::StructKind>(arg.aux)));
 }
@@ -47,11 +60,11 @@ bool is_fd_pair(const Arg& arg) {
     return arg.kind == ArgKind::OutStruct && arg.aux == static_cast<uint8_t>(decode::StructKind::FdPair);
 }
 
-btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args, bool fd_seen) {
+btrace_capture_spec capture_spec_for(const Syscall& sc, const CaptureOptions& options) {
     btrace_capture_spec spec{};
-    bool at_enter = false;
+    bool replaces_image = false;  // execve: its memory is gone by sys_exit
     for (unsigned i = 0; i < sc.nargs; ++i)
-        at_enter |= sc.args[i].kind == ArgKind::Argv;
+        replaces_image |= sc.args[i].kind == ArgKind::Argv;
 
     unsigned n = 0;
     const auto add = [&](const Arg& arg, unsigned reg, btrace_capture_how how) -> btrace_capture* {
@@ -61,7 +74,8 @@ btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args, b
         item.how = how;
         item.arg = static_cast<uint8_t>(reg);
         item.len_arg = arg.len_arg;
-        item.at_enter = at_enter;
+        item.at_enter = replaces_image || (options.inputs_at_enter && passed_in(arg.kind));
+        spec.enter_items += item.at_enter;
         item.when_arg = kNone;
         item.size = element_size(arg);
         return &item;
@@ -112,7 +126,7 @@ btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args, b
             spec.describe_arg = static_cast<uint8_t>(i);
         }
     }
-    for (unsigned i = 0; describe_fd_args && spec.describe == BTRACE_DESCRIBE_NONE && i < sc.nargs; ++i) {
+    for (unsigned i = 0; options.describe_fd_args && spec.describe == BTRACE_DESCRIBE_NONE && i < sc.nargs; ++i) {
         if (sc.args[i].kind == ArgKind::Fd) {
             spec.describe = BTRACE_DESCRIBE_ARG;
             spec.describe_arg = static_cast<uint8_t>(i);
@@ -128,7 +142,7 @@ btrace_capture_spec capture_spec_for(const Syscall& sc, bool describe_fd_args, b
         else if (sc.args[i].kind == ArgKind::TimeLeft)
             spec.timeout_arg = static_cast<uint8_t>(i + 1);
     }
-    for (unsigned i = 0; fd_seen && spec.named_fd_arg == 0 && i < sc.nargs; ++i)
+    for (unsigned i = 0; options.fd_seen && spec.named_fd_arg == 0 && i < sc.nargs; ++i)
         if (is_fd_arg(sc.args[i]))
             spec.named_fd_arg = static_cast<uint8_t>(i + 1);
     return spec;

@@ -265,7 +265,7 @@ constexpr Syscall kSyscalls[470] = {
     // 72: pselect6(int n, fd_set *inp, fd_set *outp, fd_set *exp, struct __kernel_timespec *tsp, void *sig)
     {"pselect6", 6, {{"n", ArgKind::Int}, {"inp", ArgKind::FdSet, 0, 0}, {"outp", ArgKind::FdSet, 0, 0}, {"exp", ArgKind::FdSet, 0, 0}, {"tsp", ArgKind::TimeLeft, st(StructKind::Timespec)}, {"sig", ArgKind::Ptr}}, RetKind::Ready, kDesc},
     // 73: ppoll(struct pollfd *ufds, unsigned int nfds, struct __kernel_timespec *tsp, const sigset_t *sigmask, size_t sigsetsize)
-    {"ppoll", 5, {{"ufds", ArgKind::InStruct, st(StructKind::Pollfd), 1}, {"nfds", ArgKind::Unsigned}, {"tsp", ArgKind::TimeLeft, st(StructKind::Timespec)}, {"sigmask", ArgKind::InStruct, st(StructKind::Sigset)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Ready, kDesc},
+    {"ppoll", 5, {{"ufds", ArgKind::InOutStruct, st(StructKind::Pollfd), 1}, {"nfds", ArgKind::Unsigned}, {"tsp", ArgKind::TimeLeft, st(StructKind::Timespec)}, {"sigmask", ArgKind::InStruct, st(StructKind::Sigset)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Ready, kDesc},
     // 74: signalfd4(int ufd, sigset_t *user_mask, size_t sizemask, int flags)
     {"signalfd4", 4, {{"ufd", ArgKind::Fd}, {"user_mask", ArgKind::InStruct, st(StructKind::Sigset)}, {"sizemask", ArgKind::Unsigned}, {"flags", ArgKind::Flags, fam(Family::SignalfdFlags)}}, RetKind::Fd, kDesc | kSignal},
     // 75: vmsplice(int fd, const struct iovec *uiov, unsigned long nr_segs, unsigned int flags)

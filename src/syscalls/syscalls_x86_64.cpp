@@ -133,7 +133,7 @@ constexpr Syscall kSyscalls[470] = {
     // 6: lstat(const char *filename, struct stat *statbuf)
     {"lstat", 2, {{"filename", ArgKind::Path}, {"statbuf", ArgKind::OutStruct, st(StructKind::Stat)}}, RetKind::Signed, kFile | kLstat},
     // 7: poll(struct pollfd *ufds, unsigned int nfds, int timeout_msecs)
-    {"poll", 3, {{"ufds", ArgKind::InStruct, st(StructKind::Pollfd), 1}, {"nfds", ArgKind::Unsigned}, {"timeout_msecs", ArgKind::Int}}, RetKind::Ready, kDesc},
+    {"poll", 3, {{"ufds", ArgKind::InOutStruct, st(StructKind::Pollfd), 1}, {"nfds", ArgKind::Unsigned}, {"timeout_msecs", ArgKind::Int}}, RetKind::Ready, kDesc},
     // 8: lseek(unsigned int fd, off_t offset, unsigned int whence)
     {"lseek", 3, {{"fd", ArgKind::Fd}, {"offset", ArgKind::Signed}, {"whence", ArgKind::Enum, fam(Family::LseekWhence)}}, RetKind::Signed, kDesc},
     // 9: mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags, unsigned long fd, unsigned long off)
@@ -661,7 +661,7 @@ constexpr Syscall kSyscalls[470] = {
     // 270: pselect6(int n, fd_set *inp, fd_set *outp, fd_set *exp, struct __kernel_timespec *tsp, void *sig)
     {"pselect6", 6, {{"n", ArgKind::Int}, {"inp", ArgKind::FdSet, 0, 0}, {"outp", ArgKind::FdSet, 0, 0}, {"exp", ArgKind::FdSet, 0, 0}, {"tsp", ArgKind::TimeLeft, st(StructKind::Timespec)}, {"sig", ArgKind::Ptr}}, RetKind::Ready, kDesc},
     // 271: ppoll(struct pollfd *ufds, unsigned int nfds, struct __kernel_timespec *tsp, const sigset_t *sigmask, size_t sigsetsize)
-    {"ppoll", 5, {{"ufds", ArgKind::InStruct, st(StructKind::Pollfd), 1}, {"nfds", ArgKind::Unsigned}, {"tsp", ArgKind::TimeLeft, st(StructKind::Timespec)}, {"sigmask", ArgKind::InStruct, st(StructKind::Sigset)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Ready, kDesc},
+    {"ppoll", 5, {{"ufds", ArgKind::InOutStruct, st(StructKind::Pollfd), 1}, {"nfds", ArgKind::Unsigned}, {"tsp", ArgKind::TimeLeft, st(StructKind::Timespec)}, {"sigmask", ArgKind::InStruct, st(StructKind::Sigset)}, {"sigsetsize", ArgKind::Unsigned}}, RetKind::Ready, kDesc},
     // 272: unshare(unsigned long unshare_flags)
     {"unshare", 1, {{"unshare_flags", ArgKind::Flags, fam(Family::UnshareFlags)}}, RetKind::Signed, 0},
     // 273: set_robust_list(struct robust_list_head *head, size_t len)

@@ -42,6 +42,8 @@ enum class ArgKind : uint8_t {
     OutString, // a NUL-terminated string the kernel fills in (getcwd), bounded by -s
     InStruct,  // aux = decode::StructKind, read as passed in; len_arg = element count arg or kNone
     OutStruct, // aux = decode::StructKind, read after a successful call; len_arg as above
+    InOutStruct,  // aux, len_arg as InStruct: passed in and written back by the call (poll's
+                  // revents), read as the call left it
     Argv,      // char *const argv[]: the strings
     Envp,      // char *const envp[]: counted
     IovecIn,   // const struct iovec *; len_arg = iovcnt: data gathered, bounded by -s

@@ -195,3 +195,62 @@ TEST_CASE("monitor --metrics: scrapes succeed while 10 slow clients hold connect
     }
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(7));
 }
+
+// path_race's blocked openat of DIR/fifo, whose path a racing thread rewrites
+// to DIR/INNOCENT once the kernel has read it: the lines that show it.
+static std::vector<std::string> race_opens(const std::string& text, const std::string& dir) {
+    std::vector<std::string> opens;
+    for (const auto& line : lines_of(text))
+        if (line.find("openat(") != std::string::npos && line.find("O_RDONLY") != std::string::npos &&
+            (line.find(dir + "/fifo") != std::string::npos || line.find(dir + "/INNOCENT") != std::string::npos))
+            opens.push_back(line);
+    return opens;
+}
+
+TEST_CASE("a path a racing thread rewrites during the call shows as the kernel read it, as strace shows it",
+          "[integration][hardening][strace]") {
+    const std::string dir = temp_path("path_race");
+    std::filesystem::create_directories(dir);
+    const std::string fifo = "\"" + dir + "/fifo\"";
+    // strace reads it at entry: the oracle.
+    const auto strace = race_opens(strace_of({helper("path_race"), dir, "0"}, {"-f", "-e", "trace=openat"}), dir);
+    REQUIRE(strace.size() == 1);
+    CHECK(strace[0].find(fifo) != std::string::npos);
+
+    SECTION("the completed call") {
+        const auto traced = trace_ok({helper("path_race"), dir, "0"}, {"-e", "trace=openat"});
+        const auto opens = race_opens(traced.text, dir);
+        INFO(traced.text);
+        REQUIRE(opens.size() == 1);
+        CHECK(opens[0].find("filename: " + fifo + ", flags: O_RDONLY) = 3<" + dir + "/fifo>") != std::string::npos);
+    }
+    SECTION("--pending: the call still in flight") {
+        const auto traced = trace_ok({helper("path_race"), dir, "1500"}, {"-e", "trace=openat", "--pending", "500"});
+        const auto opens = race_opens(traced.text, dir);
+        INFO(traced.text);
+        REQUIRE(opens.size() == 2);
+        CHECK(opens[0].find("filename: " + fifo + ", flags: O_RDONLY) ... still in progress") != std::string::npos);
+        CHECK(opens[1].find("filename: " + fifo + ", flags: O_RDONLY) = 3") != std::string::npos);
+    }
+    SECTION("-P: the path the call was given selects it, the one written later does not") {
+        const auto given = trace_ok({helper("path_race"), dir, "0"}, {"-P", dir + "/fifo"});
+        CHECK(race_opens(given.text, dir).size() == 1);
+        const auto later = trace_ok({helper("path_race"), dir, "0"}, {"-P", dir + "/INNOCENT"});
+        CHECK(race_opens(later.text, dir).empty());
+    }
+    SECTION("a path not paged in as the call began is read after it, and marked so") {
+        const auto traced = trace_ok({helper("path_race"), dir, "0", "mapped"}, {"-e", "trace=openat"});
+        const auto opens = race_opens(traced.text, dir);
+        INFO(traced.text);
+        REQUIRE(opens.size() == 1);
+        CHECK(opens[0].find("filename: \"" + dir + "/INNOCENT\" /* read after the call */, flags: O_RDONLY) = ") !=
+              std::string::npos);
+    }
+    // A single-threaded tracee (no race possible) keeps its lines too: execve's
+    // argument list, read at sys_enter, and an open's path.
+    SECTION("execve and a plain open") {
+        const auto traced = trace_ok({"/bin/cat", "/etc/hostname"}, {"-e", "trace=execve,openat"});
+        CHECK(has_line(traced.text, R"(execve\(filename: "/bin/cat", argv: \["/bin/cat", "/etc/hostname"\], envp: 0x[0-9a-f]+ /\* \d+ vars \*/\) = 0$)"));
+        CHECK(has_line(traced.text, R"(openat\(dfd: AT_FDCWD, filename: "/etc/hostname", flags: O_RDONLY\) = 3</etc/hostname>$)"));
+    }
+}

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -407,15 +408,34 @@ TEST_CASE("capture specs follow the table's kinds", "[decode]") {
     CHECK(spec.items[0].arg == 1);
     CHECK(spec.items[1].how == BTRACE_CAP_NONE);
 
+    // What a call passes in is read at sys_enter (a racing thread may
+    // rewrite it before sys_exit), unless the monitor asks otherwise.
+    CHECK(spec.items[0].at_enter);
+    CHECK(spec.enter_items == 1);
+    CHECK_FALSE(capture_spec_for(*lookup(number_of("openat")), {.inputs_at_enter = false}).items[0].at_enter);
+
     spec = capture_spec_for(*lookup(number_of("write")));
     CHECK(spec.items[0].how == BTRACE_CAP_BUF_ARG);
     CHECK(spec.items[0].len_arg == 2);
+    CHECK(spec.items[0].at_enter);
 
-    spec = capture_spec_for(*lookup(number_of("execve")));
+    // What the call writes, and poll's fds (revents), are read at sys_exit.
+    spec = capture_spec_for(*lookup(number_of("read")));
+    CHECK_FALSE(spec.items[0].at_enter);
+    CHECK(spec.enter_items == 0);
+    spec = capture_spec_for(*lookup(number_of("poll")));
+    CHECK(spec.items[0].how == BTRACE_CAP_STRUCT_IN);
+    CHECK_FALSE(spec.items[0].at_enter);
+    spec = capture_spec_for(*lookup(number_of("getsockopt")));
+    CHECK(std::none_of(spec.items, spec.items + BTRACE_MAX_CAPTURES, [](const auto& item) { return item.at_enter; }));
+
+    // execve's memory is gone by sys_exit: read at sys_enter even for the monitor.
+    spec = capture_spec_for(*lookup(number_of("execve")), {.inputs_at_enter = false});
     CHECK(spec.items[0].how == BTRACE_CAP_PATH);
     CHECK(spec.items[1].how == BTRACE_CAP_ARGV);
     CHECK(spec.items[2].how == BTRACE_CAP_ENVP);
-    CHECK(spec.items[0].at_enter);
+    CHECK((spec.items[0].at_enter && spec.items[1].at_enter && spec.items[2].at_enter));
+    CHECK(spec.enter_items == 3);
 
     // setsockopt's value is a setting, not data: read with --no-data too, as a small block.
     spec = capture_spec_for(*lookup(number_of("setsockopt")));

@@ -112,6 +112,7 @@ TEST_CASE("syscall table: aux and len_arg are consistent with the kinds", "[sysc
                 CHECK((a.len_arg == kNone || (a.len_arg < sc.nargs && a.len_arg != i)));
                 break;
             case ArgKind::InStruct:
+            case ArgKind::InOutStruct:
             case ArgKind::OutStruct:
                 CHECK(a.aux < kStructCount);
                 // Optional element count.
@@ -223,7 +224,7 @@ TEST_CASE("x86_64 table: poll", "[syscalls]") {
     CHECK(sc->name == "poll");
     REQUIRE(sc->nargs == 3);
     CHECK(sc->args[0].name == "ufds");
-    CHECK(sc->args[0].kind == ArgKind::InStruct);
+    CHECK(sc->args[0].kind == ArgKind::InOutStruct);  // revents: read as the call left it
     CHECK(sc->args[0].aux == aux(StructKind::Pollfd));
     CHECK(sc->args[0].len_arg == 1);
     CHECK(sc->args[2].kind == ArgKind::Int);
