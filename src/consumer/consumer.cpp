@@ -31,7 +31,7 @@ Result<void> Consumer::open(bpf_map* events, bpf_map* cpu_pending, FlushCpu flus
     if (!ring_)
         return errno_error("creating the ring-buffer reader", errno);
     if (auto ok = horizon_.open(bpf_map__fd(cpu_pending), static_cast<int>(bpf_map__max_entries(cpu_pending)),
-                                bpf_map__fd(events));
+                                bpf_map__fd(events), bpf_map__max_entries(events));
         !ok)
         return ok;
     ordered_ = true;

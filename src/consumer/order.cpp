@@ -66,10 +66,10 @@ Horizon::~Horizon() {
     if (consumer_pos_)
         munmap(const_cast<unsigned long*>(consumer_pos_), page);
     if (producer_pos_)
-        munmap(const_cast<unsigned long*>(producer_pos_), page);
+        munmap(const_cast<unsigned long*>(producer_pos_), mapped_bytes_);
 }
 
-Result<void> Horizon::open(int cpu_pending_fd, int ncpus, int ring_fd) {
+Result<void> Horizon::open(int cpu_pending_fd, int ncpus, int ring_fd, std::size_t ring_bytes) {
     const std::size_t page = static_cast<std::size_t>(getpagesize());
     ncpus_ = ncpus;
     pending_bytes_ = (sizeof(btrace_cpu_pending) * static_cast<std::size_t>(ncpus) + page - 1) / page * page;
@@ -82,10 +82,13 @@ Result<void> Horizon::open(int cpu_pending_fd, int ncpus, int ring_fd) {
     if (cons == MAP_FAILED)
         return errno_error("mapping the ring buffer's positions", errno);
     consumer_pos_ = static_cast<const unsigned long*>(cons);
-    void* prod = mmap(nullptr, page, PROT_READ, MAP_SHARED, ring_fd, static_cast<off_t>(page));
+    mapped_bytes_ = page + 2 * ring_bytes;
+    void* prod = mmap(nullptr, mapped_bytes_, PROT_READ, MAP_SHARED, ring_fd, static_cast<off_t>(page));
     if (prod == MAP_FAILED)
-        return errno_error("mapping the ring buffer's positions", errno);
+        return errno_error("mapping the ring buffer", errno);
     producer_pos_ = static_cast<const unsigned long*>(prod);
+    data_ = static_cast<const uint8_t*>(prod) + page;
+    ring_bytes_ = ring_bytes;
     return {};
 }
 
@@ -117,9 +120,5 @@ Horizon::Mark Horizon::before_drain(uint64_t now_ns) const {
 }
 
 bool Horizon::drained(const Mark& mark) const { return load_acquire(consumer_pos_) >= mark.producer_pos; }
-
-bool Horizon::ring_empty() const {
-    return producer_pos_ && load_acquire(consumer_pos_) >= load_acquire(producer_pos_);
-}
 
 }  // namespace btrace::consumer

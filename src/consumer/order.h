@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -131,8 +132,9 @@ public:
     Horizon& operator=(const Horizon&) = delete;
     ~Horizon();
 
-    // cpu_pending: the mmappable per-CPU array; ring: the ring buffer map.
-    Result<void> open(int cpu_pending_fd, int ncpus, int ring_fd);
+    // cpu_pending: the mmappable per-CPU array; ring: the ring buffer map
+    // of ring_bytes.
+    Result<void> open(int cpu_pending_fd, int ncpus, int ring_fd, std::size_t ring_bytes);
 
     struct Mark {
         uint64_t up_to_ns = 0;    // records at or before this are all here once drained
@@ -144,8 +146,11 @@ public:
     Mark before_drain(uint64_t now_ns) const;
     // Whether the drain since the mark took every record reserved before it.
     bool drained(const Mark& mark) const;
-    // Whether the ring buffer holds no record the consumer has not taken.
-    bool ring_empty() const;
+    // Whether a record the ring buffer holds, not yet taken, satisfies pred
+    // (a span of one record), or may: one still being written. Run between
+    // drains (the consumer is the one that takes records).
+    template <class Pred>
+    bool any_in_ring(Pred&& pred) const;
 
     // A record's order is read just before it is published: allow for a
     // producer interrupted in between.
@@ -157,6 +162,41 @@ private:
     int ncpus_ = 0;
     const unsigned long* consumer_pos_ = nullptr;
     const unsigned long* producer_pos_ = nullptr;
+    // The producer page and then the data, mapped twice in a row (as libbpf
+    // maps it), so a sample that wraps around reads on.
+    const uint8_t* data_ = nullptr;
+    std::size_t ring_bytes_ = 0;
+    std::size_t mapped_bytes_ = 0;
 };
+
+template <class Pred>
+bool Horizon::any_in_ring(Pred&& pred) const {
+    constexpr uint32_t kBusy = 1u << 31, kDiscard = 1u << 30, kSampleHeader = 8;  // linux/bpf.h BPF_RINGBUF_*
+    if (!data_)
+        return false;
+    const unsigned long producer = std::atomic_ref<const unsigned long>(*producer_pos_).load(std::memory_order_acquire);
+    for (unsigned long at = *consumer_pos_; at < producer;) {
+        const uint8_t* sample = data_ + (at & (ring_bytes_ - 1));
+        const uint32_t len = std::atomic_ref<const uint32_t>(*reinterpret_cast<const uint32_t*>(sample))
+                                 .load(std::memory_order_acquire);
+        if (len & kBusy)
+            return true;  // still being written: it may be anything
+        const uint32_t size = len & ~(kBusy | kDiscard);
+        if (!(len & kDiscard)) {
+            const std::span<const uint8_t> records(sample + kSampleHeader, size);
+            for (std::size_t off = 0; off + sizeof(btrace_hdr) <= size;) {
+                btrace_hdr hdr;
+                std::copy_n(records.data() + off, sizeof(hdr), reinterpret_cast<uint8_t*>(&hdr));
+                if (hdr.size < sizeof(hdr) || hdr.size > size - off)
+                    return true;  // not a record btrace made: take the worst
+                if (pred(records.subspan(off, hdr.size)))
+                    return true;
+                off += hdr.size;
+            }
+        }
+        at += (size + kSampleHeader + 7) & ~7ul;
+    }
+    return false;
+}
 
 }  // namespace btrace::consumer

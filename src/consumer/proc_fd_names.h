@@ -32,6 +32,7 @@ private:
     struct Lookup {
         bool trusted = false;
         std::optional<state::ProcFd> open;  // trusted and none: fd was not open
+        bool ask_again = false;  // untrusted for a thread running in a call that may change fds: over in µs
     };
     Lookup look_up(const btrace_syscall& rec, int fd, const OrderedRecords& held, const Horizon& horizon) const;
 
@@ -41,8 +42,9 @@ private:
     std::map<std::pair<uint32_t, int>, uint64_t> unsettled_;
 };
 
-// Whether record may have changed tgid's fds: a call that changes fds, the
-// process's exit, or a loss (of anyone's records).
-bool may_change_fds(std::span<const uint8_t> record, uint32_t tgid);
+// Whether record may have changed what tgid's fd names: a completed call
+// that changes it (see state::may_change_fd), the process's exit, or a loss
+// (of anyone's records).
+bool may_change_fd(std::span<const uint8_t> record, uint32_t tgid, int fd);
 
 }  // namespace btrace::consumer

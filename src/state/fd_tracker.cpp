@@ -121,6 +121,24 @@ bool changes_fds(const syscalls::Syscall& sc) {
            std::find(std::begin(kEffectCalls), std::end(kEffectCalls), sc.name) != std::end(kEffectCalls);
 }
 
+bool may_change_fd(const syscalls::Syscall& sc, const btrace_syscall& rec, int fd, bool completed) {
+    if (!changes_fds(sc))
+        return false;
+    if (sc.name == kExecve || sc.name == kExecveat)
+        return true;  // its O_CLOEXEC fds
+    if (sc.name == kCloseRange)
+        return static_cast<unsigned>(fd) >= static_cast<unsigned>(rec.args[0]) &&
+               static_cast<unsigned>(fd) <= static_cast<unsigned>(rec.args[1]);
+    for (unsigned i = 0; i < sc.nargs; ++i)
+        if (syscalls::is_fd_arg(sc.args[i]) && static_cast<int>(rec.args[i]) == fd)
+            return true;  // close, dup2's newfd, connect's socket, fcntl's fd ...
+    switch (syscalls::capture_spec_for(sc).describe) {
+    case BTRACE_DESCRIBE_PAIR: return completed;  // pipe's fds are in memory, not in rec
+    case BTRACE_DESCRIBE_RET: return completed && rec.ret == fd;
+    default: return sc.name == kFcntl && completed && rec.ret == fd;  // F_DUPFD
+    }
+}
+
 bool names_fd_args(const syscalls::Syscall& sc) {
     return std::any_of(sc.args, sc.args + sc.nargs, syscalls::is_fd_arg);
 }

@@ -18,6 +18,11 @@ namespace btrace::state {
 // Whether a successful call of sc can change what an fd names: it makes fds
 // the kernel side describes, or has an effect FdTracker::apply_effects follows.
 bool changes_fds(const syscalls::Syscall& sc);
+// Whether rec, a call of sc, may have changed what fd names: made it, closed
+// it, or changed what it is. completed: rec.ret is the call's result; else
+// the call is in flight, and can make fd only if fd was free, which takes a
+// close seen on its own: then only what it names (dup2's newfd) counts.
+bool may_change_fd(const syscalls::Syscall& sc, const btrace_syscall& rec, int fd, bool completed);
 // Whether a call of sc shows an fd argument by name.
 bool names_fd_args(const syscalls::Syscall& sc);
 // Whether the fds a call of sc makes are among its arguments (pipe's and

@@ -218,3 +218,33 @@ TEST_CASE("a filter needs those calls only if a call it shows names an fd argume
     for (const char* name : {"execve", "getpid", "exit_group", "socket", "pipe2", "clone"})
         CHECK_FALSE(names(name));
 }
+
+TEST_CASE("may_change_fd: which calls may have changed what one fd names", "[fds]") {
+    using btrace::state::may_change_fd;
+    const auto changes = [](const char* name, int64_t ret, std::initializer_list<uint64_t> args, int fd,
+                            bool completed) {
+        const btrace_syscall rec = test::make_call(name, ret, args);
+        return may_change_fd(*btrace::syscalls::lookup(rec.nr), rec, fd, completed);
+    };
+    const uint64_t cwd = static_cast<uint64_t>(AT_FDCWD);
+    // An open makes the fd it returns; in flight it can take fd only once a close freed it.
+    CHECK(changes("openat", 3, {cwd, 0x1000, O_RDONLY}, 3, true));
+    CHECK_FALSE(changes("openat", 4, {cwd, 0x1000, O_RDONLY}, 3, true));
+    CHECK_FALSE(changes("openat", 0, {cwd, 0x1000, O_RDONLY}, 3, false));
+    CHECK(changes("close", 0, {3}, 3, true));
+    CHECK(changes("close", 0, {3}, 3, false));
+    CHECK_FALSE(changes("close", 0, {4}, 3, true));
+    // dup2 replaces its newfd at once, with no close of its own
+    CHECK(changes("dup2", 0, {5, 3}, 3, false));
+    CHECK(changes("dup2", 3, {5, 3}, 3, true));
+    CHECK_FALSE(changes("dup2", 4, {5, 4}, 3, true));
+    CHECK(changes("close_range", 0, {3, ~0u}, 10, true));
+    CHECK_FALSE(changes("close_range", 0, {3, ~0u}, 2, true));
+    CHECK(changes("execve", 0, {0x1000, 0x2000, 0x3000}, 7, true));
+    CHECK(changes("pipe2", 0, {0x1000, 0}, 3, true));  // the pair is in memory, not in the record
+    CHECK_FALSE(changes("pipe2", 0, {0x1000, 0}, 3, false));
+    CHECK(changes("fcntl", 3, {5, F_DUPFD, 3}, 3, true));
+    CHECK_FALSE(changes("fcntl", 0, {5, F_DUPFD, 3}, 3, false));
+    CHECK(changes("connect", 0, {3, 0x1000, 16}, 3, true));  // its name changes
+    CHECK_FALSE(changes("read", 5, {3, 0x1000, 5}, 3, true));
+}
