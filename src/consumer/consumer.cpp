@@ -60,7 +60,11 @@ Result<void> Consumer::wake_on(int fd) {
 void Consumer::stop_waking_on(int fd) { epoll_ctl(wait_fd_, EPOLL_CTL_DEL, fd, nullptr); }
 
 int Consumer::on_record(void* ctx, void* data, size_t size) {
-    return static_cast<Consumer*>(ctx)->feed(data, size);
+    auto* self = static_cast<Consumer*>(ctx);
+    if (const int status = self->feed(data, size); status < 0)
+        return status;
+    self->round_bytes_ += size;
+    return self->round_bytes_ >= kRoundBytes ? kRoundFull : 0;
 }
 
 int Consumer::feed(const void* data, size_t size) {
@@ -204,24 +208,32 @@ Result<void> Consumer::poll(int timeout_ms) {
 }
 
 Result<void> Consumer::drain() {
-    const uint64_t now = ordered_ ? now_ns() : 0;
-    const Horizon::Mark mark = ordered_ ? horizon_.before_drain(now) : Horizon::Mark{};
-    int n = ring_buffer__consume(ring_);
-    if (n < 0)
-        return errno_error("reading the ring buffer", n);
-    if (ordered_) {
-        // A record still being written stopped the drain: what follows it
-        // may be older than the mark, so wait for the next round.
-        if (horizon_.drained(mark))
-            released_up_to_ = std::max(released_up_to_, mark.up_to_ns);
-        if (queue_.held_bytes() > kMaxHeldBytes && now > Horizon::kSlackNs)
-            released_up_to_ = std::max(released_up_to_, now - Horizon::kSlackNs);
-        release(released_up_to_);
-        if (mark.oldest_cpu >= 0 && now - mark.oldest_ns > kStaleNs && flush_cpu_)
-            flush_cpu_(mark.oldest_cpu);
+    for (int n = kRoundFull; n == kRoundFull;) {
+        const uint64_t now = ordered_ ? now_ns() : 0;
+        if (ordered_ && marks_.size() < kMaxMarks)
+            marks_.push_back(horizon_.before_drain(now));
+        round_bytes_ = 0;
+        n = ring_buffer__consume(ring_);
+        if (n < 0 && n != kRoundFull)
+            return errno_error("reading the ring buffer", n);
+        if (ordered_) {
+            // A mark holds once everything reserved before it is taken: a
+            // record still being written, or a round cut short, leaves the
+            // newer marks for a later round.
+            auto held = marks_.begin();
+            for (; held != marks_.end() && horizon_.drained(*held); ++held)
+                released_up_to_ = std::max(released_up_to_, held->up_to_ns);
+            marks_.erase(marks_.begin(), held);
+            if (queue_.held_bytes() > kMaxHeldBytes && now > Horizon::kSlackNs)
+                released_up_to_ = std::max(released_up_to_, now - Horizon::kSlackNs);
+            release(released_up_to_);
+            if (const Horizon::Mark& mark = horizon_.before_drain(now);
+                mark.oldest_cpu >= 0 && now - mark.oldest_ns > kStaleNs && flush_cpu_)
+                flush_cpu_(mark.oldest_cpu);
+        }
+        if (!sink_status_)
+            return sink_status_;
     }
-    if (!sink_status_)
-        return sink_status_;
     return sink_.flush();
 }
 

@@ -2,6 +2,7 @@
 // Drains the BPF ring buffer in batches and hands each record to the formatter.
 #pragma once
 
+#include <cerrno>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -117,6 +118,12 @@ private:
     static constexpr std::size_t kMaxHeldBytes = 64u << 20;
     // A CPU holding records back this long is made to send them.
     static constexpr uint64_t kStaleNs = 10'000'000;
+    // One consume takes at most about this much, then what is complete is
+    // released: producers faster than the consumer otherwise kept a single
+    // consume going while everything piled up held (hundreds of MiB).
+    static constexpr std::size_t kRoundBytes = 4u << 20;
+    static constexpr int kRoundFull = -EAGAIN;  // on_record: the round is full (libbpf stops on < 0)
+    static constexpr std::size_t kMaxMarks = 64;  // rounds whose marks wait to be drained
 
     ring_buffer* ring_ = nullptr;
     OrderedRecords queue_;
@@ -124,6 +131,8 @@ private:
     bool ordered_ = false;  // open() with a horizon: else records go out as they come
     FlushCpu flush_cpu_;
     uint64_t released_up_to_ = 0;
+    std::size_t round_bytes_ = 0;
+    std::vector<Horizon::Mark> marks_;  // taken before rounds, oldest first, not yet drained
     int wait_fd_ = -1;  // epoll: the ring buffer's epoll fd and the wake_on fds
     output::Formatter& formatter_;
     output::Sink& sink_;
