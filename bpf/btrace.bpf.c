@@ -184,6 +184,8 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		if (spec && spec->enter_items &&
 		    emit_from_enter(task, pid_tgid, id, BTRACE_SYS_ENTER_PART, now_ns, &call->read_again))
 			call->flags |= BTRACE_SYS_INPUT_AT_ENTER;
+		if (is_execve(id))
+			call->read_again = 0; /* what it could not read is gone by sys_exit */
 	}
 	sched_start(call, now_ns);
 	call->ts_ns = now_ns;
@@ -250,14 +252,17 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	__u16 again_mark = call->read_again && task->mm->mm_users.counter > 1 ? BTRACE_PAYLOAD_AFTER_CALL : 0;
 	__u32 size = capture_payloads(start, sizeof(*rec), call->nr, rec->args, ret, phase, &call->read_again,
 				      again_mark);
+	bool on_cpu = shown && sched_all_on_cpu(sched);
 	if (shown) {
 		size = socklen_payload(b, call, rec->args, ret, start, size);
 		size = passed_in_payload(b, call, start, size);
 		size = fd_seen_payload(b, task, call, start, size);
-		size = sched_payload(b, sched, start, size);
+		if (!on_cpu)
+			size = sched_payload(b, sched, start, size);
 	}
 	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, call->ts_ns, task);
-	rec->hdr.flags = (call->flags & ~BTRACE_INFLIGHT_OWN) | (fds_only ? BTRACE_SYS_FDS_ONLY : 0);
+	rec->hdr.flags = (call->flags & ~BTRACE_INFLIGHT_OWN) | (fds_only ? BTRACE_SYS_FDS_ONLY : 0) |
+			 (on_cpu ? BTRACE_SYS_SCHED_ON_CPU : 0);
 	batch_commit(b, size, now_ns);
 out:
 	call->ts_ns = 0; /* consumed */

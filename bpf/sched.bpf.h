@@ -133,6 +133,14 @@ static __always_inline const struct btrace_sched *sched_close(struct btrace_infl
 	return &call->sched;
 }
 
+/* A call that never left its CPU, and no wakeup found on it, ran for all of
+ * its duration: its record says so with BTRACE_SYS_SCHED_ON_CPU instead of
+ * the payload, 64 bytes less for most calls of a storm. */
+static __always_inline bool sched_all_on_cpu(const struct btrace_sched *sched)
+{
+	return sched && !sched->switches && sched->waker_kind == BTRACE_WAKER_NONE;
+}
+
 /* Appends the split (if any) to the record at start (size bytes so far);
  * returns the record's new size. */
 static __always_inline __u32 sched_payload(struct btrace_batch *b, const struct btrace_sched *sched, __u32 start,

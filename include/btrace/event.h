@@ -52,6 +52,8 @@ static inline __u64 btrace_order_ns(const struct btrace_hdr *hdr, __u64 duration
 #define BTRACE_SYS_FDS_ONLY (1u << 3) /* a call the filters leave out, sent because it
 				       * changed fds: for the fd table, never shown */
 #define BTRACE_SYS_INPUT_AT_ENTER (1u << 4) /* its passed-in memory is in the enter part before it */
+#define BTRACE_SYS_SCHED_ON_CPU (1u << 5) /* --sched: the call never left its CPU (no switch, no
+					   * wakeup): all on-CPU, sent as this flag, not a payload */
 
 /* Payloads (struct btrace_payload + bytes, each padded to 8) follow the fixed
  * part up to hdr.size. */

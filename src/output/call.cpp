@@ -82,7 +82,12 @@ void put_comm(const btrace_hdr& hdr, fmt::memory_buffer& out, bool utf8) {
     decode::format_name(comm_of(hdr), decode::NameKind::Comm, utf8, out);
 }
 
-bool sched_of(const decode::Payloads& payloads, btrace_sched& sched) {
+bool sched_of(const btrace_syscall& rec, const decode::Payloads& payloads, btrace_sched& sched) {
+    if (rec.hdr.flags & BTRACE_SYS_SCHED_ON_CPU) {
+        sched = btrace_sched{};
+        sched.cpu_ns = rec.duration_ns;
+        return true;
+    }
     if (!payloads.sched.present || payloads.sched.bytes.size() != sizeof(sched))
         return false;
     std::memcpy(&sched, payloads.sched.bytes.data(), sizeof(sched));

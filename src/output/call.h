@@ -40,8 +40,9 @@ void format_name(const btrace_syscall& rec, const syscalls::Syscall* info, fmt::
 
 bool creates_file(const syscalls::Syscall& sc, const __u64* args);
 
-// --sched: the call's split, if its record carries a whole one.
-bool sched_of(const decode::Payloads& payloads, btrace_sched& sched);
+// --sched: the call's split, if its record carries a whole one (a payload,
+// or BTRACE_SYS_SCHED_ON_CPU: all of its duration on the CPU).
+bool sched_of(const btrace_syscall& rec, const decode::Payloads& payloads, btrace_sched& sched);
 // Who woke the call: "irq" or comm/tid (the comm escaped as
 // put_comm does); nothing if it never blocked.
 void put_waker(const btrace_sched& sched, fmt::memory_buffer& out, bool utf8 = false);

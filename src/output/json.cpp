@@ -135,7 +135,7 @@ void JsonFormatter::call_end(const DecodedCall& call, fmt::memory_buffer& out) {
         put(out, "null");
     else
         json_string(err.name, out);
-    if (btrace_sched sched; sched_of(call.payloads, sched))
+    if (btrace_sched sched; sched_of(rec, call.payloads, sched))
         sched_split(sched, out);
     put(out, "}\n");
 }

@@ -144,7 +144,7 @@ void TextFormatter::call_start(const DecodedCall& call, fmt::memory_buffer& out)
 void TextFormatter::call_end(const DecodedCall& call, fmt::memory_buffer& out) {
     put(out, " = ");
     format_result(call.rec, call.info, call.context, out);
-    if (btrace_sched sched; sched_of(call.payloads, sched))
+    if (btrace_sched sched; sched_of(call.rec, call.payloads, sched))
         sched_split(sched, out);
     out.push_back('\n');
     if (dumps_)

@@ -36,10 +36,11 @@ std::vector<uint8_t> area_of(const btrace_sched& s, std::size_t size = sizeof(bt
 }
 
 template <class Formatter>
-std::string line_of(const std::vector<uint8_t>& area) {
+std::string line_of(const std::vector<uint8_t>& area, uint16_t flags = 0) {
     Formatter formatter(output::FormatOptions{test::kOrigin, 0});
     fmt::memory_buffer out;
-    const auto rec = test::make_call("getppid", 1, {}, {.tgid = 42, .tid = 42, .comm = "t", .duration_ns = 12'345'000});
+    auto rec = test::make_call("getppid", 1, {}, {.tgid = 42, .tid = 42, .comm = "t", .duration_ns = 12'345'000});
+    rec.hdr.flags = flags;
     formatter.syscall(rec, area, out);
     return fmt::to_string(out);
 }
@@ -56,6 +57,11 @@ TEST_CASE("sched split: the text line ends with the split and the waker", "[sche
     auto never_blocked = split(BTRACE_WAKER_NONE);
     never_blocked.switches = 1;
     CHECK(line_of<output::TextFormatter>(area_of(never_blocked)).ends_with("runq 0.325 ms, 1 switch)\n"));
+    // A call that never left its CPU comes as a flag, not a payload: all of it on the CPU.
+    CHECK(line_of<output::TextFormatter>({}, BTRACE_SYS_SCHED_ON_CPU) ==
+          "     0.000 (12.345 ms): t/42 getppid() = 1 (cpu 12.345 blocked 0.000 runq 0.000 ms, 0 switches)\n");
+    CHECK(line_of<output::JsonFormatter>({}, BTRACE_SYS_SCHED_ON_CPU)
+              .find(R"("sched":{"cpu_ns":12345000,"blocked_ns":0,"runq_ns":0,"switches":0)") != std::string::npos);
 }
 
 TEST_CASE("sched split: a waker's comm is escaped like every comm", "[sched]") {
