@@ -168,6 +168,7 @@ static __always_inline void batch_flush(struct btrace_batch *b)
 		if (bpf_ringbuf_output(&events, b->data, len, submit_flags())) {
 			struct lost_walk walk = { .b = b };
 			count_n(BTRACE_CNT_RB_FULL, b->records);
+			b->lost_batches++;
 			bpf_loop(BATCH_BYTES / sizeof(struct btrace_hdr) + 1, note_lost_record, &walk, 0);
 		}
 		b->len = 0;

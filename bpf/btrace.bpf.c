@@ -75,10 +75,11 @@ static __always_inline struct btrace_inflight *inflight_slot(struct task_struct 
 /* A record reported from sys_enter at now_ns: exit/exit_group, which never
  * reach sys_exit, and the enter part of a call that passes memory in (read
  * now, as the kernel reads it: by sys_exit a racing thread may have rewritten
- * it, and execve's is gone). Returns whether it was made; read_again: what
- * could not be read yet (see capture_payloads). */
+ * it, and execve's is gone). Returns whether it was made. call (an enter
+ * part's): where it went, and what could not be read yet (see
+ * capture_payloads). */
 static __always_inline bool emit_from_enter(struct task_struct *task, __u64 pid_tgid, __s64 nr, __u16 flags,
-					    __u64 now_ns, __u32 *read_again)
+					    __u64 now_ns, struct btrace_inflight *call)
 {
 	struct btrace_batch *b = this_cpu_batch();
 
@@ -91,8 +92,11 @@ static __always_inline bool emit_from_enter(struct task_struct *task, __u64 pid_
 	rec->ret = 0;
 	rec->duration_ns = 0;
 	__u32 size = sizeof(*rec);
-	if (flags & BTRACE_SYS_ENTER_PART)
-		size = capture_payloads(start, size, nr, rec->args, 0, CAPTURE_AT_ENTER, read_again, 0);
+	if (call) {
+		size = capture_payloads(start, size, nr, rec->args, 0, CAPTURE_AT_ENTER, &call->read_again, 0);
+		call->enter_cpu = bpf_get_smp_processor_id();
+		call->enter_lost = b->lost_batches; /* before the commit, which may flush this batch */
+	}
 	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, now_ns, task);
 	rec->hdr.flags = flags;
 	batch_commit(b, size, now_ns);
@@ -182,7 +186,7 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	if (selection == CALL_SHOWN && records_enabled) {
 		const struct btrace_capture_spec *spec = read_at_enter(task, call, id);
 		if (spec && spec->enter_items &&
-		    emit_from_enter(task, pid_tgid, id, BTRACE_SYS_ENTER_PART, now_ns, &call->read_again))
+		    emit_from_enter(task, pid_tgid, id, BTRACE_SYS_ENTER_PART, now_ns, call))
 			call->flags |= BTRACE_SYS_INPUT_AT_ENTER;
 		if (is_execve(id))
 			call->read_again = 0; /* what it could not read is gone by sys_exit */
@@ -190,6 +194,19 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	sched_start(call, now_ns);
 	call->ts_ns = now_ns;
 	return 0;
+}
+
+/* Whether the call's enter part may have been lost with its batch (the ring
+ * had no room): that CPU has lost a batch since the part went into it. A
+ * thread that moved to another CPU flushed that batch as it left, so by its
+ * sys_exit the part is out or lost; one that stayed has it in the same batch
+ * as its completion, which is then lost with it or not at all. */
+static __always_inline bool enter_part_lost(const struct btrace_inflight *call)
+{
+	__u32 zero = 0;
+	const struct btrace_batch *b = bpf_map_lookup_percpu_elem(&batches, &zero, call->enter_cpu);
+
+	return !b || b->lost_batches != call->enter_lost;
 }
 
 /* The arguments as they were at sys_enter, read from the registers here
@@ -242,14 +259,19 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	rec->ret = ret;
 	rec->duration_ns = duration_ns;
 	call_args(task, call, rec->args);
+	/* the consumer waits for no part that is lost: what it held is read now */
+	if ((call->flags & BTRACE_SYS_INPUT_AT_ENTER) && enter_part_lost(call))
+		call->flags &= ~BTRACE_SYS_INPUT_AT_ENTER;
 	/* an fd-only record needs the fds described, not the argument memory;
 	 * without an enter part, what was passed in is read now (execve's is gone) */
 	enum capture_phase phase = fds_only ? CAPTURE_FDS_ONLY
 				 : (call->flags & BTRACE_SYS_INPUT_AT_ENTER) || is_execve(call->nr) ? CAPTURE_AT_EXIT
 												  : CAPTURE_ALL_AT_EXIT;
-	/* memory read again (it was not paged in at sys_enter) may have been
-	 * rewritten since the kernel read it, if another thread shares it */
-	__u16 again_mark = call->read_again && task->mm->mm_users.counter > 1 ? BTRACE_PAYLOAD_AFTER_CALL : 0;
+	/* what was passed in, read now, may have been rewritten since the kernel
+	 * read it, if another thread shares the memory */
+	__u16 again_mark = (call->read_again || phase == CAPTURE_ALL_AT_EXIT) && task->mm->mm_users.counter > 1
+				   ? BTRACE_PAYLOAD_AFTER_CALL
+				   : 0;
 	__u32 size = capture_payloads(start, sizeof(*rec), call->nr, rec->args, ret, phase, &call->read_again,
 				      again_mark);
 	bool on_cpu = shown && sched_all_on_cpu(sched);

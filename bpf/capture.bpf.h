@@ -568,7 +568,8 @@ static __always_inline bool item_payloads(__u32 start, __u32 from, __u32 to, __u
  * returns the record's total size. read_again: bit i for item i read at
  * sys_enter that faulted there (memory not paged in yet, which a BPF program
  * cannot fault in): set at CAPTURE_AT_ENTER, and read again at
- * CAPTURE_AT_EXIT with the flags again_mark. */
+ * CAPTURE_AT_EXIT. An item passed in read at sys_exit gets the flags
+ * again_mark. */
 static __always_inline __u32 capture_payloads(__u32 start, __u32 fixed_size, __s64 nr, const __u64 *args,
 					      long ret, enum capture_phase phase, __u32 *read_again,
 					      __u16 again_mark)
@@ -584,7 +585,8 @@ static __always_inline __u32 capture_payloads(__u32 start, __u32 fixed_size, __s
 		job.item = spec->items[i];
 		if (job.item.how == BTRACE_CAP_NONE)
 			break;
-		bool again = phase == CAPTURE_AT_EXIT && job.item.at_enter && (*read_again & (1u << i));
+		bool again = job.item.at_enter && ((phase == CAPTURE_AT_EXIT && (*read_again & (1u << i))) ||
+						   phase == CAPTURE_ALL_AT_EXIT);
 		if ((phase != CAPTURE_ALL_AT_EXIT && job.item.at_enter != at_enter && !again) ||
 		    !operation_captures(&job.item, args))
 			continue;

@@ -327,6 +327,8 @@ struct btrace_inflight {
 	struct btrace_file_id seen_at_enter; /* and what it held at sys_enter */
 	__u32 socklen_in; /* with BTRACE_INFLIGHT_SOCKLEN: *args[socklen_at] at sys_enter */
 	__u32 socklen_at;
+	__u32 enter_cpu;  /* with BTRACE_SYS_INPUT_AT_ENTER: the CPU whose batch took the enter part, */
+	__u32 enter_lost; /* and its lost_batches then: if that changed, the part may be lost */
 	struct btrace_passed_in passed_in; /* with BTRACE_INFLIGHT_PASSED_IN */
 };
 
@@ -366,7 +368,7 @@ struct btrace_batch {
 	__u32 records;
 	__u64 first_ts_ns;
 	__u32 busy; /* a record is being written: a flush run on this CPU (an IPI) must wait */
-	__u32 pad;
+	__u32 lost_batches; /* batches the ring had no room for, so far */
 	struct btrace_loss loss; /* loss.calls + loss.others > 0: a loss not yet reported */
 	__u8 data[BTRACE_BATCH_BYTES + BTRACE_RECORD_MAX];
 };
