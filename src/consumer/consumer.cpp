@@ -210,8 +210,9 @@ Result<void> Consumer::poll(int timeout_ms) {
 Result<void> Consumer::drain() {
     for (int n = kRoundFull; n == kRoundFull;) {
         const uint64_t now = ordered_ ? now_ns() : 0;
+        const Horizon::Mark mark = ordered_ ? horizon_.before_drain(now) : Horizon::Mark{};
         if (ordered_ && marks_.size() < kMaxMarks)
-            marks_.push_back(horizon_.before_drain(now));
+            marks_.push_back(mark);
         round_bytes_ = 0;
         n = ring_buffer__consume(ring_);
         if (n < 0 && n != kRoundFull)
@@ -227,8 +228,7 @@ Result<void> Consumer::drain() {
             if (queue_.held_bytes() > kMaxHeldBytes && now > Horizon::kSlackNs)
                 released_up_to_ = std::max(released_up_to_, now - Horizon::kSlackNs);
             release(released_up_to_);
-            if (const Horizon::Mark& mark = horizon_.before_drain(now);
-                mark.oldest_cpu >= 0 && now - mark.oldest_ns > kStaleNs && flush_cpu_)
+            if (mark.oldest_cpu >= 0 && now - mark.oldest_ns > kStaleNs && flush_cpu_)
                 flush_cpu_(mark.oldest_cpu);
         }
         if (!sink_status_)

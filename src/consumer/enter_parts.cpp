@@ -43,8 +43,7 @@ std::span<const uint8_t> EnterParts::join(std::span<const uint8_t> record, btrac
     joined_.insert(joined_.end(), record.begin() + sizeof(btrace_syscall), record.end());
     rec.hdr.size = static_cast<uint32_t>(joined_.size());
     std::memcpy(joined_.data(), &rec, sizeof(rec));
-    part->ts_ns = 0;
-    part->bytes.clear();
+    part->release();
     return joined_;
 }
 
@@ -56,10 +55,8 @@ std::span<const uint8_t> EnterParts::payloads_of(uint32_t tgid, uint32_t tid, ui
 }
 
 void EnterParts::drop(const btrace_syscall& rec) {
-    if (Part* part = find(rec)) {
-        part->ts_ns = 0;
-        part->bytes.clear();
-    }
+    if (Part* part = find(rec))
+        part->release();
 }
 
 void EnterParts::process_exit(uint32_t tgid) {

@@ -37,6 +37,10 @@ private:
     struct Part {
         uint64_t ts_ns = 0;  // the call's start (its completion's hdr.ts_ns); 0: none held
         std::vector<uint8_t> bytes;  // kept when empty: the thread's next part reuses it
+        void release() {  // taken or dropped: none held, the buffer kept
+            ts_ns = 0;
+            bytes.clear();
+        }
     };
     using Key = uint64_t;  // tgid << 32 | tid: a process's threads are together
     static Key key(uint32_t tgid, uint32_t tid) { return uint64_t{tgid} << 32 | tid; }
