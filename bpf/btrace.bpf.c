@@ -12,6 +12,7 @@
 #include "filter.bpf.h"
 #include "summary.bpf.h"
 #include "sched.bpf.h"
+#include "stack.bpf.h"
 #include "syscall_regs.bpf.h"
 
 /* GPL-2.0-only: "GPL v2" is among the licenses the kernel takes as GPL-compatible,
@@ -96,6 +97,8 @@ static __always_inline bool emit_from_enter(struct task_struct *task, __u64 pid_
 		size = capture_payloads(start, size, nr, rec->args, 0, CAPTURE_AT_ENTER, &call->read_again, 0);
 		call->enter_cpu = bpf_get_smp_processor_id();
 		call->enter_lost = b->lost_batches; /* before the commit, which may flush this batch */
+	} else if (user_stacks) {
+		size = user_stack_payload(b, task, start, size); /* exit, exit_group */
 	}
 	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, now_ns, task);
 	rec->hdr.flags = flags;
@@ -275,12 +278,16 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	__u32 size = capture_payloads(start, sizeof(*rec), call->nr, rec->args, ret, phase, &call->read_again,
 				      again_mark);
 	bool on_cpu = shown && sched_all_on_cpu(sched);
+	if (user_stacks && ret == 0 && is_execve(call->nr))
+		size = exec_image_payloads(b, task, start, size);
 	if (shown) {
 		size = socklen_payload(b, call, rec->args, ret, start, size);
 		size = passed_in_payload(b, call, start, size);
 		size = fd_seen_payload(b, task, call, start, size);
 		if (!on_cpu)
 			size = sched_payload(b, sched, start, size);
+		if (user_stacks)
+			size = user_stack_payload(b, task, start, size); /* last: past CURSOR_MASK */
 	}
 	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, call->ts_ns, task);
 	rec->hdr.flags = (call->flags & ~BTRACE_INFLIGHT_OWN) | (fds_only ? BTRACE_SYS_FDS_ONLY : 0) |

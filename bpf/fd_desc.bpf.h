@@ -187,7 +187,7 @@ struct describe_job {
 	__u32 start;
 	__u32 cursor;
 	__s32 fd;
-	__u32 pad;
+	__u32 exe; /* not an fd: the process's executable (mm->exe_file), as BTRACE_PAYLOAD_EXE */
 };
 
 __noinline int describe_fd(struct describe_job *job)
@@ -197,7 +197,7 @@ __noinline int describe_fd(struct describe_job *job)
 
 	if (!job)
 		return 0;
-	if (!b || job->fd < 0 || job->cursor + sizeof(struct btrace_payload) + sizeof(struct btrace_fd_desc) +
+	if (!b || (job->fd < 0 && !job->exe) || job->cursor + sizeof(struct btrace_payload) + sizeof(struct btrace_fd_desc) +
 						  PATH_DEPTH_MAX * 8 > CURSOR_MASK)
 		return job->cursor;
 
@@ -211,12 +211,14 @@ __noinline int describe_fd(struct describe_job *job)
 	__builtin_memset(desc, 0, sizeof(*desc));
 	desc->fd = job->fd;
 
-	struct file *file = file_at(task, fd);
+	struct file *file = job->exe ? BPF_CORE_READ(task, mm, exe_file) : file_at(task, fd);
 	unsigned long cloexec_word = 0;
 	if (!file)
 		return job->cursor;
-	bpf_probe_read_kernel(&cloexec_word, sizeof(cloexec_word), &task->files->fdt->close_on_exec[fd / 64]);
-	desc->cloexec = (cloexec_word >> (fd % 64)) & 1;
+	if (!job->exe) {
+		bpf_probe_read_kernel(&cloexec_word, sizeof(cloexec_word), &task->files->fdt->close_on_exec[fd / 64]);
+		desc->cloexec = (cloexec_word >> (fd % 64)) & 1;
+	}
 
 	struct inode *inode = BPF_CORE_READ(file, f_inode);
 	__u16 mode = BPF_CORE_READ(inode, i_mode);
@@ -255,7 +257,8 @@ __noinline int describe_fd(struct describe_job *job)
 	}
 
 	struct btrace_payload *p = (struct btrace_payload *)((__u8 *)batch_at(b, start) + (payload_at & CURSOR_MASK));
-	return payload_at + payload_header(p, BTRACE_PAYLOAD_FD_DESC, BTRACE_CAP_FD_DESC, at - desc_at, 0, 1);
+	return payload_at + payload_header(p, job->exe ? BTRACE_PAYLOAD_EXE : BTRACE_PAYLOAD_FD_DESC, BTRACE_CAP_FD_DESC,
+					   at - desc_at, 0, 1);
 }
 
 #endif

@@ -32,7 +32,8 @@ struct {
 } syscall_set SEC(".maps");
 
 /* While filters leave calls out, those that change fds are still sent (as
- * BTRACE_SYS_FDS_ONLY records) so the fds of the calls shown keep their names. */
+ * BTRACE_SYS_FDS_ONLY records) so the fds of the calls shown keep their names;
+ * with -k, those that change mappings too, so their stacks can be symbolized. */
 const volatile bool track_fds = false;
 
 enum call_selection {
@@ -65,7 +66,7 @@ static __always_inline enum call_selection syscall_selection(long nr)
 		return CALL_SKIPPED;
 	if (in_set(set->words, nr))
 		return CALL_SHOWN;
-	return track_fds && in_set(set->fd_words, nr) ? CALL_FDS_ONLY : CALL_SKIPPED;
+	return track_fds && (in_set(set->fd_words, nr) || in_set(set->maps_words, nr)) ? CALL_FDS_ONLY : CALL_SKIPPED;
 }
 
 /* monitor without --include-idle: futex waits with a timeout are idle by
@@ -111,10 +112,17 @@ static __always_inline bool record_changed_fds(long nr, long ret)
 	return (set = syscall_set_for(nr)) && in_set(set->fd_words, nr);
 }
 
-/* Whether a completed call that is not shown goes out for its effect on fds. */
+/* Whether a completed call that is not shown goes out for its effect on fds
+ * (or, with -k, on the process's mappings). */
 static __always_inline bool changed_fds(long nr, long ret)
 {
-	return track_fds && record_changed_fds(nr, ret);
+	struct btrace_syscall_set *set;
+
+	if (!track_fds)
+		return false;
+	if (record_changed_fds(nr, ret))
+		return true;
+	return !is_error_return(ret) && (set = syscall_set_for(nr)) && in_set(set->maps_words, nr);
 }
 
 /* -a / --comm / --cgroup: is the current task selected without being in the

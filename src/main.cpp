@@ -173,6 +173,14 @@ Result<int> run(const cli::Options& opts) {
     auto formatter = make_formatter(opts.json, format, fds);
     consumer::Consumer consumer(*formatter, *sink, fds);
     consumer.limit_calls(opts.max_events);
+    std::optional<stack::Mappings> mappings;
+    std::optional<stack::Unwinder> unwinder;
+    if (opts.stack) {
+        mappings.emplace();
+        unwinder.emplace(*mappings);
+        consumer.follow_mappings(&*mappings, &*unwinder);
+        formatter->show_stacks(&*unwinder);
+    }
     // Only system-wide (with --comm and --cgroup too) do processes come in with fds no snapshot listed.
     // Without follow, other threads of a process run untraced: their fd changes go unseen, and so would
     // a /proc name's staleness.

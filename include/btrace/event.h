@@ -165,6 +165,15 @@ struct btrace_passed_in {
 #define BTRACE_PAYLOAD_FD_SEEN 0x84
 /* A struct btrace_passed_in payload carries this arg marker. */
 #define BTRACE_PAYLOAD_PASSED_IN 0x85
+/* -k: struct btrace_user_stack, then the copy of the user stack from its sp;
+ * last in the record, past the CURSOR_MASK bound of the other payloads. */
+#define BTRACE_PAYLOAD_USER_STACK 0x86
+/* -k, a successful execve: the new image's executable (a btrace_fd_desc of
+ * fd -1) and the kernel's saved auxv (AT_PHDR, AT_BASE: where it and its
+ * interpreter were loaded), so the consumer knows the mappings the kernel
+ * made, which no mmap record tells. */
+#define BTRACE_PAYLOAD_EXE 0x87
+#define BTRACE_PAYLOAD_AUXV 0x88
 #define BTRACE_MSGHDR_SIZE 56 /* struct user_msghdr on 64-bit */
 
 enum btrace_fd_kind {
@@ -215,6 +224,20 @@ struct btrace_fd_seen {
 	__u32 pad;
 	struct btrace_file_id at_enter;
 	struct btrace_file_id at_exit;
+};
+
+/* -k: what a DWARF unwind in the consumer starts from (perf's --call-graph
+ * dwarf): the user registers as the call entered, in the architecture's DWARF
+ * numbering (x86_64: rax rdx rcx rbx rsi rdi rbp rsp r8-r15 rip; arm64:
+ * x0-x30 sp pc), then up to BTRACE_STACK_COPY_MAX bytes of the stack from sp,
+ * up to the end of its mapping. The payload's count: the registers filled. */
+#define BTRACE_USER_REGS_MAX 33
+/* With the payload and register headers, it fits past the last record
+ * offset the other payloads can reach (2 x CURSOR_MASK) in the batch. */
+#define BTRACE_STACK_COPY_MAX 7680
+struct btrace_user_stack {
+	__u64 regs[BTRACE_USER_REGS_MAX];
+	__u64 sp;
 };
 
 /* btrace_payload.flags */
@@ -380,6 +403,8 @@ struct btrace_batch {
 struct btrace_syscall_set {
 	__u64 words[BTRACE_NR_MAX / 64];
 	__u64 fd_words[BTRACE_NR_MAX / 64]; /* calls that create, close or change fds */
+	__u64 maps_words[BTRACE_NR_MAX / 64]; /* -k: calls that map or unmap memory, sent
+					       * alike so stacks can be symbolized */
 };
 
 /* -e status= (and -z, -Z, --failure): which completions are shown. */

@@ -68,6 +68,8 @@ static Result<loader::Config> loader_config(const cli::Options& opts) {
     const bool dumps = opts.read_dumps.any() || opts.write_dumps.any();
     config.data_max = !opts.data ? 0 : dumps ? BTRACE_STRING_MAX : opts.string_max;
     config.sched_split = opts.sched;
+    config.user_stacks = opts.stack;
+    config.stack_copy_bytes = opts.stack_copy_bytes;
     config.syscalls = opts.syscalls;
     config.status_mask = (opts.status.successful ? BTRACE_STATUS_SUCCESSFUL : 0) |
                          (opts.status.failed ? BTRACE_STATUS_FAILED : 0) |

@@ -405,6 +405,13 @@ ParseResult parse(int argc, const char* const* argv) {
     app.add_flag("--sched", opts.sched,
                  "Split each call's time into on-CPU, blocked and runqueue (waiting for a CPU), "
                  "with its context switches and who woke it");
+    app.add_flag("-k,--stack", opts.stack,
+                 "Show the user-space stack of each call shown, symbolized (unwound with DWARF from a copy of "
+                 "the top of the stack: works without frame pointers)");
+    app.add_option("--stack-size", opts.stack_copy_bytes,
+                   "With -k: bytes of each call's stack copied to unwind from (default and most: 7680)")
+        ->type_name("SIZE")
+        ->transform(whole_number(64, BTRACE_STACK_COPY_MAX));
     app.add_flag("-v,--verbose", opts.verbose, "Log libbpf and loader details to stderr");
 
     std::vector<std::string> expressions;

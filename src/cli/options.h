@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "btrace/event.h"
 #include "cli/filter.h"
 #include "util/result.h"
 
@@ -32,6 +33,8 @@ struct Options {
     // the trace's --no-data turns them off, the monitor's --capture-data on.
     bool data = true;
     bool sched = false;            // --sched: each call's time split into cpu, blocked, runqueue; its waker
+    bool stack = false;            // -k: each shown call's user stack
+    std::size_t stack_copy_bytes = BTRACE_STACK_COPY_MAX;  // --stack-size
 
     // Selection, applied in the kernel.
     std::vector<bool> syscalls;       // -e trace=: by number; empty = all

@@ -130,6 +130,11 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
             enter_parts_.hold(record, hdr);
             return;
         }
+        if (mappings_ && mappings_->follows(rec.nr)) {
+            decode::Payloads payloads;
+            decode::split_payloads(record.subspan(sizeof(rec)), payloads);
+            mappings_->follow(rec, payloads, fds_);
+        }
         if (hdr.flags & BTRACE_SYS_FDS_ONLY) {
             // A call shown at entry but left out at exit (-Z, --duration):
             // its enter part goes with it.
@@ -162,6 +167,10 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         if ((!filter_ || filter_->before_exit(rec)) && !limit_reached())
             formatter_.process_exit(rec, out);
         fds_.exit(hdr.tgid);  // its earlier records are decoded: the names are done with
+        if (mappings_) {
+            mappings_->exit(hdr.tgid);
+            unwinder_->exit(hdr.tgid);
+        }
         return;
     }
     case BTRACE_REC_SIGNAL: {
@@ -177,6 +186,8 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         if (!fixed_part(data, hdr, rec))
             return;
         fds_.fork(hdr.tgid, rec.child_tgid);
+        if (mappings_)
+            mappings_->fork(hdr.tgid, rec.child_tgid);
         return;
     }
     case BTRACE_REC_LOSS: {

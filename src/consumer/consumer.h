@@ -14,6 +14,8 @@
 #include "consumer/order.h"
 #include "output/sink.h"
 #include "output/formatter.h"
+#include "stack/mappings.h"
+#include "stack/unwinder.h"
 #include "state/fd_table.h"
 #include "util/result.h"
 
@@ -85,6 +87,12 @@ public:
     // signal lines neither (0: no limit).
     void limit_calls(uint64_t limit) { call_limit_ = limit; }
     void set_filter(CallFilter* filter) { filter_ = filter; }
+    // -k: keep each process's mappings from its calls, forks and exits, for
+    // the unwinder (whose modules go with the process).
+    void follow_mappings(stack::Mappings* mappings, stack::Unwinder* unwinder) {
+        mappings_ = mappings;
+        unwinder_ = unwinder;
+    }
     // Fds a shown call uses that the table has never seen are named from
     // /proc (see ProcFdNames), with the tracer's view of what is in flight.
     void name_unseen_fds(std::unique_ptr<UnseenFds> namer) { proc_names_ = std::move(namer); }
@@ -145,6 +153,8 @@ private:
     uint64_t call_limit_ = 0;
     CallFilter* filter_ = nullptr;
     std::unique_ptr<UnseenFds> proc_names_;
+    stack::Mappings* mappings_ = nullptr;
+    stack::Unwinder* unwinder_ = nullptr;
     EnterParts enter_parts_;
 };
 

@@ -12,7 +12,7 @@ bool split_payloads(std::span<const uint8_t> area, Payloads& out) {
     for (Payload& p : out.fd_descs)
         p.present = false;
     out.msg_name.present = out.msg_iov.present = out.sched.present = out.fd_seen.present = false;
-    out.passed_in.present = false;
+    out.passed_in.present = out.user_stack.present = out.exe.present = out.auxv.present = false;
     std::size_t off = 0;
     while (off < area.size()) {
         btrace_payload hdr;
@@ -37,6 +37,12 @@ bool split_payloads(std::span<const uint8_t> area, Payloads& out) {
             slot = &out.fd_seen;
         } else if (hdr.arg == BTRACE_PAYLOAD_PASSED_IN) {
             slot = &out.passed_in;
+        } else if (hdr.arg == BTRACE_PAYLOAD_USER_STACK) {
+            slot = &out.user_stack;
+        } else if (hdr.arg == BTRACE_PAYLOAD_EXE) {
+            slot = &out.exe;
+        } else if (hdr.arg == BTRACE_PAYLOAD_AUXV) {
+            slot = &out.auxv;
         } else {
             return false;
         }

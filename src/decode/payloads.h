@@ -31,6 +31,8 @@ struct Payloads {
     Payload sched;                             // --sched: struct btrace_sched
     Payload fd_seen;                           // struct btrace_fd_seen (threads sharing fds)
     Payload passed_in;                         // struct btrace_passed_in (select, pselect6, ppoll)
+    Payload user_stack;                        // -k: struct btrace_user_stack, then the stack copy
+    Payload exe, auxv;                         // -k, execve: the new image (a btrace_fd_desc), saved auxv
 };
 
 // Fills one Payload per argument index, and the fd descriptions, from `area`

@@ -20,6 +20,7 @@
 #include "btrace_bpf.skel.h"
 #include "loader/core_btf.h"
 #include "state/fd_tracker.h"
+#include "stack/mappings.h"
 #include "util/parse.h"
 #include "util/file.h"
 #include "syscalls/capture_spec.h"
@@ -115,7 +116,9 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
     rodata->filter_syscalls = !config.syscalls.empty();
     const bool leaves_calls_out = !config.syscalls.empty() || config.status_mask != BTRACE_STATUS_ALL ||
                                   config.min_duration_ns || !config.errnos.empty();
-    rodata->track_fds = config.track_fds && rodata->capture_enabled && leaves_calls_out;
+    rodata->track_fds = (config.track_fds || config.user_stacks) && rodata->capture_enabled && leaves_calls_out;
+    rodata->user_stacks = config.user_stacks && config.records;
+    rodata->stack_copy_max = static_cast<uint32_t>(std::min<std::size_t>(config.stack_copy_bytes, BTRACE_STACK_COPY_MAX));
     tracer->names_fds_ = config.track_fds && rodata->capture_enabled;
     rodata->status_mask = config.status_mask;
     rodata->min_duration_ns = config.min_duration_ns;
@@ -197,7 +200,7 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
         .describe_fd_args = config.monitor, .fd_seen = tracer->names_fds_, .inputs_at_enter = !config.monitor};
     if (auto ok = tracer->fill_capture_specs(capture); !ok)
         return ok.error();
-    if (auto ok = tracer->fill_syscall_set(config.syscalls); !ok)
+    if (auto ok = tracer->fill_syscall_set(config.syscalls, config.user_stacks); !ok)
         return ok.error();
     return tracer;
 }
@@ -234,7 +237,7 @@ Result<void> Tracer::fill_capture_specs(const syscalls::CaptureOptions& options)
 
 // The fd-changing calls are always filled in: a loss reports the processes
 // whose fds may have changed by them, filters or not.
-Result<void> Tracer::fill_syscall_set(const std::vector<bool>& syscalls) {
+Result<void> Tracer::fill_syscall_set(const std::vector<bool>& syscalls, bool mapping_calls) {
     btrace_syscall_set set{};
     const auto table = syscalls::all();
     for (std::size_t nr = 0; nr < BTRACE_NR_MAX; ++nr) {
@@ -242,6 +245,8 @@ Result<void> Tracer::fill_syscall_set(const std::vector<bool>& syscalls) {
             set.words[nr / 64] |= 1ull << (nr % 64);
         if (nr < table.size() && !table[nr].name.empty() && state::changes_fds(table[nr]))
             set.fd_words[nr / 64] |= 1ull << (nr % 64);
+        if (mapping_calls && nr < table.size() && !table[nr].name.empty() && stack::changes_mappings(table[nr]))
+            set.maps_words[nr / 64] |= 1ull << (nr % 64);
     }
     uint32_t zero = 0;
     if (bpf_map_update_elem(bpf_map__fd(skel_->maps.syscall_set), &zero, &set, BPF_ANY) != 0)

@@ -56,6 +56,11 @@ struct Config {
     // --sched: the records of shown calls carry their on-CPU, blocked and
     // runqueue time (bpf/sched.bpf.h).
     bool sched_split = false;
+
+    // -k: shown calls carry the user registers and stack (bpf/stack.bpf.h);
+    // the calls that change mappings are sent whatever the filters.
+    bool user_stacks = false;
+    std::size_t stack_copy_bytes = BTRACE_STACK_COPY_MAX;
 };
 
 using state::ProgramStats;
@@ -113,7 +118,7 @@ public:
 private:
     explicit Tracer(btrace_bpf* skel) : skel_(skel) {}
     Result<void> fill_capture_specs(const syscalls::CaptureOptions& options);
-    Result<void> fill_syscall_set(const std::vector<bool>& syscalls);
+    Result<void> fill_syscall_set(const std::vector<bool>& syscalls, bool mapping_calls);
     int targets_fd() const;
     int inflight_fd() const;
     // bpf_map_get_next_key; prev null: the first key.

@@ -18,7 +18,9 @@ void Formatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> payl
         tracker_ && (options_.fd_names_from_records || (info && state::shows_new_fds_in_args(*info)));
     if (names_first)
         ctx.started_ns = 0;
-    const DecodedCall call{rec, info, payloads, ctx};
+    const stack::Stack* stack =
+        unwinder_ && payloads.user_stack.present ? &unwinder_->unwind(rec.hdr, payloads.user_stack) : nullptr;
+    const DecodedCall call{rec, info, payloads, ctx, stack};
     if (names_first)
         tracker_->apply_descriptions(rec, payloads);
     call_start(call, out);

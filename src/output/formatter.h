@@ -13,6 +13,7 @@
 #include "btrace/event.h"
 #include "decode/args.h"
 #include "decode/payloads.h"
+#include "stack/unwinder.h"
 #include "syscalls/table.h"
 #include "state/fd_table.h"
 #include "util/fd_set.h"
@@ -44,6 +45,7 @@ struct DecodedCall {
     const syscalls::Syscall* info;  // null: a number missing from the table
     const decode::Payloads& payloads;
     decode::CallContext context;
+    const stack::Stack* stack = nullptr;  // -k: the call's user stack, unwound
 };
 
 class Formatter {
@@ -70,6 +72,8 @@ public:
     virtual void in_progress(const btrace_syscall& rec, const decode::Payloads& payloads, std::string_view note,
                              fmt::memory_buffer& out) = 0;
     std::size_t string_max() const { return options_.string_max; }
+    // -k: calls whose records carry a user stack show it, unwound by this.
+    void show_stacks(stack::Unwinder* unwinder) { unwinder_ = unwinder; }
     // "+++ ... exited with N +++", unless -qq.
     void process_exit(const btrace_exit& rec, fmt::memory_buffer& out) {
         if (options_.exit_lines)
@@ -95,6 +99,7 @@ protected:
     state::FdTable* fds_;
     bool utf8_;
     std::optional<state::FdTracker> tracker_;
+    stack::Unwinder* unwinder_ = nullptr;
 };
 
 }  // namespace btrace::output

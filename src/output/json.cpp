@@ -137,7 +137,52 @@ void JsonFormatter::call_end(const DecodedCall& call, fmt::memory_buffer& out) {
         json_string(err.name, out);
     if (btrace_sched sched; sched_of(rec, call.payloads, sched))
         sched_split(sched, out);
+    if (call.stack)
+        stack_frames(*call.stack, out);
     put(out, "}\n");
+}
+
+// -k: "stack":[{"pc":"0x7f..","module":"/usr/lib/..","offset":"0x10a2d5","symbol":"__read",
+// "symbol_offset":18,"file":null,"line":null,"inlined":false},...],"stack_cut":null or why it ends early
+void JsonFormatter::stack_frames(const stack::Stack& stack, fmt::memory_buffer& out) {
+    const auto string_or_null = [&](const char* s) {
+        if (s)
+            json_string(s, out);
+        else
+            put(out, "null");
+    };
+    put(out, ",\"stack\":[");
+    bool first = true;
+    for (const stack::Frame& frame : stack.frames) {
+        put(out, first ? "{\"pc\":\"" : ",{\"pc\":\"");
+        first = false;
+        fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:#x}"), frame.pc);
+        put(out, "\",\"module\":");
+        string_or_null(frame.module);
+        put(out, ",\"offset\":");
+        if (frame.module) {
+            out.push_back('"');
+            fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:#x}"), frame.module_offset);
+            out.push_back('"');
+        } else {
+            put(out, "null");
+        }
+        put(out, ",\"symbol\":");
+        if (frame.symbol.empty())
+            put(out, "null");
+        else
+            json_string(frame.symbol, out);
+        fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"symbol_offset\":{},\"file\":"), frame.symbol_offset);
+        string_or_null(frame.file);
+        put(out, ",\"line\":");
+        if (frame.file)
+            decode::put_udec(out, static_cast<uint64_t>(frame.line));
+        else
+            put(out, "null");
+        put(out, frame.inlined ? ",\"inlined\":true}" : ",\"inlined\":false}");
+    }
+    put(out, "],\"stack_cut\":");
+    string_or_null(stack.cut);
 }
 
 // --sched: "sched":{"cpu_ns":..,"blocked_ns":..,"runq_ns":..,"switches":..,"woken_by":W}, W null (never

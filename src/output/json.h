@@ -31,6 +31,7 @@ public:
 
 private:
     void sched_split(const btrace_sched& sched, fmt::memory_buffer& out);
+    void stack_frames(const stack::Stack& stack, fmt::memory_buffer& out);
     void call_start(const DecodedCall& call, fmt::memory_buffer& out) override;
     void call_end(const DecodedCall& call, fmt::memory_buffer& out) override;
     void exit_line(const btrace_exit& rec, fmt::memory_buffer& out) override;

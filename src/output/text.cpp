@@ -149,6 +149,48 @@ void TextFormatter::call_end(const DecodedCall& call, fmt::memory_buffer& out) {
     out.push_back('\n');
     if (dumps_)
         dumps_->dump(call.rec, call.payloads, out);
+    if (call.stack)
+        stack_lines(*call.stack, out);
+}
+
+// strace -k's lines: " > /usr/lib/x86_64-linux-gnu/libc.so.6(__read+0x12) [0x10a2d5]",
+// the source line when debug info tells it, and why a stack ends early.
+void TextFormatter::stack_lines(const stack::Stack& stack, fmt::memory_buffer& out) {
+    for (const stack::Frame& frame : stack.frames) {
+        put(out, " > ");
+        if (!frame.module) {
+            put(out, "[unknown] [");
+            fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:#x}"), frame.pc);
+            put(out, "]\n");
+            continue;
+        }
+        decode::format_name(frame.module, decode::NameKind::Comm, false, out);
+        out.push_back('(');
+        if (!frame.symbol.empty()) {
+            decode::format_name(frame.symbol, decode::NameKind::Comm, false, out);
+            if (!frame.inlined) {
+                put(out, "+");
+                fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:#x}"), frame.symbol_offset);
+            }
+        }
+        put(out, ") [");
+        fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:#x}"), frame.module_offset);
+        out.push_back(']');
+        if (frame.file) {
+            put(out, " at ");
+            decode::format_name(frame.file, decode::NameKind::Comm, false, out);
+            out.push_back(':');
+            decode::put_udec(out, static_cast<uint64_t>(frame.line));
+        }
+        if (frame.inlined)
+            put(out, " (inlined)");
+        out.push_back('\n');
+    }
+    if (stack.cut) {
+        put(out, " > ... (");
+        decode::format_name(stack.cut, decode::NameKind::Comm, false, out);
+        put(out, ")\n");
+    }
 }
 
 // After the result, so the columns stay put: (cpu 0.120 blocked 11.900 runq

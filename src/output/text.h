@@ -33,6 +33,7 @@ private:
     // The first column (-t, -tt, -ttt, -r or since start), then -t -r's "(+ delta)".
     void time_column(uint64_t ts_ns, fmt::memory_buffer& out);
     void sched_split(const btrace_sched& sched, fmt::memory_buffer& out);
+    void stack_lines(const stack::Stack& stack, fmt::memory_buffer& out);
     void time_of_line(uint64_t ts_ns, fmt::memory_buffer& out);
     void since_previous(uint64_t ts_ns, fmt::memory_buffer& out);
     // "comm/tid ", the line's thread.

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+// Each traced process's file mappings, kept from its own calls as they come
+// (mmap of an fd, munmap, mremap, execve), so a stack is symbolized against
+// the mappings the process had when it made the call, even after it exited.
+// -p and -a start from /proc/PID/maps.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "btrace/event.h"
+#include "decode/payloads.h"
+#include "state/fd_table.h"
+#include "syscalls/table.h"
+
+namespace btrace::stack {
+
+// Whether a successful call of sc maps or unmaps memory (sent with -k whatever the filters).
+bool changes_mappings(const syscalls::Syscall& sc);
+
+// Where an ELF image lies in memory, from the kernel's auxv after execve:
+// its load bias from AT_PHDR, its interpreter's from AT_BASE.
+struct LoadedImage {
+    uint64_t start = 0, end = 0;  // its PT_LOAD segments, page-aligned
+    std::string interpreter;      // PT_INTERP, resolved ("" if none)
+};
+// The image at path loaded so that its program headers are at phdr_addr
+// (AT_PHDR; 0: loaded at bias `bias`, as the interpreter at AT_BASE).
+bool loaded_image(const std::string& path, uint64_t phdr_addr, uint64_t bias, LoadedImage& image);
+
+class Mappings {
+public:
+    Mappings();
+
+    // Whether calls of nr change mappings (mmap, munmap, mremap, execve).
+    bool follows(long nr) const {
+        return nr == nr_mmap_ || nr == nr_munmap_ || nr == nr_mremap_ || nr == nr_execve_ || nr == nr_execveat_;
+    }
+    // A completed call of rec.hdr.tgid (rec.ret its result); fds names the
+    // fd an mmap maps, as it was at the call.
+    void follow(const btrace_syscall& rec, const decode::Payloads& payloads, const state::FdTable& fds);
+    void fork(uint32_t parent, uint32_t child);  // the child has the parent's mappings
+    void exit(uint32_t tgid);
+    // -p, -a: a process running before tracing, from /proc/PID/maps.
+    bool read_proc(uint32_t tgid);
+    bool knows(uint32_t tgid) const { return procs_.count(tgid) != 0; }
+
+    // Changes whenever tgid's mappings do (0: none known).
+    uint64_t generation(uint32_t tgid) const;
+    // tgid's mapped files, each once over its consecutive mappings:
+    // visit(path, low, high), by address.
+    template <class F>
+    void for_each_file(uint32_t tgid, F&& visit) const;
+
+    // For tests: add and remove mappings directly.
+    void map(uint32_t tgid, uint64_t start, uint64_t end, uint64_t pgoff, std::string_view path);
+    void unmap(uint32_t tgid, uint64_t start, uint64_t end);
+
+private:
+    struct Region {
+        uint64_t end;
+        uint64_t pgoff;
+        std::shared_ptr<const std::string> path;
+    };
+    struct Process {
+        std::map<uint64_t, Region> regions;  // by start; file mappings only
+        uint64_t generation = 0;
+    };
+    void exec(uint32_t tgid, const decode::Payloads& payloads);
+    Process& process(uint32_t tgid);
+    void unmap(Process& proc, uint64_t start, uint64_t end);
+    void touch(Process& proc) { proc.generation = ++generation_; }
+
+    std::unordered_map<uint32_t, Process> procs_;
+    uint64_t generation_ = 0;
+    long nr_mmap_, nr_munmap_, nr_mremap_, nr_execve_, nr_execveat_;
+};
+
+template <class F>
+void Mappings::for_each_file(uint32_t tgid, F&& visit) const {
+    auto it = procs_.find(tgid);
+    if (it == procs_.end())
+        return;
+    const std::string* path = nullptr;
+    uint64_t low = 0, high = 0;
+    for (const auto& [start, region] : it->second.regions) {
+        if (path && *path == *region.path) {
+            high = region.end;
+            continue;
+        }
+        if (path)
+            visit(*path, low, high);
+        path = region.path.get();
+        low = start;
+        high = region.end;
+    }
+    if (path)
+        visit(*path, low, high);
+}
+
+}  // namespace btrace::stack

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "stack/unwinder.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <gelf.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <span>
+#include <string>
+
+namespace btrace::stack {
+
+namespace {
+
+// What the thread callbacks read: the call's registers and stack copy.
+struct Sample {
+    pid_t tid = 0;
+    btrace_user_stack regs{};
+    std::span<const uint8_t> copy;
+    bool left_copy = false;  // the unwind wanted stack past the copy
+};
+
+pid_t next_thread(Dwfl*, void* arg, void** thread_arg) {
+    if (*thread_arg)
+        return 0;
+    *thread_arg = arg;
+    return static_cast<Sample*>(arg)->tid;
+}
+
+bool memory_read(Dwfl*, Dwarf_Addr addr, Dwarf_Word* result, void* arg) {
+    auto* sample = static_cast<Sample*>(arg);
+    const uint64_t sp = sample->regs.sp;
+    if (addr >= sp && addr - sp <= sample->copy.size() && sample->copy.size() - (addr - sp) >= sizeof(*result)) {
+        std::memcpy(result, sample->copy.data() + (addr - sp), sizeof(*result));
+        return true;
+    }
+    if (addr >= sp)
+        sample->left_copy = true;
+    return false;
+}
+
+bool set_initial_registers(Dwfl_Thread* thread, void* arg) {
+    Dwarf_Word regs[BTRACE_USER_REGS_MAX];
+    std::memcpy(regs, static_cast<Sample*>(arg)->regs.regs, sizeof(regs));
+#if defined(__x86_64__)
+    return dwfl_thread_state_registers(thread, 0, 17, regs);  // rip is DWARF register 16
+#elif defined(__aarch64__)
+    dwfl_thread_state_register_pc(thread, regs[32]);
+    return dwfl_thread_state_registers(thread, 0, 32, regs);
+#else
+#error "btrace: unsupported architecture"
+#endif
+}
+
+const Dwfl_Thread_Callbacks kThreadCallbacks = {
+    .next_thread = next_thread,
+    .get_thread = nullptr,
+    .memory_read = memory_read,
+    .set_initial_registers = set_initial_registers,
+    .detach = nullptr,
+    .thread_detach = nullptr,
+};
+
+char* debuginfo_path = nullptr;  // libdwfl's default: .debug dirs and /usr/lib/debug (build-id)
+
+const Dwfl_Callbacks kCallbacks = {
+    .find_elf = dwfl_linux_proc_find_elf,
+    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .section_address = nullptr,
+    .debuginfo_path = &debuginfo_path,
+};
+
+// A DIE's function name, from its abstract origin for an inlined one.
+const char* die_name(Dwarf_Die* die) {
+    Dwarf_Attribute attr;
+    if (dwarf_attr_integrate(die, DW_AT_linkage_name, &attr) || dwarf_attr_integrate(die, DW_AT_name, &attr))
+        return dwarf_formstring(&attr);
+    return nullptr;
+}
+
+}  // namespace
+
+struct Unwinder::Session {
+    Dwfl* dwfl = nullptr;
+    uint64_t generation = 0;
+    bool attached = false;
+    Sample sample;
+    std::list<uint32_t>::iterator lru;
+    ~Session() { dwfl_end(dwfl); }
+};
+
+Unwinder::Unwinder(Mappings& mappings) : mappings_(mappings) { stack_.frames.reserve(kMaxFrames); }
+
+Unwinder::~Unwinder() = default;
+
+void Unwinder::exit(uint32_t tgid) {
+    if (auto it = sessions_.find(tgid); it != sessions_.end()) {
+        lru_.erase(it->second->lru);
+        sessions_.erase(it);
+    }
+}
+
+// The process's modules, reported again whenever its mappings changed.
+Unwinder::Session* Unwinder::session_for(uint32_t tgid) {
+    if (!mappings_.knows(tgid) && !mappings_.read_proc(tgid))
+        return nullptr;
+    auto it = sessions_.find(tgid);
+    if (it == sessions_.end()) {
+        if (sessions_.size() >= kMaxProcesses) {
+            sessions_.erase(lru_.back());
+            lru_.pop_back();
+        }
+        lru_.push_front(tgid);
+        it = sessions_.emplace(tgid, std::make_unique<Session>()).first;
+        it->second->lru = lru_.begin();
+    } else {
+        lru_.splice(lru_.begin(), lru_, it->second->lru);
+    }
+    Session& session = *it->second;
+    const uint64_t generation = mappings_.generation(tgid);
+    if (session.dwfl && session.generation == generation)
+        return &session;
+    // A new Dwfl: one attached to a process keeps the modules it was attached with.
+    dwfl_end(session.dwfl);
+    session.attached = false;
+    session.generation = generation;
+    session.dwfl = dwfl_begin(&kCallbacks);
+    if (!session.dwfl)
+        return nullptr;
+    // Named by path: find_elf opens the file by its name.
+    dwfl_report_begin(session.dwfl);
+    mappings_.for_each_file(tgid, [&](const std::string& path, uint64_t low, uint64_t high) {
+        dwfl_report_module(session.dwfl, path.c_str(), low, high);
+    });
+    dwfl_report_end(session.dwfl, nullptr, nullptr);
+    // The architecture comes from a module's ELF, which libdwfl opens only when asked.
+    Elf* any_elf = nullptr;
+    dwfl_getmodules(
+        session.dwfl,
+        [](Dwfl_Module* module, void**, const char*, Dwarf_Addr, void* arg) -> int {
+            Dwarf_Addr bias;
+            *static_cast<Elf**>(arg) = dwfl_module_getelf(module, &bias);
+            return *static_cast<Elf**>(arg) ? DWARF_CB_ABORT : DWARF_CB_OK;
+        },
+        &any_elf, 0);
+    session.attached = any_elf && dwfl_attach_state(session.dwfl, any_elf, static_cast<pid_t>(tgid),
+                                                    &kThreadCallbacks, &session.sample);
+    return &session;
+}
+
+// The frame at pc, and before it the functions inlined there (innermost
+// first), each at its own source line.
+void Unwinder::add_frames(Session& session, uint64_t pc, bool activation) {
+    Frame frame;
+    frame.pc = pc;
+    // A return address is past its call, which may end the function (a
+    // noreturn callee): the call is looked up. Shown as is, as strace does.
+    const uint64_t at = activation ? pc : pc - 1;
+    Dwfl_Module* module = session.dwfl ? dwfl_addrmodule(session.dwfl, at) : nullptr;
+    if (!module) {
+        stack_.frames.push_back(frame);
+        return;
+    }
+    Dwarf_Addr bias = 0;
+    frame.module = dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
+    Elf* elf = dwfl_module_getelf(module, &bias);
+    frame.module_offset = pc - bias;
+    GElf_Off offset = 0;
+    GElf_Sym sym;
+    if (const char* name = dwfl_module_addrinfo(module, at, &offset, &sym, nullptr, nullptr, nullptr)) {
+        frame.symbol = name;
+        frame.symbol = frame.symbol.substr(0, frame.symbol.find('@'));  // __libc_start_main@@GLIBC_2.34
+        frame.symbol_offset = offset + (pc - at);
+        // gdb's rule: a stack ends in the function at the entry point (_start).
+        GElf_Ehdr ehdr;
+        const uint64_t start = at - offset;
+        frame.entry = elf && gelf_getehdr(elf, &ehdr) && ehdr.e_entry + bias >= start &&
+                      ehdr.e_entry + bias - start < std::max<uint64_t>(sym.st_size, 1);
+    }
+    if (Dwfl_Line* line = dwfl_module_getsrc(module, at))
+        frame.file = dwfl_lineinfo(line, nullptr, &frame.line, nullptr, nullptr, nullptr);
+
+    Dwarf_Addr cu_bias = 0;
+    Dwarf_Die* cu = dwfl_module_addrdie(module, frame.pc, &cu_bias);
+    Dwarf_Die* scopes = nullptr;
+    const int nscopes = cu ? dwarf_getscopes(cu, at - cu_bias, &scopes) : 0;
+    Dwarf_Files* files = nullptr;
+    std::size_t nfiles = 0;
+    for (int i = 0; i < nscopes && stack_.frames.size() + 1 < kMaxFrames; ++i) {
+        if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram)
+            break;
+        if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine)
+            continue;
+        Frame inlined = frame;
+        const char* name = die_name(&scopes[i]);
+        inlined.symbol = name ? name : "";
+        inlined.symbol_offset = 0;
+        inlined.inlined = true;
+        stack_.frames.push_back(inlined);
+        // The next one out is at this one's call site.
+        Dwarf_Attribute attr;
+        Dwarf_Word value = 0;
+        frame.line = dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_line, &attr), &value) == 0
+                         ? static_cast<int>(value)
+                         : 0;
+        frame.file = nullptr;
+        if (dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_file, &attr), &value) == 0 &&
+            (files || dwarf_getsrcfiles(cu, &files, &nfiles) == 0) && value < nfiles)
+            frame.file = dwarf_filesrc(files, value, nullptr, nullptr);
+    }
+    free(scopes);
+    stack_.frames.push_back(frame);
+}
+
+const Stack& Unwinder::unwind(const btrace_hdr& hdr, const decode::Payload& user_stack) {
+    stack_.frames.clear();
+    stack_.cut = nullptr;
+    stack_.copy_bytes = 0;
+    if (user_stack.bytes.size() < sizeof(btrace_user_stack)) {
+        stack_.cut = "no registers";
+        return stack_;
+    }
+    Session* session = session_for(hdr.tgid);
+    Sample sample;
+    sample.tid = static_cast<pid_t>(hdr.tid);
+    std::memcpy(&sample.regs, user_stack.bytes.data(), sizeof(sample.regs));
+    sample.copy = user_stack.bytes.subspan(sizeof(btrace_user_stack));
+    stack_.copy_bytes = sample.copy.size();
+    const uint64_t pc = sample.regs.regs[user_stack.hdr.count ? user_stack.hdr.count - 1 : 0];
+    if (!session || !session->attached) {
+        // No module known to unwind by: the call's own address.
+        if (session)
+            add_frames(*session, pc, true);
+        else
+            stack_.frames.emplace_back().pc = pc;
+        stack_.cut = "no modules known for the process";
+        return stack_;
+    }
+    session->sample = sample;
+    struct Walk {
+        Unwinder* self;
+        Session* session;
+    } walk{this, session};
+    const int rc = dwfl_getthread_frames(
+        session->dwfl, sample.tid,
+        [](Dwfl_Frame* state, void* arg) -> int {
+            auto* w = static_cast<Walk*>(arg);
+            Dwarf_Addr frame_pc;
+            bool activation = false;
+            if (!dwfl_frame_pc(state, &frame_pc, &activation))
+                return DWARF_CB_ABORT;
+            w->self->add_frames(*w->session, frame_pc, activation);
+            if (w->self->stack_.frames.size() >= kMaxFrames) {
+                w->self->stack_.cut = "more frames than shown";
+                return DWARF_CB_ABORT;
+            }
+            return DWARF_CB_OK;
+        },
+        &walk);
+    // libdwfl ends a walk quietly where it cannot read the stack: that is a cut too.
+    const bool outermost = !stack_.frames.empty() && stack_.frames.back().entry;
+    if (!stack_.cut && !outermost) {
+        const uint16_t flags = user_stack.hdr.flags;
+        if (session->sample.left_copy)
+            stack_.cut = flags & BTRACE_PAYLOAD_FAULT       ? "the stack could not be read"
+                         : flags & BTRACE_PAYLOAD_TRUNCATED ? "the stack copy ends here (--stack-size)"
+                                                            : "the unwind left the stack";
+        else if (rc != 0)
+            stack_.cut = dwfl_errmsg(-1);
+    }
+    return stack_;
+}
+
+}  // namespace btrace::stack

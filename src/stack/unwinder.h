@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+// -k: a call's user stack, unwound and symbolized by elfutils' libdwfl from
+// the registers and stack copy its record carries (perf's --call-graph dwarf;
+// libdwfl falls back to frame pointers where a module has no CFI), against
+// the process's mappings as Mappings kept them.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "btrace/event.h"
+#include "decode/payloads.h"
+#include "stack/mappings.h"
+
+struct Dwfl;
+
+namespace btrace::stack {
+
+struct Frame {
+    uint64_t pc = 0;               // past the first frame, a return address
+    const char* module = nullptr;  // its file, or null: in no file mapping known (JIT code, [vdso])
+    uint64_t module_offset = 0;    // pc in the module's own addresses (strace's [0x...])
+    std::string_view symbol;       // the function (without its @VERSION), or empty
+    uint64_t symbol_offset = 0;
+    const char* file = nullptr;    // source file, with debug info
+    int line = 0;
+    bool inlined = false;          // a function inlined at pc into the next frame
+    bool entry = false;            // in the module's entry point function (_start): the outermost
+};
+
+struct Stack {
+    std::vector<Frame> frames;  // innermost first
+    // Why the walk ended before the outermost frame; null if it did not.
+    const char* cut = nullptr;
+    std::size_t copy_bytes = 0;  // the stack copy's size (for a cut at its end)
+};
+
+class Unwinder {
+public:
+    explicit Unwinder(Mappings& mappings);
+    ~Unwinder();
+    Unwinder(const Unwinder&) = delete;
+    Unwinder& operator=(const Unwinder&) = delete;
+
+    // The stack of hdr's call from its BTRACE_PAYLOAD_USER_STACK payload;
+    // valid until the next call.
+    const Stack& unwind(const btrace_hdr& hdr, const decode::Payload& user_stack);
+    void exit(uint32_t tgid);  // its modules go
+
+    static constexpr std::size_t kMaxFrames = 64;
+    static constexpr std::size_t kMaxProcesses = 32;  // processes whose modules are kept open
+
+private:
+    struct Session;
+    Session* session_for(uint32_t tgid);
+    void add_frames(Session& session, uint64_t pc, bool activation);
+
+    Mappings& mappings_;
+    Stack stack_;
+    std::unordered_map<uint32_t, std::unique_ptr<Session>> sessions_;
+    std::list<uint32_t> lru_;  // most recent first
+};
+
+}  // namespace btrace::stack

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: Apache-2.0
+// -k: each call's user stack, unwound from the registers and stack copy its
+// record carries, against the helper's known calls and strace -k.
+#include <catch2/catch.hpp>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "run.h"
+
+using namespace itest;
+
+namespace {
+
+// The " > " lines under the first line matching call_regex.
+std::vector<std::string> stack_after(const std::string& text, const std::string& call_regex) {
+    std::vector<std::string> frames;
+    bool in = false;
+    for (const auto& line : lines_of(text)) {
+        if (!in) {
+            in = std::regex_search(line, std::regex(call_regex));
+            continue;
+        }
+        if (line.rfind(" > ", 0) != 0)
+            break;
+        frames.push_back(line);
+    }
+    return frames;
+}
+
+// The function names of the frames in module (a path's tail), in order.
+std::vector<std::string> functions_in(const std::vector<std::string>& frames, const std::string& module) {
+    std::vector<std::string> names;
+    std::smatch m;
+    for (const auto& f : frames)
+        if (std::regex_search(f, m, std::regex(module + R"(\(([^+)]*))")))
+            names.push_back(m[1].str());
+    return names;
+}
+
+// The frames in module as strace -k prints them: btrace's with the source line cut off.
+std::vector<std::string> strace_form(const std::vector<std::string>& frames, const std::string& module) {
+    std::vector<std::string> out;
+    for (auto f : frames) {
+        if (f.find(module + "(") == std::string::npos)
+            continue;
+        if (auto at = f.find(" at "); at != std::string::npos)
+            f.erase(at);
+        out.push_back(f);
+    }
+    return out;
+}
+
+const std::vector<std::string> kVariants = {"stack_calls_fp", "stack_calls_nofp"};
+
+}  // namespace
+
+TEST_CASE("stacks: a call's stack names the helper's functions in order, as strace -k does",
+          "[integration][stack]") {
+    for (const auto& variant : kVariants) {
+        for (const std::string mode : {"direct", "lib", "thread", "exit"}) {
+            INFO(variant << " " << mode);
+            const Traced traced = trace_ok({helper(variant), mode}, {"-k", "-e", "trace=getppid"});
+            INFO(traced.text);
+            const auto frames = stack_after(traced.text, R"( getppid\(\) = \d+$)");
+            REQUIRE(!frames.empty());
+            CHECK(std::regex_search(frames[0], std::regex(R"(^ > /\S+/libc\.so\.6\(\w*getppid\+0x[0-9a-f]+\) \[0x[0-9a-f]+\])")));
+            const std::string last = frames.back();
+            CHECK(last.find(" > ... (") == std::string::npos);  // whole, to the outermost frame
+            if (mode == "lib") {
+                CHECK(functions_in(frames, "libstack_lib.so") == std::vector<std::string>{"lib_inner", "lib_outer"});
+                CHECK(functions_in(frames, variant) == std::vector<std::string>{"main", "_start"});
+            } else if (mode == "thread") {
+                CHECK(functions_in(frames, variant) == std::vector<std::string>{"inner", "outer", "thread_main"});
+            } else {
+                CHECK(functions_in(frames, variant) == std::vector<std::string>{"inner", "outer", "main", "_start"});
+            }
+            // The helper's frames exactly as strace -k shows them (its module-relative addresses too).
+            const std::string strace = strace_of({helper(variant), mode}, {"-f", "-k", "-e", "trace=getppid"});
+            const auto strace_frames = stack_after(strace, R"(getppid\(\)\s+= \d+$)");
+            for (const std::string& module : {variant, std::string("libstack_lib.so")})
+                CHECK(strace_form(frames, module) == strace_form(strace_frames, module));
+        }
+    }
+}
+
+TEST_CASE("stacks: an inlined function is a frame of its own, with source lines", "[integration][stack]") {
+    for (const auto& variant : kVariants) {
+        INFO(variant);
+        const Traced traced = trace_ok({helper(variant), "inline"}, {"-k", "-e", "trace=getppid"});
+        const auto frames = stack_after(traced.text, R"( getppid\(\) = \d+$)");
+        INFO(traced.text);
+        REQUIRE(frames.size() >= 4);
+        CHECK(std::regex_search(frames[1], std::regex("/" + variant + R"(\(leaf\) \[0x[0-9a-f]+\] at /\S+/stack_calls\.c:\d+ \(inlined\)$)")));
+        CHECK(std::regex_search(frames[2], std::regex("/" + variant + R"(\(caller\+0x[0-9a-f]+\) \[0x[0-9a-f]+\] at /\S+/stack_calls\.c:\d+$)")));
+        CHECK(functions_in(frames, variant) == std::vector<std::string>{"leaf", "caller", "main", "_start"});
+    }
+}
+
+TEST_CASE("stacks: JSON carries the frames as an array", "[integration][stack]") {
+    const Traced traced = trace_ok({helper("stack_calls_nofp"), "direct"}, {"-k", "--json", "-e", "trace=getppid"});
+    INFO(traced.text);
+    CHECK(has_line(traced.text,
+                   R"("syscall":"getppid".*"stack":\[\{"pc":"0x[0-9a-f]+","module":"/\S+/libc\.so\.6","offset":"0x[0-9a-f]+",)"
+                   R"("symbol":"\w*getppid","symbol_offset":\d+,.*\{"pc":"0x[0-9a-f]+","module":"/\S+/stack_calls_nofp",)"
+                   R"("offset":"0x[0-9a-f]+","symbol":"inner","symbol_offset":\d+,"file":"/\S+/stack_calls\.c","line":\d+,)"
+                   R"("inlined":false\},.*"symbol":"outer".*"symbol":"main".*\],"stack_cut":null\}$)"));
+}
+
+TEST_CASE("stacks: only the calls shown carry one; a short copy says where it ends", "[integration][stack]") {
+    const Traced traced = trace_ok({helper("stack_calls_nofp"), "direct"}, {"-k", "-e", "trace=getppid,exit_group"});
+    INFO(traced.text);
+    // The loader's opens and mmaps are not shown, yet they named the helper's modules.
+    CHECK(count_matching(traced.text, R"(^ > )") > 4);
+    CHECK(count_matching(traced.text, R"(openat\(|mmap\()") == 0);
+    CHECK(!stack_after(traced.text, R"( exit_group\(error_code: 0\) = \?$)").empty());
+
+    const Traced short_copy =
+        trace_ok({helper("stack_calls_nofp"), "direct"}, {"-k", "--stack-size", "64", "-e", "trace=getppid"});
+    INFO(short_copy.text);
+    const auto frames = stack_after(short_copy.text, R"( getppid\(\) = \d+$)");
+    REQUIRE(!frames.empty());
+    CHECK(frames.back() == " > ... (the stack copy ends here (--stack-size))");
+    const Output bad = run({btrace_bin(), "-k", "--stack-size", "100000", "--", "true"});
+    CHECK(bad.exit_code != 0);
+    CHECK(lines_of(bad.err).size() == 1);
+}
+
+TEST_CASE("stacks: a module path from the traced side prints escaped", "[integration][stack][hardening]") {
+    const std::string dir = temp_path("dir\x1b[31m\nx");
+    std::filesystem::create_directories(dir);
+    const std::string exe = dir + "/stack_calls";
+    std::filesystem::copy_file(helper("stack_calls_nofp"), exe);
+    chmod(exe.c_str(), 0755);
+    const Traced traced = trace_ok({exe, "direct"}, {"-k", "-e", "trace=getppid"});
+    INFO(traced.text);
+    CHECK(traced.text.find('\x1b') == std::string::npos);
+    CHECK(has_line(traced.text, R"(^ > /\S+dir\\33\[31m\\nx/stack_calls\(inner\+0x[0-9a-f]+\) )"));
+}
