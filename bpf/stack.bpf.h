@@ -82,10 +82,23 @@ static __always_inline __u32 user_stack_payload(struct btrace_batch *b, struct t
 	__u16 flags = 0;
 
 	read_user_regs(task, us);
+	us->start_stack = task->mm->start_stack;
 	__u64 sp = us->sp;
 	__u64 len = 0;
 	if (!bpf_find_vma(task, sp, stack_vma_end, &vma, 0) && vma.end > sp) {
-		len = vma.end - sp;
+		/* Nothing an unwind reads lies above the first frame: the main
+		 * thread's starts at argc (start_stack: argv, the environment and
+		 * the auxv are above); a glibc thread's below its thread pointer
+		 * (struct pthread tops its stack mapping). */
+		__u64 top = vma.end, start_stack = us->start_stack;
+		if (start_stack > sp && start_stack < top)
+			top = start_stack + 16;
+#if defined(__TARGET_ARCH_x86)
+		__u64 thread_pointer = task->thread.fsbase;
+		if (thread_pointer > sp && thread_pointer < top)
+			top = thread_pointer;
+#endif
+		len = top - sp;
 		if (len > stack_copy_max)
 			flags = BTRACE_PAYLOAD_TRUNCATED;
 	}

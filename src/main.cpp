@@ -22,6 +22,7 @@
 #include "output/fd_listing.h"
 #include "output/sink.h"
 #include "output/sched_summary.h"
+#include "output/stack_summary.h"
 #include "output/summary.h"
 #include "state/fd_desc.h"
 #include "state/fd_table.h"
@@ -171,15 +172,23 @@ Result<int> run(const cli::Options& opts) {
     format.read_dumps = opts.read_dumps;
     format.write_dumps = opts.write_dumps;
     auto formatter = make_formatter(opts.json, format, fds);
-    consumer::Consumer consumer(*formatter, *sink, fds);
+    // -c -k: the calls come up for their stacks; their lines go nowhere.
+    const bool stacks_only = opts.stack && opts.summary == cli::Options::Summary::Only;
+    auto discard = stacks_only ? output::Sink::open("/dev/null") : Result<output::Sink>(Error{""});
+    if (stacks_only && !discard)
+        return discard.error();
+    consumer::Consumer consumer(*formatter, stacks_only ? *discard : *sink, fds);
     consumer.limit_calls(opts.max_events);
     std::optional<stack::Mappings> mappings;
     std::optional<stack::Unwinder> unwinder;
+    std::optional<output::StackSummary> stack_summary;
     if (opts.stack) {
         mappings.emplace();
         unwinder.emplace(*mappings);
         consumer.follow_mappings(&*mappings, &*unwinder);
         formatter->show_stacks(&*unwinder);
+        if (opts.summary != cli::Options::Summary::None)
+            formatter->summarize_stacks(&stack_summary.emplace(opts.json));
     }
     // Only system-wide (with --comm and --cgroup too) do processes come in with fds no snapshot listed.
     // Without follow, other threads of a process run untraced: their fd changes go unseen, and so would
@@ -273,6 +282,8 @@ Result<int> run(const cli::Options& opts) {
         if (opts.sched)
             output::format_sched_summary((*tracer)->sched_stats(), summary_by(opts.summary_by), opts.json,
                                          sink->buffer());
+        if (stack_summary)
+            stack_summary->format(sink->buffer());
     }
     if (auto ok = sink->flush(); !ok)
         return ok.error();

@@ -234,10 +234,12 @@ struct btrace_fd_seen {
 #define BTRACE_USER_REGS_MAX 33
 /* With the payload and register headers, it fits past the last record
  * offset the other payloads can reach (2 x CURSOR_MASK) in the batch. */
-#define BTRACE_STACK_COPY_MAX 7680
+#define BTRACE_STACK_COPY_MAX 7672
 struct btrace_user_stack {
 	__u64 regs[BTRACE_USER_REGS_MAX];
 	__u64 sp;
+	__u64 start_stack; /* the process image's (mm->start_stack, /proc/PID/stat's startstack):
+			    * mappings read from /proc are of this image only if it matches */
 };
 
 /* btrace_payload.flags */

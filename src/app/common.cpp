@@ -69,6 +69,7 @@ static Result<loader::Config> loader_config(const cli::Options& opts) {
     config.data_max = !opts.data ? 0 : dumps ? BTRACE_STRING_MAX : opts.string_max;
     config.sched_split = opts.sched;
     config.user_stacks = opts.stack;
+    config.mapping_calls = opts.stack && !opts.monitor.enabled;
     config.stack_copy_bytes = opts.stack_copy_bytes;
     config.syscalls = opts.syscalls;
     config.status_mask = (opts.status.successful ? BTRACE_STATUS_SUCCESSFUL : 0) |
@@ -87,7 +88,7 @@ static Result<loader::Config> loader_config(const cli::Options& opts) {
         config.cgroup_id = *id;
     }
     config.summary = opts.summary != cli::Options::Summary::None;
-    config.records = opts.summary != cli::Options::Summary::Only;
+    config.records = opts.summary != cli::Options::Summary::Only || opts.stack;  // -c -k: grouped by stack
     config.summary_by = opts.summary_by == cli::Options::SummaryBy::Process  ? BTRACE_SUMMARY_BY_PROCESS
                         : opts.summary_by == cli::Options::SummaryBy::Thread ? BTRACE_SUMMARY_BY_THREAD
                                                                              : BTRACE_SUMMARY_BY_SYSCALL;

@@ -298,6 +298,9 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
     app.add_flag("--sched", opts.sched,
                  "Split each outlier's time into on-CPU, blocked and runqueue, with who woke it, and export "
                  "the time calls wait for a CPU (btrace_syscall_runqueue_seconds)");
+    app.add_flag("-k,--stack", opts.stack,
+                 "Show the user-space stack of each outlier (and of the flight recorder's calls), symbolized "
+                 "from the process's mappings in /proc");
     app.add_flag("--bpf-stats", m.bpf_stats,
                  "Turn on the kernel's BPF run-time statistics for the metrics (costs ~35 ns per program run)");
     app.add_option("--buffer-size", buffer_size, "BPF ring buffer size (power of two; default 4M per CPU, 8M to 32M)")
@@ -409,7 +412,8 @@ ParseResult parse(int argc, const char* const* argv) {
                  "Show the user-space stack of each call shown, symbolized (unwound with DWARF from a copy of "
                  "the top of the stack: works without frame pointers)");
     app.add_option("--stack-size", opts.stack_copy_bytes,
-                   "With -k: bytes of each call's stack copied to unwind from (default and most: 7680)")
+                   fmt::format("With -k: bytes of each call's stack copied to unwind from (default and most: {})",
+                               BTRACE_STACK_COPY_MAX))
         ->type_name("SIZE")
         ->transform(whole_number(64, BTRACE_STACK_COPY_MAX));
     app.add_flag("-v,--verbose", opts.verbose, "Log libbpf and loader details to stderr");

@@ -116,7 +116,7 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
     rodata->filter_syscalls = !config.syscalls.empty();
     const bool leaves_calls_out = !config.syscalls.empty() || config.status_mask != BTRACE_STATUS_ALL ||
                                   config.min_duration_ns || !config.errnos.empty();
-    rodata->track_fds = (config.track_fds || config.user_stacks) && rodata->capture_enabled && leaves_calls_out;
+    rodata->track_fds = (config.track_fds || config.mapping_calls) && rodata->capture_enabled && leaves_calls_out;
     rodata->user_stacks = config.user_stacks && config.records;
     rodata->stack_copy_max = static_cast<uint32_t>(std::min<std::size_t>(config.stack_copy_bytes, BTRACE_STACK_COPY_MAX));
     tracer->names_fds_ = config.track_fds && rodata->capture_enabled;
@@ -200,7 +200,7 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
         .describe_fd_args = config.monitor, .fd_seen = tracer->names_fds_, .inputs_at_enter = !config.monitor};
     if (auto ok = tracer->fill_capture_specs(capture); !ok)
         return ok.error();
-    if (auto ok = tracer->fill_syscall_set(config.syscalls, config.user_stacks); !ok)
+    if (auto ok = tracer->fill_syscall_set(config.syscalls, config.mapping_calls); !ok)
         return ok.error();
     return tracer;
 }

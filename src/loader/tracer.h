@@ -58,8 +58,10 @@ struct Config {
     bool sched_split = false;
 
     // -k: shown calls carry the user registers and stack (bpf/stack.bpf.h);
-    // the calls that change mappings are sent whatever the filters.
+    // with mapping_calls, the calls that change mappings are sent whatever
+    // the filters (the monitor reads /proc instead).
     bool user_stacks = false;
+    bool mapping_calls = false;
     std::size_t stack_copy_bytes = BTRACE_STACK_COPY_MAX;
 };
 

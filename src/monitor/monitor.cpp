@@ -18,6 +18,8 @@
 #include "decode/errno.h"
 #include "monitor/cgroup_names.h"
 #include "monitor/flight.h"
+#include "stack/mappings.h"
+#include "stack/unwinder.h"
 #include "monitor/http_server.h"
 #include "monitor/metrics.h"
 #include "syscalls/table.h"
@@ -261,6 +263,14 @@ Result<int> run(const cli::Options& opts) {
         return ok.error();
     OutlierFilter outliers(m, opts.json, *formatter, *sink);
     consumer.set_filter(&outliers);
+    std::optional<stack::Mappings> mappings;
+    std::optional<stack::Unwinder> unwinder;
+    if (opts.stack) {
+        mappings.emplace();
+        unwinder.emplace(*mappings);
+        consumer.follow_mappings(&*mappings, &*unwinder);
+        formatter->show_stacks(&*unwinder);
+    }
     if (!m.idle_left_out.empty())
         spdlog::info("idle waits left out of the outliers: {} (--include-idle keeps them)",
                      fmt::join(m.idle_left_out, ", "));

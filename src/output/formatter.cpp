@@ -20,6 +20,8 @@ void Formatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> payl
         ctx.started_ns = 0;
     const stack::Stack* stack =
         unwinder_ && payloads.user_stack.present ? &unwinder_->unwind(rec.hdr, payloads.user_stack) : nullptr;
+    if (stack && stack_summary_)
+        stack_summary_->add(rec, *stack, failed);
     const DecodedCall call{rec, info, payloads, ctx, stack};
     if (names_first)
         tracker_->apply_descriptions(rec, payloads);

@@ -13,6 +13,7 @@
 #include "btrace/event.h"
 #include "decode/args.h"
 #include "decode/payloads.h"
+#include "output/stack_summary.h"
 #include "stack/unwinder.h"
 #include "syscalls/table.h"
 #include "state/fd_table.h"
@@ -74,6 +75,8 @@ public:
     std::size_t string_max() const { return options_.string_max; }
     // -k: calls whose records carry a user stack show it, unwound by this.
     void show_stacks(stack::Unwinder* unwinder) { unwinder_ = unwinder; }
+    // -c -k: each call's stack goes into summary too.
+    void summarize_stacks(StackSummary* summary) { stack_summary_ = summary; }
     // "+++ ... exited with N +++", unless -qq.
     void process_exit(const btrace_exit& rec, fmt::memory_buffer& out) {
         if (options_.exit_lines)
@@ -100,6 +103,7 @@ protected:
     bool utf8_;
     std::optional<state::FdTracker> tracker_;
     stack::Unwinder* unwinder_ = nullptr;
+    StackSummary* stack_summary_ = nullptr;
 };
 
 }  // namespace btrace::output

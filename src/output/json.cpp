@@ -138,13 +138,11 @@ void JsonFormatter::call_end(const DecodedCall& call, fmt::memory_buffer& out) {
     if (btrace_sched sched; sched_of(rec, call.payloads, sched))
         sched_split(sched, out);
     if (call.stack)
-        stack_frames(*call.stack, out);
+        put_stack_json(*call.stack, out);
     put(out, "}\n");
 }
 
-// -k: "stack":[{"pc":"0x7f..","module":"/usr/lib/..","offset":"0x10a2d5","symbol":"__read",
-// "symbol_offset":18,"file":null,"line":null,"inlined":false},...],"stack_cut":null or why it ends early
-void JsonFormatter::stack_frames(const stack::Stack& stack, fmt::memory_buffer& out) {
+void put_stack_json(const stack::Stack& stack, fmt::memory_buffer& out) {
     const auto string_or_null = [&](const char* s) {
         if (s)
             json_string(s, out);

@@ -20,6 +20,10 @@ namespace btrace::output {
 // (format_name, format_string), where such a byte already reads \377.
 void json_string(std::string_view bytes, fmt::memory_buffer& out);
 
+// -k: ,"stack":[{"pc":"0x7f..","module":"/usr/lib/..","offset":"0x10a2d5","symbol":"__read",
+// "symbol_offset":18,"file":null,"line":null,"inlined":false},...],"stack_cut":null or why it ends early
+void put_stack_json(const stack::Stack& stack, fmt::memory_buffer& out);
+
 class JsonFormatter final : public Formatter {
 public:
     explicit JsonFormatter(const FormatOptions& options, state::FdTable* fds = nullptr) : Formatter(options, fds, true) {}
@@ -31,7 +35,6 @@ public:
 
 private:
     void sched_split(const btrace_sched& sched, fmt::memory_buffer& out);
-    void stack_frames(const stack::Stack& stack, fmt::memory_buffer& out);
     void call_start(const DecodedCall& call, fmt::memory_buffer& out) override;
     void call_end(const DecodedCall& call, fmt::memory_buffer& out) override;
     void exit_line(const btrace_exit& rec, fmt::memory_buffer& out) override;

@@ -150,12 +150,10 @@ void TextFormatter::call_end(const DecodedCall& call, fmt::memory_buffer& out) {
     if (dumps_)
         dumps_->dump(call.rec, call.payloads, out);
     if (call.stack)
-        stack_lines(*call.stack, out);
+        put_stack_lines(*call.stack, out);
 }
 
-// strace -k's lines: " > /usr/lib/x86_64-linux-gnu/libc.so.6(__read+0x12) [0x10a2d5]",
-// the source line when debug info tells it, and why a stack ends early.
-void TextFormatter::stack_lines(const stack::Stack& stack, fmt::memory_buffer& out) {
+void put_stack_lines(const stack::Stack& stack, fmt::memory_buffer& out) {
     for (const stack::Frame& frame : stack.frames) {
         put(out, " > ");
         if (!frame.module) {

@@ -14,6 +14,10 @@
 
 namespace btrace::output {
 
+// -k: a stack as strace -k's lines, " > /usr/lib/x86_64-linux-gnu/libc.so.6(__read+0x12) [0x10a2d5]",
+// with the source line when debug info tells it, and why it ends early.
+void put_stack_lines(const stack::Stack& stack, fmt::memory_buffer& out);
+
 class TextFormatter final : public Formatter {
 public:
     explicit TextFormatter(const FormatOptions& options, state::FdTable* fds = nullptr) : Formatter(options, fds, false) {
@@ -33,7 +37,6 @@ private:
     // The first column (-t, -tt, -ttt, -r or since start), then -t -r's "(+ delta)".
     void time_column(uint64_t ts_ns, fmt::memory_buffer& out);
     void sched_split(const btrace_sched& sched, fmt::memory_buffer& out);
-    void stack_lines(const stack::Stack& stack, fmt::memory_buffer& out);
     void time_of_line(uint64_t ts_ns, fmt::memory_buffer& out);
     void since_previous(uint64_t ts_ns, fmt::memory_buffer& out);
     // "comm/tid ", the line's thread.

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fstream>
 #include <optional>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -160,6 +161,7 @@ void Mappings::follow(const btrace_syscall& rec, const decode::Payloads& payload
 void Mappings::exec(uint32_t tgid, const decode::Payloads& payloads) {
     Process& proc = process(tgid);
     proc.regions.clear();
+    proc.proc_start_stack = 0;
     touch(proc);
     state::FdDescription exe;
     int fd;
@@ -201,11 +203,23 @@ void Mappings::fork(uint32_t parent, uint32_t child) {
 void Mappings::exit(uint32_t tgid) { procs_.erase(tgid); }
 
 bool Mappings::read_proc(uint32_t tgid) {
+    // The image's start_stack first: maps read after an exec would be of the new image.
+    std::ifstream stat(fmt::format("/proc/{}/stat", tgid));
+    std::string fields;
+    std::getline(stat, fields);
+    const auto comm_end = fields.rfind(')');
     std::ifstream in(fmt::format("/proc/{}/maps", tgid));
-    if (!in)
+    if (!in || comm_end == std::string::npos)
         return false;
+    std::istringstream after(fields.substr(comm_end + 1));
+    std::string field;
+    uint64_t start_stack = 0;
+    for (int i = 3; i <= 28 && after >> field; ++i)  // startstack is field 28
+        if (i == 28)
+            start_stack = std::strtoull(field.c_str(), nullptr, 10);
     Process& proc = process(tgid);
     proc.regions.clear();
+    proc.proc_start_stack = start_stack;
     std::string line;
     while (std::getline(in, line)) {
         unsigned long long start, end, pgoff, inode;
@@ -221,6 +235,15 @@ bool Mappings::read_proc(uint32_t tgid) {
     }
     touch(proc);
     return true;
+}
+
+bool Mappings::of_image(uint32_t tgid, uint64_t start_stack) {
+    auto it = procs_.find(tgid);
+    if (it == procs_.end())
+        return read_proc(tgid) && procs_[tgid].proc_start_stack == start_stack;
+    if (!it->second.proc_start_stack || it->second.proc_start_stack == start_stack)
+        return true;
+    return read_proc(tgid) && procs_[tgid].proc_start_stack == start_stack;
 }
 
 uint64_t Mappings::generation(uint32_t tgid) const {

@@ -45,9 +45,15 @@ public:
     void follow(const btrace_syscall& rec, const decode::Payloads& payloads, const state::FdTable& fds);
     void fork(uint32_t parent, uint32_t child);  // the child has the parent's mappings
     void exit(uint32_t tgid);
-    // -p, -a: a process running before tracing, from /proc/PID/maps.
+    // -p, -a and the monitor: a process running before tracing (or whose
+    // calls are not all sent), from /proc/PID/maps.
     bool read_proc(uint32_t tgid);
     bool knows(uint32_t tgid) const { return procs_.count(tgid) != 0; }
+    // Whether tgid's mappings are of the image whose start_stack this is
+    // (btrace_user_stack): those kept from its calls always are; those read
+    // from /proc, until it execs. If not, they are read again: false if they
+    // still are not (it has exec'd or exited since: the call's are gone).
+    bool of_image(uint32_t tgid, uint64_t start_stack);
 
     // Changes whenever tgid's mappings do (0: none known).
     uint64_t generation(uint32_t tgid) const;
@@ -69,6 +75,7 @@ private:
     struct Process {
         std::map<uint64_t, Region> regions;  // by start; file mappings only
         uint64_t generation = 0;
+        uint64_t proc_start_stack = 0;  // read from /proc: of the image that starts its stack there
     };
     void exec(uint32_t tgid, const decode::Payloads& payloads);
     Process& process(uint32_t tgid);

@@ -90,6 +90,16 @@ struct Unwinder::Session {
     bool attached = false;
     Sample sample;
     std::list<uint32_t>::iterator lru;
+    // The frames already made of an address (pc << 1 | activation): libdwfl
+    // finds a symbol by a walk over the whole symbol table, and a process
+    // calls from the same places again and again. They point into the
+    // modules' data, so they go with the Dwfl.
+    std::unordered_map<uint64_t, std::pair<uint32_t, uint32_t>> symbolized;  // first, count in frames
+    std::vector<Frame> frames;
+    void reset() {
+        symbolized.clear();
+        frames.clear();
+    }
     ~Session() { dwfl_end(dwfl); }
 };
 
@@ -105,8 +115,8 @@ void Unwinder::exit(uint32_t tgid) {
 }
 
 // The process's modules, reported again whenever its mappings changed.
-Unwinder::Session* Unwinder::session_for(uint32_t tgid) {
-    if (!mappings_.knows(tgid) && !mappings_.read_proc(tgid))
+Unwinder::Session* Unwinder::session_for(uint32_t tgid, uint64_t start_stack) {
+    if (!mappings_.of_image(tgid, start_stack))
         return nullptr;
     auto it = sessions_.find(tgid);
     if (it == sessions_.end()) {
@@ -125,6 +135,7 @@ Unwinder::Session* Unwinder::session_for(uint32_t tgid) {
     if (session.dwfl && session.generation == generation)
         return &session;
     // A new Dwfl: one attached to a process keeps the modules it was attached with.
+    session.reset();
     dwfl_end(session.dwfl);
     session.attached = false;
     session.generation = generation;
@@ -155,6 +166,22 @@ Unwinder::Session* Unwinder::session_for(uint32_t tgid) {
 // The frame at pc, and before it the functions inlined there (innermost
 // first), each at its own source line.
 void Unwinder::add_frames(Session& session, uint64_t pc, bool activation) {
+    const uint64_t key = pc << 1 | activation;
+    if (auto known = session.symbolized.find(key); known != session.symbolized.end()) {
+        const auto [first, count] = known->second;
+        stack_.frames.insert(stack_.frames.end(), session.frames.begin() + first, session.frames.begin() + first + count);
+        return;
+    }
+    const std::size_t before = stack_.frames.size();
+    symbolize(session, pc, activation);
+    if (session.frames.size() > kMaxKnownFrames)
+        session.reset();
+    session.symbolized.emplace(key, std::pair(static_cast<uint32_t>(session.frames.size()),
+                                              static_cast<uint32_t>(stack_.frames.size() - before)));
+    session.frames.insert(session.frames.end(), stack_.frames.begin() + before, stack_.frames.end());
+}
+
+void Unwinder::symbolize(Session& session, uint64_t pc, bool activation) {
     Frame frame;
     frame.pc = pc;
     // A return address is past its call, which may end the function (a
@@ -224,10 +251,10 @@ const Stack& Unwinder::unwind(const btrace_hdr& hdr, const decode::Payload& user
         stack_.cut = "no registers";
         return stack_;
     }
-    Session* session = session_for(hdr.tgid);
     Sample sample;
-    sample.tid = static_cast<pid_t>(hdr.tid);
     std::memcpy(&sample.regs, user_stack.bytes.data(), sizeof(sample.regs));
+    Session* session = session_for(hdr.tgid, sample.regs.start_stack);
+    sample.tid = static_cast<pid_t>(hdr.tid);
     sample.copy = user_stack.bytes.subspan(sizeof(btrace_user_stack));
     stack_.copy_bytes = sample.copy.size();
     const uint64_t pc = sample.regs.regs[user_stack.hdr.count ? user_stack.hdr.count - 1 : 0];
@@ -237,7 +264,8 @@ const Stack& Unwinder::unwind(const btrace_hdr& hdr, const decode::Payload& user
             add_frames(*session, pc, true);
         else
             stack_.frames.emplace_back().pc = pc;
-        stack_.cut = "no modules known for the process";
+        stack_.cut = session ? "no modules known for the process"
+                             : "the process has exec'd or exited since: its mappings are not known";
         return stack_;
     }
     session->sample = sample;

@@ -56,8 +56,10 @@ public:
 
 private:
     struct Session;
-    Session* session_for(uint32_t tgid);
+    Session* session_for(uint32_t tgid, uint64_t start_stack);
     void add_frames(Session& session, uint64_t pc, bool activation);
+    void symbolize(Session& session, uint64_t pc, bool activation);
+    static constexpr std::size_t kMaxKnownFrames = 1 << 16;  // per process
 
     Mappings& mappings_;
     Stack stack_;

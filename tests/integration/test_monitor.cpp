@@ -116,6 +116,18 @@ TEST_CASE("monitor --slow 20 --include-idle: the 3 sleeps are the only outliers,
     CHECK(count_matching(outliers, R"(^\S+ \((5\d|6\d)\.\d+ ms\): monitor_target/\d+ clock_nanosleep\(.* = 0$)") == 3);
 }
 
+TEST_CASE("monitor --stack: each outlier with its stack, named from /proc", "[integration][monitor][stack]") {
+    Monitored m({"--slow", "20", "--include-idle", "--stack"});
+    m.work();
+    const std::string outliers = m.stop();
+    INFO(outliers);
+    CHECK(count_matching(outliers, R"(^\S+ \(\d+\.\d+ ms\): monitor_target/\d+ clock_nanosleep\(.* = 0$)") == 3);
+    // libc's clock_nanosleep (under its nanosleep), called from the helper's main.
+    CHECK(count_matching(outliers, R"(^ > /\S+/libc\.so\.6\(\w*clock_nanosleep\w*\+0x[0-9a-f]+\) \[0x[0-9a-f]+\])") == 3);
+    CHECK(count_matching(outliers, R"(^ > /\S+/monitor_target\(main\+0x[0-9a-f]+\) \[0x[0-9a-f]+\])") == 3);
+    CHECK(count_matching(outliers, R"(^ > \.\.\. )") == 0);
+}
+
 TEST_CASE("monitor --errors: failed calls are outliers too, with the fd or path decoded", "[integration][monitor]") {
     Monitored m({"--slow", "1000", "--errors", "--json"});
     m.work();

@@ -140,3 +140,22 @@ TEST_CASE("stacks: a module path from the traced side prints escaped", "[integra
     CHECK(traced.text.find('\x1b') == std::string::npos);
     CHECK(has_line(traced.text, R"(^ > /\S+dir\\33\[31m\\nx/stack_calls\(inner\+0x[0-9a-f]+\) )"));
 }
+
+TEST_CASE("stacks: -c -k groups the calls by stack, with counts, errors and percentiles", "[integration][stack]") {
+    const Traced traced = trace_ok({helper("stack_calls_nofp"), "failing"}, {"-c", "-k", "-e", "trace=close"});
+    INFO(traced.text);
+    // The summary first, then no call line: the groups, the most time first.
+    CHECK(has_line(traced.text, R"(^ *\d+\.\d+ +\d+\.\d+ +100\d +100\d .* close$)"));
+    CHECK(count_matching(traced.text, R"(close\(fd: )") == 0);
+    const auto from_a = stack_after(traced.text, R"(^ +600 calls, 600 errors, \d+\.\d{3} ms total, p50 \d+\.\d{3} ms, )"
+                                                 R"(p99 \d+\.\d{3} ms, max \d+\.\d{3} ms: close$)");
+    const auto from_b = stack_after(traced.text, R"(^ +400 calls, 400 errors, .*: close$)");
+    CHECK(functions_in(from_a, "stack_calls_nofp") == std::vector<std::string>{"close_a", "main", "_start"});
+    CHECK(functions_in(from_b, "stack_calls_nofp") == std::vector<std::string>{"close_b", "main", "_start"});
+
+    const Traced json = trace_ok({helper("stack_calls_nofp"), "failing"}, {"-c", "-k", "--json", "-e", "trace=close"});
+    INFO(json.text);
+    CHECK(has_line(json.text, R"(^\{"type":"stack_summary","stacks":\[\{"syscall":"close","calls":600,"errors":600,)"
+                              R"("total_ns":\d+,"p50_ns":\d+,"p99_ns":\d+,"max_ns":\d+,"stack":\[.*"symbol":"close_a".*)"
+                              R"(\{"syscall":"close","calls":400,"errors":400,.*"symbol":"close_b")"));
+}

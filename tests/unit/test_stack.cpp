@@ -11,6 +11,7 @@
 #include <climits>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -164,10 +165,23 @@ __attribute__((noinline)) void take_stack(btrace_user_stack& regs, std::vector<u
     copy.assign(reinterpret_cast<const uint8_t*>(sp), reinterpret_cast<const uint8_t*>(sp) + 2048);
 }
 
-__attribute__((noinline)) std::vector<std::string> unwind_here(Mappings& mappings) {
+// This process's startstack (/proc/self/stat field 28), as the kernel side sends it.
+uint64_t own_start_stack() {
+    std::ifstream stat("/proc/self/stat");
+    std::string fields;
+    std::getline(stat, fields);
+    std::istringstream after(fields.substr(fields.rfind(')') + 1));
+    std::string field;
+    for (int i = 3; i <= 28 && after >> field; ++i) {
+    }
+    return std::stoull(field);
+}
+
+__attribute__((noinline)) std::vector<std::string> unwind_here(Mappings& mappings, uint64_t start_stack) {
     btrace_user_stack regs;
     std::vector<uint8_t> copy;
     take_stack(regs, copy);
+    regs.start_stack = start_stack;
     std::string bytes(reinterpret_cast<const char*>(&regs), sizeof(regs));
     bytes.append(copy.begin(), copy.end());
     std::vector<uint8_t> area;
@@ -187,8 +201,8 @@ __attribute__((noinline)) std::vector<std::string> unwind_here(Mappings& mapping
     return names;
 }
 
-__attribute__((noinline)) std::vector<std::string> outer_here(Mappings& mappings) {
-    auto names = unwind_here(mappings);
+__attribute__((noinline)) std::vector<std::string> outer_here(Mappings& mappings, uint64_t start_stack) {
+    auto names = unwind_here(mappings, start_stack);
     asm volatile("" ::: "memory");  // not a tail call
     return names;
 }
@@ -197,7 +211,7 @@ __attribute__((noinline)) std::vector<std::string> outer_here(Mappings& mappings
 
 TEST_CASE("unwinder: this test's own stack, from a copy of its top, by DWARF CFI", "[stack]") {
     Mappings mappings;  // from /proc, as for -p
-    const auto names = outer_here(mappings);
+    const auto names = outer_here(mappings, own_start_stack());
     INFO(Catch::Detail::stringify(names));
     REQUIRE(names.size() >= 3);
     CHECK(names[0].find("take_stack") != std::string::npos);
@@ -205,5 +219,11 @@ TEST_CASE("unwinder: this test's own stack, from a copy of its top, by DWARF CFI
     CHECK(names[2].find("outer_here") != std::string::npos);
     // 2 KiB of stack ends the walk before main: it says so.
     CHECK(names.back() == "cut: the stack copy ends here (--stack-size)");
+
+    // The stack of another image of this pid (one it exec'd, or an earlier one) is not named by these mappings.
+    const auto other = outer_here(mappings, own_start_stack() + 4096);
+    REQUIRE(other.size() == 2);
+    CHECK(other[0].empty());
+    CHECK(other[1] == "cut: the process has exec'd or exited since: its mappings are not known");
 }
 #endif

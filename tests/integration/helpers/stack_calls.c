@@ -8,6 +8,7 @@
 //   lib      main -> lib_outer -> lib_inner -> getppid, in libstack_lib.so
 //   thread   a thread: thread_main -> outer -> inner -> getppid
 //   exit     main -> outer -> inner -> getppid, then _exit at once
+//   failing  close(-1) 600 times from close_a, 400 times from close_b (EBADF)
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,10 +37,19 @@ __attribute__((noipa)) void* thread_main(void* arg) {
     return NULL;
 }
 
+__attribute__((noipa)) int close_a(void) { return close(-1) + 1; }
+
+__attribute__((noipa)) int close_b(void) { return close(-1) + 1; }
+
 int main(int argc, char** argv) {
     const char* mode = argc > 1 ? argv[1] : "direct";
     if (!strcmp(mode, "inline"))
         return caller() == 0;
+    if (!strcmp(mode, "failing")) {
+        for (int i = 0; i < 1000; i++)
+            i % 5 < 3 ? close_a() : close_b();
+        return 0;
+    }
     if (!strcmp(mode, "lib"))
         return lib_outer() == 0;
     if (!strcmp(mode, "thread")) {
