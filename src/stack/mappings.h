@@ -57,8 +57,11 @@ public:
 
     // Changes whenever tgid's mappings do (0: none known).
     uint64_t generation(uint32_t tgid) const;
-    // tgid's mapped files, each once over its consecutive mappings:
-    // visit(path, low, high), by address.
+    // tgid's mapped ELF images: visit(path, low, high) for each file's
+    // mappings that continue one another (adjacent, or at the same base),
+    // by address. A part mapped on its own elsewhere (V8 remaps node's
+    // builtins) is left out: its first byte is not the file's, from which
+    // libdwfl takes the image's load address.
     template <class F>
     void for_each_file(uint32_t tgid, F&& visit) const;
 
@@ -93,20 +96,23 @@ void Mappings::for_each_file(uint32_t tgid, F&& visit) const {
     if (it == procs_.end())
         return;
     const std::string* path = nullptr;
-    uint64_t low = 0, high = 0;
+    uint64_t low = 0, high = 0, base = 0;
+    const auto group_done = [&] {
+        if (path && base == low)  // starts at the file's first byte
+            visit(*path, low, high);
+    };
     for (const auto& [start, region] : it->second.regions) {
-        if (path && *path == *region.path) {
+        if (path && *path == *region.path && (start == high || start - region.pgoff == base)) {
             high = region.end;
             continue;
         }
-        if (path)
-            visit(*path, low, high);
+        group_done();
         path = region.path.get();
         low = start;
         high = region.end;
+        base = start - region.pgoff;
     }
-    if (path)
-        visit(*path, low, high);
+    group_done();
 }
 
 }  // namespace btrace::stack

@@ -6,7 +6,10 @@
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
 
+#include <cxxabi.h>
+
 #include <algorithm>
+#include <deque>
 #include <cstdlib>
 #include <cstring>
 #include <span>
@@ -85,6 +88,7 @@ const char* die_name(Dwarf_Die* die) {
 }  // namespace
 
 struct Unwinder::Session {
+    uint32_t tgid = 0;
     Dwfl* dwfl = nullptr;
     uint64_t generation = 0;
     bool attached = false;
@@ -96,9 +100,25 @@ struct Unwinder::Session {
     // modules' data, so they go with the Dwfl.
     std::unordered_map<uint64_t, std::pair<uint32_t, uint32_t>> symbolized;  // first, count in frames
     std::vector<Frame> frames;
+    std::deque<std::string> demangled;  // C++ names the frames show (a deque: they stay put)
     void reset() {
         symbolized.clear();
         frames.clear();
+        demangled.clear();
+    }
+    // A symbol as shown: without its @VERSION, C++ demangled (as perf shows it).
+    std::string_view shown(std::string_view name) {
+        name = name.substr(0, name.find('@'));  // __libc_start_main@@GLIBC_2.34
+        if (name.substr(0, 2) != "_Z")
+            return name;
+        const std::string mangled(name);
+        int status = -1;
+        char* plain = abi::__cxa_demangle(mangled.c_str(), nullptr, nullptr, &status);
+        if (status != 0 || !plain)
+            return name;
+        std::string_view kept = demangled.emplace_back(plain);
+        std::free(plain);
+        return kept;
     }
     ~Session() { dwfl_end(dwfl); }
 };
@@ -108,6 +128,7 @@ Unwinder::Unwinder(Mappings& mappings) : mappings_(mappings) { stack_.frames.res
 Unwinder::~Unwinder() = default;
 
 void Unwinder::exit(uint32_t tgid) {
+    perf_maps_.exit(tgid);
     if (auto it = sessions_.find(tgid); it != sessions_.end()) {
         lru_.erase(it->second->lru);
         sessions_.erase(it);
@@ -126,6 +147,7 @@ Unwinder::Session* Unwinder::session_for(uint32_t tgid, uint64_t start_stack) {
         }
         lru_.push_front(tgid);
         it = sessions_.emplace(tgid, std::make_unique<Session>()).first;
+        it->second->tgid = tgid;
         it->second->lru = lru_.begin();
     } else {
         lru_.splice(lru_.begin(), lru_, it->second->lru);
@@ -173,7 +195,8 @@ void Unwinder::add_frames(Session& session, uint64_t pc, bool activation) {
         return;
     }
     const std::size_t before = stack_.frames.size();
-    symbolize(session, pc, activation);
+    if (!symbolize(session, pc, activation))
+        return;
     if (session.frames.size() > kMaxKnownFrames)
         session.reset();
     session.symbolized.emplace(key, std::pair(static_cast<uint32_t>(session.frames.size()),
@@ -181,7 +204,7 @@ void Unwinder::add_frames(Session& session, uint64_t pc, bool activation) {
     session.frames.insert(session.frames.end(), stack_.frames.begin() + before, stack_.frames.end());
 }
 
-void Unwinder::symbolize(Session& session, uint64_t pc, bool activation) {
+bool Unwinder::symbolize(Session& session, uint64_t pc, bool activation) {
     Frame frame;
     frame.pc = pc;
     // A return address is past its call, which may end the function (a
@@ -189,8 +212,16 @@ void Unwinder::symbolize(Session& session, uint64_t pc, bool activation) {
     const uint64_t at = activation ? pc : pc - 1;
     Dwfl_Module* module = session.dwfl ? dwfl_addrmodule(session.dwfl, at) : nullptr;
     if (!module) {
+        // JIT code, named by its perf map if it writes one; not kept: code
+        // there is freed and other code compiled in its place.
+        if (const PerfMaps::Symbol* jit = perf_maps_.find(session.tgid, at)) {
+            frame.module = perf_maps_.path(session.tgid).c_str();
+            frame.module_offset = pc;
+            frame.symbol = jit->name;
+            frame.symbol_offset = pc - jit->start;
+        }
         stack_.frames.push_back(frame);
-        return;
+        return false;
     }
     Dwarf_Addr bias = 0;
     frame.module = dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
@@ -199,8 +230,7 @@ void Unwinder::symbolize(Session& session, uint64_t pc, bool activation) {
     GElf_Off offset = 0;
     GElf_Sym sym;
     if (const char* name = dwfl_module_addrinfo(module, at, &offset, &sym, nullptr, nullptr, nullptr)) {
-        frame.symbol = name;
-        frame.symbol = frame.symbol.substr(0, frame.symbol.find('@'));  // __libc_start_main@@GLIBC_2.34
+        frame.symbol = session.shown(name);
         frame.symbol_offset = offset + (pc - at);
         // gdb's rule: a stack ends in the function at the entry point (_start).
         GElf_Ehdr ehdr;
@@ -224,7 +254,7 @@ void Unwinder::symbolize(Session& session, uint64_t pc, bool activation) {
             continue;
         Frame inlined = frame;
         const char* name = die_name(&scopes[i]);
-        inlined.symbol = name ? name : "";
+        inlined.symbol = name ? session.shown(name) : "";
         inlined.symbol_offset = 0;
         inlined.inlined = true;
         stack_.frames.push_back(inlined);
@@ -241,6 +271,7 @@ void Unwinder::symbolize(Session& session, uint64_t pc, bool activation) {
     }
     free(scopes);
     stack_.frames.push_back(frame);
+    return true;
 }
 
 const Stack& Unwinder::unwind(const btrace_hdr& hdr, const decode::Payload& user_stack) {

@@ -15,6 +15,7 @@
 #include "btrace/event.h"
 #include "decode/payloads.h"
 #include "stack/mappings.h"
+#include "stack/perf_map.h"
 
 struct Dwfl;
 
@@ -22,7 +23,7 @@ namespace btrace::stack {
 
 struct Frame {
     uint64_t pc = 0;               // past the first frame, a return address
-    const char* module = nullptr;  // its file, or null: in no file mapping known (JIT code, [vdso])
+    const char* module = nullptr;  // its file (JIT code: its perf map), or null: in no file mapping known
     uint64_t module_offset = 0;    // pc in the module's own addresses (strace's [0x...])
     std::string_view symbol;       // the function (without its @VERSION), or empty
     uint64_t symbol_offset = 0;
@@ -58,10 +59,12 @@ private:
     struct Session;
     Session* session_for(uint32_t tgid, uint64_t start_stack);
     void add_frames(Session& session, uint64_t pc, bool activation);
-    void symbolize(Session& session, uint64_t pc, bool activation);
+    // Whether the frames it made may be kept for pc.
+    bool symbolize(Session& session, uint64_t pc, bool activation);
     static constexpr std::size_t kMaxKnownFrames = 1 << 16;  // per process
 
     Mappings& mappings_;
+    PerfMaps perf_maps_;
     Stack stack_;
     std::unordered_map<uint32_t, std::unique_ptr<Session>> sessions_;
     std::list<uint32_t> lru_;  // most recent first

@@ -159,3 +159,16 @@ TEST_CASE("stacks: -c -k groups the calls by stack, with counts, errors and perc
                               R"("total_ns":\d+,"p50_ns":\d+,"p99_ns":\d+,"max_ns":\d+,"stack":\[.*"symbol":"close_a".*)"
                               R"(\{"syscall":"close","calls":400,"errors":400,.*"symbol":"close_b")"));
 }
+
+TEST_CASE("stacks: node's JIT code is named from its perf map, its C++ demangled", "[integration][stack]") {
+    const std::string script = temp_path("hot.js");
+    write_file(script, "const fs = require('fs');\n"
+                       "function hotLoop() { let s = 0; for (let i = 0; i < 3000; i++) s += fs.statSync('/etc/hostname').size; return s; }\n"
+                       "for (let j = 0; j < 20; j++) hotLoop();\n");
+    const Traced traced = trace_run({"node", "--perf-basic-prof", script}, {"-k", "-e", "trace=statx"});
+    INFO(traced.output.err);
+    CHECK(traced.output.exit_code == 0);
+    // Not every call may be kept at this rate (each carries its stack): those lost are counted.
+    CHECK(has_line(traced.text, R"(^ > /tmp/perf-\d+\.map\(JS:\S*hotLoop \S+hot\.js:2:\d+\+0x[0-9a-f]+\) \[0x[0-9a-f]+\]$)"));
+    CHECK(has_line(traced.text, R"(^ > /usr/bin/node\(node::fs::Stat\(v8::FunctionCallbackInfo<v8::Value> const&\)\+0x[0-9a-f]+\) )"));
+}

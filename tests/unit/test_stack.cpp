@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -18,6 +19,7 @@
 
 #include "records.h"
 #include "stack/mappings.h"
+#include "stack/perf_map.h"
 #include "stack/unwinder.h"
 #include "state/fd_table.h"
 
@@ -100,6 +102,42 @@ TEST_CASE("mappings: mmap of a named fd, munmap and mremap cut and move regions"
     CHECK(files_of(mappings, 8).size() == 2);
     mappings.exit(8);
     CHECK(!mappings.knows(8));
+}
+
+TEST_CASE("mappings: a part of a file mapped again elsewhere is not taken for the file", "[stack]") {
+    Mappings mappings;
+    // node: its image at its base, segments adjacent or at the same base ...
+    mappings.map(5, 0x400000, 0x500000, 0, "/usr/bin/node");
+    mappings.map(5, 0x500000, 0x600000, 0x100000, "/usr/bin/node");
+    mappings.map(5, 0x700000, 0x710000, 0x300000, "/usr/bin/node");
+    // ... and V8's copy of its builtins far away, whose first byte is not the file's.
+    mappings.map(5, 0x7f0000000000, 0x7f0000100000, 0x14c4000, "/usr/bin/node");
+    CHECK(files_of(mappings, 5) == std::vector<File>{{"/usr/bin/node", 0x400000, 0x710000}});
+}
+
+TEST_CASE("perf maps: JIT code named from /tmp/perf-PID.map, read again as it grows", "[stack]") {
+    const uint32_t tgid = 4100000 + static_cast<uint32_t>(getpid() % 1000);  // above any pid
+    const std::string path = "/tmp/perf-" + std::to_string(tgid) + ".map";
+    {
+        std::ofstream out(path);
+        out << "7f0000001000 100 JS:*hot /tmp/a.js:2:17\n" << "garbage line\n" << "7f0000002000 20 LazyCompile:~cold\n";
+    }
+    btrace::stack::PerfMaps maps;
+    const auto* hot = maps.find(tgid, 0x7f0000001010);
+    REQUIRE(hot);
+    CHECK(hot->name == "JS:*hot /tmp/a.js:2:17");
+    CHECK(hot->start == 0x7f0000001000);
+    CHECK(!maps.find(tgid, 0x7f0000001100));  // past its size
+    CHECK(maps.path(tgid) == path);
+    {
+        std::ofstream out(path, std::ios::app);  // recompiled in place, and a new function
+        out << "7f0000001000 80 JS:*hot2\n" << "7f0000003000 10 JS:new\n";
+    }
+    REQUIRE(maps.find(tgid, 0x7f0000003004));
+    CHECK(maps.find(tgid, 0x7f0000003004)->name == "JS:new");
+    CHECK(maps.find(tgid, 0x7f0000001010)->name == "JS:*hot2");
+    std::remove(path.c_str());
+    CHECK(!maps.find(tgid + 1, 0x7f0000001010));
 }
 
 TEST_CASE("mappings: an execve maps its image and interpreter where the auxv says", "[stack]") {
