@@ -195,6 +195,7 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 			call->read_again = 0; /* what it could not read is gone by sys_exit */
 	}
 	sched_start(call, now_ns);
+	call->kernel_stack = BTRACE_NO_KERNEL_STACK;
 	call->ts_ns = now_ns;
 	return 0;
 }
@@ -286,6 +287,7 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 		size = fd_seen_payload(b, task, call, start, size);
 		if (!on_cpu)
 			size = sched_payload(b, sched, start, size);
+		size = kernel_stack_payload(b, call, start, size);
 		if (user_stacks)
 			size = user_stack_payload(b, task, start, size); /* last: past CURSOR_MASK */
 	}
@@ -303,6 +305,7 @@ SEC("raw_tp/sched_switch")
 int on_sched_switch(void *ctx)
 {
 	batch_flush_on_switch();
+	note_kernel_stack(ctx);
 	return 0;
 }
 

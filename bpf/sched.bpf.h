@@ -16,6 +16,7 @@
 #include "maps.bpf.h"
 #include "batch.bpf.h"
 #include "capture.bpf.h"
+#include "stack.bpf.h"
 
 const volatile bool sched_split = false;
 
@@ -83,6 +84,7 @@ int BPF_PROG(on_sched_switch_split, bool preempt, struct task_struct *prev, stru
 	__u64 now_ns = 0;
 
 	batch_flush_on_switch();
+	note_kernel_stack(ctx);
 	if ((call = split_call(prev))) {
 		now_ns = bpf_ktime_get_ns();
 		sched_account(call, now_ns);
@@ -142,8 +144,9 @@ static __always_inline bool sched_all_on_cpu(const struct btrace_sched *sched)
 }
 
 /* Appends the split (if any) to the record at start (size bytes so far);
- * returns the record's new size. */
-static __always_inline __u32 sched_payload(struct btrace_batch *b, const struct btrace_sched *sched, __u32 start,
+ * returns the record's new size. A subprogram: inlined, its copy's spills
+ * pushed on_sys_exit's stack, with -k's, past the 512 bytes of a call chain. */
+static __noinline __u32 sched_payload(struct btrace_batch *b, const struct btrace_sched *sched, __u32 start,
 					   __u32 size)
 {
 	if (!sched)

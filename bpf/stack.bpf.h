@@ -16,8 +16,41 @@
 #include "batch.bpf.h"
 #include "capture.bpf.h"
 #include "fd_desc.bpf.h"
+#include "maps.bpf.h"
 
 const volatile bool user_stacks = false;
+const volatile bool kernel_stacks_on = false; /* --kernel-stack */
+
+/* Entries are never deleted nor replaced (no BPF_F_REUSE_STACKID), so an id
+ * the consumer reads later still holds the stack it was given for. */
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 1); /* the loader sizes it with --kernel-stack */
+	__type(key, __u32);
+	__uint(value_size, BTRACE_KERNEL_STACK_DEPTH * sizeof(__u64));
+} kernel_stacks SEC(".maps");
+
+/* At a switch: the kernel stack of the current task's call in flight, as it
+ * leaves the CPU (the last one before sys_exit is sent). */
+static __always_inline void note_kernel_stack(void *ctx)
+{
+	if (!kernel_stacks_on)
+		return;
+	struct btrace_inflight *call = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
+	if (call && call->ts_ns)
+		call->kernel_stack = bpf_get_stackid(ctx, &kernel_stacks, 0);
+}
+
+/* sys_exit of a call shown: its BTRACE_PAYLOAD_KERNEL_STACK, if it left the CPU. */
+static __always_inline __u32 kernel_stack_payload(struct btrace_batch *b, const struct btrace_inflight *call,
+						  __u32 start, __u32 size)
+{
+	if (!kernel_stacks_on || call->kernel_stack == BTRACE_NO_KERNEL_STACK)
+		return size;
+	struct btrace_payload *p = payload_after(b, start, size);
+	*(__s32 *)(p + 1) = call->kernel_stack;
+	return size + payload_header(p, BTRACE_PAYLOAD_KERNEL_STACK, 0, sizeof(__s32), 0, 0);
+}
 const volatile __u32 stack_copy_max = BTRACE_STACK_COPY_MAX; /* --stack-size */
 
 static __always_inline void read_user_regs(struct task_struct *task, struct btrace_user_stack *us)
@@ -71,9 +104,10 @@ static long stack_vma_end(struct task_struct *task, struct vm_area_struct *vma, 
 }
 
 /* sys_exit of a call shown: the BTRACE_PAYLOAD_USER_STACK payload at size,
- * last in the record. Up to stack_copy_max bytes from sp, cut at the end of
+ * last in the record. A subprogram of its own: its
+ * locals would push on_sys_exit's stack, with --sched's, past 512 bytes. Up to stack_copy_max bytes from sp, cut at the end of
  * the stack's mapping (past it a read would fail whole). */
-static __always_inline __u32 user_stack_payload(struct btrace_batch *b, struct task_struct *task, __u32 start,
+static __noinline __u32 user_stack_payload(struct btrace_batch *b, struct task_struct *task, __u32 start,
 						__u32 size)
 {
 	struct btrace_payload *p = payload_after(b, start, size);
@@ -120,7 +154,7 @@ static __always_inline __u32 user_stack_payload(struct btrace_batch *b, struct t
 
 /* sys_exit of a successful execve: the BTRACE_PAYLOAD_EXE and
  * BTRACE_PAYLOAD_AUXV payloads at size. */
-static __always_inline __u32 exec_image_payloads(struct btrace_batch *b, struct task_struct *task, __u32 start,
+static __noinline __u32 exec_image_payloads(struct btrace_batch *b, struct task_struct *task, __u32 start,
 						 __u32 size)
 {
 	struct describe_job job = { .start = start, .cursor = size, .fd = -1, .exe = 1 };

@@ -173,23 +173,18 @@ Result<int> run(const cli::Options& opts) {
     format.write_dumps = opts.write_dumps;
     auto formatter = make_formatter(opts.json, format, fds);
     // -c -k: the calls come up for their stacks; their lines go nowhere.
-    const bool stacks_only = opts.stack && opts.summary == cli::Options::Summary::Only;
+    const bool stacks_shown = opts.stack || opts.kernel_stack;
+    const bool stacks_only = stacks_shown && opts.summary == cli::Options::Summary::Only;
     auto discard = stacks_only ? output::Sink::open("/dev/null") : Result<output::Sink>(Error{""});
     if (stacks_only && !discard)
         return discard.error();
     consumer::Consumer consumer(*formatter, stacks_only ? *discard : *sink, fds);
     consumer.limit_calls(opts.max_events);
-    std::optional<stack::Mappings> mappings;
-    std::optional<stack::Unwinder> unwinder;
+    app::Stacks stacks;
+    stacks.show(opts, **tracer, consumer, *formatter);
     std::optional<output::StackSummary> stack_summary;
-    if (opts.stack) {
-        mappings.emplace();
-        unwinder.emplace(*mappings);
-        consumer.follow_mappings(&*mappings, &*unwinder);
-        formatter->show_stacks(&*unwinder);
-        if (opts.summary != cli::Options::Summary::None)
-            formatter->summarize_stacks(&stack_summary.emplace(opts.json));
-    }
+    if (stacks_shown && opts.summary != cli::Options::Summary::None)
+        formatter->summarize_stacks(&stack_summary.emplace(opts.json));
     // Only system-wide (with --comm and --cgroup too) do processes come in with fds no snapshot listed.
     // Without follow, other threads of a process run untraced: their fd changes go unseen, and so would
     // a /proc name's staleness.

@@ -174,6 +174,11 @@ struct btrace_passed_in {
  * made, which no mmap record tells. */
 #define BTRACE_PAYLOAD_EXE 0x87
 #define BTRACE_PAYLOAD_AUXV 0x88
+/* --kernel-stack: where in the kernel the call last left its CPU (blocked or
+ * preempted): an __s32, its id in the kernel_stacks map (a negative error if
+ * the stack could not be kept). Not sent for a call that never left it. */
+#define BTRACE_PAYLOAD_KERNEL_STACK 0x89
+#define BTRACE_KERNEL_STACK_DEPTH 127 /* PERF_MAX_STACK_DEPTH */
 #define BTRACE_MSGHDR_SIZE 56 /* struct user_msghdr on 64-bit */
 
 enum btrace_fd_kind {
@@ -355,7 +360,11 @@ struct btrace_inflight {
 	__u32 enter_cpu;  /* with BTRACE_SYS_INPUT_AT_ENTER: the CPU whose batch took the enter part, */
 	__u32 enter_lost; /* and its lost_batches then: if that changed, the part may be lost */
 	struct btrace_passed_in passed_in; /* with BTRACE_INFLIGHT_PASSED_IN */
+	__s32 kernel_stack; /* --kernel-stack: the stack id of its last switch-out, a negative
+			     * error, or BTRACE_NO_KERNEL_STACK: it never left the CPU */
+	__u32 pad;
 };
+#define BTRACE_NO_KERNEL_STACK (-0x7fffffff)
 
 /* btrace_inflight.flags: a call the monitor's selection leaves out (-e trace=,
  * idle waits), timed for its histograms only and never sent. */

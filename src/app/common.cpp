@@ -70,6 +70,7 @@ static Result<loader::Config> loader_config(const cli::Options& opts) {
     config.sched_split = opts.sched;
     config.user_stacks = opts.stack;
     config.mapping_calls = opts.stack && !opts.monitor.enabled;
+    config.kernel_stacks = opts.kernel_stack;
     config.stack_copy_bytes = opts.stack_copy_bytes;
     config.syscalls = opts.syscalls;
     config.status_mask = (opts.status.successful ? BTRACE_STATUS_SUCCESSFUL : 0) |
@@ -88,7 +89,8 @@ static Result<loader::Config> loader_config(const cli::Options& opts) {
         config.cgroup_id = *id;
     }
     config.summary = opts.summary != cli::Options::Summary::None;
-    config.records = opts.summary != cli::Options::Summary::Only || opts.stack;  // -c -k: grouped by stack
+    // -c -k: grouped by stack
+    config.records = opts.summary != cli::Options::Summary::Only || opts.stack || opts.kernel_stack;
     config.summary_by = opts.summary_by == cli::Options::SummaryBy::Process  ? BTRACE_SUMMARY_BY_PROCESS
                         : opts.summary_by == cli::Options::SummaryBy::Thread ? BTRACE_SUMMARY_BY_THREAD
                                                                              : BTRACE_SUMMARY_BY_SYSCALL;
@@ -164,6 +166,18 @@ void snapshot_fds(state::FdTable& fds, pid_t pid, bool as_exec_leaves_them) {
 
 uint64_t lost_events(const loader::Counters& counters) {
     return counters[BTRACE_CNT_RB_FULL] + counters[BTRACE_CNT_STASH_FULL];
+}
+
+void Stacks::show(const cli::Options& opts, const loader::Tracer& tracer, consumer::Consumer& consumer,
+                  output::Formatter& formatter) {
+    if (opts.stack) {
+        mappings.emplace();
+        unwinder.emplace(*mappings);
+        consumer.follow_mappings(&*mappings, &*unwinder);
+    }
+    if (opts.kernel_stack)
+        kernel.emplace(tracer.kernel_stacks_fd());
+    formatter.show_stacks(unwinder ? &*unwinder : nullptr, kernel ? &*kernel : nullptr);
 }
 
 Result<void> open_consumer(consumer::Consumer& consumer, const loader::Tracer& tracer) {

@@ -8,11 +8,15 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "cli/options.h"
 #include "consumer/consumer.h"
 #include "loader/tracer.h"
 #include "output/formatter.h"
+#include "stack/kernel.h"
+#include "stack/mappings.h"
+#include "stack/unwinder.h"
 #include "state/fd_table.h"
 #include "util/result.h"
 
@@ -40,6 +44,17 @@ void snapshot_fds(state::FdTable& fds, pid_t pid, bool as_exec_leaves_them = fal
 uint64_t lost_events(const loader::Counters& counters);
 // The consumer, ordering the records by the tracer's per-CPU horizon.
 Result<void> open_consumer(consumer::Consumer& consumer, const loader::Tracer& tracer);
+
+// -k and --kernel-stack: what names each call's stacks, wired to the consumer
+// (mappings follow the calls, forks and exits) and the formatter. Stays put
+// once shown: the unwinder refers to the mappings.
+struct Stacks {
+    std::optional<stack::Mappings> mappings;
+    std::optional<stack::Unwinder> unwinder;
+    std::optional<stack::KernelStacks> kernel;
+    void show(const cli::Options& opts, const loader::Tracer& tracer, consumer::Consumer& consumer,
+              output::Formatter& formatter);
+};
 // At the end: what was lost (in the user's terms: calls, by syscall), late or malformed.
 void report_counters(const loader::Tracer& tracer, const consumer::Consumer& consumer);
 

@@ -301,6 +301,8 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
     app.add_flag("-k,--stack", opts.stack,
                  "Show the user-space stack of each outlier (and of the flight recorder's calls), symbolized "
                  "from the process's mappings in /proc");
+    app.add_flag("--kernel-stack", opts.kernel_stack,
+                 "Show where in the kernel each outlier last left its CPU (blocked or preempted)");
     app.add_flag("--bpf-stats", m.bpf_stats,
                  "Turn on the kernel's BPF run-time statistics for the metrics (costs ~35 ns per program run)");
     app.add_option("--buffer-size", buffer_size, "BPF ring buffer size (power of two; default 4M per CPU, 8M to 32M)")
@@ -411,6 +413,9 @@ ParseResult parse(int argc, const char* const* argv) {
     app.add_flag("-k,--stack", opts.stack,
                  "Show the user-space stack of each call shown, symbolized (unwound with DWARF from a copy of "
                  "the top of the stack: works without frame pointers)");
+    app.add_flag("--kernel-stack", opts.kernel_stack,
+                 "Show where in the kernel each call shown last left its CPU (blocked or preempted): its kernel "
+                 "stack then, symbolized from /proc/kallsyms");
     app.add_option("--stack-size", opts.stack_copy_bytes,
                    fmt::format("With -k: bytes of each call's stack copied to unwind from (default and most: {})",
                                BTRACE_STACK_COPY_MAX))

@@ -34,6 +34,7 @@ struct Options {
     bool data = true;
     bool sched = false;            // --sched: each call's time split into cpu, blocked, runqueue; its waker
     bool stack = false;            // -k: each shown call's user stack
+    bool kernel_stack = false;     // --kernel-stack: where in the kernel each shown call last left its CPU
     std::size_t stack_copy_bytes = BTRACE_STACK_COPY_MAX;  // --stack-size
 
     // Selection, applied in the kernel.

@@ -13,6 +13,7 @@ bool split_payloads(std::span<const uint8_t> area, Payloads& out) {
         p.present = false;
     out.msg_name.present = out.msg_iov.present = out.sched.present = out.fd_seen.present = false;
     out.passed_in.present = out.user_stack.present = out.exe.present = out.auxv.present = false;
+    out.kernel_stack.present = false;
     std::size_t off = 0;
     while (off < area.size()) {
         btrace_payload hdr;
@@ -43,6 +44,8 @@ bool split_payloads(std::span<const uint8_t> area, Payloads& out) {
             slot = &out.exe;
         } else if (hdr.arg == BTRACE_PAYLOAD_AUXV) {
             slot = &out.auxv;
+        } else if (hdr.arg == BTRACE_PAYLOAD_KERNEL_STACK) {
+            slot = &out.kernel_stack;
         } else {
             return false;
         }

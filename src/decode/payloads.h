@@ -33,6 +33,7 @@ struct Payloads {
     Payload passed_in;                         // struct btrace_passed_in (select, pselect6, ppoll)
     Payload user_stack;                        // -k: struct btrace_user_stack, then the stack copy
     Payload exe, auxv;                         // -k, execve: the new image (a btrace_fd_desc), saved auxv
+    Payload kernel_stack;                      // --kernel-stack: an __s32 stack id
 };
 
 // Fills one Payload per argument index, and the fd descriptions, from `area`

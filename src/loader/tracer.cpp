@@ -118,6 +118,9 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
                                   config.min_duration_ns || !config.errnos.empty();
     rodata->track_fds = (config.track_fds || config.mapping_calls) && rodata->capture_enabled && leaves_calls_out;
     rodata->user_stacks = config.user_stacks && config.records;
+    rodata->kernel_stacks_on = config.kernel_stacks && config.records;
+    if (rodata->kernel_stacks_on)
+        bpf_map__set_max_entries(skel->maps.kernel_stacks, kKernelStacks);
     rodata->stack_copy_max = static_cast<uint32_t>(std::min<std::size_t>(config.stack_copy_bytes, BTRACE_STACK_COPY_MAX));
     tracer->names_fds_ = config.track_fds && rodata->capture_enabled;
     rodata->status_mask = config.status_mask;
@@ -476,6 +479,8 @@ Counters Tracer::counters() const {
 }
 
 bpf_map* Tracer::events() const { return skel_->maps.events; }
+
+int Tracer::kernel_stacks_fd() const { return bpf_map__fd(skel_->maps.kernel_stacks); }
 
 bpf_map* Tracer::cpu_pending() const { return skel_->maps.cpu_pending; }
 

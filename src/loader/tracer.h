@@ -63,7 +63,13 @@ struct Config {
     bool user_stacks = false;
     bool mapping_calls = false;
     std::size_t stack_copy_bytes = BTRACE_STACK_COPY_MAX;
+    // --kernel-stack: where in the kernel each shown call last left its CPU.
+    bool kernel_stacks = false;
 };
+
+// Distinct kernel stacks kept (never evicted: an id stays valid); a stack
+// that finds its slot taken is reported as not kept.
+constexpr uint32_t kKernelStacks = 16384;
 
 using state::ProgramStats;
 
@@ -110,6 +116,8 @@ public:
     std::vector<std::pair<btrace_stats_key, uint64_t>> errno_counts() const;
     std::vector<ProgramStats> program_stats() const;
     bpf_map* events() const;
+    // --kernel-stack: stack ids to kernel return addresses (BTRACE_KERNEL_STACK_DEPTH per id).
+    int kernel_stacks_fd() const;
     // Per CPU, the order of the oldest record it holds back (struct btrace_cpu_pending).
     bpf_map* cpu_pending() const;
     // Sends what the CPU holds back (an interrupt there runs the flush).

@@ -18,8 +18,6 @@
 #include "decode/errno.h"
 #include "monitor/cgroup_names.h"
 #include "monitor/flight.h"
-#include "stack/mappings.h"
-#include "stack/unwinder.h"
 #include "monitor/http_server.h"
 #include "monitor/metrics.h"
 #include "syscalls/table.h"
@@ -263,14 +261,8 @@ Result<int> run(const cli::Options& opts) {
         return ok.error();
     OutlierFilter outliers(m, opts.json, *formatter, *sink);
     consumer.set_filter(&outliers);
-    std::optional<stack::Mappings> mappings;
-    std::optional<stack::Unwinder> unwinder;
-    if (opts.stack) {
-        mappings.emplace();
-        unwinder.emplace(*mappings);
-        consumer.follow_mappings(&*mappings, &*unwinder);
-        formatter->show_stacks(&*unwinder);
-    }
+    app::Stacks stacks;
+    stacks.show(opts, **tracer, consumer, *formatter);
     if (!m.idle_left_out.empty())
         spdlog::info("idle waits left out of the outliers: {} (--include-idle keeps them)",
                      fmt::join(m.idle_left_out, ", "));

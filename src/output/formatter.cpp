@@ -3,6 +3,8 @@
 
 #include "decode/errno.h"
 
+#include <cstring>
+
 namespace btrace::output {
 
 void Formatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> payload_area, fmt::memory_buffer& out) {
@@ -18,8 +20,7 @@ void Formatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> payl
         tracker_ && (options_.fd_names_from_records || (info && state::shows_new_fds_in_args(*info)));
     if (names_first)
         ctx.started_ns = 0;
-    const stack::Stack* stack =
-        unwinder_ && payloads.user_stack.present ? &unwinder_->unwind(rec.hdr, payloads.user_stack) : nullptr;
+    const stack::Stack* stack = stack_of(rec, payloads);
     if (stack && stack_summary_)
         stack_summary_->add(rec, *stack, failed);
     const DecodedCall call{rec, info, payloads, ctx, stack};
@@ -32,6 +33,28 @@ void Formatter::syscall(const btrace_syscall& rec, std::span<const uint8_t> payl
         tracker_->apply_effects(rec);
     }
     call_end(call, out);
+}
+
+const stack::Stack* Formatter::stack_of(const btrace_syscall& rec, const decode::Payloads& payloads) {
+    const bool user = unwinder_ && payloads.user_stack.present;
+    const bool kernel = kernel_stacks_ && payloads.kernel_stack.present;
+    if (!user && !kernel)
+        return nullptr;
+    stack_.frames.clear();
+    stack_.kernel_frames = 0;
+    stack_.kernel_cut = stack_.cut = nullptr;
+    int32_t id;
+    if (kernel && payloads.kernel_stack.bytes.size() >= sizeof(id)) {
+        std::memcpy(&id, payloads.kernel_stack.bytes.data(), sizeof(id));
+        kernel_stacks_->add(id, stack_);
+    }
+    if (user) {
+        const stack::Stack& user_stack = unwinder_->unwind(rec.hdr, payloads.user_stack);
+        stack_.frames.insert(stack_.frames.end(), user_stack.frames.begin(), user_stack.frames.end());
+        stack_.cut = user_stack.cut;
+        stack_.copy_bytes = user_stack.copy_bytes;
+    }
+    return &stack_;
 }
 
 void Formatter::follow_fds(const btrace_syscall& rec, std::span<const uint8_t> payload_area) {

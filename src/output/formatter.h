@@ -14,6 +14,7 @@
 #include "decode/args.h"
 #include "decode/payloads.h"
 #include "output/stack_summary.h"
+#include "stack/kernel.h"
 #include "stack/unwinder.h"
 #include "syscalls/table.h"
 #include "state/fd_table.h"
@@ -74,7 +75,11 @@ public:
                              fmt::memory_buffer& out) = 0;
     std::size_t string_max() const { return options_.string_max; }
     // -k: calls whose records carry a user stack show it, unwound by this.
-    void show_stacks(stack::Unwinder* unwinder) { unwinder_ = unwinder; }
+    // --kernel-stack: calls whose records carry a kernel stack id show it, from these.
+    void show_stacks(stack::Unwinder* unwinder, stack::KernelStacks* kernel_stacks = nullptr) {
+        unwinder_ = unwinder;
+        kernel_stacks_ = kernel_stacks;
+    }
     // -c -k: each call's stack goes into summary too.
     void summarize_stacks(StackSummary* summary) { stack_summary_ = summary; }
     // "+++ ... exited with N +++", unless -qq.
@@ -103,7 +108,12 @@ protected:
     bool utf8_;
     std::optional<state::FdTracker> tracker_;
     stack::Unwinder* unwinder_ = nullptr;
+    stack::KernelStacks* kernel_stacks_ = nullptr;
     StackSummary* stack_summary_ = nullptr;
+    stack::Stack stack_;  // the call's kernel and user frames
+
+private:
+    const stack::Stack* stack_of(const btrace_syscall& rec, const decode::Payloads& payloads);
 };
 
 }  // namespace btrace::output

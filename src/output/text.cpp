@@ -154,7 +154,15 @@ void TextFormatter::call_end(const DecodedCall& call, fmt::memory_buffer& out) {
 }
 
 void put_stack_lines(const stack::Stack& stack, fmt::memory_buffer& out) {
-    for (const stack::Frame& frame : stack.frames) {
+    const auto cut_line = [&](const char* why) {
+        put(out, " > ... (");
+        decode::format_name(why, decode::NameKind::Comm, false, out);
+        put(out, ")\n");
+    };
+    for (std::size_t i = 0; i < stack.frames.size(); ++i) {
+        const stack::Frame& frame = stack.frames[i];
+        if (i == stack.kernel_frames && stack.kernel_cut)
+            cut_line(stack.kernel_cut);
         put(out, " > ");
         if (!frame.module) {
             put(out, "[unknown] [");
@@ -184,11 +192,10 @@ void put_stack_lines(const stack::Stack& stack, fmt::memory_buffer& out) {
             put(out, " (inlined)");
         out.push_back('\n');
     }
-    if (stack.cut) {
-        put(out, " > ... (");
-        decode::format_name(stack.cut, decode::NameKind::Comm, false, out);
-        put(out, ")\n");
-    }
+    if (stack.frames.size() == stack.kernel_frames && stack.kernel_cut)
+        cut_line(stack.kernel_cut);
+    if (stack.cut)
+        cut_line(stack.cut);
 }
 
 // After the result, so the columns stay put: (cpu 0.120 blocked 11.900 runq

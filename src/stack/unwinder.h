@@ -34,8 +34,10 @@ struct Frame {
 };
 
 struct Stack {
-    std::vector<Frame> frames;  // innermost first
-    // Why the walk ended before the outermost frame; null if it did not.
+    std::vector<Frame> frames;  // innermost first: the kernel's (--kernel-stack), then user space
+    std::size_t kernel_frames = 0;
+    const char* kernel_cut = nullptr;  // why the kernel's are missing, if they are
+    // Why the user-space walk ended before the outermost frame; null if it did not.
     const char* cut = nullptr;
     std::size_t copy_bytes = 0;  // the stack copy's size (for a cut at its end)
 };

@@ -107,7 +107,7 @@ TEST_CASE("stacks: JSON carries the frames as an array", "[integration][stack]")
                    R"("syscall":"getppid".*"stack":\[\{"pc":"0x[0-9a-f]+","module":"/\S+/libc\.so\.6","offset":"0x[0-9a-f]+",)"
                    R"("symbol":"\w*getppid","symbol_offset":\d+,.*\{"pc":"0x[0-9a-f]+","module":"/\S+/stack_calls_nofp",)"
                    R"("offset":"0x[0-9a-f]+","symbol":"inner","symbol_offset":\d+,"file":"/\S+/stack_calls\.c","line":\d+,)"
-                   R"("inlined":false\},.*"symbol":"outer".*"symbol":"main".*\],"stack_cut":null\}$)"));
+                   R"("inlined":false\},.*"symbol":"outer".*"symbol":"main".*\],"stack_cut":null,"kernel_frames":0,"kernel_stack_cut":null\}$)"));
 }
 
 TEST_CASE("stacks: only the calls shown carry one; a short copy says where it ends", "[integration][stack]") {
@@ -171,4 +171,36 @@ TEST_CASE("stacks: node's JIT code is named from its perf map, its C++ demangled
     // Not every call may be kept at this rate (each carries its stack): those lost are counted.
     CHECK(has_line(traced.text, R"(^ > /tmp/perf-\d+\.map\(JS:\S*hotLoop \S+hot\.js:2:\d+\+0x[0-9a-f]+\) \[0x[0-9a-f]+\]$)"));
     CHECK(has_line(traced.text, R"(^ > /usr/bin/node\(node::fs::Stat\(v8::FunctionCallbackInfo<v8::Value> const&\)\+0x[0-9a-f]+\) )"));
+}
+
+TEST_CASE("stacks: --kernel-stack shows where a call blocked, under every program and both compilers",
+          "[integration][stack][kernel]") {
+    std::vector<std::string> binaries{btrace_bin()};
+#ifndef BTRACE_CLANG16_BIN
+    FAIL("btrace-clang16 was not built: clang-16 missing (scripts/setup installs it)");
+#else
+    binaries.push_back(BTRACE_CLANG16_BIN);
+#endif
+    for (const auto& bin : binaries) {
+        for (const std::vector<std::string>& extra : {std::vector<std::string>{}, {"--sched", "-k"}}) {
+            INFO(bin << " " << extra.size());
+            const std::string path = temp_path("kstack.txt");
+            std::vector<std::string> argv{bin, "--kernel-stack", "-e", "trace=read,getppid", "-o", path};
+            argv.insert(argv.end(), extra.begin(), extra.end());
+            argv.insert(argv.end(), {"--", helper("sched_calls"), "pipe"});
+            const Output output = run(argv);
+            INFO(output.err);
+            REQUIRE(output.exit_code == 0);
+            const std::string text = read_file(path);
+            INFO(text);
+            // The pipe read slept in the pipe's read, called from the syscall; no tracing frame comes first.
+            const auto frames = stack_after(text, R"( read\(fd: 3<pipe:\[\d+\]>, buf: "x", count: 1\) = 1)");
+            REQUIRE(frames.size() >= 4);
+            CHECK(std::regex_search(frames[0], std::regex(R"(^ > \[kernel\.kallsyms\]\(__schedule\+0x[0-9a-f]+\) \[0xffff[0-9a-f]+\]$)")));
+            CHECK(has_line(text, R"(^ > \[kernel\.kallsyms\]\(\w*pipe_read\+0x[0-9a-f]+\) )"));
+            CHECK(has_line(text, R"(^ > \[kernel\.kallsyms\]\(entry_SYSCALL_64\w*\+0x[0-9a-f]+\) )"));
+            if (!extra.empty())  // then the user stack, from libc's read
+                CHECK(has_line(text, R"(^ > /\S+/libc\.so\.6\(\w*read\w*\+0x[0-9a-f]+\) )"));
+        }
+    }
 }
