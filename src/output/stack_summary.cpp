@@ -33,7 +33,8 @@ void StackSummary::add(const btrace_syscall& rec, const stack::Stack& stack, boo
         key_.append(reinterpret_cast<const char*>(&frame.pc), sizeof(frame.pc));
     auto it = groups_.find(key_);
     if (it == groups_.end()) {
-        Group group{rec.nr};
+        Group group;
+        group.nr = rec.nr;
         fmt::memory_buffer text;
         if (json_)
             put_stack_json(stack, text);

@@ -31,7 +31,7 @@ public:
 
 private:
     struct Group {
-        long nr;
+        long nr = 0;
         btrace_stats stats{};
         std::string stack;  // formatted once: the frames point into modules that go with their process
     };

@@ -1,15 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "stack/unwinder.h"
 
-#include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
-#include <gelf.h>
-
-#include <cxxabi.h>
 
 #include <algorithm>
-#include <deque>
 #include <cstdlib>
 #include <cstring>
 #include <span>
@@ -77,14 +72,6 @@ const Dwfl_Callbacks kCallbacks = {
     .debuginfo_path = &debuginfo_path,
 };
 
-// A DIE's function name, from its abstract origin for an inlined one.
-const char* die_name(Dwarf_Die* die) {
-    Dwarf_Attribute attr;
-    if (dwarf_attr_integrate(die, DW_AT_linkage_name, &attr) || dwarf_attr_integrate(die, DW_AT_name, &attr))
-        return dwarf_formstring(&attr);
-    return nullptr;
-}
-
 }  // namespace
 
 struct Unwinder::Session {
@@ -94,32 +81,6 @@ struct Unwinder::Session {
     bool attached = false;
     Sample sample;
     std::list<uint32_t>::iterator lru;
-    // The frames already made of an address (pc << 1 | activation): libdwfl
-    // finds a symbol by a walk over the whole symbol table, and a process
-    // calls from the same places again and again. They point into the
-    // modules' data, so they go with the Dwfl.
-    std::unordered_map<uint64_t, std::pair<uint32_t, uint32_t>> symbolized;  // first, count in frames
-    std::vector<Frame> frames;
-    std::deque<std::string> demangled;  // C++ names the frames show (a deque: they stay put)
-    void reset() {
-        symbolized.clear();
-        frames.clear();
-        demangled.clear();
-    }
-    // A symbol as shown: without its @VERSION, C++ demangled (as perf shows it).
-    std::string_view shown(std::string_view name) {
-        name = name.substr(0, name.find('@'));  // __libc_start_main@@GLIBC_2.34
-        if (name.substr(0, 2) != "_Z")
-            return name;
-        const std::string mangled(name);
-        int status = -1;
-        char* plain = abi::__cxa_demangle(mangled.c_str(), nullptr, nullptr, &status);
-        if (status != 0 || !plain)
-            return name;
-        std::string_view kept = demangled.emplace_back(plain);
-        std::free(plain);
-        return kept;
-    }
     ~Session() { dwfl_end(dwfl); }
 };
 
@@ -157,7 +118,6 @@ Unwinder::Session* Unwinder::session_for(uint32_t tgid, uint64_t start_stack) {
     if (session.dwfl && session.generation == generation)
         return &session;
     // A new Dwfl: one attached to a process keeps the modules it was attached with.
-    session.reset();
     dwfl_end(session.dwfl);
     session.attached = false;
     session.generation = generation;
@@ -185,96 +145,37 @@ Unwinder::Session* Unwinder::session_for(uint32_t tgid, uint64_t start_stack) {
     return &session;
 }
 
-// The frame at pc, and before it the functions inlined there (innermost
-// first), each at its own source line.
+// The frames of pc: its function's, and before it those inlined there.
 void Unwinder::add_frames(Session& session, uint64_t pc, bool activation) {
-    const uint64_t key = pc << 1 | activation;
-    if (auto known = session.symbolized.find(key); known != session.symbolized.end()) {
-        const auto [first, count] = known->second;
-        stack_.frames.insert(stack_.frames.end(), session.frames.begin() + first, session.frames.begin() + first + count);
-        return;
-    }
-    const std::size_t before = stack_.frames.size();
-    if (!symbolize(session, pc, activation))
-        return;
-    if (session.frames.size() > kMaxKnownFrames)
-        session.reset();
-    session.symbolized.emplace(key, std::pair(static_cast<uint32_t>(session.frames.size()),
-                                              static_cast<uint32_t>(stack_.frames.size() - before)));
-    session.frames.insert(session.frames.end(), stack_.frames.begin() + before, stack_.frames.end());
-}
-
-bool Unwinder::symbolize(Session& session, uint64_t pc, bool activation) {
-    Frame frame;
-    frame.pc = pc;
     // A return address is past its call, which may end the function (a
-    // noreturn callee): the call is looked up. Shown as is, as strace does.
+    // noreturn callee): the call is looked up.
     const uint64_t at = activation ? pc : pc - 1;
     Dwfl_Module* module = session.dwfl ? dwfl_addrmodule(session.dwfl, at) : nullptr;
-    if (!module) {
-        // JIT code, named by its perf map if it writes one; not kept: code
-        // there is freed and other code compiled in its place.
+    Dwarf_Addr bias = 0;
+    if (!module || !dwfl_module_getelf(module, &bias)) {
+        Frame& frame = stack_.frames.emplace_back();
+        frame.pc = pc;
+        // JIT code, named by its perf map if it writes one.
         if (const PerfMaps::Symbol* jit = perf_maps_.find(session.tgid, at)) {
             frame.module = perf_maps_.path(session.tgid).c_str();
             frame.module_offset = pc;
             frame.symbol = jit->name;
             frame.symbol_offset = pc - jit->start;
         }
-        stack_.frames.push_back(frame);
-        return false;
+        return;
     }
-    Dwarf_Addr bias = 0;
-    frame.module = dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
-    Elf* elf = dwfl_module_getelf(module, &bias);
-    frame.module_offset = pc - bias;
-    GElf_Off offset = 0;
-    GElf_Sym sym;
-    if (const char* name = dwfl_module_addrinfo(module, at, &offset, &sym, nullptr, nullptr, nullptr)) {
-        frame.symbol = session.shown(name);
-        frame.symbol_offset = offset + (pc - at);
-        // gdb's rule: a stack ends in the function at the entry point (_start).
-        GElf_Ehdr ehdr;
-        const uint64_t start = at - offset;
-        frame.entry = elf && gelf_getehdr(elf, &ehdr) && ehdr.e_entry + bias >= start &&
-                      ehdr.e_entry + bias - start < std::max<uint64_t>(sym.st_size, 1);
+    const char* path = dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
+    const std::size_t first = stack_.frames.size();
+    symbolizer_.symbolize(module, pc - bias, activation, stack_.frames);
+    for (std::size_t i = first; i < stack_.frames.size(); ++i) {
+        stack_.frames[i].pc = pc;
+        stack_.frames[i].module = path;
+        stack_.frames[i].module_offset = pc - bias;
     }
-    if (Dwfl_Line* line = dwfl_module_getsrc(module, at))
-        frame.file = dwfl_lineinfo(line, nullptr, &frame.line, nullptr, nullptr, nullptr);
-
-    Dwarf_Addr cu_bias = 0;
-    Dwarf_Die* cu = dwfl_module_addrdie(module, frame.pc, &cu_bias);
-    Dwarf_Die* scopes = nullptr;
-    const int nscopes = cu ? dwarf_getscopes(cu, at - cu_bias, &scopes) : 0;
-    Dwarf_Files* files = nullptr;
-    std::size_t nfiles = 0;
-    for (int i = 0; i < nscopes && stack_.frames.size() + 1 < kMaxFrames; ++i) {
-        if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram)
-            break;
-        if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine)
-            continue;
-        Frame inlined = frame;
-        const char* name = die_name(&scopes[i]);
-        inlined.symbol = name ? session.shown(name) : "";
-        inlined.symbol_offset = 0;
-        inlined.inlined = true;
-        stack_.frames.push_back(inlined);
-        // The next one out is at this one's call site.
-        Dwarf_Attribute attr;
-        Dwarf_Word value = 0;
-        frame.line = dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_line, &attr), &value) == 0
-                         ? static_cast<int>(value)
-                         : 0;
-        frame.file = nullptr;
-        if (dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_file, &attr), &value) == 0 &&
-            (files || dwarf_getsrcfiles(cu, &files, &nfiles) == 0) && value < nfiles)
-            frame.file = dwarf_filesrc(files, value, nullptr, nullptr);
-    }
-    free(scopes);
-    stack_.frames.push_back(frame);
-    return true;
 }
 
 const Stack& Unwinder::unwind(const btrace_hdr& hdr, const decode::Payload& user_stack) {
+    symbolizer_.trim();
     stack_.frames.clear();
     stack_.cut = nullptr;
     stack_.copy_bytes = 0;

@@ -110,7 +110,7 @@ TEST_CASE("stacks: JSON carries the frames as an array", "[integration][stack]")
                    R"("inlined":false\},.*"symbol":"outer".*"symbol":"main".*\],"stack_cut":null,"kernel_frames":0,"kernel_stack_cut":null\}$)"));
 }
 
-TEST_CASE("stacks: only the calls shown carry one; a short copy says where it ends", "[integration][stack]") {
+TEST_CASE("stacks: only the calls shown carry one, and a short copy says where it ends", "[integration][stack]") {
     const Traced traced = trace_ok({helper("stack_calls_nofp"), "direct"}, {"-k", "-e", "trace=getppid,exit_group"});
     INFO(traced.text);
     // The loader's opens and mmaps are not shown, yet they named the helper's modules.
