@@ -6,6 +6,7 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -41,7 +42,7 @@ struct ElfFile {
     Elf* elf = nullptr;
     explicit ElfFile(const std::string& path) {
         elf_version(EV_CURRENT);
-        fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        fd = open_regular_file(path.c_str());
         if (fd >= 0)
             elf = elf_begin(fd, ELF_C_READ_MMAP, nullptr);
     }
@@ -55,6 +56,16 @@ struct ElfFile {
 };
 
 }  // namespace
+
+int open_regular_file(const char* path) {
+    const int fd = ::open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
 
 bool changes_mappings(const syscalls::Syscall& sc) {
     return sc.name == "mmap" || sc.name == "munmap" || sc.name == "mremap";

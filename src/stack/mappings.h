@@ -19,6 +19,10 @@
 
 namespace btrace::stack {
 
+// A module's file, opened to be read, or -1: a path from the traced side may
+// name a FIFO (which would block btrace) or a device by now.
+int open_regular_file(const char* path);
+
 // Whether a successful call of sc maps or unmaps memory (sent with -k whatever the filters).
 bool changes_mappings(const syscalls::Syscall& sc);
 

@@ -7,8 +7,12 @@
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
+
+#include "stack/mappings.h"
 
 namespace btrace::stack {
 
@@ -78,15 +82,20 @@ Symbolizer::Module* Symbolizer::module_for(Dwfl_Module* process_module) {
         return it->second.get();
     }
     auto module = std::make_unique<Module>();
-    if (path && (module->dwfl = dwfl_begin(&kOffline))) {
+    const int fd = path ? open_regular_file(path) : -1;
+    if (fd >= 0 && (module->dwfl = dwfl_begin(&kOffline))) {
         dwfl_report_begin(module->dwfl);
-        module->module = dwfl_report_offline(module->dwfl, path, path, -1);
+        module->module = dwfl_report_offline(module->dwfl, path, path, fd);  // takes the fd if it succeeds
+        if (!module->module)
+            close(fd);
         dwfl_report_end(module->dwfl, nullptr, nullptr);
         Dwarf_Addr bias = 0;
         if (module->module && dwfl_module_getelf(module->module, &bias))
             module->bias = bias;
         else
             module->module = nullptr;
+    } else if (fd >= 0) {
+        close(fd);
     }
     lru_.push_front(module.get());
     module->lru = lru_.begin();

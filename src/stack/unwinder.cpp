@@ -65,8 +65,18 @@ const Dwfl_Thread_Callbacks kThreadCallbacks = {
 
 char* debuginfo_path = nullptr;  // libdwfl's default: .debug dirs and /usr/lib/debug (build-id)
 
+// A module's file by its name (a path); libdwfl reads the ELF from the fd.
+int find_elf(Dwfl_Module*, void**, const char* name, Dwarf_Addr, char** file_name, Elf** elf) {
+    const int fd = open_regular_file(name);
+    if (fd >= 0) {
+        *file_name = strdup(name);
+        *elf = nullptr;
+    }
+    return fd;
+}
+
 const Dwfl_Callbacks kCallbacks = {
-    .find_elf = dwfl_linux_proc_find_elf,
+    .find_elf = find_elf,
     .find_debuginfo = dwfl_standard_find_debuginfo,
     .section_address = nullptr,
     .debuginfo_path = &debuginfo_path,
@@ -189,7 +199,9 @@ const Stack& Unwinder::unwind(const btrace_hdr& hdr, const decode::Payload& user
     sample.tid = static_cast<pid_t>(hdr.tid);
     sample.copy = user_stack.bytes.subspan(sizeof(btrace_user_stack));
     stack_.copy_bytes = sample.copy.size();
-    const uint64_t pc = sample.regs.regs[user_stack.hdr.count ? user_stack.hdr.count - 1 : 0];
+    // The last register the kernel side filled is the pc (the count comes from the record: bounded).
+    const unsigned filled = std::min<unsigned>(user_stack.hdr.count, BTRACE_USER_REGS_MAX);
+    const uint64_t pc = sample.regs.regs[filled ? filled - 1 : 0];
     if (!session || !session->attached) {
         // No module known to unwind by: the call's own address.
         if (session)

@@ -6,6 +6,7 @@
 #include <elf.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <climits>
@@ -113,6 +114,17 @@ TEST_CASE("mappings: a part of a file mapped again elsewhere is not taken for th
     // ... and V8's copy of its builtins far away, whose first byte is not the file's.
     mappings.map(5, 0x7f0000000000, 0x7f0000100000, 0x14c4000, "/usr/bin/node");
     CHECK(files_of(mappings, 5) == std::vector<File>{{"/usr/bin/node", 0x400000, 0x710000}});
+}
+
+TEST_CASE("mappings: a module path that names a FIFO or a device is not opened to be read", "[stack]") {
+    const std::string fifo = "/tmp/btrace-unit-fifo-" + std::to_string(getpid());
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK(btrace::stack::open_regular_file(fifo.c_str()) == -1);  // no writer: a plain open would block
+    std::remove(fifo.c_str());
+    CHECK(btrace::stack::open_regular_file("/dev/zero") == -1);
+    const int fd = btrace::stack::open_regular_file("/proc/self/exe");
+    CHECK(fd >= 0);
+    close(fd);
 }
 
 TEST_CASE("perf maps: JIT code named from /tmp/perf-PID.map, read again as it grows", "[stack]") {
