@@ -19,6 +19,7 @@
 #include "maps.bpf.h"
 
 const volatile bool user_stacks = false;
+const volatile __u32 stack_copy_max = BTRACE_STACK_COPY_MAX; /* --stack-size */
 const volatile bool kernel_stacks_on = false; /* --kernel-stack */
 
 /* Entries are never deleted nor replaced (no BPF_F_REUSE_STACKID), so an id
@@ -51,7 +52,6 @@ static __always_inline __u32 kernel_stack_payload(struct btrace_batch *b, const 
 	*(__s32 *)(p + 1) = call->kernel_stack;
 	return size + payload_header(p, BTRACE_PAYLOAD_KERNEL_STACK, 0, sizeof(__s32), 0, 0);
 }
-const volatile __u32 stack_copy_max = BTRACE_STACK_COPY_MAX; /* --stack-size */
 
 static __always_inline void read_user_regs(struct task_struct *task, struct btrace_user_stack *us)
 {
@@ -104,9 +104,10 @@ static long stack_vma_end(struct task_struct *task, struct vm_area_struct *vma, 
 }
 
 /* sys_exit of a call shown: the BTRACE_PAYLOAD_USER_STACK payload at size,
- * last in the record. A subprogram of its own: its
- * locals would push on_sys_exit's stack, with --sched's, past 512 bytes. Up to stack_copy_max bytes from sp, cut at the end of
- * the stack's mapping (past it a read would fail whole). */
+ * last in the record: up to stack_copy_max bytes from sp, cut at the end of
+ * the stack's mapping (past it a read would fail whole). A subprogram, as
+ * exec_image_payloads: inlined, their locals would push on_sys_exit's stack
+ * past the 512 bytes a call chain may use. */
 static __noinline __u32 user_stack_payload(struct btrace_batch *b, struct task_struct *task, __u32 start,
 						__u32 size)
 {

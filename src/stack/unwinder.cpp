@@ -63,7 +63,12 @@ const Dwfl_Thread_Callbacks kThreadCallbacks = {
     .thread_detach = nullptr,
 };
 
-char* debuginfo_path = nullptr;  // libdwfl's default: .debug dirs and /usr/lib/debug (build-id)
+// The unwind reads .eh_frame; at a stack's outermost frame libdwfl tries
+// .debug_frame too, which would load (and decompress) each process's debug
+// information: the shared Symbolizer reads that once per module instead.
+int no_debuginfo(Dwfl_Module*, void**, const char*, Dwarf_Addr, const char*, const char*, GElf_Word, char**) {
+    return -1;
+}
 
 // A module's file by its name (a path); libdwfl reads the ELF from the fd.
 int find_elf(Dwfl_Module*, void**, const char* name, Dwarf_Addr, char** file_name, Elf** elf) {
@@ -77,9 +82,9 @@ int find_elf(Dwfl_Module*, void**, const char* name, Dwarf_Addr, char** file_nam
 
 const Dwfl_Callbacks kCallbacks = {
     .find_elf = find_elf,
-    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .find_debuginfo = no_debuginfo,
     .section_address = nullptr,
-    .debuginfo_path = &debuginfo_path,
+    .debuginfo_path = nullptr,
 };
 
 }  // namespace
