@@ -204,3 +204,18 @@ TEST_CASE("stacks: --kernel-stack shows where a call blocked, under every progra
         }
     }
 }
+
+TEST_CASE("stacks: -p names a running process's frames from its /proc maps", "[integration][stack]") {
+    Background target({helper("stack_calls_nofp"), "loop"});
+    REQUIRE(target.read_line() == "ready");
+    const std::string path = temp_path("attached.txt");
+    const Output output = run({btrace_bin(), "-k", "-e", "trace=getppid", "--max-events", "3", "-o", path, "-p",
+                               std::to_string(target.pid())});
+    INFO(output.err);
+    CHECK(output.exit_code == 0);
+    const std::string text = read_file(path);
+    INFO(text);
+    const auto frames = stack_after(text, R"( getppid\(\) = \d+$)");
+    CHECK(functions_in(frames, "stack_calls_nofp") == std::vector<std::string>{"inner", "outer", "main", "_start"});
+    CHECK(target.alive());  // left running, untraced
+}

@@ -9,7 +9,9 @@
 //   thread   a thread: thread_main -> outer -> inner -> getppid
 //   exit     main -> outer -> inner -> getppid, then _exit at once
 //   failing  close(-1) 600 times from close_a, 400 times from close_b (EBADF)
+//   loop     prints "ready", then main -> outer -> inner -> getppid every 10 ms until killed
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -49,6 +51,14 @@ int main(int argc, char** argv) {
         for (int i = 0; i < 1000; i++)
             i % 5 < 3 ? close_a() : close_b();
         return 0;
+    }
+    if (!strcmp(mode, "loop")) {
+        puts("ready");
+        fflush(stdout);
+        for (;;) {
+            outer();
+            usleep(10000);
+        }
     }
     if (!strcmp(mode, "lib"))
         return lib_outer() == 0;
