@@ -598,6 +598,8 @@ ParseResult parse(int argc, const char* const* argv) {
                      2};
     if (!opts.trace_paths.empty() && (opts.summary != Options::Summary::None || opts.raw))
         return Error{"-P picks calls by the paths read from them: not with -c, -S or --raw", 2};
+    if (opts.stack && opts.raw)
+        return Error{"-k names frames by the files the process mapped, which --raw does not read: not with --raw", 2};
     return opts;
 }
 

@@ -67,6 +67,17 @@ TEST_CASE("strace's -f, -T and -y are accepted: btrace always follows, times and
     CHECK(error_of(parse_args({"-f", "--no-follow", "-p", "1"})) == "-f and --no-follow exclude each other");
 }
 
+TEST_CASE("stacks: -k, --kernel-stack and --stack-size parse, -k not with --raw", "[cli]") {
+    const auto opts = options_of(parse_args({"-k", "--kernel-stack", "--stack-size", "1024", "--", "true"}));
+    CHECK(opts.stack);
+    CHECK(opts.kernel_stack);
+    CHECK(opts.stack_copy_bytes == 1024);
+    CHECK(options_of(parse_args({"--stack", "--", "true"})).stack_copy_bytes == BTRACE_STACK_COPY_MAX);
+    CHECK(error_of(parse_args({"-k", "--raw", "--", "true"})) ==
+          "-k names frames by the files the process mapped, which --raw does not read: not with --raw");
+    CHECK(!error_of(parse_args({"-k", "--stack-size", "8192", "--", "true"})).empty());
+}
+
 TEST_CASE("path selection: -P takes paths, repeated, and not with -c, -S or --raw", "[cli]") {
     auto result = parse_args({"-P", "/etc/hostname", "--trace-path", "/tmp/x", "--", "cat"});
     CHECK(options_of(result).trace_paths == std::vector<std::string>{"/etc/hostname", "/tmp/x"});
