@@ -81,20 +81,26 @@ static __always_inline bool loss_pending(const struct btrace_batch *b)
 	return b->loss.calls || b->loss.others;
 }
 
-static __always_inline void loss_add_tgid(struct btrace_loss *loss, __u32 tgid)
+static __always_inline void loss_add_tgid(struct btrace_loss *loss, __u32 tgid, __u8 changes)
 {
-	for (int i = 0; i < BTRACE_LOSS_TGIDS; i++)
-		if (i < loss->tgid_count && loss->tgids[i] == tgid)
+	for (int i = 0; i < BTRACE_LOSS_TGIDS; i++) {
+		if (i < loss->tgid_count && loss->tgids[i] == tgid) {
+			loss->changes[i] |= changes;
 			return;
-	if (loss->tgid_count < BTRACE_LOSS_TGIDS)
-		loss->tgids[loss->tgid_count++ & (BTRACE_LOSS_TGIDS - 1)] = tgid;
-	else
-		loss->tgids_overflow = 1;
+		}
+	}
+	if (loss->tgid_count < BTRACE_LOSS_TGIDS) {
+		__u32 at = loss->tgid_count++ & (BTRACE_LOSS_TGIDS - 1);
+		loss->tgids[at] = tgid;
+		loss->changes[at] = changes;
+	} else {
+		loss->overflow_changes |= changes;
+	}
 }
 
-/* One record that will not reach the consumer. fd_tgid: a process whose fds
- * it changed (0: none). */
-static __always_inline void loss_note(struct btrace_batch *b, __u64 order_ns, long call_nr, __u32 fd_tgid)
+/* One record that will not reach the consumer, by which tgid's fds or
+ * mappings may have changed (changes: btrace_loss_change bits, 0: none). */
+static __always_inline void loss_note(struct btrace_batch *b, __u64 order_ns, long call_nr, __u32 tgid, __u8 changes)
 {
 	struct btrace_loss *loss = &b->loss;
 
@@ -111,8 +117,8 @@ static __always_inline void loss_note(struct btrace_batch *b, __u64 order_ns, lo
 	} else {
 		loss->others++;
 	}
-	if (fd_tgid)
-		loss_add_tgid(loss, fd_tgid);
+	if (changes)
+		loss_add_tgid(loss, tgid, changes);
 }
 
 struct lost_walk {
@@ -135,14 +141,14 @@ static long note_lost_record(__u32 i, void *ctx)
 	if (hdr->type == BTRACE_REC_SYSCALL) {
 		struct btrace_syscall *rec = at;
 		bool shown = !(hdr->flags & (BTRACE_SYS_FDS_ONLY | BTRACE_SYS_ENTER_PART));
-		bool fds = !(hdr->flags & (BTRACE_SYS_ENTER_PART | BTRACE_SYS_NO_RETURN)) &&
-			   record_changed_fds(rec->nr, rec->ret);
-		loss_note(b, btrace_order_ns(hdr, rec->duration_ns), shown ? rec->nr : -1, fds ? hdr->tgid : 0);
+		bool completed = !(hdr->flags & (BTRACE_SYS_ENTER_PART | BTRACE_SYS_NO_RETURN));
+		loss_note(b, btrace_order_ns(hdr, rec->duration_ns), shown ? rec->nr : -1, hdr->tgid,
+			  completed ? call_changes(rec->nr, rec->ret) : 0);
 	} else if (hdr->type == BTRACE_REC_FORK) {
-		struct btrace_fork *rec = at; /* the child never got its copy of the fd table */
-		loss_note(b, hdr->ts_ns, -1, rec->child_tgid);
+		struct btrace_fork *rec = at; /* the child never got its copy of the fds and mappings */
+		loss_note(b, hdr->ts_ns, -1, rec->child_tgid, BTRACE_LOSS_FDS | BTRACE_LOSS_MAPPINGS);
 	} else {
-		loss_note(b, hdr->ts_ns, -1, 0);
+		loss_note(b, hdr->ts_ns, -1, 0, 0);
 	}
 	w->at += size;
 	return 0;

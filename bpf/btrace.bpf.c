@@ -116,8 +116,7 @@ static __always_inline void note_lost_call(__u64 pid_tgid, long id)
 	count(BTRACE_CNT_STASH_FULL);
 	if (!b || !records_enabled || selection == CALL_SKIPPED)
 		return;
-	loss_note(b, bpf_ktime_get_ns(), selection == CALL_SHOWN ? id : -1,
-		  record_changed_fds(id, 0) ? pid_tgid >> 32 : 0);
+	loss_note(b, bpf_ktime_get_ns(), selection == CALL_SHOWN ? id : -1, pid_tgid >> 32, call_changes(id, 0));
 }
 
 /* A thread's first call since tracing began (or since it was created): a
@@ -477,7 +476,7 @@ static __always_inline void emit_fatal_signal(struct btrace_batch *b, __u32 tgid
 	} else {
 		count(BTRACE_CNT_RB_FULL);
 		if (b)
-			loss_note(b, fatal->ts_ns, -1, 0);
+			loss_note(b, fatal->ts_ns, -1, 0, 0);
 	}
 	bpf_map_delete_elem(&fatal_signals, &tgid);
 }
@@ -555,7 +554,7 @@ int on_process_exit(void *ctx)
 	if (!rec) {
 		count(BTRACE_CNT_RB_FULL);
 		if (b)
-			loss_note(b, now_ns, -1, 0);
+			loss_note(b, now_ns, -1, 0, 0);
 		return 0;
 	}
 	fill_hdr(&rec->hdr, BTRACE_REC_EXIT, sizeof(*rec), pid_tgid, now_ns, task);

@@ -100,29 +100,31 @@ static __always_inline bool idle_futex_wait(struct task_struct *task, long nr)
 	return args[3] && (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_WAIT_REQUEUE_PI);
 }
 
-/* Whether a completed call changed fds: only calls that succeeded did, and a
- * connect under way. The loader fills fd_words whatever the filters (a loss
- * reports the processes whose fds may have changed). */
-static __always_inline bool record_changed_fds(long nr, long ret)
+/* What a completed call may have changed (btrace_loss_change bits): only
+ * calls that succeeded did, and a connect under way. The loader fills
+ * fd_words whatever the filters, and maps_words with -k (a loss reports the
+ * processes whose fds or mappings may have changed). */
+static __always_inline __u8 call_changes(long nr, long ret)
 {
 	struct btrace_syscall_set *set;
+	__u8 changes = 0;
 
 	if (is_error_return(ret) && ret != -BTRACE_EINPROGRESS)
-		return false;
-	return (set = syscall_set_for(nr)) && in_set(set->fd_words, nr);
+		return 0;
+	if (!(set = syscall_set_for(nr)))
+		return 0;
+	if (in_set(set->fd_words, nr))
+		changes |= BTRACE_LOSS_FDS;
+	if (!is_error_return(ret) && in_set(set->maps_words, nr))
+		changes |= BTRACE_LOSS_MAPPINGS;
+	return changes;
 }
 
 /* Whether a completed call that is not shown goes out for its effect on fds
  * (or, with -k, on the process's mappings). */
 static __always_inline bool changed_fds(long nr, long ret)
 {
-	struct btrace_syscall_set *set;
-
-	if (!track_fds)
-		return false;
-	if (record_changed_fds(nr, ret))
-		return true;
-	return !is_error_return(ret) && (set = syscall_set_for(nr)) && in_set(set->maps_words, nr);
+	return track_fds && call_changes(nr, ret);
 }
 
 /* -a / --comm / --cgroup: is the current task selected without being in the

@@ -290,12 +290,19 @@ struct btrace_loss {
 	struct btrace_hdr hdr; /* ts_ns: the first lost record's order; tgid, tid 0 */
 	__u32 calls;
 	__u32 others;
-	/* Processes whose fds may have changed in the gap (lost fd-changing
-	 * calls, or a lost fork's child); every traced process when
-	 * tgids_overflow. */
+	/* Processes whose fds or mappings (-k) may have changed in the gap
+	 * (lost calls that change them, or a lost fork's child), with what may
+	 * have changed (btrace_loss_change bits); every traced process for the
+	 * bits in overflow_changes. */
 	__u32 tgid_count;
-	__u32 tgids_overflow;
+	__u32 overflow_changes;
 	__u32 tgids[BTRACE_LOSS_TGIDS];
+	__u8 changes[BTRACE_LOSS_TGIDS];
+};
+
+enum btrace_loss_change {
+	BTRACE_LOSS_FDS = 1,
+	BTRACE_LOSS_MAPPINGS = 2,
 };
 
 /* Per CPU, in an mmapped array: the order of the oldest record this CPU

@@ -204,7 +204,7 @@ void report_counters(const loader::Tracer& tracer, const consumer::Consumer& con
     }
     if (consumer.late())
         spdlog::warn("{} record{} came after later ones had been printed: shown out of order, and their "
-                     "processes' fds shown as unknown from there",
+                     "processes' fds shown as unknown from there (with -k, their mappings read again)",
                      consumer.late(), consumer.late() == 1 ? "" : "s");
     if (counters[BTRACE_CNT_STATS_FULL])
         spdlog::warn("{} call{} not counted in the summary: its map is full (a key per syscall of each process or "

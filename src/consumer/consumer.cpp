@@ -82,7 +82,7 @@ void Consumer::release(uint64_t up_to_ns) {
         fds_.at(order_ns, hdr.ts_ns);
         dispatch(record.data(), hdr);
         if (late)
-            forget_fds_after_late(record.data(), hdr);
+            forget_after_late(record.data(), hdr);
         if (sink_status_)
             sink_status_ = sink_.route(hdr.type == BTRACE_REC_LOSS ? 0 : hdr.tid);
         if (sink_status_)
@@ -90,7 +90,7 @@ void Consumer::release(uint64_t up_to_ns) {
     });
 }
 
-void Consumer::forget_fds_after_late(const uint8_t* data, const btrace_hdr& hdr) {
+void Consumer::forget_after_late(const uint8_t* data, const btrace_hdr& hdr) {
     if (hdr.type == BTRACE_REC_FORK) {
         btrace_fork fork;  // copied: the record may be short or unaligned (any bytes the queue holds)
         if (hdr.size >= sizeof(fork)) {
@@ -106,6 +106,8 @@ void Consumer::forget_fds_after_late(const uint8_t* data, const btrace_hdr& hdr)
     const auto* sc = syscalls::lookup(rec.nr);
     if (sc && state::changes_fds(*sc))
         fds_.lose(hdr.tgid);
+    if (sc && mappings_ && stack::changes_mappings(*sc))
+        mappings_->lose(hdr.tgid, now_ns());  // stacks printed since may name the old mappings
 }
 
 template <class Record>
@@ -196,11 +198,17 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
             return;
         lost_calls_ += rec.calls;
         lost_others_ += rec.others;
-        // The gap is here: what the lost calls did to fds is unknown.
-        if (rec.tgids_overflow)
+        // The gap is here: what the lost calls did to fds and mappings is unknown.
+        if (rec.overflow_changes & BTRACE_LOSS_FDS)
             fds_.lose_all();
-        for (uint32_t i = 0; i < rec.tgid_count && i < BTRACE_LOSS_TGIDS; ++i)
-            fds_.lose(rec.tgids[i]);
+        if (mappings_ && (rec.overflow_changes & BTRACE_LOSS_MAPPINGS))
+            mappings_->lose_all(now_ns());
+        for (uint32_t i = 0; i < rec.tgid_count && i < BTRACE_LOSS_TGIDS; ++i) {
+            if (rec.changes[i] & BTRACE_LOSS_FDS)
+                fds_.lose(rec.tgids[i]);
+            if (mappings_ && (rec.changes[i] & BTRACE_LOSS_MAPPINGS))
+                mappings_->lose(rec.tgids[i], now_ns());
+        }
         if (!limit_reached())
             formatter_.lost(rec.calls, rec.others, out);
         return;

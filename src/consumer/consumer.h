@@ -114,9 +114,9 @@ private:
     static int on_record(void* ctx, void* data, size_t size);
     void release(uint64_t up_to_ns);
     void dispatch(const uint8_t* data, const btrace_hdr& hdr);
-    // A record printed out of order: what it did to fds went in after lines
-    // that came later, so its process's names are no longer known.
-    void forget_fds_after_late(const uint8_t* data, const btrace_hdr& hdr);
+    // A record printed out of order: what it did to fds and mappings went in
+    // after lines that came later, so its process's names are no longer known.
+    void forget_after_late(const uint8_t* data, const btrace_hdr& hdr);
     // Copies the record's fixed part out; false (and counted) if hdr.size is short of it.
     template <class Record>
     bool fixed_part(const uint8_t* data, const btrace_hdr& hdr, Record& rec);

@@ -40,20 +40,14 @@ const stack::Stack* Formatter::stack_of(const btrace_syscall& rec, const decode:
     const bool kernel = kernel_stacks_ && payloads.kernel_stack.present;
     if (!user && !kernel)
         return nullptr;
-    stack_.frames.clear();
-    stack_.kernel_frames = 0;
-    stack_.kernel_cut = stack_.cut = nullptr;
+    stack_.clear();
     int32_t id;
     if (kernel && payloads.kernel_stack.bytes.size() >= sizeof(id)) {
         std::memcpy(&id, payloads.kernel_stack.bytes.data(), sizeof(id));
         kernel_stacks_->add(id, stack_);
     }
-    if (user) {
-        const stack::Stack& user_stack = unwinder_->unwind(rec.hdr, payloads.user_stack);
-        stack_.frames.insert(stack_.frames.end(), user_stack.frames.begin(), user_stack.frames.end());
-        stack_.cut = user_stack.cut;
-        stack_.copy_bytes = user_stack.copy_bytes;
-    }
+    if (user)
+        unwinder_->unwind(rec.hdr, payloads.user_stack, stack_);
     return &stack_;
 }
 

@@ -184,6 +184,8 @@ void put_stack_json(const stack::Stack& stack, fmt::memory_buffer& out) {
     fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"kernel_frames\":{},\"kernel_stack_cut\":"),
                    stack.kernel_frames);
     string_or_null(stack.kernel_cut);
+    put(out, ",\"stack_doubt\":");
+    string_or_null(stack.doubt);
 }
 
 // --sched: "sched":{"cpu_ns":..,"blocked_ns":..,"runq_ns":..,"switches":..,"woken_by":W}, W null (never

@@ -22,7 +22,8 @@ void json_string(std::string_view bytes, fmt::memory_buffer& out);
 
 // -k: ,"stack":[{"pc":"0x7f..","module":"/usr/lib/..","offset":"0x10a2d5","symbol":"__read",
 // "symbol_offset":18,"file":null,"line":null,"inlined":false},...],"stack_cut":null or why it ends early,
-// "kernel_frames":N (--kernel-stack: the first N frames are the kernel's),"kernel_stack_cut":null or why not
+// "kernel_frames":N (--kernel-stack: the first N frames are the kernel's),"kernel_stack_cut":null or why not,
+// "stack_doubt":null or why the user frames may name the wrong code
 void put_stack_json(const stack::Stack& stack, fmt::memory_buffer& out);
 
 class JsonFormatter final : public Formatter {

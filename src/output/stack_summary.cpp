@@ -28,9 +28,16 @@ std::string_view name_of(long nr) {
 }  // namespace
 
 void StackSummary::add(const btrace_syscall& rec, const stack::Stack& stack, bool failed) {
+    // By what is shown: one address can hold another library later (dlclose, dlopen).
     key_.assign(reinterpret_cast<const char*>(&rec.nr), sizeof(rec.nr));
-    for (const stack::Frame& frame : stack.frames)
+    key_.push_back(stack.doubt ? '?' : '.');
+    for (const stack::Frame& frame : stack.frames) {
         key_.append(reinterpret_cast<const char*>(&frame.pc), sizeof(frame.pc));
+        key_.append(frame.module ? frame.module : "");
+        key_.push_back('\0');
+        key_.append(frame.symbol);
+        key_.push_back('\0');
+    }
     auto it = groups_.find(key_);
     if (it == groups_.end()) {
         Group group;

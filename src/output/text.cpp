@@ -154,7 +154,7 @@ void TextFormatter::call_end(const DecodedCall& call, fmt::memory_buffer& out) {
 }
 
 void put_stack_lines(const stack::Stack& stack, fmt::memory_buffer& out) {
-    const auto cut_line = [&](const char* why) {
+    const auto cut_line = [&](const char* why) {  // or doubt
         put(out, " > ... (");
         decode::format_name(why, decode::NameKind::Comm, false, out);
         put(out, ")\n");
@@ -196,6 +196,8 @@ void put_stack_lines(const stack::Stack& stack, fmt::memory_buffer& out) {
         cut_line(stack.kernel_cut);
     if (stack.cut)
         cut_line(stack.cut);
+    if (stack.doubt)
+        cut_line(stack.doubt);
 }
 
 // After the result, so the columns stay put: (cpu 0.120 blocked 11.900 runq

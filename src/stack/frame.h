@@ -29,7 +29,14 @@ struct Stack {
     const char* kernel_cut = nullptr;  // why the kernel's are missing, if they are
     // Why the user-space walk ended before the outermost frame; null if it did not.
     const char* cut = nullptr;
-    std::size_t copy_bytes = 0;  // the stack copy's size (for a cut at its end)
+    // Why the user-space frames may name the wrong code, if they may.
+    const char* doubt = nullptr;
+
+    void clear() {
+        frames.clear();
+        kernel_frames = 0;
+        kernel_cut = cut = doubt = nullptr;
+    }
 };
 
 }  // namespace btrace::stack

@@ -68,7 +68,8 @@ int open_regular_file(const char* path) {
 }
 
 bool changes_mappings(const syscalls::Syscall& sc) {
-    return sc.name == "mmap" || sc.name == "munmap" || sc.name == "mremap";
+    return sc.name == "mmap" || sc.name == "munmap" || sc.name == "mremap" || sc.name == "execve" ||
+           sc.name == "execveat";
 }
 
 bool loaded_image(const std::string& path, uint64_t phdr_addr, uint64_t bias, LoadedImage& image) {
@@ -212,6 +213,26 @@ void Mappings::fork(uint32_t parent, uint32_t child) {
 }
 
 void Mappings::exit(uint32_t tgid) { procs_.erase(tgid); }
+
+void Mappings::lose(uint32_t tgid, uint64_t now_ns) {
+    if (!read_proc(tgid)) {
+        Process& gone = process(tgid);  // its frames are unknown from here on
+        gone.regions.clear();
+        gone.proc_start_stack = 0;
+        touch(gone);
+    }
+    procs_[tgid].read_after_loss_ns = now_ns;
+}
+
+void Mappings::lose_all(uint64_t now_ns) {
+    for (const auto& [tgid, proc] : procs_)
+        lose(tgid, now_ns);  // inserts nothing: the iteration holds
+}
+
+bool Mappings::doubtful(uint32_t tgid, uint64_t ts_ns) const {
+    auto it = procs_.find(tgid);
+    return it != procs_.end() && ts_ns < it->second.read_after_loss_ns;
+}
 
 bool Mappings::read_proc(uint32_t tgid) {
     // The image's start_stack first: maps read after an exec would be of the new image.

@@ -49,6 +49,13 @@ public:
     void follow(const btrace_syscall& rec, const decode::Payloads& payloads, const state::FdTable& fds);
     void fork(uint32_t parent, uint32_t child);  // the child has the parent's mappings
     void exit(uint32_t tgid);
+    // Records of tgid's calls that may have changed its mappings were lost:
+    // they are read again from /proc (none if it is gone). A call made before
+    // that read (now_ns, CLOCK_MONOTONIC) is doubtful: its frames may name
+    // what was mapped after it.
+    void lose(uint32_t tgid, uint64_t now_ns);
+    void lose_all(uint64_t now_ns);
+    bool doubtful(uint32_t tgid, uint64_t ts_ns) const;
     // -p, -a and the monitor: a process running before tracing (or whose
     // calls are not all sent), from /proc/PID/maps.
     bool read_proc(uint32_t tgid);
@@ -83,6 +90,7 @@ private:
         std::map<uint64_t, Region> regions;  // by start; file mappings only
         uint64_t generation = 0;
         uint64_t proc_start_stack = 0;  // read from /proc: of the image that starts its stack there
+        uint64_t read_after_loss_ns = 0;  // when lose() read them
     };
     void exec(uint32_t tgid, const decode::Payloads& payloads);
     Process& process(uint32_t tgid);

@@ -90,7 +90,6 @@ const Dwfl_Callbacks kCallbacks = {
 }  // namespace
 
 struct Unwinder::Session {
-    uint32_t tgid = 0;
     Dwfl* dwfl = nullptr;
     uint64_t generation = 0;
     bool attached = false;
@@ -99,7 +98,7 @@ struct Unwinder::Session {
     ~Session() { dwfl_end(dwfl); }
 };
 
-Unwinder::Unwinder(Mappings& mappings) : mappings_(mappings) { stack_.frames.reserve(kMaxFrames); }
+Unwinder::Unwinder(Mappings& mappings) : mappings_(mappings) {}
 
 Unwinder::~Unwinder() = default;
 
@@ -123,7 +122,6 @@ Unwinder::Session* Unwinder::session_for(uint32_t tgid, uint64_t start_stack) {
         }
         lru_.push_front(tgid);
         it = sessions_.emplace(tgid, std::make_unique<Session>()).first;
-        it->second->tgid = tgid;
         it->second->lru = lru_.begin();
     } else {
         lru_.splice(lru_.begin(), lru_, it->second->lru);
@@ -161,18 +159,18 @@ Unwinder::Session* Unwinder::session_for(uint32_t tgid, uint64_t start_stack) {
 }
 
 // The frames of pc: its function's, and before it those inlined there.
-void Unwinder::add_frames(Session& session, uint64_t pc, bool activation) {
+void Unwinder::add_frames(Session& session, uint32_t tgid, uint64_t pc, bool activation, Stack& stack) {
     // A return address is past its call, which may end the function (a
     // noreturn callee): the call is looked up.
     const uint64_t at = activation ? pc : pc - 1;
     Dwfl_Module* module = session.dwfl ? dwfl_addrmodule(session.dwfl, at) : nullptr;
     Dwarf_Addr bias = 0;
     if (!module || !dwfl_module_getelf(module, &bias)) {
-        Frame& frame = stack_.frames.emplace_back();
+        Frame& frame = stack.frames.emplace_back();
         frame.pc = pc;
         // JIT code, named by its perf map if it writes one.
-        if (const PerfMaps::Symbol* jit = perf_maps_.find(session.tgid, at)) {
-            frame.module = perf_maps_.path(session.tgid).c_str();
+        if (const PerfMaps::Symbol* jit = perf_maps_.find(tgid, at)) {
+            frame.module = perf_maps_.path(tgid).c_str();
             frame.module_offset = pc;
             frame.symbol = jit->name;
             frame.symbol_offset = pc - jit->start;
@@ -180,48 +178,49 @@ void Unwinder::add_frames(Session& session, uint64_t pc, bool activation) {
         return;
     }
     const char* path = dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
-    const std::size_t first = stack_.frames.size();
-    symbolizer_.symbolize(module, pc - bias, activation, stack_.frames);
-    for (std::size_t i = first; i < stack_.frames.size(); ++i) {
-        stack_.frames[i].pc = pc;
-        stack_.frames[i].module = path;
-        stack_.frames[i].module_offset = pc - bias;
+    const std::size_t first = stack.frames.size();
+    symbolizer_.symbolize(module, pc - bias, activation, stack.frames);
+    for (std::size_t i = first; i < stack.frames.size(); ++i) {
+        stack.frames[i].pc = pc;
+        stack.frames[i].module = path;
+        stack.frames[i].module_offset = pc - bias;
     }
 }
 
-const Stack& Unwinder::unwind(const btrace_hdr& hdr, const decode::Payload& user_stack) {
+void Unwinder::unwind(const btrace_hdr& hdr, const decode::Payload& user_stack, Stack& stack) {
     symbolizer_.trim();
-    stack_.frames.clear();
-    stack_.cut = nullptr;
-    stack_.copy_bytes = 0;
     if (user_stack.bytes.size() < sizeof(btrace_user_stack)) {
-        stack_.cut = "no registers";
-        return stack_;
+        stack.cut = "no registers";
+        return;
     }
     Sample sample;
     std::memcpy(&sample.regs, user_stack.bytes.data(), sizeof(sample.regs));
     Session* session = session_for(hdr.tgid, sample.regs.start_stack);
+    if (mappings_.doubtful(hdr.tgid, hdr.ts_ns))
+        stack.doubt = "mappings read again after records were lost: frames may name code mapped after this call";
     sample.tid = static_cast<pid_t>(hdr.tid);
     sample.copy = user_stack.bytes.subspan(sizeof(btrace_user_stack));
-    stack_.copy_bytes = sample.copy.size();
     // The last register the kernel side filled is the pc (the count comes from the record: bounded).
     const unsigned filled = std::min<unsigned>(user_stack.hdr.count, BTRACE_USER_REGS_MAX);
     const uint64_t pc = sample.regs.regs[filled ? filled - 1 : 0];
     if (!session || !session->attached) {
         // No module known to unwind by: the call's own address.
         if (session)
-            add_frames(*session, pc, true);
+            add_frames(*session, hdr.tgid, pc, true, stack);
         else
-            stack_.frames.emplace_back().pc = pc;
-        stack_.cut = session ? "no modules known for the process"
-                             : "the process has exec'd or exited since: its mappings are not known";
-        return stack_;
+            stack.frames.emplace_back().pc = pc;
+        stack.cut = session ? "no modules known for the process"
+                            : "the process has exec'd or exited since: its mappings are not known";
+        return;
     }
     session->sample = sample;
     struct Walk {
         Unwinder* self;
         Session* session;
-    } walk{this, session};
+        uint32_t tgid;
+        Stack* stack;
+        std::size_t max_frames;
+    } walk{this, session, hdr.tgid, &stack, stack.frames.size() + kMaxFrames};
     const int rc = dwfl_getthread_frames(
         session->dwfl, sample.tid,
         [](Dwfl_Frame* state, void* arg) -> int {
@@ -230,26 +229,25 @@ const Stack& Unwinder::unwind(const btrace_hdr& hdr, const decode::Payload& user
             bool activation = false;
             if (!dwfl_frame_pc(state, &frame_pc, &activation))
                 return DWARF_CB_ABORT;
-            w->self->add_frames(*w->session, frame_pc, activation);
-            if (w->self->stack_.frames.size() >= kMaxFrames) {
-                w->self->stack_.cut = "more frames than shown";
+            w->self->add_frames(*w->session, w->tgid, frame_pc, activation, *w->stack);
+            if (w->stack->frames.size() >= w->max_frames) {
+                w->stack->cut = "more frames than shown";
                 return DWARF_CB_ABORT;
             }
             return DWARF_CB_OK;
         },
         &walk);
     // libdwfl ends a walk quietly where it cannot read the stack: that is a cut too.
-    const bool outermost = !stack_.frames.empty() && stack_.frames.back().entry;
-    if (!stack_.cut && !outermost) {
+    const bool outermost = stack.frames.size() > stack.kernel_frames && stack.frames.back().entry;
+    if (!stack.cut && !outermost) {
         const uint16_t flags = user_stack.hdr.flags;
         if (session->sample.left_copy)
-            stack_.cut = flags & BTRACE_PAYLOAD_FAULT       ? "the stack could not be read"
-                         : flags & BTRACE_PAYLOAD_TRUNCATED ? "the stack copy ends here (--stack-size)"
-                                                            : "the unwind left the stack";
+            stack.cut = flags & BTRACE_PAYLOAD_FAULT       ? "the stack could not be read"
+                        : flags & BTRACE_PAYLOAD_TRUNCATED ? "the stack copy ends here (--stack-size)"
+                                                           : "the unwind left the stack";
         else if (rc != 0)
-            stack_.cut = dwfl_errmsg(-1);
+            stack.cut = dwfl_errmsg(-1);
     }
-    return stack_;
 }
 
 }  // namespace btrace::stack

@@ -30,9 +30,9 @@ public:
     Unwinder(const Unwinder&) = delete;
     Unwinder& operator=(const Unwinder&) = delete;
 
-    // The stack of hdr's call from its BTRACE_PAYLOAD_USER_STACK payload;
-    // valid until the next call.
-    const Stack& unwind(const btrace_hdr& hdr, const decode::Payload& user_stack);
+    // The user-space frames of hdr's call, from its BTRACE_PAYLOAD_USER_STACK
+    // payload, appended to stack (after its kernel frames), with its cut and doubt.
+    void unwind(const btrace_hdr& hdr, const decode::Payload& user_stack, Stack& stack);
     void exit(uint32_t tgid);  // its modules go
 
     static constexpr std::size_t kMaxProcesses = 32;  // processes whose modules are kept open
@@ -40,12 +40,11 @@ public:
 private:
     struct Session;
     Session* session_for(uint32_t tgid, uint64_t start_stack);
-    void add_frames(Session& session, uint64_t pc, bool activation);
+    void add_frames(Session& session, uint32_t tgid, uint64_t pc, bool activation, Stack& stack);
 
     Mappings& mappings_;
     PerfMaps perf_maps_;
     Symbolizer symbolizer_;
-    Stack stack_;
     std::unordered_map<uint32_t, std::unique_ptr<Session>> sessions_;
     std::list<uint32_t> lru_;  // most recent first
 };

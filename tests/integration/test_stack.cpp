@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <regex>
 #include <string>
@@ -107,7 +109,7 @@ TEST_CASE("stacks: JSON carries the frames as an array", "[integration][stack]")
                    R"("syscall":"getppid".*"stack":\[\{"pc":"0x[0-9a-f]+","module":"/\S+/libc\.so\.6","offset":"0x[0-9a-f]+",)"
                    R"("symbol":"\w*getppid","symbol_offset":\d+,.*\{"pc":"0x[0-9a-f]+","module":"/\S+/stack_calls_nofp",)"
                    R"("offset":"0x[0-9a-f]+","symbol":"inner","symbol_offset":\d+,"file":"/\S+/stack_calls\.c","line":\d+,)"
-                   R"("inlined":false\},.*"symbol":"outer".*"symbol":"main".*\],"stack_cut":null,"kernel_frames":0,"kernel_stack_cut":null\}$)"));
+                   R"("inlined":false\},.*"symbol":"outer".*"symbol":"main".*\],"stack_cut":null,"kernel_frames":0,"kernel_stack_cut":null,"stack_doubt":null\}$)"));
 }
 
 TEST_CASE("stacks: only the calls shown carry one, and a short copy says where it ends", "[integration][stack]") {
@@ -218,4 +220,52 @@ TEST_CASE("stacks: -p names a running process's frames from its /proc maps", "[i
     const auto frames = stack_after(text, R"( getppid\(\) = \d+$)");
     CHECK(functions_in(frames, "stack_calls_nofp") == std::vector<std::string>{"inner", "outer", "main", "_start"});
     CHECK(target.alive());  // left running, untraced
+}
+
+TEST_CASE("stacks: after a loss that took a dlclose and a dlopen, frames name the library mapped now",
+          "[integration][stack]") {
+    // The copy is mapped where the library was, by records lost with a full
+    // ring: without reading /proc again, its frames would name the library.
+    // (mmap and munmap are shown so that they carry stacks: as large as the
+    // writes', they find no room either.)
+    const std::string library = helper("libstack_lib.so");
+    const std::string copy = temp_path("libstack_copy.so");
+    std::filesystem::copy_file(library, copy);
+    const std::string path = temp_path("reload.out");
+    Background btrace({btrace_bin(), "--buffer-size", "64K", "-k", "-e", "trace=getppid,write,mmap,munmap", "-o", path, "--",
+                       helper("stack_reload"), library, copy},
+                      path + ".err");
+    REQUIRE(btrace.read_line(10000) == "stop");
+    kill(btrace.pid(), SIGSTOP);
+    const std::string resume = btrace.read_line(20000);
+    kill(btrace.pid(), SIGCONT);
+    REQUIRE(resume == "resume");
+    REQUIRE(btrace.wait(30000) == 0);
+    const std::string text = read_file(path);
+    INFO(text);
+    INFO(read_file(path + ".err"));
+    const auto lines = lines_of(text);
+    const auto loss = std::find_if(lines.begin(), lines.end(), [](const std::string& line) {
+        return std::regex_search(line, std::regex(R"(^\.\.\. \d+ calls? .*lost \.\.\.$)"));
+    });
+    REQUIRE(loss != lines.end());
+    std::vector<std::vector<std::string>> getppid_stacks;
+    bool after_loss = false;
+    for (auto it = lines.begin(); it != lines.end(); ++it) {
+        after_loss = after_loss || it == loss;
+        if (it->rfind(" > ", 0) == 0) {
+            CHECK_FALSE((after_loss && it->find(library + "(") != std::string::npos));
+            continue;
+        }
+        if (!std::regex_search(*it, std::regex(R"( getppid\(\) = \d+$)")))
+            continue;
+        auto& frames = getppid_stacks.emplace_back();
+        for (auto f = it + 1; f != lines.end() && f->rfind(" > ", 0) == 0; ++f)
+            frames.push_back(*f);
+    }
+    REQUIRE(getppid_stacks.size() == 2);
+    CHECK(functions_in(getppid_stacks[0], library) == std::vector<std::string>{"lib_inner", "lib_outer"});
+    CHECK(functions_in(getppid_stacks[1], copy) == std::vector<std::string>{"lib_inner", "lib_outer"});
+    // Made a second after the mappings were read again: not in doubt.
+    CHECK(getppid_stacks[1].back().find("mappings read again") == std::string::npos);
 }

@@ -106,6 +106,26 @@ TEST_CASE("mappings: mmap of a named fd, munmap and mremap cut and move regions"
     CHECK(!mappings.knows(8));
 }
 
+TEST_CASE("mappings: after a loss they are read again, and calls made before that are doubtful", "[stack]") {
+    const auto self = static_cast<uint32_t>(getpid());
+    Mappings mappings;
+    mappings.map(self, 0x1000, 0x2000, 0, "/usr/lib/gone.so");  // what a lost munmap took away
+    CHECK(!mappings.doubtful(self, 5));
+    mappings.lose(self, 1000);
+    const auto files = files_of(mappings, self);
+    CHECK(std::find_if(files.begin(), files.end(), [](const File& f) { return std::get<0>(f) == "/usr/lib/gone.so"; }) ==
+          files.end());
+    CHECK(std::find_if(files.begin(), files.end(), [](const File& f) { return std::get<0>(f) == self_exe(); }) != files.end());
+    CHECK(mappings.doubtful(self, 999));
+    CHECK(!mappings.doubtful(self, 1000));
+    // A process gone by then has none: its frames are unknown, never another's.
+    const uint32_t gone = 0x3fffffff;  // above pid_max
+    mappings.map(gone, 0x1000, 0x2000, 0, "/usr/lib/gone.so");
+    mappings.lose_all(2000);
+    CHECK(files_of(mappings, gone).empty());
+    CHECK(mappings.doubtful(gone, 1999));
+}
+
 TEST_CASE("mappings: a part of a file mapped again elsewhere is not taken for the file", "[stack]") {
     Mappings mappings;
     // node: its image at its base, segments adjacent or at the same base ...
@@ -263,12 +283,15 @@ __attribute__((noinline)) std::vector<std::string> unwind_here(Mappings& mapping
     hdr.tgid = static_cast<uint32_t>(getpid());
     hdr.tid = static_cast<uint32_t>(gettid());
     btrace::stack::Unwinder unwinder(mappings);
-    const auto& stack = unwinder.unwind(hdr, payloads.user_stack);
+    btrace::stack::Stack stack;
+    unwinder.unwind(hdr, payloads.user_stack, stack);
     std::vector<std::string> names;
     for (const auto& frame : stack.frames)
         names.emplace_back(frame.symbol);
     if (stack.cut)
         names.emplace_back(std::string("cut: ") + stack.cut);
+    if (stack.doubt)
+        names.emplace_back(std::string("doubt: ") + stack.doubt);
     return names;
 }
 
@@ -300,5 +323,14 @@ TEST_CASE("unwinder: this test's own stack, from a copy of its top, by DWARF CFI
     REQUIRE(other.size() == 2);
     CHECK(other[0].empty());
     CHECK(other[1] == "cut: the process has exec'd or exited since: its mappings are not known");
+
+    // Made (ts 0) before mappings read again after a loss: named, and said to be doubtful.
+    mappings.lose(static_cast<uint32_t>(getpid()), 1);
+    const auto doubtful = outer_here(mappings, own_start_stack());
+    INFO(Catch::Detail::stringify(doubtful));
+    REQUIRE(doubtful.size() >= 4);
+    CHECK(doubtful[0].find("take_stack") != std::string::npos);
+    CHECK(doubtful.back() ==
+          "doubt: mappings read again after records were lost: frames may name code mapped after this call");
 }
 #endif
