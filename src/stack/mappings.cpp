@@ -67,6 +67,19 @@ int open_regular_file(const char* path) {
     return fd;
 }
 
+std::string mapped_file_path(uint32_t tgid, uint64_t start) {
+    std::ifstream maps(fmt::format("/proc/{}/maps", tgid));
+    const std::string prefix = fmt::format("{:x}-", start);
+    std::string line;
+    while (std::getline(maps, line)) {
+        if (line.rfind(prefix, 0) != 0)
+            continue;
+        const uint64_t end = std::strtoull(line.c_str() + prefix.size(), nullptr, 16);
+        return fmt::format("/proc/{}/map_files/{:x}-{:x}", tgid, start, end);
+    }
+    return {};
+}
+
 bool changes_mappings(const syscalls::Syscall& sc) {
     return sc.name == "mmap" || sc.name == "munmap" || sc.name == "mremap" || sc.name == "execve" ||
            sc.name == "execveat";
@@ -136,10 +149,12 @@ void Mappings::follow(const btrace_syscall& rec, const decode::Payloads& payload
         Process& proc = process(tgid);
         const uint64_t end = ret + page_up(rec.args[1]);
         const int fd = static_cast<int>(rec.args[4]);
-        const std::string_view name = fd >= 0 && !(rec.args[3] & MAP_ANONYMOUS) ? fds.name(tgid, fd) : "";
+        const bool of_fd = fd >= 0 && !(rec.args[3] & MAP_ANONYMOUS);
+        const std::string_view name = of_fd ? fds.name(tgid, fd) : "";
         unmap(proc, ret, end);  // MAP_FIXED replaces what was there
         if (!name.empty() && name.front() == '/')
-            proc.regions[ret] = Region{end, rec.args[5], std::make_shared<const std::string>(name)};
+            proc.regions[ret] =
+                Region{end, rec.args[5], std::make_shared<const MappedFile>(std::string(name), fds.file(tgid, fd).ino)};
         touch(proc);
     } else if (rec.nr == nr_munmap_) {
         if (auto it = procs_.find(tgid); it != procs_.end()) {
@@ -156,7 +171,7 @@ void Mappings::follow(const btrace_syscall& rec, const decode::Payloads& payload
         if (auto r = proc.regions.upper_bound(old_start); r != proc.regions.begin()) {
             --r;
             if (old_start < r->second.end)
-                moved = Region{0, r->second.pgoff + (old_start - r->first), r->second.path};
+                moved = Region{0, r->second.pgoff + (old_start - r->first), r->second.file};
         }
         unmap(proc, old_start, old_start + page_up(rec.args[1]));
         const uint64_t end = ret + page_up(rec.args[2]);
@@ -197,7 +212,7 @@ void Mappings::exec(uint32_t tgid, const decode::Payloads& payloads) {
     LoadedImage image;
     if (!phdr || !loaded_image(exe.path, phdr, 0, image))
         return;
-    map(tgid, image.start, image.end, 0, exe.path);
+    map(tgid, image.start, image.end, 0, exe.path, exe.inode);
     const std::string interpreter = image.interpreter;
     if (base && !interpreter.empty() && loaded_image(interpreter, 0, base, image))
         map(tgid, image.start, image.end, 0, interpreter);
@@ -262,8 +277,7 @@ bool Mappings::read_proc(uint32_t tgid) {
                         &dev_minor, &inode, &path_at) < 7 ||
             path_at < 0 || line[path_at] != '/' || inode == 0)
             continue;
-        std::string path = line.substr(path_at);
-        proc.regions[start] = Region{end, pgoff, std::make_shared<const std::string>(std::move(path))};
+        proc.regions[start] = Region{end, pgoff, std::make_shared<const MappedFile>(line.substr(path_at), inode)};
     }
     touch(proc);
     return true;
@@ -283,10 +297,10 @@ uint64_t Mappings::generation(uint32_t tgid) const {
     return it == procs_.end() ? 0 : it->second.generation;
 }
 
-void Mappings::map(uint32_t tgid, uint64_t start, uint64_t end, uint64_t pgoff, std::string_view path) {
+void Mappings::map(uint32_t tgid, uint64_t start, uint64_t end, uint64_t pgoff, std::string_view path, uint64_t ino) {
     Process& proc = process(tgid);
     unmap(proc, start, end);
-    proc.regions[start] = Region{end, pgoff, std::make_shared<const std::string>(path)};
+    proc.regions[start] = Region{end, pgoff, std::make_shared<const MappedFile>(std::string(path), ino)};
     touch(proc);
 }
 
@@ -309,9 +323,9 @@ void Mappings::unmap(Process& proc, uint64_t start, uint64_t end) {
         const Region r = it->second;
         it = regions.erase(it);
         if (r_start < start)
-            regions[r_start] = Region{start, r.pgoff, r.path};
+            regions[r_start] = Region{start, r.pgoff, r.file};
         if (r.end > end)
-            regions[end] = Region{r.end, r.pgoff + (end - r_start), r.path};
+            regions[end] = Region{r.end, r.pgoff + (end - r_start), r.file};
     }
 }
 

@@ -23,6 +23,10 @@ namespace btrace::stack {
 // name a FIFO (which would block btrace) or a device by now.
 int open_regular_file(const char* path);
 
+// /proc/PID/map_files/START-END of tgid's mapping that starts at start: the
+// file it maps, even if its path now names another; "" if there is none.
+std::string mapped_file_path(uint32_t tgid, uint64_t start);
+
 // Whether a successful call of sc maps or unmaps memory (sent with -k whatever the filters).
 bool changes_mappings(const syscalls::Syscall& sc);
 
@@ -35,6 +39,13 @@ struct LoadedImage {
 // The image at path loaded so that its program headers are at phdr_addr
 // (AT_PHDR; 0: loaded at bias `bias`, as the interpreter at AT_BASE).
 bool loaded_image(const std::string& path, uint64_t phdr_addr, uint64_t bias, LoadedImage& image);
+
+// A mapped file: the path it was mapped by, and its inode then (0: not
+// known), which tells whether the path still names it.
+struct MappedFile {
+    std::string path;
+    uint64_t ino = 0;
+};
 
 class Mappings {
 public:
@@ -68,7 +79,7 @@ public:
 
     // Changes whenever tgid's mappings do (0: none known).
     uint64_t generation(uint32_t tgid) const;
-    // tgid's mapped ELF images: visit(path, low, high) for each file's
+    // tgid's mapped ELF images: visit(file, low, high) for each file's
     // mappings that continue one another (adjacent, or at the same base),
     // by address. A part mapped on its own elsewhere (V8 remaps node's
     // builtins) is left out: its first byte is not the file's, from which
@@ -77,14 +88,14 @@ public:
     void for_each_file(uint32_t tgid, F&& visit) const;
 
     // For tests: add and remove mappings directly.
-    void map(uint32_t tgid, uint64_t start, uint64_t end, uint64_t pgoff, std::string_view path);
+    void map(uint32_t tgid, uint64_t start, uint64_t end, uint64_t pgoff, std::string_view path, uint64_t ino = 0);
     void unmap(uint32_t tgid, uint64_t start, uint64_t end);
 
 private:
     struct Region {
         uint64_t end;
         uint64_t pgoff;
-        std::shared_ptr<const std::string> path;
+        std::shared_ptr<const MappedFile> file;
     };
     struct Process {
         std::map<uint64_t, Region> regions;  // by start; file mappings only
@@ -107,19 +118,20 @@ void Mappings::for_each_file(uint32_t tgid, F&& visit) const {
     auto it = procs_.find(tgid);
     if (it == procs_.end())
         return;
-    const std::string* path = nullptr;
+    const MappedFile* file = nullptr;
     uint64_t low = 0, high = 0, base = 0;
     const auto group_done = [&] {
-        if (path && base == low)  // starts at the file's first byte
-            visit(*path, low, high);
+        if (file && base == low)  // starts at the file's first byte
+            visit(*file, low, high);
     };
     for (const auto& [start, region] : it->second.regions) {
-        if (path && *path == *region.path && (start == high || start - region.pgoff == base)) {
+        if (file && file->path == region.file->path && file->ino == region.file->ino &&
+            (start == high || start - region.pgoff == base)) {
             high = region.end;
             continue;
         }
         group_done();
-        path = region.path.get();
+        file = region.file.get();
         low = start;
         high = region.end;
         base = start - region.pgoff;

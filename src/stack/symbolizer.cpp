@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 #include "stack/mappings.h"
 
@@ -71,7 +72,9 @@ Symbolizer::Symbolizer() = default;
 Symbolizer::~Symbolizer() = default;
 
 Symbolizer::Module* Symbolizer::module_for(Dwfl_Module* process_module) {
-    const char* path = dwfl_module_info(process_module, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
+    // The file the process's module was read from (its path, or /proc/PID/map_files if replaced since).
+    const char* path = nullptr;
+    dwfl_module_info(process_module, nullptr, nullptr, nullptr, nullptr, nullptr, &path, nullptr);
     const unsigned char* bits = nullptr;
     GElf_Addr vaddr;
     const int n = dwfl_module_build_id(process_module, &bits, &vaddr);
@@ -90,7 +93,13 @@ Symbolizer::Module* Symbolizer::module_for(Dwfl_Module* process_module) {
             close(fd);
         dwfl_report_end(module->dwfl, nullptr, nullptr);
         Dwarf_Addr bias = 0;
-        if (module->module && dwfl_module_getelf(module->module, &bias))
+        const unsigned char* own_bits = nullptr;
+        // Opened a second time: the file must still be the one the process's module was read from.
+        const auto same = [&] {
+            return n <= 0 || (dwfl_module_build_id(module->module, &own_bits, &vaddr) == n &&
+                              std::memcmp(own_bits, bits, static_cast<std::size_t>(n)) == 0);
+        };
+        if (module->module && dwfl_module_getelf(module->module, &bias) && same())
             module->bias = bias;
         else
             module->module = nullptr;

@@ -4,9 +4,13 @@
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <span>
 #include <string>
 
@@ -70,11 +74,38 @@ int no_debuginfo(Dwfl_Module*, void**, const char*, Dwarf_Addr, const char*, con
     return -1;
 }
 
+// A module's mapping: what find_elf checks the file its path names against.
+struct ModuleFile {
+    uint32_t tgid = 0;
+    uint64_t low = 0;  // where it is mapped from its first byte
+    uint64_t ino = 0;  // 0: not known
+};
+
+uint64_t inode_of(int fd) {
+    struct stat st;
+    return fstat(fd, &st) == 0 ? st.st_ino : 0;
+}
+
 // A module's file by its name (a path); libdwfl reads the ELF from the fd.
-int find_elf(Dwfl_Module*, void**, const char* name, Dwarf_Addr, char** file_name, Elf** elf) {
-    const int fd = open_regular_file(name);
+// If the path names another file now (a package upgrade replaced it), the
+// one mapped is read through /proc/PID/map_files while the process lives;
+// after that its frames are unknown, never named from the new file.
+int find_elf(Dwfl_Module*, void** userdata, const char* name, Dwarf_Addr, char** file_name, Elf** elf) {
+    const auto* mapped = static_cast<const ModuleFile*>(*userdata);
+    int fd = open_regular_file(name);
+    std::string replaced_by;
+    if (mapped && mapped->ino && (fd < 0 || inode_of(fd) != mapped->ino)) {
+        if (fd >= 0)
+            close(fd);
+        replaced_by = mapped_file_path(mapped->tgid, mapped->low);
+        fd = replaced_by.empty() ? -1 : open_regular_file(replaced_by.c_str());
+        if (fd >= 0 && inode_of(fd) != mapped->ino) {
+            close(fd);
+            fd = -1;
+        }
+    }
     if (fd >= 0) {
-        *file_name = strdup(name);
+        *file_name = strdup(replaced_by.empty() ? name : replaced_by.c_str());
         *elf = nullptr;
     }
     return fd;
@@ -94,6 +125,7 @@ struct Unwinder::Session {
     uint64_t generation = 0;
     bool attached = false;
     Sample sample;
+    std::deque<ModuleFile> files;  // its modules' userdata (a deque: they stay put)
     std::list<uint32_t>::iterator lru;
     ~Session() { dwfl_end(dwfl); }
 };
@@ -138,9 +170,13 @@ Unwinder::Session* Unwinder::session_for(uint32_t tgid, uint64_t start_stack) {
     if (!session.dwfl)
         return nullptr;
     // Named by path: find_elf opens the file by its name.
+    session.files.clear();
     dwfl_report_begin(session.dwfl);
-    mappings_.for_each_file(tgid, [&](const std::string& path, uint64_t low, uint64_t high) {
-        dwfl_report_module(session.dwfl, path.c_str(), low, high);
+    mappings_.for_each_file(tgid, [&](const MappedFile& file, uint64_t low, uint64_t high) {
+        Dwfl_Module* module = dwfl_report_module(session.dwfl, file.path.c_str(), low, high);
+        void** userdata = nullptr;
+        if (module && dwfl_module_info(module, &userdata, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr))
+            *userdata = &session.files.emplace_back(ModuleFile{tgid, low, file.ino});
     });
     dwfl_report_end(session.dwfl, nullptr, nullptr);
     // The architecture comes from a module's ELF, which libdwfl opens only when asked.

@@ -175,4 +175,12 @@ std::string_view FdTable::name(uint32_t tgid, int fd, uint64_t started_ns, const
     return shown(entry->second, started_ns, seen);
 }
 
+FileId FdTable::file(uint32_t tgid, int fd) const {
+    const Fds* fds = fds_of(tgid);
+    if (!fds)
+        return {};
+    auto entry = fds->find(fd);
+    return entry == fds->end() || entry->second.closed ? FileId{} : entry->second.file;
+}
+
 }  // namespace btrace::state

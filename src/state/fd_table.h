@@ -68,6 +68,8 @@ public:
     // lost or changed after started_ns (0: as it is now), unless seen (what
     // the call found) says which of its names the call used.
     std::string_view name(uint32_t tgid, int fd, uint64_t started_ns = 0, const FdSeen* seen = nullptr) const;
+    // The file fd holds now; none if closed or not known.
+    FileId file(uint32_t tgid, int fd) const;
 
 
 private:

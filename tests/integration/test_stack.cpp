@@ -269,3 +269,18 @@ TEST_CASE("stacks: after a loss that took a dlclose and a dlopen, frames name th
     // Made a second after the mappings were read again: not in doubt.
     CHECK(getppid_stacks[1].back().find("mappings read again") == std::string::npos);
 }
+
+TEST_CASE("stacks: a library replaced on disk after it was mapped is named from the file mapped",
+          "[integration][stack]") {
+    // Another ELF renamed over the library's path: read by the path, its
+    // symbols would name the library's code.
+    const std::string library = temp_path("libstack_replaced.so");
+    const std::string other = temp_path("other.so");
+    std::filesystem::copy_file(helper("libstack_lib.so"), library);
+    std::filesystem::copy_file(helper("stack_calls_fp"), other);
+    const auto traced = trace_ok({helper("stack_replaced"), library, other}, {"-k", "-e", "trace=getppid"});
+    const auto frames = stack_after(traced.text, R"( getppid\(\) = \d+$)");
+    INFO(traced.text);
+    CHECK(functions_in(frames, library) == std::vector<std::string>{"lib_inner", "lib_outer"});
+    CHECK(functions_in(frames, "stack_replaced") == std::vector<std::string>{"main", "_start"});
+}

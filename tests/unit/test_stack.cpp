@@ -33,8 +33,8 @@ using File = std::tuple<std::string, uint64_t, uint64_t>;
 
 std::vector<File> files_of(const Mappings& mappings, uint32_t tgid) {
     std::vector<File> files;
-    mappings.for_each_file(tgid, [&](const std::string& path, uint64_t low, uint64_t high) {
-        files.emplace_back(path, low, high);
+    mappings.for_each_file(tgid, [&](const btrace::stack::MappedFile& file, uint64_t low, uint64_t high) {
+        files.emplace_back(file.path, low, high);
     });
     return files;
 }
