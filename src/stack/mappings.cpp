@@ -214,8 +214,10 @@ void Mappings::exec(uint32_t tgid, const decode::Payloads& payloads) {
         return;
     map(tgid, image.start, image.end, 0, exe.path, exe.inode);
     const std::string interpreter = image.interpreter;
-    if (base && !interpreter.empty() && loaded_image(interpreter, 0, base, image))
-        map(tgid, image.start, image.end, 0, interpreter);
+    struct stat st;  // no record names its inode: the file's now, moments after the exec
+    if (base && !interpreter.empty() && stat(interpreter.c_str(), &st) == 0 &&
+        loaded_image(interpreter, 0, base, image))
+        map(tgid, image.start, image.end, 0, interpreter, st.st_ino);
 }
 
 void Mappings::fork(uint32_t parent, uint32_t child) {
