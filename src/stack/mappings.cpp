@@ -154,7 +154,7 @@ void Mappings::follow(const btrace_syscall& rec, const decode::Payloads& payload
         unmap(proc, ret, end);  // MAP_FIXED replaces what was there
         if (!name.empty() && name.front() == '/')
             proc.regions[ret] =
-                Region{end, rec.args[5], std::make_shared<const MappedFile>(std::string(name), fds.file(tgid, fd).ino)};
+                Region{end, rec.args[5], std::make_shared<const MappedFile>(MappedFile{std::string(name), fds.file(tgid, fd).ino})};
         touch(proc);
     } else if (rec.nr == nr_munmap_) {
         if (auto it = procs_.find(tgid); it != procs_.end()) {
@@ -279,7 +279,7 @@ bool Mappings::read_proc(uint32_t tgid) {
                         &dev_minor, &inode, &path_at) < 7 ||
             path_at < 0 || line[path_at] != '/' || inode == 0)
             continue;
-        proc.regions[start] = Region{end, pgoff, std::make_shared<const MappedFile>(line.substr(path_at), inode)};
+        proc.regions[start] = Region{end, pgoff, std::make_shared<const MappedFile>(MappedFile{line.substr(path_at), inode})};
     }
     touch(proc);
     return true;
@@ -302,7 +302,7 @@ uint64_t Mappings::generation(uint32_t tgid) const {
 void Mappings::map(uint32_t tgid, uint64_t start, uint64_t end, uint64_t pgoff, std::string_view path, uint64_t ino) {
     Process& proc = process(tgid);
     unmap(proc, start, end);
-    proc.regions[start] = Region{end, pgoff, std::make_shared<const MappedFile>(std::string(path), ino)};
+    proc.regions[start] = Region{end, pgoff, std::make_shared<const MappedFile>(MappedFile{std::string(path), ino})};
     touch(proc);
 }
 
