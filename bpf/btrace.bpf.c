@@ -187,7 +187,8 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	call->read_again = 0;
 	if (selection == CALL_SHOWN && records_enabled) {
 		const struct btrace_capture_spec *spec = read_at_enter(task, call, id);
-		if (spec && spec->enter_items &&
+		/* execve's input is gone by its exit */
+		if (spec && spec->enter_items && (!shown_by_completion() || is_execve(id)) &&
 		    emit_from_enter(task, pid_tgid, id, BTRACE_SYS_ENTER_PART, now_ns, call))
 			call->flags |= BTRACE_SYS_INPUT_AT_ENTER;
 		if (is_execve(id))

@@ -156,6 +156,16 @@ static __always_inline bool unfinished_selected(void)
 	return (status_mask & BTRACE_STATUS_UNFINISHED) && !min_duration_ns;
 }
 
+/* Whether only a call's completion says if it is shown (--duration, the
+ * monitor's --slow, -Z, --errno): then what it was passed is read at its exit,
+ * for the few shown, instead of sent at entry for every call. */
+static __always_inline bool shown_by_completion(void)
+{
+	const __u32 completed = BTRACE_STATUS_SUCCESSFUL | BTRACE_STATUS_FAILED;
+
+	return min_duration_ns || (status_mask & completed) != completed || errno_count;
+}
+
 /* Whether a completed call passes -e status=, --errno and --duration. */
 static __always_inline bool completion_selected(long ret, __u64 duration_ns)
 {
