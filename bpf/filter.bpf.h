@@ -113,10 +113,12 @@ static __always_inline __u8 call_changes(long nr, long ret)
 		return 0;
 	if (!(set = syscall_set_for(nr)))
 		return 0;
-	if (in_set(set->fd_words, nr))
-		changes |= BTRACE_LOSS_FDS;
-	if (!is_error_return(ret) && in_set(set->maps_words, nr))
-		changes |= BTRACE_LOSS_MAPPINGS;
+	/* Without branches: each would fork the verifier's states by the value,
+	 * in every program that walks a lost batch (start-up doubled). */
+	__u64 bit = nr;
+	__u64 fds = set->fd_words[(bit / 64) & (BTRACE_NR_MAX / 64 - 1)] >> (bit % 64);
+	__u64 maps = set->maps_words[(bit / 64) & (BTRACE_NR_MAX / 64 - 1)] >> (bit % 64);
+	changes = (fds & 1) * BTRACE_LOSS_FDS | (maps & (ret >= 0)) * BTRACE_LOSS_MAPPINGS;
 	return changes;
 }
 
