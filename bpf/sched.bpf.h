@@ -132,6 +132,10 @@ static __always_inline const struct btrace_sched *sched_close(struct btrace_infl
 	if (!sched_split || call->sched_state == BTRACE_SCHED_NONE)
 		return NULL;
 	sched_account(call, now_ns);
+	/* Still blocked: neither its wakeup nor its switch back in was seen (a
+	 * tracing program does not run nested in itself on a CPU): unknown, not none. */
+	if (call->sched_state == BTRACE_SCHED_BLOCKED && call->sched.waker_kind == BTRACE_WAKER_NONE)
+		call->sched.waker_kind = BTRACE_WAKER_UNSEEN;
 	return &call->sched;
 }
 
