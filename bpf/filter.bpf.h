@@ -107,7 +107,6 @@ static __always_inline bool idle_futex_wait(struct task_struct *task, long nr)
 static __always_inline __u8 call_changes(long nr, long ret)
 {
 	struct btrace_syscall_set *set;
-	__u8 changes = 0;
 
 	if (is_error_return(ret) && ret != -BTRACE_EINPROGRESS)
 		return 0;
@@ -118,8 +117,7 @@ static __always_inline __u8 call_changes(long nr, long ret)
 	__u64 bit = nr;
 	__u64 fds = set->fd_words[(bit / 64) & (BTRACE_NR_MAX / 64 - 1)] >> (bit % 64);
 	__u64 maps = set->maps_words[(bit / 64) & (BTRACE_NR_MAX / 64 - 1)] >> (bit % 64);
-	changes = (fds & 1) * BTRACE_LOSS_FDS | (maps & (ret >= 0)) * BTRACE_LOSS_MAPPINGS;
-	return changes;
+	return (fds & 1) * BTRACE_LOSS_FDS | (maps & (ret >= 0)) * BTRACE_LOSS_MAPPINGS;
 }
 
 /* Whether a completed call that is not shown goes out for its effect on fds

@@ -106,7 +106,7 @@ void Consumer::forget_after_late(const uint8_t* data, const btrace_hdr& hdr) {
     const auto* sc = syscalls::lookup(rec.nr);
     if (sc && state::changes_fds(*sc))
         fds_.lose(hdr.tgid);
-    if (sc && mappings_ && stack::changes_mappings(*sc))
+    if (mappings_ && mappings_->follows(rec.nr))
         mappings_->lose(hdr.tgid, now_ns());  // stacks printed since may name the old mappings
 }
 
@@ -199,15 +199,16 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         lost_calls_ += rec.calls;
         lost_others_ += rec.others;
         // The gap is here: what the lost calls did to fds and mappings is unknown.
+        const uint64_t read_ns = mappings_ ? now_ns() : 0;
         if (rec.overflow_changes & BTRACE_LOSS_FDS)
             fds_.lose_all();
         if (mappings_ && (rec.overflow_changes & BTRACE_LOSS_MAPPINGS))
-            mappings_->lose_all(now_ns());
+            mappings_->lose_all(read_ns);
         for (uint32_t i = 0; i < rec.tgid_count && i < BTRACE_LOSS_TGIDS; ++i) {
             if (rec.changes[i] & BTRACE_LOSS_FDS)
                 fds_.lose(rec.tgids[i]);
             if (mappings_ && (rec.changes[i] & BTRACE_LOSS_MAPPINGS))
-                mappings_->lose(rec.tgids[i], now_ns());
+                mappings_->lose(rec.tgids[i], read_ns);
         }
         if (!limit_reached())
             formatter_.lost(rec.calls, rec.others, out);
