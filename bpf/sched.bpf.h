@@ -75,9 +75,10 @@ static __always_inline void note_waker(struct btrace_sched *sched)
 }
 
 /* tp_btf, not raw_tp: task storage needs the tasks as typed pointers, and
- * sched_switch's next is only an argument. The records a switched-out task
- * leaves are flushed as on_sched_switch does. */
-SEC("tp_btf/sched_switch")
+ * sched_switch's next is only an argument. "btrace_tp_btf": attached by an
+ * ID the loader caches, not by libbpf's search of the whole kernel BTF. The
+ * records a switched-out task leaves are flushed as on_sched_switch does. */
+SEC("btrace_tp_btf/sched_switch")
 int BPF_PROG(on_sched_switch_split, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
 	struct btrace_inflight *call;
@@ -111,7 +112,7 @@ int BPF_PROG(on_sched_switch_split, bool preempt, struct task_struct *prev, stru
  * which may not have left its CPU yet (try_to_wake_up can run while the
  * sleeper is still inside __schedule): then it leaves runnable, and this is
  * still who woke it. */
-SEC("tp_btf/sched_waking")
+SEC("btrace_tp_btf/sched_waking")
 int BPF_PROG(on_sched_waking, struct task_struct *task)
 {
 	struct btrace_inflight *call = split_call(task);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "loader/core_btf.h"
 #include "util/file.h"
+#include "util/parse.h"
 
 #include <bpf/btf.h>
 #include <dirent.h>
@@ -14,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -93,22 +95,79 @@ bool run_bpftool(const std::string& object, const std::string& out) {
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-// Subsets for other kernels are of no more use here. Other btrace builds'
-// (an installed one next to a development build) stay: they would only be
-// made again.
+// What was cached for other kernels is of no more use here. Other btrace
+// builds' subsets (an installed one next to a development build) stay: they
+// would only be made again.
 void remove_other_kernels(const std::string& dir, const std::string& kernel) {
     DIR* d = opendir(dir.c_str());
     if (!d)
         return;
     while (const dirent* entry = readdir(d)) {
         const std::string_view name = entry->d_name;
-        if (name.ends_with(".btf") && !name.starts_with(kernel + "-"))
+        if ((name.ends_with(".btf") && !name.starts_with(kernel + "-")) ||
+            (name.ends_with(".tracepoints") && name != kernel + ".tracepoints"))
             unlinkat(dirfd(d), entry->d_name, 0);
     }
     closedir(d);
 }
 
+// Lines of "NAME ID".
+std::unordered_map<std::string, uint32_t> parse_tracepoint_ids(std::string_view text) {
+    std::unordered_map<std::string, uint32_t> ids;
+    while (!text.empty()) {
+        const std::string_view line = text.substr(0, text.find('\n'));
+        text.remove_prefix(std::min(text.size(), line.size() + 1));
+        const std::size_t space = line.find(' ');
+        if (space == std::string_view::npos)
+            continue;
+        if (const auto id = to_uint<uint32_t>(line.substr(space + 1)); id && *id > 0)
+            ids.emplace(line.substr(0, space), *id);
+    }
+    return ids;
+}
+
+std::unordered_map<std::string, uint32_t> find_tracepoint_ids(const std::vector<std::string>& names) {
+    std::unordered_map<std::string, uint32_t> ids;
+    btf* vmlinux = btf__load_vmlinux_btf();
+    if (!vmlinux)
+        return ids;
+    for (const std::string& name : names)
+        if (const int id = btf__find_by_name_kind(vmlinux, ("btf_trace_" + name).c_str(), BTF_KIND_TYPEDEF); id > 0)
+            ids.emplace(name, static_cast<uint32_t>(id));
+    btf__free(vmlinux);
+    return ids;
+}
+
 }  // namespace
+
+std::unordered_map<std::string, uint32_t> tracepoint_btf_ids(const std::vector<std::string>& names,
+                                                             const std::string& cache_dir) {
+    const std::string kernel = kernel_key();
+    const bool cached = !kernel.empty() && is_private_dir(cache_dir);
+    const std::string path = cache_dir + "/" + kernel + ".tracepoints";
+    if (cached) {
+        auto ids = parse_tracepoint_ids(read_whole(path).value_or(""));
+        if (std::ranges::all_of(names, [&](const std::string& name) { return ids.contains(name); }))
+            return ids;
+    }
+    auto ids = find_tracepoint_ids(names);
+    if (!cached || ids.empty())
+        return ids;
+    std::string text;
+    for (const auto& [name, id] : ids)
+        fmt::format_to(std::back_inserter(text), "{} {}\n", name, id);
+    std::string temp = cache_dir + "/tracepoints.XXXXXX";  // renamed into place whole
+    const int fd = mkostemp(temp.data(), O_CLOEXEC);
+    if (fd < 0)
+        return ids;
+    const bool written = write_all(fd, text.data(), text.size()) == 0;
+    close(fd);
+    if (!written || rename(temp.c_str(), path.c_str()) != 0)
+        unlink(temp.c_str());
+    else
+        remove_other_kernels(cache_dir, kernel);
+    return ids;
+}
 
 std::string gnu_build_id(std::string_view notes) {
     constexpr auto align4 = [](std::size_t n) { return (n + 3) & ~std::size_t{3}; };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The kernel BTF that CO-RE relocation needs, cut down to what btrace's BPF
-// object uses, and cached.
+// What btrace needs from the kernel's BTF, cut down and cached per kernel:
+// the types CO-RE relocation needs, and the IDs tp_btf programs attach by.
 //
 // libbpf relocates field offsets against the running kernel's BTF: it reads
 // and copies all of /sys/kernel/btf/vmlinux (5 MB) and searches its ~120K
@@ -13,6 +13,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 namespace btrace::loader {
 
@@ -21,6 +23,13 @@ namespace btrace::loader {
 // build IDs, no bpftool, a cache directory that is not ours alone): libbpf
 // then reads the whole kernel BTF.
 std::string core_btf_path(std::span<const uint8_t> bpf_object, const std::string& cache_dir);
+
+// The kernel BTF type IDs of tracepoints by name (btf_trace_NAME, what a
+// tp_btf program attaches by), from cache_dir, or found and cached there.
+// libbpf finds them by reading all of the kernel BTF, ~45 ms of every start
+// that has such a program. Names the kernel lacks are left out.
+std::unordered_map<std::string, uint32_t> tracepoint_btf_ids(const std::vector<std::string>& names,
+                                                             const std::string& cache_dir);
 
 // $BTRACE_CACHE_DIR, else /var/cache/btrace.
 std::string default_cache_dir();

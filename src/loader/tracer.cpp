@@ -63,6 +63,60 @@ uint32_t pid_max() {
     return value && *value > 0 && *value <= kPidMaxLimit ? *value : kPidMaxLimit;
 }
 
+// tp_btf programs in "btrace_tp_btf/TRACEPOINT" sections. To find what a
+// tp_btf program attaches to, libbpf reads all of the kernel BTF (~45 ms),
+// subset for CO-RE or not. These open as raw_tp, which needs none of it, and
+// become tp_btf just before the kernel loads them, with the tracepoint's ID
+// from tracepoint_btf_ids' cache.
+constexpr std::string_view kCachedTpBtf = "btrace_tp_btf/";
+
+std::unordered_map<std::string, uint32_t>& cached_tp_btf_ids() {  // for the load in progress
+    static std::unordered_map<std::string, uint32_t> ids;
+    return ids;
+}
+
+int prepare_cached_tp_btf(bpf_program* prog, bpf_prog_load_opts* opts, long) {
+    const auto id = cached_tp_btf_ids().find(std::string(std::string_view(bpf_program__section_name(prog)).substr(kCachedTpBtf.size())));
+    if (id == cached_tp_btf_ids().end())
+        return -ESRCH;
+    opts->attach_btf_id = id->second;
+    opts->expected_attach_type = BPF_TRACE_RAW_TP;
+    return bpf_program__set_type(prog, BPF_PROG_TYPE_TRACING);
+}
+
+int attach_cached_tp_btf(const bpf_program* prog, long, bpf_link** link) {
+    *link = bpf_program__attach_trace(prog);
+    return *link ? 0 : -errno;
+}
+
+// Before the object is opened: libbpf gives each program its handler then.
+void register_cached_tp_btf() {
+    static const int handler = [] {
+        LIBBPF_OPTS(libbpf_prog_handler_opts, opts, .prog_prepare_load_fn = prepare_cached_tp_btf,
+                    .prog_attach_fn = attach_cached_tp_btf);
+        return libbpf_register_prog_handler("btrace_tp_btf+", BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_TRACE_RAW_TP, &opts);
+    }();
+    if (handler < 0)
+        spdlog::warn("registering the btrace_tp_btf section: {}", strerror(-handler));
+}
+
+Result<void> resolve_cached_tp_btf(bpf_object* obj) {
+    std::vector<std::string> names;
+    bpf_program* prog;
+    bpf_object__for_each_program(prog, obj) {
+        const std::string_view section = bpf_program__section_name(prog);
+        if (bpf_program__autoload(prog) && section.starts_with(kCachedTpBtf))
+            names.emplace_back(section.substr(kCachedTpBtf.size()));
+    }
+    if (names.empty())
+        return {};
+    cached_tp_btf_ids() = tracepoint_btf_ids(names, default_cache_dir());
+    for (const std::string& name : names)
+        if (!cached_tp_btf_ids().contains(name))
+            return Error{fmt::format("the kernel BTF has no {} tracepoint (btf_trace_{})", name, name)};
+    return {};
+}
+
 bool has_capability(const __user_cap_data_struct (&caps)[2], int cap) {
     return caps[cap / 32].effective & (1u << (cap % 32));
 }
@@ -104,6 +158,7 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
     std::size_t object_size = 0;
     const auto* object = static_cast<const uint8_t*>(btrace_bpf__elf_bytes(&object_size));
     const std::string core_btf = core_btf_path({object, object_size}, default_cache_dir());
+    register_cached_tp_btf();
     LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = core_btf.empty() ? nullptr : core_btf.c_str());
     btrace_bpf* skel = btrace_bpf__open_opts(&open_opts);
     if (!skel)
@@ -197,6 +252,8 @@ Result<std::unique_ptr<Tracer>> Tracer::load(const Config& config) {
         bpf_map__set_max_entries(skel->maps.errors, config.monitor_keys);
     }
 
+    if (auto ok = resolve_cached_tp_btf(skel->obj); !ok)
+        return ok.error();
     if (int err = btrace_bpf__load(skel))
         return errno_error("loading BPF programs (run with -v for the verifier log)", err);
     const syscalls::CaptureOptions capture{

@@ -386,6 +386,30 @@ TEST_CASE("a BTF cache directory others can write to is not used: the whole kern
     CHECK(btf_subsets(dir).empty());
 }
 
+TEST_CASE("sched split: attaches by tracepoint IDs cached once per kernel: later starts read no kernel BTF",
+          "[integration][startup][sched]") {
+    const std::string dir = temp_path("tp-btf-cache");
+    const std::string out = temp_path("tp-btf.txt");
+    const std::string opens = temp_path("tp-btf-opens.txt");
+    const std::vector<std::string> traced = {"env", "BTRACE_CACHE_DIR=" + dir, btrace_bin(), "--sched", "-o", out,
+                                             "--", helper("getpid_loop"), "3"};
+    for (int start = 0; start < 2; ++start) {
+        std::vector<std::string> argv = {"strace", "-f", "-qq", "-e", "trace=openat", "-o", opens};
+        argv.insert(argv.end(), traced.begin(), traced.end());
+        const Output o = run(argv);
+        INFO(o.err);
+        REQUIRE(o.exit_code == 0);
+        CHECK(count_matching(read_file(out), R"( getpid\(\) = \d+ \(cpu [\d.]+ blocked [\d.]+ runq [\d.]+ ms, \d+ switch(es)?\)$)") == 3);
+        const bool read_btf = read_file(opens).find("/sys/kernel/btf/vmlinux") != std::string::npos;
+        CHECK(read_btf == (start == 0));  // the first start finds the IDs in it
+    }
+    std::string cached;
+    for (const auto& entry : std::filesystem::directory_iterator(dir))
+        if (entry.path().extension() == ".tracepoints")
+            cached = read_file(entry.path());
+    CHECK(count_matching(cached, R"(^sched_(switch|waking) \d+$)") == 2);
+}
+
 namespace {
 
 // The pid in "... the command (pid N) ..." of btrace's stderr, 0 if none.
