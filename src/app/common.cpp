@@ -218,6 +218,7 @@ void report_counters(const loader::Tracer& tracer, const consumer::Consumer& con
                      counters[BTRACE_CNT_MISSED_ENTER], counters[BTRACE_CNT_MISSED_ENTER] == 1 ? "" : "s");
     if (consumer.malformed())
         spdlog::warn("{} malformed records skipped", consumer.malformed());
+    spdlog::debug("{} ring-buffer samples of {} bytes in all", consumer.samples(), consumer.sample_bytes());
 }
 
 Result<void> detach_and_collect(loader::Tracer& tracer, consumer::Consumer& consumer) {

@@ -68,6 +68,8 @@ int Consumer::on_record(void* ctx, void* data, size_t size) {
 }
 
 int Consumer::feed(const void* data, size_t size) {
+    ++samples_;
+    sample_bytes_ += size;
     if (queue_.add(static_cast<const uint8_t*>(data), size))
         ++malformed_;
     if (!ordered_)

@@ -98,6 +98,10 @@ public:
     void name_unseen_fds(std::unique_ptr<UnseenFds> namer) { proc_names_ = std::move(namer); }
     bool limit_reached() const { return call_limit_ && calls_ >= call_limit_; }
     uint64_t malformed() const { return malformed_; }
+    // Ring-buffer samples taken (a sample is a CPU's batch) and their bytes:
+    // how many reservations of the shared ring the trace cost (bench/README.md).
+    uint64_t samples() const { return samples_; }
+    uint64_t sample_bytes() const { return sample_bytes_; }
     // What the kernel side reported lost (BTRACE_REC_LOSS): calls shown, other records.
     uint64_t lost_calls() const { return lost_calls_; }
     uint64_t lost_others() const { return lost_others_; }
@@ -147,6 +151,8 @@ private:
     state::FdTable& fds_;
     Result<void> sink_status_;
     uint64_t malformed_ = 0;
+    uint64_t samples_ = 0;
+    uint64_t sample_bytes_ = 0;
     uint64_t lost_calls_ = 0;
     uint64_t lost_others_ = 0;
     uint64_t calls_ = 0;
