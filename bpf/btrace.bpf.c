@@ -249,9 +249,9 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	__u64 duration_ns = now_ns - call->ts_ns;
 	bool shown = !(call->flags & (BTRACE_SYS_FDS_ONLY | BTRACE_INFLIGHT_COUNT_ONLY)) &&
 		     completion_selected(ret, duration_ns);
-	const struct btrace_sched *sched = sched_close(call, now_ns);
+	sched_close(call, now_ns);
 	if (summary_enabled && (shown || summarize_all))
-		summary_add(pid_tgid, call->nr, ret, duration_ns, sched);
+		summary_add(pid_tgid, call->nr, ret, duration_ns, call_split(call));
 	bool fds_only = !shown && changed_fds(call->nr, ret);
 	if (!shown && !fds_only)
 		goto out;
@@ -278,22 +278,21 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 				   : 0;
 	__u32 size = capture_payloads(start, sizeof(*rec), call->nr, rec->args, ret, phase, &call->read_again,
 				      again_mark);
-	bool on_cpu = shown && sched_all_on_cpu(sched);
 	if (user_stacks && ret == 0 && is_execve(call->nr))
 		size = exec_image_payloads(b, task, start, size);
 	if (shown) {
 		size = socklen_payload(b, call, rec->args, ret, start, size);
 		size = passed_in_payload(b, call, start, size);
 		size = fd_seen_payload(b, task, call, start, size);
-		if (!on_cpu)
-			size = sched_payload(b, sched, start, size);
+		if (!sched_all_on_cpu(call_split(call)))
+			size = sched_payload(b, call_split(call), start, size);
 		size = kernel_stack_payload(b, call, start, size);
 		if (user_stacks)
 			size = user_stack_payload(b, task, start, size); /* last: past CURSOR_MASK */
 	}
 	fill_hdr(&rec->hdr, BTRACE_REC_SYSCALL, size, pid_tgid, call->ts_ns, task);
 	rec->hdr.flags = (call->flags & ~BTRACE_INFLIGHT_OWN) | (fds_only ? BTRACE_SYS_FDS_ONLY : 0) |
-			 (on_cpu ? BTRACE_SYS_SCHED_ON_CPU : 0);
+			 (shown && sched_all_on_cpu(call_split(call)) ? BTRACE_SYS_SCHED_ON_CPU : 0);
 	batch_commit(b, size, now_ns);
 out:
 	call->ts_ns = 0; /* consumed */

@@ -127,17 +127,24 @@ int BPF_PROG(on_sched_waking, struct task_struct *task)
 	return 0;
 }
 
-/* At sys_exit (now_ns): the call's split, closed, or NULL if none is kept. */
-static __always_inline const struct btrace_sched *sched_close(struct btrace_inflight *call, __u64 now_ns)
+/* The call's split, or NULL if none is kept. Read from the slot where it is
+ * used, not kept in a register: a pointer that may be NULL, live through
+ * on_sys_exit, made the verifier check the rest of it twice. */
+static __always_inline const struct btrace_sched *call_split(const struct btrace_inflight *call)
 {
-	if (!sched_split || call->sched_state == BTRACE_SCHED_NONE)
-		return NULL;
+	return sched_split && call->sched_state != BTRACE_SCHED_NONE ? &call->sched : NULL;
+}
+
+/* At sys_exit (now_ns): closes the call's split, if one is kept. */
+static __always_inline void sched_close(struct btrace_inflight *call, __u64 now_ns)
+{
+	if (!call_split(call))
+		return;
 	sched_account(call, now_ns);
 	/* Still blocked: neither its wakeup nor its switch back in was seen (a
 	 * tracing program does not run nested in itself on a CPU): unknown, not none. */
 	if (call->sched_state == BTRACE_SCHED_BLOCKED && call->sched.waker_kind == BTRACE_WAKER_NONE)
 		call->sched.waker_kind = BTRACE_WAKER_UNSEEN;
-	return &call->sched;
 }
 
 /* A call that never left its CPU, and no wakeup found on it, ran for all of
