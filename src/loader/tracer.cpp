@@ -76,7 +76,8 @@ std::unordered_map<std::string, uint32_t>& cached_tp_btf_ids() {  // for the loa
 }
 
 int prepare_cached_tp_btf(bpf_program* prog, bpf_prog_load_opts* opts, long) {
-    const auto id = cached_tp_btf_ids().find(std::string(std::string_view(bpf_program__section_name(prog)).substr(kCachedTpBtf.size())));
+    const std::string_view section = bpf_program__section_name(prog);
+    const auto id = cached_tp_btf_ids().find(std::string(section.substr(kCachedTpBtf.size())));
     if (id == cached_tp_btf_ids().end())
         return -ESRCH;
     opts->attach_btf_id = id->second;
@@ -91,13 +92,15 @@ int attach_cached_tp_btf(const bpf_program* prog, long, bpf_link** link) {
 
 // Before the object is opened: libbpf gives each program its handler then.
 void register_cached_tp_btf() {
-    static const int handler = [] {
+    [[maybe_unused]] static const int handler = [] {
         LIBBPF_OPTS(libbpf_prog_handler_opts, opts, .prog_prepare_load_fn = prepare_cached_tp_btf,
                     .prog_attach_fn = attach_cached_tp_btf);
-        return libbpf_register_prog_handler("btrace_tp_btf+", BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_TRACE_RAW_TP, &opts);
+        const int id =
+            libbpf_register_prog_handler("btrace_tp_btf+", BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_TRACE_RAW_TP, &opts);
+        if (id < 0)
+            spdlog::warn("registering the btrace_tp_btf section: {}", strerror(-id));
+        return id;
     }();
-    if (handler < 0)
-        spdlog::warn("registering the btrace_tp_btf section: {}", strerror(-handler));
 }
 
 Result<void> resolve_cached_tp_btf(bpf_object* obj) {
