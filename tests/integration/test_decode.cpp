@@ -351,7 +351,7 @@ TEST_CASE("process and time structs (stack_t, rusage, CPU masks, utimensat's tim
     // clock ticks, the time a timer had left) normalized.
     const std::regex call_re(R"(^(\w+)\((.*)\) += (.*)$)"), label(R"((^|, )([a-z_]+): )"), address("0x[0-9a-f]+"),
         usec(R"(tv_usec=\d+)"), left(R"(tv_sec=\d+, tv_usec=N\}\}$)"), fd_name(R"((\d)<[^>]*>)"),
-        ticks(R"((tms_[a-z]+)=\d+)");
+        ticks(R"((tms_[a-z]+)=\d+(?: /\* [\d.]+ s \*/)?)");  // strace adds the seconds of a non-zero count
     const auto parse = [&](const std::vector<std::string>& lines, bool ours) {
         std::vector<std::string> calls;
         std::smatch m;

@@ -104,7 +104,7 @@ TEST_CASE("fd names stay right under that race when btrace attaches to the runni
     const Names names = race_names(read_file(path), dir, false);
     WARN("race under -p: " << names.right << " right, " << names.wrong << " wrong, " << names.unknown << " unknown");
     CHECK(names.wrong == 0);
-    CHECK(names.right >= 20000);
+    CHECK(names.right >= 10000);  // enough for 0 wrong to mean something (19,889 under ASan on a busy host)
     // How many are unknown depends on how often the reader is preempted in a
     // call (here by btrace's own consumer, on two CPUs: a quarter under ASan);
     // the test above bounds it where btrace starts the command.
