@@ -32,6 +32,8 @@
 #include "target/launch.h"
 #include "app/common.h"
 #include "monitor/monitor.h"
+#include "record/recording.h"
+#include "record/report.h"
 
 namespace btrace {
 
@@ -105,33 +107,6 @@ Result<int> print_fd_tables(const cli::Options& opts, output::Sink& sink) {
 }
 
 
-output::TimeFormat time_format(cli::Options::Time time) {
-    using T = cli::Options::Time;
-    switch (time) {
-    case T::Wall: return output::TimeFormat::WallSeconds;
-    case T::WallMicros: return output::TimeFormat::WallMicros;
-    case T::Epoch: return output::TimeFormat::Epoch;
-    case T::SincePrevious: return output::TimeFormat::SincePrevious;
-    case T::Relative: break;
-    }
-    return output::TimeFormat::SinceStart;
-}
-
-decode::StringHex string_hex(cli::Options::Hex hex) {
-    using H = cli::Options::Hex;
-    return hex == H::All ? decode::StringHex::All : hex == H::NonAscii ? decode::StringHex::NonAscii : decode::StringHex::None;
-}
-
-output::SummaryBy summary_by(cli::Options::SummaryBy by) {
-    using B = cli::Options::SummaryBy;
-    return by == B::Process ? output::SummaryBy::Process
-           : by == B::Thread ? output::SummaryBy::Thread
-                             : output::SummaryBy::Syscall;
-}
-
-
-
-
 Result<int> run(const cli::Options& opts) {
     std::string command_path;
     std::optional<target::RunAs> run_as;
@@ -150,8 +125,11 @@ Result<int> run(const cli::Options& opts) {
     if (auto ok = check_pids(opts); !ok)
         return ok.error();
 
-    auto sink = opts.output_separately ? Result<output::Sink>(output::Sink::separate(opts.output_path, opts.append))
-                                       : output::Sink::open(opts.output_path, {}, opts.append);
+    // A recording's -o is the file the records go to; nothing is printed.
+    const bool recording = opts.mode == cli::Options::Mode::Record;
+    auto sink = recording                ? output::Sink::open("/dev/null")
+                : opts.output_separately ? Result<output::Sink>(output::Sink::separate(opts.output_path, opts.append))
+                                         : output::Sink::open(opts.output_path, {}, opts.append);
     if (!sink)
         return sink.error();
     if (opts.fds_only) {  // a listing, not a trace: stdout unless -o
@@ -180,6 +158,22 @@ Result<int> run(const cli::Options& opts) {
         return discard.error();
     consumer::Consumer consumer(*formatter, stacks_only ? *discard : *sink, fds);
     consumer.limit_calls(opts.max_events);
+    std::unique_ptr<record::Writer> recording_file;
+    if (recording) {
+        auto created = record::Writer::create(opts.output_path, opts.compress);
+        if (!created)
+            return created.error();
+        recording_file = std::move(*created);
+        const auto header = record::header_text(record::header_for(opts, format.origin_ns, format.realtime_offset_ns));
+        recording_file->frame(record::FrameType::Header, header);
+        consumer.record_to(recording_file.get());
+    }
+    // What each fd of a process is at attach, in the table and the recording.
+    const auto take_snapshot = [&](pid_t pid, bool as_exec_leaves_them) {
+        const auto taken = snapshot_fds(fds, pid, as_exec_leaves_them);
+        if (recording_file && !taken.empty())
+            recording_file->fds(taken);
+    };
     app::Stacks stacks;
     stacks.show(opts, **tracer, consumer, *formatter);
     std::optional<output::StackSummary> stack_summary;
@@ -204,14 +198,19 @@ Result<int> run(const cli::Options& opts) {
         if (!spawned)
             return spawned.error();
         child.emplace(std::move(*spawned));
-        snapshot_fds(fds, child->pid(), true);  // what its execve leaves it of ours
+        take_snapshot(child->pid(), true);  // what its execve leaves it of ours
         if (auto ok = (*tracer)->add_target(static_cast<uint32_t>(child->pid()), BTRACE_TARGET_AWAIT_EXEC); !ok)
             return ok.error();
     } else {
         if (auto ok = add_targets(**tracer, opts); !ok)
             return ok.error();
+        // Recorded system-wide, every process's fds: report has no /proc to name the unseen ones from.
+        if (recording_file && opts.system_wide)
+            for (pid_t pid : state::process_ids())
+                if (pid != getpid())
+                    take_snapshot(pid, false);
         for (pid_t pid : opts.pids) {
-            snapshot_fds(fds, pid);
+            take_snapshot(pid, false);
             if (auto ok = consumer::report_calls_in_flight(pid, monotonic_ns(), opts.syscalls, path_filter ? &*path_filter : nullptr,
                                                           **tracer, *formatter,
                                                           *sink); !ok)
@@ -283,6 +282,11 @@ Result<int> run(const cli::Options& opts) {
     if (auto ok = sink->flush(); !ok)
         return ok.error();
     report_counters(**tracer, consumer);
+    if (recording_file)
+        if (auto ok = close_recording(*recording_file, counters_of(**tracer, consumer), consumer.calls(),
+                                      opts.output_path);
+            !ok)
+            return ok.error();
     tracer->reset();
 
     if (!child)
@@ -332,7 +336,9 @@ int main(int argc, char** argv) {
     const auto& opts = std::get<btrace::cli::Options>(parsed);
     spdlog::set_level(opts.verbose ? spdlog::level::debug : spdlog::level::info);
 
-    auto code = opts.monitor.enabled ? btrace::monitor::run(opts) : btrace::run(opts);
+    auto code = opts.monitor.enabled                               ? btrace::monitor::run(opts)
+                : opts.mode == btrace::cli::Options::Mode::Report ? btrace::record::run_report(opts)
+                                                                   : btrace::run(opts);
     if (!code) {
         spdlog::error("{}", code.error().message);
         return code.error().exit_code;

@@ -155,13 +155,43 @@ void sweep_dead_targets(loader::Tracer& tracer) {
 // What each fd of pid is now, from /proc: names for fds opened before tracing.
 // Root reads every process's fds: only a process already gone has none, and
 // its trace ends at once.
-void snapshot_fds(state::FdTable& fds, pid_t pid, bool as_exec_leaves_them) {
+std::vector<record::SnapshotFd> snapshot_fds(state::FdTable& fds, pid_t pid, bool as_exec_leaves_them) {
+    std::vector<record::SnapshotFd> set;
     auto entries = state::snapshot_fds(pid);
     if (!entries)
-        return;
-    for (const auto& entry : *entries)
-        if (!(as_exec_leaves_them && entry.cloexec))
-            fds.set(static_cast<uint32_t>(pid), entry.fd, state::fd_name(entry.desc), entry.cloexec, state::file_id(entry.desc));
+        return set;
+    for (const auto& entry : *entries) {
+        if (as_exec_leaves_them && entry.cloexec)
+            continue;
+        set.push_back({static_cast<uint32_t>(pid), entry.fd, state::fd_name(entry.desc), entry.cloexec,
+                       state::file_id(entry.desc)});
+        fds.set(set.back().tgid, entry.fd, set.back().name, entry.cloexec, set.back().file);
+    }
+    return set;
+}
+
+output::TimeFormat time_format(cli::Options::Time time) {
+    using T = cli::Options::Time;
+    switch (time) {
+    case T::Wall: return output::TimeFormat::WallSeconds;
+    case T::WallMicros: return output::TimeFormat::WallMicros;
+    case T::Epoch: return output::TimeFormat::Epoch;
+    case T::SincePrevious: return output::TimeFormat::SincePrevious;
+    case T::Relative: break;
+    }
+    return output::TimeFormat::SinceStart;
+}
+
+decode::StringHex string_hex(cli::Options::Hex hex) {
+    using H = cli::Options::Hex;
+    return hex == H::All ? decode::StringHex::All : hex == H::NonAscii ? decode::StringHex::NonAscii : decode::StringHex::None;
+}
+
+output::SummaryBy summary_by(cli::Options::SummaryBy by) {
+    using B = cli::Options::SummaryBy;
+    return by == B::Process ? output::SummaryBy::Process
+           : by == B::Thread ? output::SummaryBy::Thread
+                             : output::SummaryBy::Syscall;
 }
 
 uint64_t lost_events(const loader::Counters& counters) {
@@ -184,41 +214,67 @@ Result<void> open_consumer(consumer::Consumer& consumer, const loader::Tracer& t
     return consumer.open(tracer.events(), tracer.cpu_pending(), [&tracer](int cpu) { tracer.flush_cpu(cpu); });
 }
 
-void report_counters(const loader::Tracer& tracer, const consumer::Consumer& consumer) {
+record::Counters counters_of(const loader::Tracer& tracer, const consumer::Consumer& consumer) {
     const auto counters = tracer.counters();
-    if (const uint64_t calls = consumer.lost_calls(), others = consumer.lost_others(); calls || others) {
+    record::Counters c;
+    c.lost_calls = consumer.lost_calls();
+    c.lost_others = consumer.lost_others();
+    c.no_slot = counters[BTRACE_CNT_STASH_FULL];
+    c.missed_enter = counters[BTRACE_CNT_MISSED_ENTER];
+    c.fatal_signals_full = counters[BTRACE_CNT_FATAL_SIGNALS_FULL];
+    c.stats_full = counters[BTRACE_CNT_STATS_FULL];
+    c.late = consumer.late();
+    c.malformed = consumer.malformed();
+    c.lost_by_syscall = tracer.lost_calls();
+    return c;
+}
+
+void report_counters(const record::Counters& c) {
+    if (c.lost_calls || c.lost_others) {
         std::string by_syscall;
-        for (const auto& [nr, count] : tracer.lost_calls())
+        for (const auto& [nr, count] : c.lost_by_syscall)
             by_syscall += fmt::format("{}{} {}", by_syscall.empty() ? " (" : ", ", syscalls::display_name(nr), count);
         if (!by_syscall.empty())
             by_syscall += ')';
         const std::string other_records =
-            others ? fmt::format(" and {} other record{} (fd-only calls, forks, exits, signals)", others,
-                                 others == 1 ? "" : "s")
-                   : "";
-        spdlog::warn("{} call{} lost{}{}{}; try a larger --buffer-size", calls, calls == 1 ? "" : "s", by_syscall,
-                     other_records,
-                     counters[BTRACE_CNT_STASH_FULL] ? fmt::format(", {} with no in-flight slot (out of memory)",
-                                                                   counters[BTRACE_CNT_STASH_FULL])
-                                                     : "");
+            c.lost_others ? fmt::format(" and {} other record{} (fd-only calls, forks, exits, signals)", c.lost_others,
+                                        c.lost_others == 1 ? "" : "s")
+                          : "";
+        spdlog::warn("{} call{} lost{}{}{}; try a larger --buffer-size", c.lost_calls, c.lost_calls == 1 ? "" : "s",
+                     by_syscall, other_records,
+                     c.no_slot ? fmt::format(", {} with no in-flight slot (out of memory)", c.no_slot) : "");
     }
-    if (consumer.late())
+    if (c.late)
         spdlog::warn("{} record{} came after later ones had been printed: shown out of order, and their "
                      "processes' fds shown as unknown from there (with -k, their mappings read again)",
-                     consumer.late(), consumer.late() == 1 ? "" : "s");
-    if (counters[BTRACE_CNT_STATS_FULL])
+                     c.late, c.late == 1 ? "" : "s");
+    if (c.stats_full)
         spdlog::warn("{} call{} not counted in the summary: its map is full (a key per syscall of each process or "
                      "thread)",
-                     counters[BTRACE_CNT_STATS_FULL], counters[BTRACE_CNT_STATS_FULL] == 1 ? "" : "s");
-    if (counters[BTRACE_CNT_FATAL_SIGNALS_FULL])
+                     c.stats_full, c.stats_full == 1 ? "" : "s");
+    if (c.fatal_signals_full)
         spdlog::warn("{} fatal signal lines lost: more processes were being killed at once than btrace holds",
-                     counters[BTRACE_CNT_FATAL_SIGNALS_FULL]);
-    if (counters[BTRACE_CNT_MISSED_ENTER])
+                     c.fatal_signals_full);
+    if (c.missed_enter)
         spdlog::info("{} call{} ended without having started (refused by seccomp or ptrace, or syscall -1): not shown",
-                     counters[BTRACE_CNT_MISSED_ENTER], counters[BTRACE_CNT_MISSED_ENTER] == 1 ? "" : "s");
-    if (consumer.malformed())
-        spdlog::warn("{} malformed records skipped", consumer.malformed());
+                     c.missed_enter, c.missed_enter == 1 ? "" : "s");
+    if (c.malformed)
+        spdlog::warn("{} malformed records skipped", c.malformed);
+}
+
+void report_counters(const loader::Tracer& tracer, const consumer::Consumer& consumer) {
+    report_counters(counters_of(tracer, consumer));
     spdlog::debug("{} ring-buffer samples of {} bytes in all", consumer.samples(), consumer.sample_bytes());
+}
+
+Result<void> close_recording(record::Writer& file, const record::Counters& counters, uint64_t calls,
+                             const std::string& path) {
+    file.frame(record::FrameType::Counters, record::counters_text(counters));
+    if (auto ok = file.close(); !ok)
+        return ok;
+    spdlog::info("recorded {} call{} to {}: {:.1f} MiB ({:.1f} MiB before compression)", calls, calls == 1 ? "" : "s",
+                 path, file.bytes_written() / 1048576.0, file.raw_bytes() / 1048576.0);
+    return {};
 }
 
 Result<void> detach_and_collect(loader::Tracer& tracer, consumer::Consumer& consumer) {

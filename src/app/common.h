@@ -14,6 +14,8 @@
 #include "consumer/consumer.h"
 #include "loader/tracer.h"
 #include "output/formatter.h"
+#include "output/summary.h"
+#include "record/file.h"
 #include "stack/kernel.h"
 #include "stack/mappings.h"
 #include "stack/unwinder.h"
@@ -39,7 +41,8 @@ Result<void> add_targets(loader::Tracer& tracer, const cli::Options& opts);
 void sweep_dead_targets(loader::Tracer& tracer);
 // as_exec_leaves_them: only what survives an execve (no O_CLOEXEC fds), for
 // a command about to exec whose execve may not be traced (-e trace=...).
-void snapshot_fds(state::FdTable& fds, pid_t pid, bool as_exec_leaves_them = false);
+// Returns what it put in the table (a recording keeps it).
+std::vector<record::SnapshotFd> snapshot_fds(state::FdTable& fds, pid_t pid, bool as_exec_leaves_them = false);
 // Records the kernel side could not deliver (ring buffer full, or no in-flight slot for a thread).
 uint64_t lost_events(const loader::Counters& counters);
 // The consumer, ordering the records by the tracer's per-CPU horizon.
@@ -55,8 +58,19 @@ struct Stacks {
     void show(const cli::Options& opts, const loader::Tracer& tracer, consumer::Consumer& consumer,
               output::Formatter& formatter);
 };
+// -t, -r ... and -x as the formatter takes them.
+output::TimeFormat time_format(cli::Options::Time time);
+decode::StringHex string_hex(cli::Options::Hex hex);
+output::SummaryBy summary_by(cli::Options::SummaryBy by);
+
 // At the end: what was lost (in the user's terms: calls, by syscall), late or malformed.
+record::Counters counters_of(const loader::Tracer& tracer, const consumer::Consumer& consumer);
+void report_counters(const record::Counters& counters);
 void report_counters(const loader::Tracer& tracer, const consumer::Consumer& consumer);
+
+// btrace record: the closing counters, the last block, and a line on what was written.
+Result<void> close_recording(record::Writer& file, const record::Counters& counters, uint64_t calls,
+                             const std::string& path);
 
 // Detaches (the targets run on untraced), then collects what the kernel side
 // still holds: the ring buffer, then the per-CPU batches.

@@ -40,6 +40,8 @@ Examples:
   btrace --duration 10 -p 1234      only calls that took 10 ms or more
   btrace -c -- ls -R /usr           per-syscall counts, errors and latency percentiles, no trace
   btrace -a --comm nginx --json     every nginx on the host, as JSON lines
+  btrace record -o app.btr -p 1234  record now (compressed, nothing decoded on this host), then:
+  btrace report -S -e trace=%net app.btr    decode it, here or elsewhere, with the trace's options
   btrace monitor --slow 50          always-on: every process's calls of 50 ms or more, latency
                                     histograms in the kernel (see btrace monitor --help)
 
@@ -51,7 +53,9 @@ class UsageFormatter : public CLI::Formatter {
 public:
     std::string make_usage(const CLI::App*, std::string) const override {
         return "Usage: btrace [OPTIONS] -- COMMAND [ARGS...]\n       btrace [OPTIONS] -p PID[,PID...]\n"
-               "       btrace monitor [OPTIONS]   always-on: histograms and outliers (btrace monitor --help)\n";
+               "       btrace monitor [OPTIONS]   always-on: histograms and outliers (btrace monitor --help)\n"
+               "       btrace record -o FILE [OPTIONS] -- COMMAND | -p PID | -a   the records to FILE, undecoded\n"
+               "       btrace report [OPTIONS] FILE   FILE decoded, as the trace would have printed it\n";
     }
 };
 
@@ -95,21 +99,22 @@ CLI::Validator whole_number(uint64_t min, uint64_t max) {
         "");
 }
 
-// Milliseconds: finite, and few enough that nanoseconds fit in 64 bits.
-CLI::Validator milliseconds() {
+// Milliseconds or seconds: finite, and few enough that nanoseconds fit in 64 bits (~31 years).
+CLI::Validator time_span(const char* unit, double max) {
     return CLI::Validator(
-        [](std::string& text) -> std::string {
-            constexpr double kMax = 1e12;  // ~31 years
+        [=](std::string& text) -> std::string {
             double value = 0;
             const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-            if (ec != std::errc() || end != text.data() + text.size() || !(value >= 0 && value <= kMax))
-                return fmt::format("'{}' is not a number of milliseconds from 0 to {:.0f} (such as 10 or 0.5)",
-                                   text, kMax);
+            if (ec != std::errc() || end != text.data() + text.size() || !(value >= 0 && value <= max))
+                return fmt::format("'{}' is not a number of {} from 0 to {:.0f} (such as 10 or 0.5)", text, unit,
+                                   max);
             text = fmt::format("{}", value);
             return {};
         },
         "");
 }
+CLI::Validator milliseconds() { return time_span("milliseconds", 1e12); }
+CLI::Validator seconds() { return time_span("seconds", 1e9); }
 
 // An option given an empty value ('', or a variable that was not set) is
 // refused: empty would otherwise read as "not given" (-o '' as stderr,
@@ -349,18 +354,86 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
     return opts;
 }
 
+// As a shell would read it back: bare when nothing in it is special.
+std::string shell_quoted(std::string_view arg) {
+    const bool plain = !arg.empty() && std::all_of(arg.begin(), arg.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("%+,-./:=@_").find(c) != std::string_view::npos;
+    });
+    if (plain)
+        return std::string(arg);
+    std::string out = "'";
+    for (char c : arg)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+// What record and report take of the trace's options: record, what is read
+// in the kernel (decoding options go to report); report, what is decoded and
+// shown (the selection it narrows, never widens).
+Result<void> check_mode(const CLI::App& app, Options& opts, const std::vector<std::string>& expressions,
+                        const std::string& buffer_size) {
+    using Mode = Options::Mode;
+    const auto given = [&](const char* name) { return app.count(name) > 0; };
+    if (opts.mode != Mode::Report && (given("--since") || given("--until")))
+        return Error{"--since and --until pick from a recording: btrace report --since S FILE", 2};
+    if (opts.mode != Mode::Record && given("--no-compress"))
+        return Error{"--no-compress is btrace record's", 2};
+    if (opts.mode == Mode::Record) {
+        if (opts.output_path.empty())
+            return Error{"btrace record needs -o FILE: where the recording goes", 2};
+        if (opts.summary != Options::Summary::None || opts.json || opts.time != Options::Time::Relative ||
+            opts.time_delta || opts.hex != Options::Hex::None || !opts.show_exits || !opts.trace_paths.empty())
+            return Error{"btrace record writes what report decodes: give -c, -S, --json, -t, -r, -x, -qq and -P to "
+                         "btrace report",
+                         2};
+        if (opts.output_separately || opts.append || opts.fds_only)
+            return Error{"btrace record writes one file: not with -ff, -A or --fds", 2};
+        if (opts.stack || opts.kernel_stack)
+            return Error{"btrace record does not keep stacks yet: trace with -k live", 2};
+        opts.pending_ms = 0;  // calls in flight too long are seen live, when they are
+        return {};
+    }
+    if (opts.mode != Mode::Report)
+        return {};
+    if (opts.command.size() != 1)
+        return Error{opts.command.empty() ? "btrace report needs FILE: a recording made by btrace record"
+                                          : "btrace report [OPTIONS] FILE: the options go before FILE",
+                     2};
+    if (!opts.user.empty() || !buffer_size.empty() || opts.system_wide || given("--no-follow") || opts.sched ||
+        opts.stack || opts.kernel_stack || given("--stack-size") || given("--pending") || opts.fds_only ||
+        !opts.data || opts.output_separately)
+        return Error{"btrace report decodes what was recorded: -u, --buffer-size, -a, --comm, --cgroup, "
+                     "--no-follow, --sched, -k, --pending, --fds, --no-data and -ff are btrace record's (or the "
+                     "live trace's)",
+                     2};
+    for (const auto& expr : expressions)
+        if (expr.starts_with("signal=") || expr.starts_with("signals=") || expr.starts_with("s="))
+            return Error{"-e " + expr + ": the signals shown were chosen when recording", 2};
+    if (opts.until_s >= 0 && opts.until_s < opts.since_s)
+        return Error{"--until comes before --since: nothing would be shown", 2};
+    return {};
+}
+
 }  // namespace
 
 ParseResult parse(int argc, const char* const* argv) {
     // `btrace monitor ...`: its own options (a program named monitor is `btrace -- monitor`).
     if (argc > 1 && std::string_view(argv[1]) == "monitor")
         return parse_monitor(argc - 1, argv + 1);
+    // `btrace record ...` and `btrace report ...` take the trace's options, each checked below.
+    Options opts;
+    for (int i = 0; i < argc; ++i)
+        opts.command_line += (i ? " " : "") + shell_quoted(argv[i]);
+    if (argc > 1 && (std::string_view(argv[1]) == "record" || std::string_view(argv[1]) == "report")) {
+        opts.mode = std::string_view(argv[1]) == "record" ? Options::Mode::Record : Options::Mode::Report;
+        --argc;
+        ++argv;
+    }
     CLI::App app{kDescription, "btrace"};
     app.footer(kExamples);
     app.set_version_flag("-V,--version", "btrace " BTRACE_VERSION);
     app.formatter(std::make_shared<UsageFormatter>());
 
-    Options opts;
     std::vector<std::string> pid_texts;
     std::string buffer_size;
     bool no_follow = false;
@@ -466,6 +539,15 @@ ParseResult parse(int argc, const char* const* argv) {
     app.add_option("--max-events", opts.max_events, "Stop after N calls")
         ->type_name("N")
         ->transform(whole_number(1, UINT64_MAX));
+    bool no_compress = false;
+    app.add_flag("--no-compress", no_compress, "btrace record: store the blocks as they are, not zstd-compressed");
+    app.add_option("--since", opts.since_s,
+                   "btrace report: only what happened from S seconds after the recording's start")
+        ->type_name("S")
+        ->transform(seconds());
+    app.add_option("--until", opts.until_s, "btrace report: only what happened up to S seconds after its start")
+        ->type_name("S")
+        ->transform(seconds());
     app.prefix_command();  // everything from COMMAND on belongs to COMMAND
 
     try {
@@ -577,6 +659,12 @@ ParseResult parse(int argc, const char* const* argv) {
         opts.time = Options::Time::SincePrevious;
     if (!opts.comm.empty() || !opts.cgroup_path.empty())
         opts.system_wide = true;
+
+    opts.compress = !no_compress;
+    if (auto ok = check_mode(app, opts, expressions, buffer_size); !ok)
+        return ok.error();
+    if (opts.mode == Options::Mode::Report)
+        return opts;  // -p: whose calls are shown, not processes that must exist
 
     if (!opts.any_target())
         return Error{"nothing to trace: give -- COMMAND, -p PID or -a (see btrace --help)", 2};

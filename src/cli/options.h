@@ -80,6 +80,15 @@ struct Options {
         bool all_exits = false;         // --all-exits: log every process exit, not only the telling ones
     } monitor;
 
+    // `btrace record -o FILE ...`: the records to a file, undecoded; `btrace
+    // report [OPTIONS] FILE`: decoded from it (the file is `command`'s one item).
+    enum class Mode { Trace, Record, Report } mode = Mode::Trace;
+    std::string command_line;  // btrace's own, shell-quoted: a recording keeps it
+    bool compress = true;  // record --no-compress: blocks stored as they are
+    // report --since/--until: only what happened in this window, in seconds from the recording's start.
+    double since_s = 0;
+    double until_s = -1;  // < 0: to the end
+
     bool any_target() const { return !command.empty() || !pids.empty() || system_wide; }
 };
 

@@ -81,6 +81,14 @@ void Consumer::release(uint64_t up_to_ns) {
     queue_.release(up_to_ns, [&](std::span<const uint8_t> record, uint64_t order_ns, bool late) {
         btrace_hdr hdr;
         std::memcpy(&hdr, record.data(), sizeof(hdr));
+        if (writer_) {
+            writer_->frame(record::FrameType::Record, record);
+            if (hdr.type == BTRACE_REC_SYSCALL && !(hdr.flags & (BTRACE_SYS_ENTER_PART | BTRACE_SYS_FDS_ONLY)))
+                ++calls_;
+            if (!writer_->status())
+                sink_status_ = writer_->status();
+            return;
+        }
         fds_.at(order_ns, hdr.ts_ns);
         dispatch(record.data(), hdr);
         if (late)
@@ -181,7 +189,7 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         btrace_signal rec;
         if (!fixed_part(data, hdr, rec))
             return;
-        if (!limit_reached())
+        if (!limit_reached() && (!filter_ || filter_->admits_signal(rec)))
             formatter_.signal(rec, out);
         return;
     }

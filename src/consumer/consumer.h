@@ -14,6 +14,7 @@
 #include "consumer/order.h"
 #include "output/sink.h"
 #include "output/formatter.h"
+#include "record/file.h"
 #include "stack/mappings.h"
 #include "stack/unwinder.h"
 #include "state/fd_table.h"
@@ -44,6 +45,8 @@ public:
     virtual bool admit(const btrace_syscall& rec, std::span<const uint8_t> record) = 0;
     // Whether the exit line is printed (the monitor's log keeps only some).
     virtual bool before_exit(const btrace_exit& rec) = 0;
+    // Whether a signal's line is printed.
+    virtual bool admits_signal(const btrace_signal&) { return true; }
     // A call still in flight (no result; payloads: what it was passed, read
     // from the thread's memory): shown as in progress?
     virtual bool shows_in_progress(const btrace_syscall&, const decode::Payloads&) const { return true; }
@@ -87,6 +90,9 @@ public:
     // signal lines neither (0: no limit).
     void limit_calls(uint64_t limit) { call_limit_ = limit; }
     void set_filter(CallFilter* filter) { filter_ = filter; }
+    // btrace record: each record goes to the file, in the order it would be
+    // printed, instead of being decoded (report decodes it later).
+    void record_to(record::Writer* writer) { writer_ = writer; }
     // -k: keep each process's mappings from its calls, forks and exits, for
     // the unwinder (whose modules go with the process).
     void follow_mappings(stack::Mappings* mappings, stack::Unwinder* unwinder) {
@@ -158,6 +164,7 @@ private:
     uint64_t calls_ = 0;
     uint64_t call_limit_ = 0;
     CallFilter* filter_ = nullptr;
+    record::Writer* writer_ = nullptr;
     std::unique_ptr<UnseenFds> proc_names_;
     stack::Mappings* mappings_ = nullptr;
     stack::Unwinder* unwinder_ = nullptr;

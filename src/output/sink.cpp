@@ -16,6 +16,8 @@ namespace {
 
 constexpr int kWriteFlags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW;
 
+}  // namespace
+
 // Opens the output FILE for writing, as root should in a shared directory:
 // - O_NOFOLLOW: a symlink planted at that name must not turn a root-run
 //   btrace into a write anywhere.
@@ -28,7 +30,7 @@ constexpr int kWriteFlags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW;
 //   fd is then blocking as usual.
 // Truncating (not for reopening: after logrotate's copytruncate the file is
 // already empty, and after a rename the name is free or freshly created).
-Result<int> open_file(const std::string& path, bool truncate, const std::string& what) {
+Result<int> open_output_file(const std::string& path, bool truncate, const std::string& what) {
     const auto slash = path.rfind('/');
     const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
     const int dir_fd = ::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -73,12 +75,10 @@ Result<int> open_file(const std::string& path, bool truncate, const std::string&
     return fd;
 }
 
-}  // namespace
-
 Result<Sink> Sink::open(const std::string& path, Rotation rotation, bool append) {
     if (path.empty())
         return Sink(STDERR_FILENO, false, "stderr", {});
-    auto fd = open_file(path, !append, "-o " + path);
+    auto fd = open_output_file(path, !append, "-o " + path);
     if (!fd)
         return fd.error();
     return Sink(*fd, true, path, rotation);
@@ -155,7 +155,7 @@ Result<void> Sink::rotate() {
         if (::rename(from.c_str(), to.c_str()) < 0 && errno != ENOENT)
             return errno_error("rotating " + from, errno);
     }
-    auto fd = open_file(name_, true, "rotating " + name_);
+    auto fd = open_output_file(name_, true, "rotating " + name_);
     if (!fd)
         return fd.error();
     fd_ = *fd;
@@ -170,7 +170,7 @@ Result<void> Sink::reopen() {
         return ok;
     ::close(fd_);
     fd_ = -1;
-    auto fd = open_file(name_, false, "reopening " + name_);
+    auto fd = open_output_file(name_, false, "reopening " + name_);
     if (!fd)
         return fd.error();
     fd_ = *fd;

@@ -17,6 +17,11 @@
 namespace btrace::output {
 
 // Size-based rotation of a file sink: FILE -> FILE.1 -> ... -> FILE.keep.
+// Opens path for writing as root should in a shared directory (no symlinks,
+// nothing planted in a sticky world-writable directory; see sink.cpp);
+// truncate: else appended to. what: the start of its error messages.
+Result<int> open_output_file(const std::string& path, bool truncate, const std::string& what);
+
 struct Rotation {
     std::size_t max_bytes = 0;  // 0: never rotate
     unsigned keep = 0;          // old files kept; 0: just truncate FILE

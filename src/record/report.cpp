@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "record/report.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <map>
+#include <optional>
+
+#include "app/common.h"
+#include "consumer/consumer.h"
+#include "consumer/path_filter.h"
+#include "decode/errno.h"
+#include "decode/payloads.h"
+#include "output/call.h"
+#include "output/sched_summary.h"
+#include "output/summary.h"
+#include "record/file.h"
+#include "record/recording.h"
+
+namespace btrace::record {
+
+namespace {
+
+// The kernel side's bucket (summary.bpf.h hist_bucket): floor(log2(v)) + 1, 0 for 0.
+uint32_t hist_bucket(uint64_t v) {
+    return std::min<uint32_t>(static_cast<uint32_t>(std::bit_width(v)), BTRACE_HIST_BUCKETS - 1);
+}
+
+// What report narrows the recording to (the live trace's filters, run on the
+// records), and the summary, counted from the calls it shows as the kernel
+// side counts them live.
+class ReportFilter final : public consumer::CallFilter {
+public:
+    ReportFilter(const cli::Options& opts, uint64_t start_ns, output::Formatter& formatter,
+                 consumer::PathFilter* paths)
+        : opts_(opts), formatter_(formatter), paths_(paths) {
+        since_ns_ = start_ns + static_cast<uint64_t>(opts.since_s * 1e9);
+        until_ns_ = opts.until_s < 0 ? UINT64_MAX : start_ns + static_cast<uint64_t>(opts.until_s * 1e9);
+        min_duration_ns_ = static_cast<uint64_t>(opts.min_duration_ms * 1e6);
+    }
+
+    bool admit(const btrace_syscall& rec, std::span<const uint8_t> record) override {
+        const auto payload_area = record.subspan(std::min(record.size(), sizeof(rec)));
+        bool shown = selected(rec);
+        if (!shown)
+            formatter_.follow_fds(rec, payload_area);  // not shown, but what it did to fds counts
+        else if (paths_)
+            shown = paths_->admit(rec, record);  // follows the fds of what it leaves out
+        if (!shown)
+            return false;
+        if (opts_.summary != cli::Options::Summary::None)
+            count(rec, payload_area);
+        if (opts_.summary != cli::Options::Summary::Only)
+            return true;
+        formatter_.follow_fds(rec, payload_area);
+        return false;
+    }
+    bool before_exit(const btrace_exit& rec) override { return of_interest(rec.hdr); }
+    bool admits_signal(const btrace_signal& rec) override { return of_interest(rec.hdr); }
+
+    std::vector<state::StatsEntry> stats() const {
+        std::vector<state::StatsEntry> out;
+        for (const auto& [key, entry] : stats_)
+            out.push_back(entry);
+        return out;
+    }
+    std::vector<state::SchedStatsEntry> sched_stats() const {
+        std::vector<state::SchedStatsEntry> out;
+        for (const auto& [key, entry] : sched_stats_)
+            out.push_back(entry);
+        return out;
+    }
+
+private:
+    bool of_interest(const btrace_hdr& hdr) const {
+        if (hdr.ts_ns < since_ns_ || hdr.ts_ns > until_ns_)
+            return false;
+        return opts_.pids.empty() || std::any_of(opts_.pids.begin(), opts_.pids.end(), [&](pid_t pid) {
+                   return static_cast<uint32_t>(pid) == hdr.tgid || static_cast<uint32_t>(pid) == hdr.tid;
+               });
+    }
+
+    // As the kernel side selects live (filter.bpf.h).
+    bool selected(const btrace_syscall& rec) const {
+        if (!of_interest(rec.hdr))
+            return false;
+        const auto& syscalls = opts_.syscalls;
+        if (!syscalls.empty() &&
+            (rec.nr < 0 || static_cast<std::size_t>(rec.nr) >= syscalls.size() || !syscalls[rec.nr]))
+            return false;
+        if (rec.hdr.flags & BTRACE_SYS_NO_RETURN)
+            return opts_.status.unfinished && !min_duration_ns_;
+        const bool failed = decode::is_error_return(rec.ret);
+        if (rec.duration_ns < min_duration_ns_ || !(failed ? opts_.status.failed : opts_.status.successful))
+            return false;
+        return !failed || opts_.errnos.empty() ||
+               std::find(opts_.errnos.begin(), opts_.errnos.end(), -rec.ret) != opts_.errnos.end();
+    }
+
+    void count(const btrace_syscall& rec, std::span<const uint8_t> payload_area) {
+        using By = cli::Options::SummaryBy;
+        btrace_stats_key key{};
+        key.nr = static_cast<uint32_t>(rec.nr);
+        key.id = opts_.summary_by == By::Process ? rec.hdr.tgid : opts_.summary_by == By::Thread ? rec.hdr.tid : 0;
+        const bool no_return = rec.hdr.flags & BTRACE_SYS_NO_RETURN;
+        const uint64_t duration = no_return ? 0 : rec.duration_ns;
+        auto& entry = stats_[{key.nr, key.id}];
+        entry.key = key;
+        auto& s = entry.stats;
+        if (!s.calls || duration < s.min_ns)
+            s.min_ns = duration;
+        ++s.calls;
+        s.errors += !no_return && decode::is_error_return(rec.ret);
+        s.total_ns += duration;
+        s.max_ns = std::max<uint64_t>(s.max_ns, duration);
+        ++s.hist[hist_bucket(duration)];
+        if (key.id)
+            std::memcpy(s.comm, rec.hdr.comm, sizeof(s.comm));
+        decode::Payloads payloads;
+        decode::split_payloads(payload_area, payloads);
+        btrace_sched split;
+        if (no_return || !output::sched_of(rec, payloads, split))
+            return;
+        auto& sched = sched_stats_[{key.nr, key.id}];
+        sched.key = key;
+        ++sched.stats.calls;
+        sched.stats.switches += split.switches;
+        const uint64_t parts[BTRACE_PARTS] = {split.cpu_ns, split.blocked_ns, split.runq_ns};
+        for (int part = 0; part < BTRACE_PARTS; ++part) {
+            sched.stats.total_ns[part] += parts[part];
+            ++sched.stats.hist[part][hist_bucket(parts[part])];
+        }
+    }
+
+    const cli::Options& opts_;
+    output::Formatter& formatter_;
+    consumer::PathFilter* paths_;
+    uint64_t since_ns_ = 0, until_ns_ = UINT64_MAX, min_duration_ns_ = 0;
+    std::map<std::pair<uint32_t, uint32_t>, state::StatsEntry> stats_;
+    std::map<std::pair<uint32_t, uint32_t>, state::SchedStatsEntry> sched_stats_;
+};
+
+}  // namespace
+
+Result<int> run_report(const cli::Options& opts) {
+    const std::string& path = opts.command.front();
+    auto reader = Reader::open(path);
+    if (!reader)
+        return reader.error();
+    const Header& header = (*reader)->header();
+    if (header.arch != this_arch())
+        return Error{fmt::format("{}: recorded on {}; this btrace decodes {} system calls only", path,
+                                 header.arch, this_arch())};
+    if (header.syscall_table != syscall_table_hash())
+        spdlog::warn("{}: recorded by btrace {}, whose syscall table differs from this one's: calls it did not know "
+                     "by name show as syscall_NNN, and names this one lacks too",
+                     path, header.btrace_version);
+    // Decoded for reading: stdout unless -o (the live trace's stderr was the command's to keep).
+    auto sink = opts.output_path.empty() ? Result<output::Sink>(output::Sink::stdout_sink())
+                                         : output::Sink::open(opts.output_path, {}, opts.append);
+    if (!sink)
+        return sink.error();
+    const bool summary_only = opts.summary == cli::Options::Summary::Only;
+    auto discard = summary_only ? output::Sink::open("/dev/null") : Result<output::Sink>(Error{""});
+    if (summary_only && !discard)
+        return discard.error();
+
+    state::FdTable fds;
+    output::FormatOptions format{header.start_ns, header.realtime_offset_ns, opts.raw, app::time_format(opts.time)};
+    format.string_max = opts.string_max;
+    format.hex = app::string_hex(opts.hex);
+    format.time_delta = opts.time_delta;
+    format.exit_lines = opts.show_exits;
+    format.read_dumps = opts.read_dumps;
+    format.write_dumps = opts.write_dumps;
+    auto formatter = app::make_formatter(opts.json, format, fds);
+    consumer::Consumer consumer(*formatter, summary_only ? *discard : *sink, fds);
+    consumer.limit_calls(opts.max_events);
+    std::optional<consumer::PathFilter> paths;
+    if (!opts.trace_paths.empty())
+        paths.emplace(consumer::resolve_trace_paths(opts.trace_paths), fds, *formatter);
+    ReportFilter filter(opts, header.start_ns, *formatter, paths ? &*paths : nullptr);
+    consumer.set_filter(&filter);
+
+    std::optional<Counters> counters;
+    std::vector<SnapshotFd> snapshot;
+    Frame frame{};
+    for (;;) {
+        auto more = (*reader)->next(frame);
+        if (!more)
+            return more.error();
+        if (!*more || consumer.limit_reached())
+            break;
+        switch (frame.type) {
+        case FrameType::Record:
+            if (consumer.feed(frame.payload.data(), frame.payload.size()) < 0)
+                return consumer.finish().error();
+            break;
+        case FrameType::FdSnapshot:
+            snapshot.clear();
+            if (!parse_fds(frame.payload, snapshot))
+                return Error{path + ": a damaged fd snapshot"};
+            for (const auto& f : snapshot)
+                fds.set(f.tgid, f.fd, f.name, f.cloexec, f.file);
+            break;
+        case FrameType::Counters: {
+            auto parsed = parse_counters(
+                std::string_view(reinterpret_cast<const char*>(frame.payload.data()), frame.payload.size()));
+            if (!parsed)
+                return Error{path + ": " + parsed.error().message};
+            counters = std::move(*parsed);
+            break;
+        }
+        default:
+            break;  // a Header again, or a kind a later btrace added that decoding can do without
+        }
+    }
+    if (auto ok = consumer.finish(); !ok)
+        return ok.error();
+    if (opts.summary != cli::Options::Summary::None) {
+        output::format_summary(filter.stats(), app::summary_by(opts.summary_by), opts.histogram, opts.json,
+                               sink->buffer());
+        if (header.sched)
+            output::format_sched_summary(filter.sched_stats(), app::summary_by(opts.summary_by), opts.json,
+                                         sink->buffer());
+        if (auto ok = sink->flush(); !ok)
+            return ok.error();
+    }
+    if (counters)
+        app::report_counters(*counters);
+    if (consumer.malformed())
+        spdlog::warn("{}: {} malformed records skipped", path, consumer.malformed());
+    if (!(*reader)->end_note().empty())
+        spdlog::warn("{}: {}", path, (*reader)->end_note());
+    return 0;
+}
+
+}  // namespace btrace::record
