@@ -142,13 +142,7 @@ Result<int> run(const cli::Options& opts) {
     install_signal_handlers(run_as.has_value());
 
     state::FdTable fds;
-    output::FormatOptions format{monotonic_ns(), realtime_offset_ns(), opts.raw, time_format(opts.time)};
-    format.string_max = opts.string_max;
-    format.hex = string_hex(opts.hex);
-    format.time_delta = opts.time_delta;
-    format.exit_lines = opts.show_exits;
-    format.read_dumps = opts.read_dumps;
-    format.write_dumps = opts.write_dumps;
+    const output::FormatOptions format = format_options(opts, monotonic_ns(), realtime_offset_ns());
     auto formatter = make_formatter(opts.json, format, fds);
     // -c -k: the calls come up for their stacks; their lines go nowhere.
     const bool stacks_shown = opts.stack || opts.kernel_stack;
@@ -212,8 +206,8 @@ Result<int> run(const cli::Options& opts) {
         for (pid_t pid : opts.pids) {
             take_snapshot(pid, false);
             if (auto ok = consumer::report_calls_in_flight(pid, monotonic_ns(), opts.syscalls, path_filter ? &*path_filter : nullptr,
-                                                          **tracer, *formatter,
-                                                          *sink); !ok)
+                                                          **tracer, *formatter, *sink, recording_file.get());
+                !ok)
                 return ok.error();
         }
     }

@@ -14,7 +14,7 @@
 #include "consumer/consumer.h"
 #include "loader/tracer.h"
 #include "output/formatter.h"
-#include "output/summary.h"
+#include "app/formatting.h"
 #include "record/file.h"
 #include "stack/kernel.h"
 #include "stack/mappings.h"
@@ -34,9 +34,6 @@ int64_t realtime_offset_ns();  // CLOCK_REALTIME - CLOCK_MONOTONIC now
 Result<std::unique_ptr<loader::Tracer>> load_tracer(const cli::Options& opts);
 // -p: each process must exist now.
 Result<void> check_pids(const cli::Options& opts);
-// JSON lines or text, naming fds from fds.
-std::unique_ptr<output::Formatter> make_formatter(bool json, const output::FormatOptions& format,
-                                                  state::FdTable& fds);
 Result<void> add_targets(loader::Tracer& tracer, const cli::Options& opts);
 void sweep_dead_targets(loader::Tracer& tracer);
 // as_exec_leaves_them: only what survives an execve (no O_CLOEXEC fds), for
@@ -58,14 +55,8 @@ struct Stacks {
     void show(const cli::Options& opts, const loader::Tracer& tracer, consumer::Consumer& consumer,
               output::Formatter& formatter);
 };
-// -t, -r ... and -x as the formatter takes them.
-output::TimeFormat time_format(cli::Options::Time time);
-decode::StringHex string_hex(cli::Options::Hex hex);
-output::SummaryBy summary_by(cli::Options::SummaryBy by);
-
-// At the end: what was lost (in the user's terms: calls, by syscall), late or malformed.
+// At the end: what the tracer and consumer lost, as report_counters takes it.
 record::Counters counters_of(const loader::Tracer& tracer, const consumer::Consumer& consumer);
-void report_counters(const record::Counters& counters);
 void report_counters(const loader::Tracer& tracer, const consumer::Consumer& consumer);
 
 // btrace record: the closing counters, the last block, and a line on what was written.

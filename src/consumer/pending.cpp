@@ -94,12 +94,19 @@ void read_passed_memory(pid_t tid, const syscalls::Syscall& sc, const __u64* arg
 // A call in flight, printed with what it was passed: its enter part's
 // payloads (read as the kernel read them) when there is one, else what the
 // thread's memory holds now.
+// Recording: the call goes to the file as it would have been printed.
 Result<void> print_in_progress(const btrace_syscall& rec, std::string_view note, std::span<const uint8_t> passed_in,
-                               const CallFilter* filter, output::Formatter& formatter, output::Sink& out) {
+                               const CallFilter* filter, output::Formatter& formatter, output::Sink& out,
+                               record::Writer* recording = nullptr) {
     std::vector<uint8_t> area;  // a call in flight is rare: its own buffer
     decode::Payloads payloads;
     if (const syscalls::Syscall* info = syscalls::lookup(rec.nr); info && passed_in.empty())
         read_passed_memory(static_cast<pid_t>(rec.hdr.tid), *info, rec.args, formatter.string_max(), area);
+    if (recording) {
+        recording->frame(record::FrameType::InProgress,
+                         record::in_progress_payload(rec, passed_in.empty() ? area : passed_in, note));
+        return recording->status();
+    }
     decode::split_payloads(passed_in.empty() ? area : passed_in, payloads);
     if (filter && !filter->shows_in_progress(rec, payloads))
         return {};
@@ -124,7 +131,7 @@ std::string_view sched_state_note(uint32_t state) {
 
 Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, const std::vector<bool>& syscalls,
                                     const CallFilter* filter, loader::Tracer& tracer, output::Formatter& formatter,
-                                    output::Sink& out) {
+                                    output::Sink& out, record::Writer* recording) {
     for (const auto& call : state::calls_in_flight(pid)) {
         const bool shown = syscalls.empty() || (call.nr >= 0 && static_cast<std::size_t>(call.nr) < syscalls.size() &&
                                                 syscalls[call.nr]);
@@ -133,7 +140,8 @@ Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, const std::vecto
             continue;
         if (shown) {
             const btrace_syscall rec = call_record(pid, call.tid, call.comm, call.nr, call.args, now_ns);
-            if (auto ok = print_in_progress(rec, "... in progress when tracing started", {}, filter, formatter, out);
+            if (auto ok = print_in_progress(rec, "... in progress when tracing started", {}, filter, formatter, out,
+                                            recording);
                 !ok)
                 return ok;
         }

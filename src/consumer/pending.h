@@ -21,10 +21,10 @@ namespace btrace::consumer {
 // it in the kernel, so that its completion pairs up with a lower-bound
 // duration (>=...). syscalls: -e trace= by number (empty: all); a call it
 // leaves out is not printed, and is recorded only if it changes fds.
-// filter (may be null): which of them are shown.
+// filter (may be null): which of them are shown. recording: they go there instead.
 Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, const std::vector<bool>& syscalls,
                                     const CallFilter* filter, loader::Tracer& tracer, output::Formatter& formatter,
-                                    output::Sink& out);
+                                    output::Sink& out, record::Writer* recording = nullptr);
 
 class PendingReporter {
 public:

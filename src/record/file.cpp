@@ -474,6 +474,30 @@ Result<bool> Reader::next(Frame& frame) {
     return true;
 }
 
+std::vector<uint8_t> in_progress_payload(const btrace_syscall& rec, std::span<const uint8_t> payload_area,
+                                         std::string_view note) {
+    std::vector<uint8_t> payload;
+    append(payload, static_cast<uint32_t>(note.size()));
+    payload.insert(payload.end(), note.begin(), note.end());
+    append(payload, rec);
+    payload.insert(payload.end(), payload_area.begin(), payload_area.end());
+    return payload;
+}
+
+bool parse_in_progress(std::span<const uint8_t> payload, InProgress& out) {
+    uint32_t note_size;
+    if (payload.size() < sizeof(note_size))
+        return false;
+    std::memcpy(&note_size, payload.data(), sizeof(note_size));
+    payload = payload.subspan(sizeof(note_size));
+    if (payload.size() < note_size + sizeof(out.rec))
+        return false;
+    out.note = std::string_view(reinterpret_cast<const char*>(payload.data()), note_size);
+    std::memcpy(&out.rec, payload.data() + note_size, sizeof(out.rec));
+    out.payload_area = payload.subspan(note_size + sizeof(out.rec));
+    return true;
+}
+
 bool parse_fds(std::span<const uint8_t> payload, std::vector<SnapshotFd>& out) {
     while (!payload.empty()) {
         FdEntry entry;

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "btrace/event.h"
 #include "state/fd_desc.h"
 #include "util/result.h"
 
@@ -26,6 +27,7 @@ enum class FrameType : uint16_t {
     FdSnapshot = 2,   // fds open at attach (SnapshotFd each)
     Record = 3,       // one record as the ring buffer sent it, in the order it was printed live
     Counters = 4,     // key=value lines: what was lost, at the end (Counters)
+    InProgress = 5,   // a call in flight when tracing began (InProgress)
 };
 
 // What report needs to decode, format and judge the records.
@@ -149,6 +151,18 @@ private:
     bool counters_seen_ = false;
     std::string end_note_;
 };
+
+// A call in flight when tracing began, as the live trace showed it: its
+// record (no result), what it was passed (read from the thread's memory), a note.
+struct InProgress {
+    btrace_syscall rec;
+    std::span<const uint8_t> payload_area;
+    std::string_view note;
+};
+std::vector<uint8_t> in_progress_payload(const btrace_syscall& rec, std::span<const uint8_t> payload_area,
+                                         std::string_view note);
+// false if it is malformed; spans point into payload.
+bool parse_in_progress(std::span<const uint8_t> payload, InProgress& out);
 
 // fds of a FdSnapshot frame; false if it is malformed.
 bool parse_fds(std::span<const uint8_t> payload, std::vector<SnapshotFd>& out);

@@ -9,7 +9,7 @@
 #include <map>
 #include <optional>
 
-#include "app/common.h"
+#include "app/formatting.h"
 #include "consumer/consumer.h"
 #include "consumer/path_filter.h"
 #include "decode/errno.h"
@@ -59,6 +59,9 @@ public:
         return false;
     }
     bool before_exit(const btrace_exit& rec) override { return of_interest(rec.hdr); }
+    bool shows_in_progress(const btrace_syscall& rec, const decode::Payloads& payloads) const override {
+        return of_interest(rec.hdr) && in_set(rec.nr) && (!paths_ || paths_->shows_in_progress(rec, payloads));
+    }
     bool admits_signal(const btrace_signal& rec) override { return of_interest(rec.hdr); }
 
     std::vector<state::StatsEntry> stats() const {
@@ -83,13 +86,16 @@ private:
                });
     }
 
+    bool in_set(long nr) const {  // -e trace=
+        const auto& syscalls = opts_.syscalls;
+        return syscalls.empty() || (nr >= 0 && static_cast<std::size_t>(nr) < syscalls.size() && syscalls[nr]);
+    }
+
     // As the kernel side selects live (filter.bpf.h).
     bool selected(const btrace_syscall& rec) const {
         if (!of_interest(rec.hdr))
             return false;
-        const auto& syscalls = opts_.syscalls;
-        if (!syscalls.empty() &&
-            (rec.nr < 0 || static_cast<std::size_t>(rec.nr) >= syscalls.size() || !syscalls[rec.nr]))
+        if (!in_set(rec.nr))
             return false;
         if (rec.hdr.flags & BTRACE_SYS_NO_RETURN)
             return opts_.status.unfinished && !min_duration_ns_;
@@ -163,21 +169,23 @@ Result<int> run_report(const cli::Options& opts) {
                                          : output::Sink::open(opts.output_path, {}, opts.append);
     if (!sink)
         return sink.error();
+    if (auto ok = report(**reader, opts, *sink, path); !ok)
+        return ok.error();
+    return 0;
+}
+
+Result<void> report(Reader& reader, const cli::Options& opts, output::Sink& sink, const std::string& name) {
+    const Header& header = reader.header();
     const bool summary_only = opts.summary == cli::Options::Summary::Only;
     auto discard = summary_only ? output::Sink::open("/dev/null") : Result<output::Sink>(Error{""});
     if (summary_only && !discard)
         return discard.error();
 
     state::FdTable fds;
-    output::FormatOptions format{header.start_ns, header.realtime_offset_ns, opts.raw, app::time_format(opts.time)};
-    format.string_max = opts.string_max;
-    format.hex = app::string_hex(opts.hex);
-    format.time_delta = opts.time_delta;
-    format.exit_lines = opts.show_exits;
-    format.read_dumps = opts.read_dumps;
-    format.write_dumps = opts.write_dumps;
-    auto formatter = app::make_formatter(opts.json, format, fds);
-    consumer::Consumer consumer(*formatter, summary_only ? *discard : *sink, fds);
+    auto formatter =
+        app::make_formatter(opts.json, app::format_options(opts, header.start_ns, header.realtime_offset_ns), fds);
+    output::Sink& lines = summary_only ? *discard : sink;
+    consumer::Consumer consumer(*formatter, lines, fds);
     consumer.limit_calls(opts.max_events);
     std::optional<consumer::PathFilter> paths;
     if (!opts.trace_paths.empty())
@@ -189,7 +197,7 @@ Result<int> run_report(const cli::Options& opts) {
     std::vector<SnapshotFd> snapshot;
     Frame frame{};
     for (;;) {
-        auto more = (*reader)->next(frame);
+        auto more = reader.next(frame);
         if (!more)
             return more.error();
         if (!*more || consumer.limit_reached())
@@ -202,15 +210,28 @@ Result<int> run_report(const cli::Options& opts) {
         case FrameType::FdSnapshot:
             snapshot.clear();
             if (!parse_fds(frame.payload, snapshot))
-                return Error{path + ": a damaged fd snapshot"};
+                return Error{name + ": a damaged fd snapshot"};
             for (const auto& f : snapshot)
                 fds.set(f.tgid, f.fd, f.name, f.cloexec, f.file);
             break;
+        case FrameType::InProgress: {
+            InProgress call{};
+            if (!parse_in_progress(frame.payload, call))
+                return Error{name + ": a damaged record of a call in flight"};
+            decode::Payloads payloads;
+            decode::split_payloads(call.payload_area, payloads);
+            if (!filter.shows_in_progress(call.rec, payloads))
+                break;
+            formatter->in_progress(call.rec, payloads, call.note, lines.buffer());
+            if (auto ok = lines.route(call.rec.hdr.tid); !ok)
+                return ok.error();
+            break;
+        }
         case FrameType::Counters: {
             auto parsed = parse_counters(
                 std::string_view(reinterpret_cast<const char*>(frame.payload.data()), frame.payload.size()));
             if (!parsed)
-                return Error{path + ": " + parsed.error().message};
+                return Error{name + ": " + parsed.error().message};
             counters = std::move(*parsed);
             break;
         }
@@ -222,20 +243,20 @@ Result<int> run_report(const cli::Options& opts) {
         return ok.error();
     if (opts.summary != cli::Options::Summary::None) {
         output::format_summary(filter.stats(), app::summary_by(opts.summary_by), opts.histogram, opts.json,
-                               sink->buffer());
+                               sink.buffer());
         if (header.sched)
             output::format_sched_summary(filter.sched_stats(), app::summary_by(opts.summary_by), opts.json,
-                                         sink->buffer());
-        if (auto ok = sink->flush(); !ok)
+                                         sink.buffer());
+        if (auto ok = sink.flush(); !ok)
             return ok.error();
     }
     if (counters)
         app::report_counters(*counters);
     if (consumer.malformed())
-        spdlog::warn("{}: {} malformed records skipped", path, consumer.malformed());
-    if (!(*reader)->end_note().empty())
-        spdlog::warn("{}: {}", path, (*reader)->end_note());
-    return 0;
+        spdlog::warn("{}: {} malformed records skipped", name, consumer.malformed());
+    if (!reader.end_note().empty())
+        spdlog::warn("{}: {}", name, reader.end_note());
+    return {};
 }
 
 }  // namespace btrace::record

@@ -5,10 +5,16 @@
 #pragma once
 
 #include "cli/options.h"
+#include "output/sink.h"
+#include "record/file.h"
 #include "util/result.h"
 
 namespace btrace::record {
 
+// opts.command's one item is the file.
 Result<int> run_report(const cli::Options& opts);
+// The decoding and printing from any reader (the fuzz target's reads bytes);
+// name: the recording's, in messages.
+Result<void> report(Reader& reader, const cli::Options& opts, output::Sink& sink, const std::string& name);
 
 }  // namespace btrace::record
