@@ -206,8 +206,13 @@ Result<void> close_recording(record::Writer& file, const record::Counters& count
     file.frame(record::FrameType::Counters, record::counters_text(counters));
     if (auto ok = file.close(); !ok)
         return ok;
-    spdlog::info("recorded {} call{} to {}: {:.1f} MiB ({:.1f} MiB before compression)", calls, calls == 1 ? "" : "s",
-                 path, file.bytes_written() / 1048576.0, file.raw_bytes() / 1048576.0);
+    const auto size = [](uint64_t bytes) {
+        return bytes < (10u << 10) ? fmt::format("{} bytes", bytes)
+               : bytes < (10u << 20) ? fmt::format("{:.1f} KiB", bytes / 1024.0)
+                                     : fmt::format("{:.1f} MiB", bytes / 1048576.0);
+    };
+    spdlog::info("recorded {} call{} to {}: {}{}", calls, calls == 1 ? "" : "s", path, size(file.bytes_written()),
+                 file.compressed() ? fmt::format(" ({} before compression)", size(file.raw_bytes())) : "");
     return {};
 }
 

@@ -83,8 +83,11 @@ void Consumer::release(uint64_t up_to_ns) {
         std::memcpy(&hdr, record.data(), sizeof(hdr));
         if (writer_) {
             writer_->frame(record::FrameType::Record, record);
+            btrace_loss loss;
             if (hdr.type == BTRACE_REC_SYSCALL && !(hdr.flags & (BTRACE_SYS_ENTER_PART | BTRACE_SYS_FDS_ONLY)))
                 ++calls_;
+            else if (hdr.type == BTRACE_REC_LOSS && fixed_part(record.data(), hdr, loss))
+                count_loss(loss);
             if (!writer_->status())
                 sink_status_ = writer_->status();
             return;
@@ -206,8 +209,7 @@ void Consumer::dispatch(const uint8_t* data, const btrace_hdr& hdr) {
         btrace_loss rec;
         if (!fixed_part(data, hdr, rec))
             return;
-        lost_calls_ += rec.calls;
-        lost_others_ += rec.others;
+        count_loss(rec);
         // The gap is here: what the lost calls did to fds and mappings is unknown.
         const uint64_t read_ns = mappings_ ? now_ns() : 0;
         if (rec.overflow_changes & BTRACE_LOSS_FDS)

@@ -130,6 +130,10 @@ private:
     // Copies the record's fixed part out; false (and counted) if hdr.size is short of it.
     template <class Record>
     bool fixed_part(const uint8_t* data, const btrace_hdr& hdr, Record& rec);
+    void count_loss(const btrace_loss& rec) {
+        lost_calls_ += rec.calls;
+        lost_others_ += rec.others;
+    }
 
     // Records held until no CPU can still send an older one. More than this
     // held (a CPU that cannot be made to flush) releases up to the clock.

@@ -95,6 +95,7 @@ public:
     uint64_t frames() const { return frames_; }
     uint64_t bytes_written() const { return bytes_written_; }
     uint64_t raw_bytes() const { return raw_bytes_; }
+    bool compressed() const { return compress_; }
 
 private:
     Writer(int fd, std::string path, bool compress);
