@@ -88,4 +88,17 @@ void format_signal(int sig, fmt::memory_buffer& out) {
         put(out, name);
 }
 
+void format_exit_status(uint32_t status, fmt::memory_buffer& out) {
+    const ExitStatus exit = exit_status(status);
+    if (exit.signal == 0) {
+        put(out, "exited with ");
+        put_dec(out, exit.code);
+        return;
+    }
+    put(out, signal_name(exit.signal).empty() ? "killed by signal " : "killed by ");
+    format_signal(exit.signal, out);
+    if (exit.core_dumped)
+        put(out, " (core dumped)");
+}
+
 }  // namespace btrace::decode

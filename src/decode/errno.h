@@ -45,5 +45,7 @@ struct ExitStatus {
 constexpr ExitStatus exit_status(uint32_t status) {
     return {static_cast<int>((status >> 8) & 0xff), static_cast<int>(status & 0x7f), (status & 0x80) != 0};
 }
+// As strace's +++ lines end: "exited with 0", "killed by SIGSEGV (core dumped)", "killed by signal 99".
+void format_exit_status(uint32_t status, fmt::memory_buffer& out);
 
 }  // namespace btrace::decode

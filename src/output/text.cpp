@@ -230,8 +230,6 @@ void TextFormatter::in_progress(const btrace_syscall& rec, const decode::Payload
 }
 
 void TextFormatter::exit_line(const btrace_exit& rec, fmt::memory_buffer& out) {
-    auto it = std::back_inserter(out);
-    const auto status = decode::exit_status(rec.status);
     // strace stamps its +++ lines when it stamps calls (-t, -tt, -ttt, -r);
     // btrace's default column, time since start, is not strace's, and stays off them.
     if (options_.time != TimeFormat::SinceStart) {
@@ -240,15 +238,11 @@ void TextFormatter::exit_line(const btrace_exit& rec, fmt::memory_buffer& out) {
     }
     put(out, "+++ ");
     put_comm(rec.hdr, out);
-    if (status.signal == 0) {
-        fmt::format_to(it, FMT_COMPILE("/{} exited with {} +++\n"), rec.hdr.tgid, status.code);
-        return;
-    }
-    fmt::format_to(it, FMT_COMPILE("/{} killed by "), rec.hdr.tgid);
-    if (decode::signal_name(status.signal).empty())
-        put(out, "signal ");
-    decode::format_signal(status.signal, out);
-    put(out, status.core_dumped ? " (core dumped) +++\n" : " +++\n");
+    out.push_back('/');
+    decode::put_udec(out, rec.hdr.tgid);
+    out.push_back(' ');
+    decode::format_exit_status(rec.status, out);
+    put(out, " +++\n");
 }
 
 // In the trace's columns, strace's words: ... sh/42 --- SIGCHLD {si_signo=SIGCHLD, ...} ---

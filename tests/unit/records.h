@@ -3,6 +3,7 @@
 // payloads that follow it, laid out as bpf/ writes them.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
@@ -52,6 +53,24 @@ inline void append_payload(std::vector<uint8_t>& area, uint8_t arg, uint8_t how,
     area.insert(area.end(), raw, raw + sizeof(p));
     area.insert(area.end(), bytes.begin(), bytes.end());
     area.resize((area.size() + 7) & ~std::size_t{7});
+}
+
+// A BTRACE_CAP_FD_DESC payload for a file fd; components leaf first.
+inline std::vector<uint8_t> file_desc(int fd, std::vector<std::string> leaf_first, bool cloexec = false) {
+    btrace_fd_desc d{};
+    d.fd = fd;
+    d.kind = BTRACE_FD_FILE;
+    d.cloexec = cloexec;
+    std::vector<uint8_t> names;
+    for (const auto& c : leaf_first) {
+        names.insert(names.end(), c.begin(), c.end());
+        names.push_back(0);
+    }
+    d.name_len = static_cast<uint16_t>(names.size());
+    std::vector<uint8_t> bytes(sizeof(d) + names.size());
+    std::memcpy(bytes.data(), &d, sizeof(d));
+    std::copy(names.begin(), names.end(), bytes.begin() + sizeof(d));
+    return bytes;
 }
 
 // An IOVEC payload's bytes: each entry's btrace_iov, then its data padded to 8.

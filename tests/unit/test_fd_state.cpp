@@ -22,23 +22,7 @@ namespace {
 
 constexpr uint32_t kPid = 100;
 
-// A BTRACE_CAP_FD_DESC payload for a file fd; components leaf first.
-std::vector<uint8_t> file_desc(int fd, std::vector<std::string> leaf_first, bool cloexec = false) {
-    btrace_fd_desc d{};
-    d.fd = fd;
-    d.kind = BTRACE_FD_FILE;
-    d.cloexec = cloexec;
-    std::vector<uint8_t> names;
-    for (const auto& c : leaf_first) {
-        names.insert(names.end(), c.begin(), c.end());
-        names.push_back(0);
-    }
-    d.name_len = static_cast<uint16_t>(names.size());
-    std::vector<uint8_t> bytes(sizeof(d) + names.size());
-    std::memcpy(bytes.data(), &d, sizeof(d));
-    std::copy(names.begin(), names.end(), bytes.begin() + sizeof(d));
-    return bytes;
-}
+using test::file_desc;
 
 struct Call {
     btrace_syscall rec{};
