@@ -290,6 +290,10 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
                    "is killed by a signal (sends every call up: costs like tracing)")
         ->type_name("N")
         ->transform(whole_number(1, 100000));
+    app.add_option("--flight-dir", m.flight_dir,
+                   "With --flight: write each dump to DIR as a recording (btrace report FILE, --perfetto), "
+                   "and log only where it went")
+        ->type_name("DIR");
     app.add_option("-o,--output", opts.output_path, "Write outliers to FILE instead of stderr (SIGHUP reopens it)")
         ->type_name("FILE");
     app.add_flag("--json", opts.json, "Outliers as JSON lines");
@@ -338,6 +342,8 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
         m.rotate_bytes = *bytes;
     }
     m.by_cgroup = by == "cgroup";
+    if (!m.flight_dir.empty() && !m.flight)
+        return Error{"--flight-dir needs --flight N: the calls kept for each process", 2};
     for (const auto& expr : expressions) {
         auto set = trace_expression(expr);
         if (!set)

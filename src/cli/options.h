@@ -71,6 +71,7 @@ struct Options {
         bool by_cgroup = false;         // --by cgroup (default: comm)
         std::string metrics_address;    // --metrics ADDR:PORT; empty: no endpoint
         std::size_t flight = 0;         // --flight N: last N calls per process, dumped on triggers
+        std::string flight_dir;         // --flight-dir: each dump a recording there (btrace report reads it)
         std::size_t rotate_bytes = 0;   // --rotate-size (with -o)
         unsigned rotate_keep = 5;       // --rotate-keep
         uint32_t keys = 4096;           // --max-keys: (syscall, group) keys kept in the kernel

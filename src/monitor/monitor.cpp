@@ -4,11 +4,14 @@
 #include <bpf/bpf.h>
 #include <malloc.h>
 #include <signal.h>
+#include <fmt/chrono.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <ctime>
 #include <fstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -20,6 +23,8 @@
 #include "monitor/flight.h"
 #include "monitor/http_server.h"
 #include "monitor/metrics.h"
+#include "output/json.h"
+#include "record/recording.h"
 #include "syscalls/table.h"
 
 namespace btrace::monitor {
@@ -56,13 +61,17 @@ void install_signal_handlers() {
 // (--all-exits: every one): on a host, exits are mostly noise.
 class OutlierFilter final : public consumer::CallFilter {
 public:
-    OutlierFilter(const cli::Options::Monitor& m, bool json, output::Formatter& formatter, output::Sink& sink)
+    // recording: what a --flight-dir dump's header says.
+    OutlierFilter(const cli::Options::Monitor& m, bool json, output::Formatter& formatter, output::Sink& sink,
+                  record::Header recording)
         : slow_ns_(static_cast<uint64_t>(m.slow_ms * 1e6)),
           errors_(m.errors),
           all_exits_(m.all_exits),
           json_(json),
           formatter_(formatter),
-          sink_(sink) {
+          sink_(sink),
+          flight_dir_(m.flight_dir),
+          recording_(record::header_text(recording)) {
         if (m.flight)
             recorder_.emplace(m.flight, kFlightBudgetBytes);
     }
@@ -76,7 +85,7 @@ public:
                 recorder_->record(rec.hdr.tgid, record);
                 return false;
             }
-            dump(rec.hdr.tgid, "outlier");
+            dump(rec.hdr.tgid, "outlier", record);
         }
         had_outliers_.insert(rec.hdr.tgid);
         return true;
@@ -86,7 +95,8 @@ public:
         const int signal = decode::exit_status(rec.status).signal;
         if (recorder_) {
             if (signal)  // killed: what it did last is the story
-                dump(rec.hdr.tgid, "killed by " + std::string(decode::signal_name(signal)));
+                dump(rec.hdr.tgid, "killed by " + std::string(decode::signal_name(signal)),
+                     std::span(reinterpret_cast<const uint8_t*>(&rec), sizeof(rec)));
             recorder_->forget(rec.hdr.tgid);
         }
         const bool had_outliers = had_outliers_.erase(rec.hdr.tgid) != 0;
@@ -102,23 +112,61 @@ public:
     }
 
 private:
-    void dump(uint32_t tgid, const std::string& reason) {
+    // last: what set the dump off (the outlier, the exit), printed after it
+    // and, in a --flight-dir recording, its last record.
+    void dump(uint32_t tgid, const std::string& reason, std::span<const uint8_t> last = {}) {
         const std::size_t n = recorder_->records(tgid);
         if (n == 0)
             return;
+        const std::string file = flight_dir_.empty() ? "" : write_recording(tgid, last);
         auto& out = sink_.buffer();
         if (json_)
             fmt::format_to(std::back_inserter(out),
-                           "{{\"type\":\"flight_recorder\",\"pid\":{},\"calls\":{},\"reason\":\"{}\"}}\n", tgid, n,
+                           "{{\"type\":\"flight_recorder\",\"pid\":{},\"calls\":{},\"reason\":\"{}\"", tgid, n,
                            reason);
         else
-            fmt::format_to(std::back_inserter(out), "--- flight recorder: the last {} call{} of pid {} ({}) ---\n",
-                           n, n == 1 ? "" : "s", tgid, reason);
+            fmt::format_to(std::back_inserter(out), "--- flight recorder: the last {} call{} of pid {} ({})", n,
+                           n == 1 ? "" : "s", tgid, reason);
+        if (!file.empty()) {  // the directory is the operator's: its name is printed as given
+            if (json_) {
+                fmt::format_to(std::back_inserter(out), ",\"file\":");
+                output::json_string(file, out);
+                fmt::format_to(std::back_inserter(out), "}}\n");
+            } else {
+                fmt::format_to(std::back_inserter(out), " in {} ---\n", file);
+            }
+            return;
+        }
+        out.append(std::string_view(json_ ? "}\n" : " ---\n"));
         recorder_->dump(tgid, [&](std::span<const uint8_t> record) {
             btrace_syscall rec;
             std::memcpy(&rec, record.data(), sizeof(rec));
             formatter_.syscall(rec, record.subspan(sizeof(rec)), out);
         });
+    }
+
+    // --flight-dir: tgid's records (and last) as a recording there; its path,
+    // or "" (said on stderr) when it could not be written.
+    std::string write_recording(uint32_t tgid, std::span<const uint8_t> last) {
+        const std::string path = fmt::format("{}/flight-{}-{:%Y%m%dT%H%M%S}-{}.btr", flight_dir_, tgid,
+                                             fmt::localtime(std::time(nullptr)), ++dumps_);
+        auto writer = record::Writer::create(path, true);
+        if (writer) {
+            (*writer)->frame(record::FrameType::Header, recording_);
+            recorder_->dump(tgid, [&](std::span<const uint8_t> record) {
+                (*writer)->frame(record::FrameType::Record, record);
+            });
+            if (!last.empty())
+                (*writer)->frame(record::FrameType::Record, last);
+            (*writer)->frame(record::FrameType::Counters, record::counters_text({}));
+            if (auto ok = (*writer)->close(); ok)
+                return path;
+            else
+                spdlog::warn("flight recorder: {}", ok.error().message);
+        } else {
+            spdlog::warn("flight recorder: {}", writer.error().message);
+        }
+        return "";  // the dump goes to the log, as without --flight-dir
     }
 
     std::optional<FlightRecorder> recorder_;  // --flight
@@ -129,6 +177,9 @@ private:
     bool json_;
     output::Formatter& formatter_;
     output::Sink& sink_;
+    std::string flight_dir_;
+    std::string recording_;  // a --flight-dir recording's header frame
+    uint64_t dumps_ = 0;
 };
 
 uint64_t resident_bytes() {
@@ -233,6 +284,12 @@ Result<int> run(const cli::Options& opts) {
     }
     if (auto ok = app::check_pids(opts); !ok)
         return ok.error();
+    if (struct stat st {}; !m.flight_dir.empty()) {
+        if (stat(m.flight_dir.c_str(), &st) != 0)
+            return errno_error("--flight-dir " + m.flight_dir, errno);
+        if (!S_ISDIR(st.st_mode))
+            return Error{"--flight-dir " + m.flight_dir + ": not a directory"};
+    }
     auto sink = output::Sink::open(opts.output_path, {m.rotate_bytes, m.rotate_keep});
     if (!sink)
         return sink.error();
@@ -259,7 +316,9 @@ Result<int> run(const cli::Options& opts) {
     consumer::Consumer consumer(*formatter, *sink, fds);
     if (auto ok = app::open_consumer(consumer, **tracer); !ok)
         return ok.error();
-    OutlierFilter outliers(m, opts.json, *formatter, *sink);
+    record::Header recording = record::header_for(opts, format.origin_ns, format.realtime_offset_ns);
+    recording.names_from_records = true;
+    OutlierFilter outliers(m, opts.json, *formatter, *sink, recording);
     consumer.set_filter(&outliers);
     app::Stacks stacks;
     stacks.show(opts, **tracer, consumer, *formatter);

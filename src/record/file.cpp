@@ -169,6 +169,7 @@ std::string header_text(const Header& h) {
     add_field(out, "raw", h.raw ? "1" : "0");
     add_field(out, "sched", h.sched ? "1" : "0");
     add_field(out, "system_wide", h.system_wide ? "1" : "0");
+    add_field(out, "names_from_records", h.names_from_records ? "1" : "0");
     return out;
 }
 
@@ -201,6 +202,8 @@ Result<Header> parse_header(std::string_view text) {
             return read_bool(value, h.sched);
         else if (key == "system_wide")
             return read_bool(value, h.system_wide);
+        else if (key == "names_from_records")
+            return read_bool(value, h.names_from_records);
         return true;
     });
     if (!ok)

@@ -44,6 +44,9 @@ struct Header {
     bool raw = false;            // --raw: nothing read from memory
     bool sched = false;          // --sched: calls carry their time split
     bool system_wide = false;
+    // A monitor's flight recording: fds are named from each record's own
+    // descriptions (the calls that opened them were not kept).
+    bool names_from_records = false;
 };
 
 struct SnapshotFd {

@@ -182,8 +182,9 @@ Result<void> report(Reader& reader, const cli::Options& opts, output::Sink& sink
         return discard.error();
 
     state::FdTable fds;
-    auto formatter =
-        app::make_formatter(opts.json, app::format_options(opts, header.start_ns, header.realtime_offset_ns), fds);
+    auto format = app::format_options(opts, header.start_ns, header.realtime_offset_ns);
+    format.fd_names_from_records = header.names_from_records;
+    auto formatter = app::make_formatter(opts.json, format, fds);
     output::Sink& lines = summary_only ? *discard : sink;
     consumer::Consumer consumer(*formatter, lines, fds);
     consumer.limit_calls(opts.max_events);

@@ -161,6 +161,50 @@ TEST_CASE("monitor --flight: SIGUSR1 dumps the calls before it, and so does a SI
     CHECK(has_line(outliers, R"(\+\+\+ monitor_target/\d+ killed by SIGKILL \+\+\+)"));
 }
 
+TEST_CASE("monitor --flight-dir: each dump is a recording that btrace report decodes as the log would show it",
+          "[integration][monitor][record]") {
+    const std::string dir = temp_path("flights");
+    REQUIRE(mkdir(dir.c_str(), 0700) == 0);
+    Monitored m({"--slow", "1000", "--flight", "10", "--include-idle", "--flight-dir", dir});
+    m.work();
+    kill(m.monitor->pid(), SIGUSR1);
+    REQUIRE(eventually([&] { return read_file(m.out).find("flight recorder") != std::string::npos; }));
+    // The file a dump's log line names.
+    const auto file_in = [](const std::string& log, const std::string& regex) {
+        const std::regex line_re(regex);
+        std::smatch found;
+        for (const auto& line : lines_of(log))
+            if (std::regex_match(line, found, line_re))
+                return found[1].str();
+        return std::string();
+    };
+    const std::string first = file_in(
+        read_file(m.out), R"(^--- flight recorder: the last 10 calls of pid \d+ \(SIGUSR1\) in (\S+/flight-\d+-\d{8}T\d{6}-1\.btr) ---$)");
+    REQUIRE(!first.empty());
+    const auto dumped = run({btrace_bin(), "report", first});
+    INFO(dumped.out << dumped.err);
+    REQUIRE(dumped.exit_code == 0);
+    CHECK(dumped.err.empty());
+    CHECK(lines_of(dumped.out).size() == 10);
+    CHECK(has_line(dumped.out, R"(monitor_target/\d+ openat\(.*"/nonexistent/btrace-flight-marker".* = -1 ENOENT)"));
+    CHECK(count_matching(dumped.out, R"(monitor_target/\d+ clock_nanosleep\()") == 3);
+    // Named from the record's own description, as in the log.
+    CHECK(has_line(dumped.out, R"(monitor_target/\d+ write\(fd: 1<pipe:\[\d+\]>, buf: ""\.\.\., count: 5\) = 5$)"));
+
+    m.work();
+    kill(m.target.pid(), SIGKILL);
+    m.target.wait();
+    const std::string outliers = m.stop();
+    const std::string second =
+        file_in(outliers, R"(^--- flight recorder: the last 10 calls of pid \d+ \(killed by SIGKILL\) in (\S+-2\.btr) ---$)");
+    REQUIRE(!second.empty());
+    const auto last = run({btrace_bin(), "report", second});
+    REQUIRE(last.exit_code == 0);
+    const auto lines = lines_of(last.out);
+    REQUIRE(lines.size() == 11);  // the 10 calls, then the exit that set the dump off
+    CHECK(std::regex_search(lines.back(), std::regex(R"(^\+\+\+ monitor_target/\d+ killed by SIGKILL \+\+\+$)")));
+}
+
 TEST_CASE("monitor: SIGHUP reopens -o FILE (logrotate), --rotate-size rotates it", "[integration][monitor]") {
     // A round is ~1000 outliers of 55-70 bytes (as long as the pids are), so it
     // rotates the file at least once. The output goes out in chunks as the
