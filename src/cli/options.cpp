@@ -382,6 +382,8 @@ Result<void> check_mode(const CLI::App& app, Options& opts, const std::vector<st
     const auto given = [&](const char* name) { return app.count(name) > 0; };
     if (opts.mode != Mode::Report && (given("--since") || given("--until")))
         return Error{"--since and --until pick from a recording: btrace report --since S FILE", 2};
+    if (opts.mode != Mode::Report && given("--perfetto"))
+        return Error{"--perfetto writes a recording as a Perfetto trace: btrace report --perfetto OUT FILE", 2};
     if (opts.mode != Mode::Record && given("--no-compress"))
         return Error{"--no-compress is btrace record's", 2};
     if (opts.mode == Mode::Record) {
@@ -415,6 +417,9 @@ Result<void> check_mode(const CLI::App& app, Options& opts, const std::vector<st
     for (const auto& expr : expressions)
         if (expr.starts_with("signal=") || expr.starts_with("signals=") || expr.starts_with("s="))
             return Error{"-e " + expr + ": the signals shown were chosen when recording", 2};
+    if (!opts.perfetto_path.empty() && (opts.json || opts.summary != Options::Summary::None ||
+                                        !opts.output_path.empty() || opts.read_dumps.any() || opts.write_dumps.any()))
+        return Error{"--perfetto OUT is the output: not with -o, --json, -c, -S or -e read=/write=", 2};
     if (opts.until_s >= 0 && opts.until_s < opts.since_s)
         return Error{"--until comes before --since: nothing would be shown", 2};
     return {};
@@ -554,6 +559,9 @@ ParseResult parse(int argc, const char* const* argv) {
     app.add_option("--until", opts.until_s, "btrace report: only what happened up to S seconds after its start")
         ->type_name("S")
         ->transform(seconds());
+    app.add_option("--perfetto", opts.perfetto_path,
+                   "btrace report: write a Perfetto trace to OUT (open it in ui.perfetto.dev) instead of text")
+        ->type_name("OUT");
     app.prefix_command();  // everything from COMMAND on belongs to COMMAND
 
     try {

@@ -89,6 +89,7 @@ struct Options {
     // report --since/--until: only what happened in this window, in seconds from the recording's start.
     double since_s = 0;
     double until_s = -1;  // < 0: to the end
+    std::string perfetto_path;  // report --perfetto OUT: a Perfetto trace instead of text
 
     bool any_target() const { return !command.empty() || !pids.empty() || system_wide; }
 };

@@ -15,6 +15,7 @@
 #include "decode/errno.h"
 #include "decode/payloads.h"
 #include "output/call.h"
+#include "output/perfetto.h"
 #include "output/sched_summary.h"
 #include "output/summary.h"
 #include "record/file.h"
@@ -165,8 +166,9 @@ Result<int> run_report(const cli::Options& opts) {
                      "by name show as syscall_NNN, and names this one lacks too",
                      path, header.btrace_version);
     // Decoded for reading: stdout unless -o (the live trace's stderr was the command's to keep).
-    auto sink = opts.output_path.empty() ? Result<output::Sink>(output::Sink::stdout_sink())
-                                         : output::Sink::open(opts.output_path, {}, opts.append);
+    auto sink = !opts.perfetto_path.empty() ? output::Sink::open(opts.perfetto_path)
+                : opts.output_path.empty()  ? Result<output::Sink>(output::Sink::stdout_sink())
+                                            : output::Sink::open(opts.output_path, {}, opts.append);
     if (!sink)
         return sink.error();
     if (auto ok = report(**reader, opts, *sink, path); !ok)
@@ -184,7 +186,11 @@ Result<void> report(Reader& reader, const cli::Options& opts, output::Sink& sink
     state::FdTable fds;
     auto format = app::format_options(opts, header.start_ns, header.realtime_offset_ns);
     format.fd_names_from_records = header.names_from_records;
-    auto formatter = app::make_formatter(opts.json, format, fds);
+    std::unique_ptr<output::Formatter> formatter;
+    if (opts.perfetto_path.empty())
+        formatter = app::make_formatter(opts.json, format, fds);
+    else
+        formatter = std::make_unique<output::PerfettoFormatter>(format, &fds);
     output::Sink& lines = summary_only ? *discard : sink;
     consumer::Consumer consumer(*formatter, lines, fds);
     consumer.limit_calls(opts.max_events);

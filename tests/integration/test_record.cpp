@@ -322,6 +322,123 @@ TEST_CASE("losses in a recording are marked in the report where they were, and c
     CHECK(marked > 100000);
 }
 
+namespace {
+
+// One TracePacket of `protoc --decode` text: what the checks look at.
+struct Packet {
+    uint64_t ts = 0;
+    std::string type;  // TYPE_SLICE_BEGIN ...; empty for a descriptor
+    uint64_t track = 0;
+    std::string name;
+    uint64_t uuid = 0, parent = 0;  // a descriptor's
+    long pid = 0, tid = 0;
+    std::string thread_name;
+    std::vector<std::string> annotations;  // "name=value"
+};
+
+std::vector<Packet> packets_of(const std::string& decoded) {
+    std::vector<Packet> packets;
+    static const std::regex field(R"(^ *(\w+): (.*)$)");
+    std::string annotation_value;
+    std::smatch m;
+    for (const auto& line : lines_of(decoded)) {
+        if (line == "packet {") {
+            packets.emplace_back();
+            continue;
+        }
+        if (packets.empty() || !std::regex_match(line, m, field))
+            continue;
+        Packet& p = packets.back();
+        const std::string key = m[1].str(), value = m[2].str();
+        const auto unquoted = [&] { return value.size() >= 2 ? value.substr(1, value.size() - 2) : value; };
+        const auto indent = line.find_first_not_of(' ');
+        if (key == "timestamp")
+            p.ts = std::stoull(value);
+        else if (key == "type")
+            p.type = value;
+        else if (key == "track_uuid")
+            p.track = std::stoull(value);
+        else if (key == "uuid")
+            p.uuid = std::stoull(value);
+        else if (key == "parent_uuid")
+            p.parent = std::stoull(value);
+        else if (key == "pid")
+            p.pid = std::stol(value);
+        else if (key == "tid")
+            p.tid = std::stol(value);
+        else if (key == "thread_name")
+            p.thread_name = unquoted();
+        else if (key == "string_value")
+            annotation_value = unquoted();
+        else if (key == "name" && indent == 6)  // a debug annotation's (its value comes first)
+            p.annotations.push_back(unquoted() + "=" + annotation_value);
+        else if (key == "name" && indent == 4)
+            p.name = unquoted();
+    }
+    return packets;
+}
+
+}  // namespace
+
+TEST_CASE("report --perfetto: a track per thread, a slice per call with its arguments and result",
+          "[integration][record]") {
+    const std::string file = recorded({helper("tcp_threads"), "20"});
+    const std::string trace = temp_path("run.pftrace");
+    const auto wrote = report({"--perfetto", trace}, file);
+    REQUIRE(wrote.exit_code == 0);
+    CHECK(wrote.err.empty());
+    const auto decoded = run({"sh", "-c", "protoc --decode=perfetto.protos.Trace -I " + std::string(SOURCE_DIR) +
+                                              "/proto perfetto_trace.proto < " + trace});
+    REQUIRE(decoded.exit_code == 0);
+    const auto packets = packets_of(decoded.out);
+    const auto text = report({}, file).out;
+
+    // Threads: one track each, named by comm, under its process's track, described before use.
+    std::map<uint64_t, const Packet*> threads;
+    uint64_t process_track = 0;
+    for (const auto& p : packets) {
+        if (p.uuid && p.tid)
+            threads[p.uuid] = &p;
+        else if (p.uuid && p.pid && !process_track)
+            process_track = p.uuid;
+    }
+    CHECK(threads.size() == 9);  // main, 4 servers, 4 clients
+    for (const auto& [uuid, p] : threads) {
+        CHECK(p->thread_name == "tcp_threads");
+        CHECK(p->parent == process_track);
+    }
+    // Calls: on each thread, a begin and its end, in time, one at a time; as many as the text's lines.
+    std::map<uint64_t, std::vector<const Packet*>> open;
+    std::map<uint64_t, uint64_t> last_ts;
+    long slices = 0, fd_named_writes = 0;
+    for (const auto& p : packets) {
+        if (p.type.empty() || p.type == "TYPE_INSTANT")
+            continue;
+        REQUIRE(threads.count(p.track) == 1);
+        CHECK(p.ts >= last_ts[p.track]);
+        last_ts[p.track] = p.ts;
+        if (p.type == "TYPE_SLICE_BEGIN") {
+            CHECK(open[p.track].empty());
+            open[p.track].push_back(&p);
+            ++slices;
+            if (p.name == "write" && std::any_of(p.annotations.begin(), p.annotations.end(), [](const std::string& a) {
+                    return std::regex_match(a, std::regex(R"(fd=\d+<TCP 127\.0\.0\.1:\d+->127\.0\.0\.1:\d+>)"));
+                }))
+                ++fd_named_writes;
+        } else {
+            REQUIRE(open[p.track].size() == 1);
+            open[p.track].clear();
+            CHECK(std::any_of(p.annotations.begin(), p.annotations.end(),
+                              [](const std::string& a) { return a.starts_with("result="); }));
+        }
+    }
+    CHECK(slices == count_matching(text, R"(^ *[0-9.]+ \( *[0-9.>= ]+ ms\): )"));
+    CHECK(fd_named_writes == 2 * 4 * 20);  // each connection: the client's write and the server's
+    CHECK(std::count_if(packets.begin(), packets.end(), [](const Packet& p) {
+              return p.type == "TYPE_INSTANT" && p.name == "exit_group";
+          }) == 1);
+}
+
 TEST_CASE("report refuses what it cannot read in one line", "[integration][record]") {
     const auto missing = report({}, temp_path("missing.btr"));
     CHECK(missing.exit_code == 1);
