@@ -215,3 +215,22 @@ TEST_CASE("a call in flight at attach goes into a frame and comes back whole", "
     for (std::size_t cut = 0; cut < payload.size() - area.size(); ++cut)
         CHECK_FALSE(parse_in_progress(std::span(payload).first(cut), back));
 }
+
+TEST_CASE("recordings keep the record layouts of their format version", "[record]") {
+    // Records are stored as the kernel side makes them (include/btrace/event.h).
+    // A change to their layout is a change to the file format: when this fails,
+    // raise kFormatVersion (docs/record-format.md) and update what it checks.
+    STATIC_REQUIRE(kFormatVersion == 1);
+    CHECK(sizeof(btrace_hdr) == 40);
+    CHECK(sizeof(btrace_syscall) == 112);
+    CHECK(sizeof(btrace_exit) == 48);
+    CHECK(sizeof(btrace_signal) == 96);
+    CHECK(sizeof(btrace_fork) == 48);
+    CHECK(sizeof(btrace_loss) == 96);
+    CHECK(sizeof(btrace_payload) == 8);
+    CHECK(sizeof(btrace_sched) == 56);
+    CHECK(sizeof(btrace_fd_desc) == 72);
+    CHECK(BTRACE_REC_LOSS == 5);
+    CHECK(BTRACE_CAP_PASSED_IN == 20);
+    CHECK(BTRACE_PAYLOAD_KERNEL_STACK == 0x89);
+}
