@@ -291,8 +291,8 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
         ->type_name("N")
         ->transform(whole_number(1, 100000));
     app.add_option("--flight-dir", m.flight_dir,
-                   "With --flight: write each dump to DIR as a recording (btrace report FILE, --perfetto), "
-                   "and log only where it went")
+                   "With --flight: write each dump to DIR as a recording, for btrace report, and log only where "
+                   "it went")
         ->type_name("DIR");
     app.add_option("-o,--output", opts.output_path, "Write outliers to FILE instead of stderr (SIGHUP reopens it)")
         ->type_name("FILE");

@@ -82,6 +82,8 @@ void Consumer::release(uint64_t up_to_ns) {
         btrace_hdr hdr;
         std::memcpy(&hdr, record.data(), sizeof(hdr));
         if (writer_) {
+            if (limit_reached())
+                return;  // --max-events: as live, nothing after the limit
             writer_->frame(record::FrameType::Record, record);
             btrace_loss loss;
             if (hdr.type == BTRACE_REC_SYSCALL && !(hdr.flags & (BTRACE_SYS_ENTER_PART | BTRACE_SYS_FDS_ONLY)))

@@ -186,6 +186,7 @@ Result<void> report(Reader& reader, const cli::Options& opts, output::Sink& sink
     state::FdTable fds;
     auto format = app::format_options(opts, header.start_ns, header.realtime_offset_ns);
     format.fd_names_from_records = header.names_from_records;
+    format.raw = format.raw || header.raw;  // nothing was read: the registers are all there is
     std::unique_ptr<output::Formatter> formatter;
     if (opts.perfetto_path.empty())
         formatter = app::make_formatter(opts.json, format, fds);

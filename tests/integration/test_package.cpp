@@ -227,7 +227,7 @@ TEST_CASE("package: completion, copyright, changelog and control fields", "[pack
          it != std::sregex_iterator(); ++it)
         documented.insert((*it)[1].str());
     INFO(fields.out << "README: " << pulled_text);
-    CHECK(documented.size() == 5);
+    CHECK(documented.size() == 8);
     // A sanitizer build (scripts/test-sanitize) also depends on its runtimes
     // and on libbpf's own libraries, which it links directly: there the
     // documented ones must be among them; a release build has them alone.

@@ -328,7 +328,7 @@ TEST_CASE("Perfetto: --sched's split and waker annotate the call's end", "[perfe
     CHECK(arg(events[1], "woken_by") == "mysqld/2211");
 }
 
-TEST_CASE("Perfetto: a process is named by its main thread; a renamed thread is described again", "[perfetto]") {
+TEST_CASE("Perfetto: a process is named by its main thread, and a renamed thread is described again", "[perfetto]") {
     output::PerfettoFormatter formatter(output::FormatOptions{test::kOrigin});
     fmt::memory_buffer out;
     const auto getpid = [&](uint32_t tid, const char* comm, uint64_t ts_ns) {
