@@ -42,6 +42,9 @@ using namespace app;
 namespace {
 
 constexpr auto kPendingScanInterval = std::chrono::milliseconds(100);
+// A recording's block is written when full, and at least this often: what a
+// kill or a crash can take from a quiet process's recording.
+constexpr auto kRecordingFlushInterval = std::chrono::seconds(1);
 
 volatile sig_atomic_t g_stop_signal = 0;
 volatile sig_atomic_t g_interrupts = 0;  // SIGINT and SIGTERM received
@@ -226,6 +229,7 @@ Result<int> run(const cli::Options& opts) {
 
     std::optional<int> child_status;
     auto next_sweep = std::chrono::steady_clock::now() + kSweepInterval;
+    auto next_recording_flush = std::chrono::steady_clock::now() + kRecordingFlushInterval;
     // No call (not even one in flight at attach) is older than the threshold before then.
     auto next_pending_scan = std::chrono::steady_clock::now() +
                              std::max<std::chrono::steady_clock::duration>(
@@ -253,6 +257,11 @@ Result<int> run(const cli::Options& opts) {
                 !ok)
                 return ok.error();
             next_pending_scan = now + kPendingScanInterval;
+        }
+        if (auto now = std::chrono::steady_clock::now(); recording_file && now >= next_recording_flush) {
+            if (auto ok = recording_file->flush(); !ok)
+                return ok.error();
+            next_recording_flush = now + kRecordingFlushInterval;
         }
         if (consumer.limit_reached())
             break;  // --max-events: the command, if any, runs on untraced

@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 
 #include "output/sink.h"
-#include "util/parse.h"
+#include "util/file.h"
 
 namespace btrace::record {
 
@@ -298,17 +298,9 @@ Writer::~Writer() {
 }
 
 Result<void> Writer::write_all(const void* data, std::size_t size) {
-    const auto* bytes = static_cast<const uint8_t*>(data);
-    while (size > 0) {
-        const ssize_t n = ::write(fd_, bytes, size);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return errno_error("-o " + path_, errno);
-        bytes += n;
-        size -= static_cast<std::size_t>(n);
-        bytes_written_ += static_cast<uint64_t>(n);
-    }
+    if (const int err = btrace::write_all(fd_, data, size))
+        return errno_error("-o " + path_, err);
+    bytes_written_ += size;
     return {};
 }
 
@@ -317,7 +309,6 @@ void Writer::frame(FrameType type, std::span<const uint8_t> payload) {
         return;
     append(block_, FrameHeader{static_cast<uint16_t>(type), 0, static_cast<uint32_t>(payload.size())});
     block_.insert(block_.end(), payload.begin(), payload.end());
-    ++frames_;
     if (block_.size() >= kBlockBytes)
         status_ = flush();
 }
@@ -329,8 +320,13 @@ void Writer::fds(std::span<const SnapshotFd> fds) {
         append(payload, FdEntry{f.tgid, f.fd, f.file.ino, f.file.dev, static_cast<uint16_t>(name_size),
                                 static_cast<uint8_t>(f.cloexec), 0});
         payload.insert(payload.end(), f.name.begin(), f.name.begin() + static_cast<std::ptrdiff_t>(name_size));
+        if (payload.size() >= kBlockBytes) {  // a process with a million fds still makes blocks a reader takes
+            frame(FrameType::FdSnapshot, payload);
+            payload.clear();
+        }
     }
-    frame(FrameType::FdSnapshot, payload);
+    if (!payload.empty())
+        frame(FrameType::FdSnapshot, payload);
 }
 
 Result<void> Writer::flush() {

@@ -95,7 +95,6 @@ public:
     // Everything written so far is in whole blocks; then nothing more is written.
     Result<void> close();
     const Result<void>& status() const { return status_; }
-    uint64_t frames() const { return frames_; }
     uint64_t bytes_written() const { return bytes_written_; }
     uint64_t raw_bytes() const { return raw_bytes_; }
     bool compressed() const { return compress_; }
@@ -111,7 +110,7 @@ private:
     std::vector<uint8_t> block_;
     std::vector<uint8_t> compressed_;
     Result<void> status_;
-    uint64_t frames_ = 0, bytes_written_ = 0, raw_bytes_ = 0;
+    uint64_t bytes_written_ = 0, raw_bytes_ = 0;
 };
 
 // Where a Reader reads from: a file, or bytes (the fuzz target).

@@ -234,3 +234,21 @@ TEST_CASE("recordings keep the record layouts of their format version", "[record
     CHECK(BTRACE_CAP_PASSED_IN == 20);
     CHECK(BTRACE_PAYLOAD_KERNEL_STACK == 0x89);
 }
+
+TEST_CASE("a process with very many fds is snapshot in frames a reader takes", "[record]") {
+    TempFile file;
+    std::vector<SnapshotFd> fds;
+    for (int fd = 0; fd < 200000; ++fd)  // ~10 MiB of entries: more than a block
+        fds.push_back({42, fd, "/a/path/of/about/forty/characters/" + std::to_string(fd), false, {}});
+    {
+        auto writer = Writer::create(file.path, true);
+        REQUIRE(writer);
+        (*writer)->frame(FrameType::Header, header_text(sample_header()));
+        (*writer)->fds(fds);
+        REQUIRE((*writer)->close());
+    }
+    const auto bytes = file.bytes();
+    const auto back = read_back(bytes);
+    REQUIRE(back.fds.size() == fds.size());
+    CHECK(back.fds.back().name == fds.back().name);
+}
