@@ -144,7 +144,8 @@ public:
     explicit BytesSource(std::span<const uint8_t> bytes) : bytes_(bytes) {}
     Result<std::size_t> read(void* data, std::size_t size) override {
         const std::size_t n = std::min(size, bytes_.size());
-        std::memcpy(data, bytes_.data(), n);
+        if (n)  // an empty block's buffer may be null
+            std::memcpy(data, bytes_.data(), n);
         bytes_ = bytes_.subspan(n);
         return n;
     }

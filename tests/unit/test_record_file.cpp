@@ -252,3 +252,16 @@ TEST_CASE("a process with very many fds is snapshot in frames a reader takes", "
     REQUIRE(back.fds.size() == fds.size());
     CHECK(back.fds.back().name == fds.back().name);
 }
+
+TEST_CASE("an empty block reads as no frames", "[record]") {
+    TempFile file;
+    write_sample(file.path, false, 0);
+    auto bytes = file.bytes();
+    // After the header's block: an empty block, then the rest.
+    const uint8_t empty[20] = {'B', 'L', 'K', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    const std::size_t first_block_end = 16 + 20 + (bytes[16 + 8] | bytes[16 + 9] << 8 | bytes[16 + 10] << 16);
+    bytes.insert(bytes.begin() + static_cast<std::ptrdiff_t>(first_block_end), std::begin(empty), std::end(empty));
+    const auto back = read_back(bytes);
+    CHECK(back.counters);
+    CHECK(back.end_note.empty());
+}
