@@ -290,6 +290,9 @@ Result<int> run(const cli::Options& opts) {
                                       opts.output_path);
             !ok)
             return ok.error();
+    if (recording_file && !opts.perfetto_path.empty())
+        if (auto ok = record::write_perfetto(opts.output_path, opts.perfetto_path); !ok)
+            return ok.error();
     tracer->reset();
 
     if (!child)

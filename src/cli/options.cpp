@@ -382,8 +382,10 @@ Result<void> check_mode(const CLI::App& app, Options& opts, const std::vector<st
     const auto given = [&](const char* name) { return app.count(name) > 0; };
     if (opts.mode != Mode::Report && (given("--since") || given("--until")))
         return Error{"--since and --until pick from a recording: btrace report --since S FILE", 2};
-    if (opts.mode != Mode::Report && given("--perfetto"))
-        return Error{"--perfetto writes a recording as a Perfetto trace: btrace report --perfetto OUT FILE", 2};
+    if (opts.mode == Mode::Trace && given("--perfetto"))
+        return Error{"--perfetto writes a recording as a Perfetto trace: btrace record --perfetto OUT -o FILE ..., "
+                     "or btrace report --perfetto OUT FILE",
+                     2};
     if (opts.mode != Mode::Record && given("--no-compress"))
         return Error{"--no-compress is btrace record's", 2};
     if (opts.mode == Mode::Record) {
@@ -560,7 +562,8 @@ ParseResult parse(int argc, const char* const* argv) {
         ->type_name("S")
         ->transform(seconds());
     app.add_option("--perfetto", opts.perfetto_path,
-                   "btrace report: write a Perfetto trace to OUT (open it in ui.perfetto.dev) instead of text")
+                   "btrace report: write a Perfetto trace to OUT (open it in ui.perfetto.dev) instead of text; "
+                   "btrace record: also write it, from the recording, once recording ends")
         ->type_name("OUT");
     app.prefix_command();  // everything from COMMAND on belongs to COMMAND
 

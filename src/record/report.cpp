@@ -176,6 +176,16 @@ Result<int> run_report(const cli::Options& opts) {
     return 0;
 }
 
+Result<void> write_perfetto(const std::string& path, const std::string& out) {
+    cli::Options opts;  // the whole recording, as report --perfetto OUT shows it
+    opts.mode = cli::Options::Mode::Report;
+    opts.command = {path};
+    opts.perfetto_path = out;
+    if (auto ok = run_report(opts); !ok)
+        return ok.error();
+    return {};
+}
+
 Result<void> report(Reader& reader, const cli::Options& opts, output::Sink& sink, const std::string& name) {
     const Header& header = reader.header();
     const bool summary_only = opts.summary == cli::Options::Summary::Only;

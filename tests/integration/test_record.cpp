@@ -380,13 +380,15 @@ std::vector<Packet> packets_of(const std::string& decoded) {
 
 }  // namespace
 
-TEST_CASE("report --perfetto: a track per thread, a slice per call with its arguments and result",
+TEST_CASE("report --perfetto and record --perfetto: a track per thread, a slice per call with its arguments and result",
           "[integration][record]") {
-    const std::string file = recorded({helper("tcp_threads"), "20"});
+    const std::string at_end = temp_path("at-end.pftrace");
+    const std::string file = recorded({helper("tcp_threads"), "20"}, {"--perfetto", at_end});
     const std::string trace = temp_path("run.pftrace");
     const auto wrote = report({"--perfetto", trace}, file);
     REQUIRE(wrote.exit_code == 0);
     CHECK(wrote.err.empty());
+    CHECK(read_file(at_end) == read_file(trace));  // record --perfetto: the same, written as recording ends
     const auto decoded = run({"sh", "-c", "protoc --decode=perfetto.protos.Trace -I " + std::string(SOURCE_DIR) +
                                               "/proto perfetto_trace.proto < " + trace});
     REQUIRE(decoded.exit_code == 0);
