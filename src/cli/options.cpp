@@ -400,6 +400,10 @@ Result<void> check_mode(const CLI::App& app, Options& opts, const std::vector<st
             return Error{"btrace record writes one file: not with -ff, -A or --fds", 2};
         if (opts.stack || opts.kernel_stack)
             return Error{"btrace record does not keep stacks yet: trace with -k live", 2};
+        if (given("--pending"))
+            return Error{"--pending reports calls in flight as they run, which a recording does not keep: give it "
+                         "to the live trace",
+                         2};
         opts.pending_ms = 0;  // calls in flight too long are seen live, when they are
         return {};
     }
@@ -580,7 +584,8 @@ ParseResult parse(int argc, const char* const* argv) {
     opts.command = app.remaining();
     if (!opts.command.empty() && opts.command.front() == "--")
         opts.command.erase(opts.command.begin());
-    else if (!opts.command.empty() && opts.command.front().starts_with("-"))
+    else if (!opts.command.empty() && opts.command.front().starts_with("-") &&
+             !(opts.mode == Options::Mode::Report && opts.command.front() == "-"))  // report -: stdin
         return Error{"unknown option " + opts.command.front() + " (see btrace --help)", 2};
 
     if (auto ok = set_common(app, opts, pid_texts, buffer_size); !ok)

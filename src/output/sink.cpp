@@ -75,10 +75,10 @@ Result<int> open_output_file(const std::string& path, bool truncate, const std::
     return fd;
 }
 
-Result<Sink> Sink::open(const std::string& path, Rotation rotation, bool append) {
+Result<Sink> Sink::open(const std::string& path, Rotation rotation, bool append, std::string_view option) {
     if (path.empty())
         return Sink(STDERR_FILENO, false, "stderr", {});
-    auto fd = open_output_file(path, !append, "-o " + path);
+    auto fd = open_output_file(path, !append, std::string(option) + " " + path);
     if (!fd)
         return fd.error();
     return Sink(*fd, true, path, rotation);

@@ -31,8 +31,10 @@ class Sink {
 public:
     // Empty path: stderr, as strace and perf trace do (the command keeps stdout).
     // Rotation applies only to a file.
-    // append (-A): added to FILE instead of replacing it.
-    static Result<Sink> open(const std::string& path, Rotation rotation = {}, bool append = false);
+    // append (-A): added to FILE instead of replacing it. option: the one
+    // that named the file, in errors.
+    static Result<Sink> open(const std::string& path, Rotation rotation = {}, bool append = false,
+                             std::string_view option = "-o");
     static Sink stdout_sink() { return Sink(STDOUT_FILENO, false, "stdout", {}); }
     // -ff: each thread's lines go to PREFIX.TID (as strace -ff, whose files are
     // per thread), opened at its first line; lines of no thread (losses) to stderr.

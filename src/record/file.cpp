@@ -371,6 +371,8 @@ std::unique_ptr<Source> file_source(int fd) { return std::make_unique<FdSource>(
 std::unique_ptr<Source> bytes_source(std::span<const uint8_t> bytes) { return std::make_unique<BytesSource>(bytes); }
 
 Result<std::unique_ptr<Reader>> Reader::open(const std::string& path) {
+    if (path == "-")
+        return open(file_source(::dup(STDIN_FILENO)), "stdin");
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return errno_error(path, errno);
@@ -385,6 +387,8 @@ Result<std::unique_ptr<Reader>> Reader::open(std::unique_ptr<Source> source, con
         return Error{name + ": " + got.error().message};
     if (*got < sizeof(header) || std::memcmp(header.magic, kMagic, sizeof(kMagic)) != 0)
         return Error{name + ": not a btrace recording (made by btrace record)"};
+    if (header.version == 0)
+        return Error{name + ": a damaged recording (format version 0)"};
     if (header.version > kFormatVersion)
         return Error{fmt::format("{}: recorded by a newer btrace (file format {}; this btrace {} reads up to {}): "
                                  "report it with that btrace or a later one",
@@ -393,8 +397,11 @@ Result<std::unique_ptr<Reader>> Reader::open(std::unique_ptr<Source> source, con
     auto more = reader->next(frame);
     if (!more)
         return more.error();
-    if (!*more || frame.type != FrameType::Header)
-        return Error{name + ": the recording has no header (cut short before its first block)"};
+    if (!*more)
+        return Error{name + ": the recording's header cannot be read: " +
+                     (reader->end_.empty() ? "the file ends before it" : reader->end_)};
+    if (frame.type != FrameType::Header)
+        return Error{name + ": a damaged recording (its first frame is not its header)"};
     auto parsed = parse_header(std::string_view(reinterpret_cast<const char*>(frame.payload.data()),
                                                 frame.payload.size()));
     if (!parsed)
@@ -410,12 +417,11 @@ Result<bool> Reader::next_block() {
         return Error{name_ + ": " + got.error().message};
     if (*got == 0) {
         if (!counters_seen_)
-            end_note_ = "it ends without its closing counters: the recording was cut short (killed, or the disk "
-                        "filled); shown up to its last whole block";
+            end_ = "it ends without its closing counters: the recording was cut short (killed, or the disk filled)";
         return false;
     }
     const auto cut = [&](std::string why) {
-        end_note_ = why + ": shown up to its last whole block";
+        end_ = std::move(why);
         return false;
     };
     if (*got < sizeof(header))
@@ -449,7 +455,7 @@ Result<bool> Reader::next_block() {
 
 Result<bool> Reader::next(Frame& frame) {
     while (at_ >= block_.size()) {
-        if (!end_note_.empty())
+        if (!end_.empty())
             return false;
         auto more = next_block();
         if (!more || !*more)
@@ -457,14 +463,14 @@ Result<bool> Reader::next(Frame& frame) {
     }
     FrameHeader header;
     if (block_.size() - at_ < sizeof(header)) {
-        end_note_ = "a damaged block (a frame cut short): shown up to it";
+        end_ = "a damaged block (a frame cut short)";
         block_.clear();
         return false;
     }
     std::memcpy(&header, block_.data() + at_, sizeof(header));
     at_ += sizeof(header);
     if (block_.size() - at_ < header.size) {
-        end_note_ = "a damaged block (a frame cut short): shown up to it";
+        end_ = "a damaged block (a frame cut short)";
         block_.clear();
         return false;
     }

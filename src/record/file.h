@@ -132,18 +132,18 @@ class Reader {
 public:
     // Reads the file header and the Header frame; name: in error messages.
     static Result<std::unique_ptr<Reader>> open(std::unique_ptr<Source> source, const std::string& name);
-    static Result<std::unique_ptr<Reader>> open(const std::string& path);
+    static Result<std::unique_ptr<Reader>> open(const std::string& path);  // "-": stdin
 
     const Header& header() const { return header_; }
     // The next frame; false at the end. How the file ended: end_note().
     Result<bool> next(Frame& frame);
     // Empty when the file ended where a whole recording ends; else what was
     // wrong (cut short inside a block, a damaged block, no end).
-    const std::string& end_note() const { return end_note_; }
+    std::string end_note() const { return end_.empty() ? end_ : end_ + ": shown up to its last whole block"; }
 
 private:
     Reader(std::unique_ptr<Source> source, std::string name) : source_(std::move(source)), name_(std::move(name)) {}
-    // false: no further block (end_note_ says why, when it was not a clean end).
+    // false: no further block (end_ says why, when it was not a clean end).
     Result<bool> next_block();
 
     std::unique_ptr<Source> source_;
@@ -152,7 +152,7 @@ private:
     std::vector<uint8_t> stored_, block_;
     std::size_t at_ = 0;  // in block_
     bool counters_seen_ = false;
-    std::string end_note_;
+    std::string end_;  // why the reading ended early; empty: it did not
 };
 
 // A call in flight when tracing began, as the live trace showed it: its

@@ -25,6 +25,16 @@ namespace btrace::record {
 
 namespace {
 
+// A header's text, as a message shows it: the file may come from anywhere,
+// so none of its bytes reaches a terminal raw.
+std::string shown(std::string_view text) {
+    fmt::memory_buffer out;
+    decode::format_name(text, decode::NameKind::Comm, false, out);
+    return fmt::to_string(out);
+}
+
+uint64_t saturating_add(uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; }
+
 // The kernel side's bucket (summary.bpf.h hist_bucket): floor(log2(v)) + 1, 0 for 0.
 uint32_t hist_bucket(uint64_t v) {
     return std::min<uint32_t>(static_cast<uint32_t>(std::bit_width(v)), BTRACE_HIST_BUCKETS - 1);
@@ -38,8 +48,9 @@ public:
     ReportFilter(const cli::Options& opts, uint64_t start_ns, output::Formatter& formatter,
                  consumer::PathFilter* paths)
         : opts_(opts), formatter_(formatter), paths_(paths) {
-        since_ns_ = start_ns + static_cast<uint64_t>(opts.since_s * 1e9);
-        until_ns_ = opts.until_s < 0 ? UINT64_MAX : start_ns + static_cast<uint64_t>(opts.until_s * 1e9);
+        // Without --since, from the first record: a clock that went back (a damaged start) hides nothing.
+        since_ns_ = opts.since_s > 0 ? saturating_add(start_ns, static_cast<uint64_t>(opts.since_s * 1e9)) : 0;
+        until_ns_ = opts.until_s < 0 ? UINT64_MAX : saturating_add(start_ns, static_cast<uint64_t>(opts.until_s * 1e9));
         min_duration_ns_ = static_cast<uint64_t>(opts.min_duration_ms * 1e6);
     }
 
@@ -160,13 +171,13 @@ Result<int> run_report(const cli::Options& opts) {
     const Header& header = (*reader)->header();
     if (header.arch != this_arch())
         return Error{fmt::format("{}: recorded on {}; this btrace decodes {} system calls only", path,
-                                 header.arch, this_arch())};
+                                 shown(header.arch), this_arch())};
     if (header.syscall_table != syscall_table_hash())
         spdlog::warn("{}: recorded by btrace {}, whose syscall table differs from this one's: calls it did not know "
                      "by name show as syscall_NNN, and names this one lacks too",
-                     path, header.btrace_version);
+                     path, shown(header.btrace_version));
     // Decoded for reading: stdout unless -o (the live trace's stderr was the command's to keep).
-    auto sink = !opts.perfetto_path.empty() ? output::Sink::open(opts.perfetto_path)
+    auto sink = !opts.perfetto_path.empty() ? output::Sink::open(opts.perfetto_path, {}, false, "--perfetto")
                 : opts.output_path.empty()  ? Result<output::Sink>(output::Sink::stdout_sink())
                                             : output::Sink::open(opts.output_path, {}, opts.append);
     if (!sink)
@@ -212,6 +223,7 @@ Result<void> report(Reader& reader, const cli::Options& opts, output::Sink& sink
     consumer.set_filter(&filter);
 
     std::optional<Counters> counters;
+    uint64_t damaged = 0;  // frames other than records that could not be read: skipped, as malformed records are
     std::vector<SnapshotFd> snapshot;
     Frame frame{};
     for (;;) {
@@ -227,15 +239,16 @@ Result<void> report(Reader& reader, const cli::Options& opts, output::Sink& sink
             break;
         case FrameType::FdSnapshot:
             snapshot.clear();
-            if (!parse_fds(frame.payload, snapshot))
-                return Error{name + ": a damaged fd snapshot"};
+            damaged += !parse_fds(frame.payload, snapshot);  // the entries before the damage stand
             for (const auto& f : snapshot)
                 fds.set(f.tgid, f.fd, f.name, f.cloexec, f.file);
             break;
         case FrameType::InProgress: {
             InProgress call{};
-            if (!parse_in_progress(frame.payload, call))
-                return Error{name + ": a damaged record of a call in flight"};
+            if (!parse_in_progress(frame.payload, call)) {
+                ++damaged;
+                break;
+            }
             decode::Payloads payloads;
             decode::split_payloads(call.payload_area, payloads);
             if (!filter.shows_in_progress(call.rec, payloads))
@@ -248,9 +261,10 @@ Result<void> report(Reader& reader, const cli::Options& opts, output::Sink& sink
         case FrameType::Counters: {
             auto parsed = parse_counters(
                 std::string_view(reinterpret_cast<const char*>(frame.payload.data()), frame.payload.size()));
-            if (!parsed)
-                return Error{name + ": " + parsed.error().message};
-            counters = std::move(*parsed);
+            if (parsed)
+                counters = std::move(*parsed);
+            else
+                ++damaged;
             break;
         }
         default:
@@ -272,6 +286,9 @@ Result<void> report(Reader& reader, const cli::Options& opts, output::Sink& sink
         app::report_counters(*counters);
     if (consumer.malformed())
         spdlog::warn("{}: {} malformed records skipped", name, consumer.malformed());
+    if (damaged)
+        spdlog::warn("{}: {} damaged frame{} skipped (fd snapshots, calls in flight at attach, counters)", name,
+                     damaged, damaged == 1 ? "" : "s");
     if (!reader.end_note().empty())
         spdlog::warn("{}: {}", name, reader.end_note());
     return {};

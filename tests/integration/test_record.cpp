@@ -114,7 +114,7 @@ std::string recorded(const std::vector<std::string>& command, const std::vector<
     argv.insert(argv.end(), command.begin(), command.end());
     const auto out = run(argv);
     REQUIRE(out.exit_code == 0);
-    REQUIRE(has_line(out.err, R"(^btrace: recorded \d+ calls to .* \(.* before compression\)$)"));
+    REQUIRE(has_line(out.err, R"(^btrace: recorded \d+ calls to .*: [0-9.]+ (bytes|KiB|MiB)( \(.* before compression\))?$)"));
     return path;
 }
 
@@ -457,4 +457,24 @@ TEST_CASE("report refuses what it cannot read in one line", "[integration][recor
     CHECK(refused.exit_code == 1);
     CHECK(has_line(refused.err, R"(^btrace: .*newer\.btr: recorded by a newer btrace \(file format 9; this btrace .* reads up to 1\): report it with that btrace or a later one$)"));
     CHECK(lines_of(refused.err).size() == 1);
+
+    // A hostile header: its text reaches the message escaped, not raw.
+    const std::string raw = recorded({"true"}, {"--no-compress"});
+    const std::string hostile = temp_path("hostile.btr");
+    const auto rewritten = run({"python3", "-c", R"py(
+import struct, sys, zlib
+data = open(sys.argv[1], 'rb').read()
+flags, stored, size, crc = struct.unpack_from('<IIII', data, 20)
+block = data[36:36 + stored]
+ftype, res, fsize = struct.unpack_from('<HHI', block, 0)
+text = block[8:8 + fsize].replace(b'arch=x86_64', b'arch=[2J]0;owned')
+block = struct.pack('<HHI', ftype, res, len(text)) + text + block[8 + fsize:]
+out = data[:20] + struct.pack('<IIII', flags, len(block), len(block), zlib.crc32(block)) + block + data[36 + stored:]
+open(sys.argv[2], 'wb').write(out)
+)py", raw, hostile});
+    REQUIRE(rewritten.exit_code == 0);
+    const auto escaped = report({}, hostile);
+    CHECK(escaped.exit_code == 1);
+    CHECK(escaped.err.find('\x1b') == std::string::npos);
+    CHECK(has_line(escaped.err, R"(recorded on \\33\[2J\\33\]0;owned\\7; this btrace decodes)"));
 }
