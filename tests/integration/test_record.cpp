@@ -168,6 +168,29 @@ TEST_CASE("report prints what the live trace of the same run printed: lines, fd 
     CHECK(counted == summary_counts(read_file(counts)));
 }
 
+TEST_CASE("a system-wide recording names the fds processes had open before it started", "[integration][record]") {
+    // Live, -a names such fds from /proc when a call first uses them; report has
+    // no /proc of that host: the recording lists every process's fds at attach.
+    const std::string fifo = temp_path("go.fifo"), dir = temp_path("bin"), shell = dir + "/btrace-rec-a";
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    REQUIRE(mkdir(dir.c_str(), 0700) == 0);
+    REQUIRE(run({"cp", "/bin/dash", shell}).exit_code == 0);  // a comm of its own
+    Background target({shell, "-c", "exec 3</etc/hostname; read go < " + fifo + "; read line <&3"});
+    usleep(200 * 1000);  // fd 3 open, waiting on the FIFO
+    const std::string file = temp_path("system-wide.btr");
+    Background recording({btrace_bin(), "record", "--comm", "btrace-rec-a", "-o", file});
+    REQUIRE(eventually([&] { return attached(recording.pid()); }, 30000));
+    write_file(fifo, "go\n");
+    REQUIRE(target.wait(10000) == 0);
+    kill(recording.pid(), SIGINT);
+    REQUIRE(recording.wait(10000) == 0);
+    const auto out = report({}, file);
+    REQUIRE(out.exit_code == 0);
+    INFO(out.out);
+    CHECK(has_line(out.out, R"(btrace-rec-a/\d+ dup2\(oldfd: 3</etc/hostname>, newfd: 0\) = 0</etc/hostname>$)"));
+    CHECK(has_line(out.out, R"(btrace-rec-a/\d+ read\(fd: 0</etc/hostname>, )"));
+}
+
 TEST_CASE("report's filters narrow a recording as the live trace's would", "[integration][record]") {
     const std::string file = recorded({helper("decode_calls")});
     const auto all = report({}, file);
