@@ -29,6 +29,10 @@ namespace btrace::cli {
 // Numbers without a syscall (holes in the table) are traced only through
 // `all` or a negation, as strace does for numbers it does not know.
 Result<std::vector<bool>> parse_trace_set(std::string_view expr);
+// Whether such a set (empty: all) selects syscall nr.
+inline bool selects(const std::vector<bool>& set, long nr) {
+    return set.empty() || (nr >= 0 && static_cast<std::size_t>(nr) < set.size() && set[static_cast<std::size_t>(nr)]);
+}
 
 // -e status=EXPR: a comma-separated list of successful failed unfinished
 // unavailable detached (the last two are accepted and change nothing here),

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "cli/filter.h"
 #include "decode/payloads.h"
 #include "decode/structs.h"
 #include "state/fd_tracker.h"
@@ -133,8 +134,7 @@ Result<void> report_calls_in_flight(pid_t pid, uint64_t now_ns, const std::vecto
                                     const CallFilter* filter, loader::Tracer& tracer, output::Formatter& formatter,
                                     output::Sink& out, record::Writer* recording) {
     for (const auto& call : state::calls_in_flight(pid)) {
-        const bool shown = syscalls.empty() || (call.nr >= 0 && static_cast<std::size_t>(call.nr) < syscalls.size() &&
-                                                syscalls[call.nr]);
+        const bool shown = cli::selects(syscalls, call.nr);
         const syscalls::Syscall* info = syscalls::lookup(call.nr);
         if (!shown && !(tracer.tracks_fds() && info && state::changes_fds(*info)))
             continue;

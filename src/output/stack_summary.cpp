@@ -15,11 +15,6 @@ namespace btrace::output {
 
 namespace {
 
-// As the kernel's histograms: bucket b holds [2^(b-1), 2^b) ns.
-unsigned bucket_of(uint64_t ns) {
-    return std::min<unsigned>(static_cast<unsigned>(std::bit_width(ns)), BTRACE_HIST_BUCKETS - 1);
-}
-
 std::string_view name_of(long nr) {
     const syscalls::Syscall* info = syscalls::lookup(nr);
     return info ? info->name : std::string_view("?");
@@ -57,7 +52,7 @@ void StackSummary::add(const btrace_syscall& rec, const stack::Stack& stack, boo
     s.calls++;
     s.errors += failed;
     s.total_ns += ns;
-    s.hist[bucket_of(ns)]++;
+    s.hist[hist_bucket(ns)]++;
 }
 
 void StackSummary::format(fmt::memory_buffer& out) const {

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -15,6 +17,12 @@
 namespace btrace::output {
 
 enum class SummaryBy { Syscall, Process, Thread };
+
+// The kernel's log2 histogram bucket of ns (summary.bpf.h hist_bucket): bucket b
+// holds [2^(b-1), 2^b) ns, the last everything above; for histograms made here.
+inline unsigned hist_bucket(uint64_t ns) {
+    return std::min<unsigned>(static_cast<unsigned>(std::bit_width(ns)), BTRACE_HIST_BUCKETS - 1);
+}
 
 // The p-th percentile (0 < p <= 1) in ns, interpolated inside its log2
 // bucket and clamped to the observed min and max.

@@ -461,19 +461,15 @@ Result<bool> Reader::next(Frame& frame) {
         if (!more || !*more)
             return more;
     }
-    FrameHeader header;
-    if (block_.size() - at_ < sizeof(header)) {
+    FrameHeader header{};
+    if (block_.size() - at_ >= sizeof(header))
+        std::memcpy(&header, block_.data() + at_, sizeof(header));
+    if (block_.size() - at_ < sizeof(header) + std::size_t{header.size}) {
         end_ = "a damaged block (a frame cut short)";
         block_.clear();
         return false;
     }
-    std::memcpy(&header, block_.data() + at_, sizeof(header));
     at_ += sizeof(header);
-    if (block_.size() - at_ < header.size) {
-        end_ = "a damaged block (a frame cut short)";
-        block_.clear();
-        return false;
-    }
     frame.type = static_cast<FrameType>(header.type);
     frame.payload = std::span<const uint8_t>(block_).subspan(at_, header.size);
     at_ += header.size;

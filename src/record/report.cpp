@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -34,11 +33,6 @@ std::string shown(std::string_view text) {
 }
 
 uint64_t saturating_add(uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; }
-
-// The kernel side's bucket (summary.bpf.h hist_bucket): floor(log2(v)) + 1, 0 for 0.
-uint32_t hist_bucket(uint64_t v) {
-    return std::min<uint32_t>(static_cast<uint32_t>(std::bit_width(v)), BTRACE_HIST_BUCKETS - 1);
-}
 
 // What report narrows the recording to (the live trace's filters, run on the
 // records), and the summary, counted from the calls it shows as the kernel
@@ -72,7 +66,7 @@ public:
     }
     bool before_exit(const btrace_exit& rec) override { return of_interest(rec.hdr); }
     bool shows_in_progress(const btrace_syscall& rec, const decode::Payloads& payloads) const override {
-        return of_interest(rec.hdr) && in_set(rec.nr) && (!paths_ || paths_->shows_in_progress(rec, payloads));
+        return of_interest(rec.hdr) && cli::selects(opts_.syscalls, rec.nr) && (!paths_ || paths_->shows_in_progress(rec, payloads));
     }
     bool admits_signal(const btrace_signal& rec) override { return of_interest(rec.hdr); }
 
@@ -98,16 +92,11 @@ private:
                });
     }
 
-    bool in_set(long nr) const {  // -e trace=
-        const auto& syscalls = opts_.syscalls;
-        return syscalls.empty() || (nr >= 0 && static_cast<std::size_t>(nr) < syscalls.size() && syscalls[nr]);
-    }
-
     // As the kernel side selects live (filter.bpf.h).
     bool selected(const btrace_syscall& rec) const {
         if (!of_interest(rec.hdr))
             return false;
-        if (!in_set(rec.nr))
+        if (!cli::selects(opts_.syscalls, rec.nr))
             return false;
         if (rec.hdr.flags & BTRACE_SYS_NO_RETURN)
             return opts_.status.unfinished && !min_duration_ns_;
@@ -134,7 +123,7 @@ private:
         s.errors += !no_return && decode::is_error_return(rec.ret);
         s.total_ns += duration;
         s.max_ns = std::max<uint64_t>(s.max_ns, duration);
-        ++s.hist[hist_bucket(duration)];
+        ++s.hist[output::hist_bucket(duration)];
         if (key.id)
             std::memcpy(s.comm, rec.hdr.comm, sizeof(s.comm));
         decode::Payloads payloads;
@@ -149,7 +138,7 @@ private:
         const uint64_t parts[BTRACE_PARTS] = {split.cpu_ns, split.blocked_ns, split.runq_ns};
         for (int part = 0; part < BTRACE_PARTS; ++part) {
             sched.stats.total_ns[part] += parts[part];
-            ++sched.stats.hist[part][hist_bucket(parts[part])];
+            ++sched.stats.hist[part][output::hist_bucket(parts[part])];
         }
     }
 

@@ -19,6 +19,19 @@ namespace test {
 
 constexpr uint64_t kOrigin = 1'000'000'000;  // the monotonic instant the tests' formatters show as 0
 
+// A --sched split: 0.12 ms on-CPU, 11.9 ms blocked, 0.325 ms waiting for a CPU, 3 switches, and its waker.
+inline btrace_sched split(uint8_t waker_kind, const char* comm = "", uint32_t waker_tid = 0) {
+    btrace_sched s{};
+    s.cpu_ns = 120'000;
+    s.blocked_ns = 11'900'000;
+    s.runq_ns = 325'000;
+    s.switches = 3;
+    s.waker_kind = waker_kind;
+    s.waker_tid = waker_tid;
+    std::strncpy(s.waker_comm, comm, sizeof(s.waker_comm));
+    return s;
+}
+
 struct CallHeader {
     uint32_t tgid = 7;
     uint32_t tid = 7;

@@ -305,14 +305,7 @@ TEST_CASE("Perfetto: a call in flight at attach is one slice, begun in progress 
 
 TEST_CASE("Perfetto: --sched's split and waker annotate the call's end", "[perfetto][sched]") {
     output::PerfettoFormatter formatter(output::FormatOptions{test::kOrigin});
-    btrace_sched sched{};
-    sched.cpu_ns = 120'000;
-    sched.blocked_ns = 11'900'000;
-    sched.runq_ns = 325'000;
-    sched.switches = 3;
-    sched.waker_kind = BTRACE_WAKER_TASK;
-    sched.waker_tid = 2211;
-    std::strncpy(sched.waker_comm, "mysqld", sizeof(sched.waker_comm));
+    const btrace_sched sched = test::split(BTRACE_WAKER_TASK, "mysqld", 2211);
     std::vector<uint8_t> area;
     test::append_payload(area, BTRACE_PAYLOAD_SCHED, 0, {reinterpret_cast<const char*>(&sched), sizeof(sched)});
     fmt::memory_buffer out;

@@ -17,17 +17,7 @@ using namespace btrace;
 
 namespace {
 
-btrace_sched split(uint8_t waker_kind, const char* comm = "", uint32_t waker_tid = 0) {
-    btrace_sched s{};
-    s.cpu_ns = 120'000;
-    s.blocked_ns = 11'900'000;
-    s.runq_ns = 325'000;
-    s.switches = 3;
-    s.waker_kind = waker_kind;
-    s.waker_tid = waker_tid;
-    std::strncpy(s.waker_comm, comm, sizeof(s.waker_comm));
-    return s;
-}
+using test::split;
 
 std::vector<uint8_t> area_of(const btrace_sched& s, std::size_t size = sizeof(btrace_sched)) {
     std::vector<uint8_t> area;
