@@ -237,6 +237,8 @@ Result<int> run(const cli::Options& opts) {
                                                            std::chrono::duration<double, std::milli>(opts.pending_ms)));
     consumer::PendingReporter pending(static_cast<uint64_t>(opts.pending_ms * 1e6), opts.system_wide, opts.follow);
 
+    if (opts.realtime && (opts.summary != cli::Options::Summary::Only || stacks_shown))
+        drain_at_realtime_priority();  // -c drains nothing
     while (!g_stop_signal) {
         if (auto ok = consumer.poll(kPollMs); !ok)
             return ok.error();

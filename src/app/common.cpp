@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/common.h"
 
+#include <sched.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <time.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "state/fd_desc.h"
 #include "state/fd_tracker.h"
@@ -175,6 +179,12 @@ void Stacks::show(const cli::Options& opts, const loader::Tracer& tracer, consum
     if (opts.kernel_stack)
         kernel.emplace(tracer.kernel_stacks_fd());
     formatter.show_stacks(unwinder ? &*unwinder : nullptr, kernel ? &*kernel : nullptr);
+}
+
+void drain_at_realtime_priority() {
+    const sched_param param{.sched_priority = 1};
+    if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &param) != 0)
+        spdlog::debug("draining at normal priority: SCHED_FIFO refused: {}", std::strerror(errno));
 }
 
 Result<void> open_consumer(consumer::Consumer& consumer, const loader::Tracer& tracer) {

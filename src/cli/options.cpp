@@ -415,9 +415,9 @@ Result<void> check_mode(const CLI::App& app, Options& opts, const std::vector<st
                      2};
     if (!opts.user.empty() || !buffer_size.empty() || opts.system_wide || given("--no-follow") || opts.sched ||
         opts.stack || opts.kernel_stack || given("--stack-size") || given("--pending") || opts.fds_only ||
-        !opts.data || opts.output_separately)
+        !opts.data || opts.output_separately || given("--no-realtime"))
         return Error{"btrace report decodes what was recorded: -u, --buffer-size, -a, --comm, --cgroup, "
-                     "--no-follow, --sched, -k, --pending, --fds, --no-data and -ff are btrace record's (or the "
+                     "--no-follow, --sched, -k, --pending, --fds, --no-data, --no-realtime and -ff are btrace record's (or the "
                      "live trace's)",
                      2};
     for (const auto& expr : expressions)
@@ -558,6 +558,10 @@ ParseResult parse(int argc, const char* const* argv) {
         ->transform(whole_number(1, UINT64_MAX));
     bool no_compress = false;
     app.add_flag("--no-compress", no_compress, "btrace record: store the blocks as they are, not zstd-compressed");
+    bool no_realtime = false;
+    app.add_flag("--no-realtime", no_realtime,
+                 "Drain the records at normal priority, not SCHED_FIFO 1: calls may then be lost (counted) while "
+                 "the traced programs keep every CPU busy");
     app.add_option("--since", opts.since_s,
                    "btrace report: only what happened from S seconds after the recording's start")
         ->type_name("S")
@@ -683,6 +687,7 @@ ParseResult parse(int argc, const char* const* argv) {
         opts.system_wide = true;
 
     opts.compress = !no_compress;
+    opts.realtime = !no_realtime;
     if (auto ok = check_mode(app, opts, expressions, buffer_size); !ok)
         return ok.error();
     if (opts.mode == Options::Mode::Report)

@@ -86,6 +86,7 @@ struct Options {
     enum class Mode { Trace, Record, Report } mode = Mode::Trace;
     std::string command_line;  // btrace's own, shell-quoted: a recording keeps it
     bool compress = true;  // record --no-compress: blocks stored as they are
+    bool realtime = true;  // --no-realtime: the records are drained at normal priority
     // report --since/--until: only what happened in this window, in seconds from the recording's start.
     double since_s = 0;
     double until_s = -1;  // < 0: to the end
