@@ -322,6 +322,10 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
     app.add_flag("--capture-data", opts.data,
                  "Show the data outliers read and wrote (buffers, iovecs, messages); by default none is read "
                  "and a buffer shows as \"\"... (its length is in the call's count or result)");
+    bool no_realtime = false;
+    app.add_flag("--no-realtime", no_realtime,
+                 "Drain outliers (and the flight recorder's calls) at normal priority, not SCHED_FIFO 1: they may "
+                 "then be lost (counted) while the host's programs keep every CPU busy");
     app.add_flag("-v,--verbose", opts.verbose, "Log libbpf and loader details to stderr");
 
     try {
@@ -333,6 +337,7 @@ ParseResult parse_monitor(int argc, const char* const* argv) {
     }
     if (auto ok = set_common(app, opts, pid_texts, buffer_size); !ok)
         return ok.error();
+    opts.realtime = !no_realtime;
     if (!rotate_size.empty()) {
         auto bytes = parse_size(rotate_size);
         if (!bytes)

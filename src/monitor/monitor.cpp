@@ -345,6 +345,8 @@ Result<int> run(const cli::Options& opts) {
     auto next_sweep = std::chrono::steady_clock::now() + app::kSweepInterval;
     auto publish = [&] { source.outliers = consumer.calls(); };
     uint64_t dump_after_ns = 0;  // SIGUSR1's time: the dump waits for the calls before it
+    if (opts.realtime)
+        app::drain_at_realtime_priority();  // not the metrics thread, started before
     while (!g_stop) {
         if (auto ok = consumer.poll(app::kPollMs); !ok)
             return ok.error();

@@ -314,6 +314,12 @@ TEST_CASE("the records are drained at SCHED_FIFO 1, which the traced command doe
         kill(btrace.pid(), SIGTERM);  // passed to the command
         CHECK(btrace.wait() == 128 + SIGTERM);
     }
+    // The monitor drains outliers alike.
+    Background monitor({btrace_bin(), "monitor", "-o", path, "--comm", "sleeper"});
+    REQUIRE(eventually([&] { return attached(monitor.pid()); }));
+    CHECK(eventually([&] { return policy_of(monitor.pid()) == 1; }));
+    kill(monitor.pid(), SIGINT);
+    CHECK(monitor.wait() == 0);
     // -c sends no records up: nothing to drain.
     Background counting({btrace_bin(), "-c", "-o", path, "--", helper("sleeper"), "10000"});
     REQUIRE(eventually([&] { return attached(counting.pid()); }));
