@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "state/fd_desc.h"
+#include "consumer/unseen_fds.h"
 #include "state/fd_tracker.h"
 #include "syscalls/table.h"
 
@@ -43,24 +44,17 @@ constexpr int kAskAgain = 3;
 
 void ProcFdNames::name_unseen(const btrace_syscall& rec, state::FdTable& fds, const OrderedRecords& held,
                               const Horizon& horizon) {
-    const syscalls::Syscall* sc = syscalls::lookup(rec.nr);
-    if (!sc)
-        return;
     const uint32_t tgid = rec.hdr.tgid;
-    for (unsigned i = 0; i < sc->nargs; ++i) {
-        const int fd = static_cast<int32_t>(rec.args[i]);
-        const bool made_here = sc->ret == syscalls::RetKind::Fd && fd == rec.ret;  // dup2's newfd
-        if (!syscalls::is_fd_arg(sc->args[i]) || fd < 0 || made_here)
-            continue;  // made_here: named once the call is applied
+    for_each_fd_arg(rec, [&](const syscalls::Syscall& sc, int fd) {
         const auto key = std::make_pair(tgid, fd);
         if (fds.knows(tgid, fd)) {
             const auto tried = unsettled_.find(key);
             if (tried == unsettled_.end() || !fds.unknown_before_tracing(tgid, fd) ||
                 rec.hdr.ts_ns < tried->second + kRetryNs)
-                continue;
+                return;
         }
         // A close that succeeded: /proc no longer has what it closed.
-        const bool closed_it = sc->name == "close" && rec.ret == 0;
+        const bool closed_it = sc.name == "close" && rec.ret == 0;
         Lookup found = closed_it ? Lookup{} : look_up(rec, fd, held, horizon);
         for (int again = 0; again < kAskAgain && found.ask_again; ++again) {
             std::this_thread::sleep_for(std::chrono::microseconds(100));
@@ -77,7 +71,7 @@ void ProcFdNames::name_unseen(const btrace_syscall& rec, state::FdTable& fds, co
                                   state::file_id(found.open->desc));
         else
             fds.set_before_tracing(tgid, fd, {}, false);  // not open: shown as a closed fd is, a bare number
-    }
+    });
 }
 
 // /proc is read now, after the call completed: its answer is what fd was

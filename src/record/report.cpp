@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
 
 #include "app/formatting.h"
 #include "consumer/consumer.h"
 #include "consumer/path_filter.h"
+#include "consumer/unseen_fds.h"
 #include "decode/errno.h"
 #include "decode/payloads.h"
 #include "output/call.h"
@@ -205,6 +207,8 @@ Result<void> report(Reader& reader, const cli::Options& opts, output::Sink& sink
     output::Sink& lines = summary_only ? *discard : sink;
     consumer::Consumer consumer(*formatter, lines, fds);
     consumer.limit_calls(opts.max_events);
+    if (header.system_wide && !header.names_from_records)
+        consumer.name_unseen_fds(std::make_unique<consumer::UnknownUnseenFds>());
     std::optional<consumer::PathFilter> paths;
     if (!opts.trace_paths.empty())
         paths.emplace(consumer::resolve_trace_paths(opts.trace_paths), fds, *formatter);

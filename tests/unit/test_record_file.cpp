@@ -14,7 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "cli/options.h"
+#include "output/sink.h"
 #include "record/file.h"
+#include "record/recording.h"
+#include "record/report.h"
+#include "records.h"
 
 using namespace btrace::record;
 namespace fs = std::filesystem;
@@ -264,4 +269,57 @@ TEST_CASE("an empty block reads as no frames", "[record]") {
     const auto back = read_back(bytes);
     CHECK(back.counters);
     CHECK(back.end_note.empty());
+}
+
+namespace {
+
+// What report prints of a recording: tgid 7 listed at attach with fd 3, its
+// reads of fds 3 and 5, and tgid 9's read of fd 4 (a process no listing had).
+std::string reported_fds(bool system_wide) {
+    TempFile file, out;
+    auto writer = Writer::create(file.path, true);
+    REQUIRE(writer);
+    Header header;
+    header.btrace_version = "test";
+    header.arch = std::string(this_arch());
+    header.syscall_table = syscall_table_hash();
+    header.start_ns = test::kOrigin;
+    header.system_wide = system_wide;
+    (*writer)->frame(FrameType::Header, header_text(header));
+    (*writer)->fds(std::vector<SnapshotFd>{{7, 3, "/etc/passwd", false, {}}});
+    for (const auto& [tgid, fd] : {std::pair<uint32_t, int>{7, 3}, {7, 5}, {9, 4}}) {
+        const auto rec = test::make_call("read", 1, {static_cast<uint64_t>(fd), 0, 1}, {.tgid = tgid, .tid = tgid});
+        (*writer)->frame(FrameType::Record,
+                         std::span(reinterpret_cast<const uint8_t*>(&rec), sizeof(rec)));
+    }
+    (*writer)->frame(FrameType::Counters, counters_text({}));
+    REQUIRE((*writer)->close());
+    auto reader = Reader::open(file.path);
+    REQUIRE(reader);
+    auto sink = btrace::output::Sink::open(out.path);
+    REQUIRE(sink);
+    btrace::cli::Options opts;
+    opts.command = {file.path};
+    REQUIRE(report(**reader, opts, *sink, "test"));
+    REQUIRE(sink->flush());
+    const auto bytes = out.bytes();
+    return {bytes.begin(), bytes.end()};
+}
+
+}  // namespace
+
+TEST_CASE("report marks unknown the fds a system-wide recording's listing missed, never a bare number",
+          "[record]") {
+    // Opened between the listing and the attach, or by a process started then:
+    // live -a reads /proc; report has none of that host.
+    const std::string wide = reported_fds(true);
+    INFO(wide);
+    CHECK(wide.find("read(fd: 3</etc/passwd>,") != std::string::npos);
+    CHECK(wide.find("read(fd: 5<?>,") != std::string::npos);
+    CHECK(wide.find("read(fd: 4<?>,") != std::string::npos);
+    // Recorded from its start or -p: every fd is listed or seen opened, so one not is not open.
+    const std::string listed = reported_fds(false);
+    INFO(listed);
+    CHECK(listed.find("read(fd: 3</etc/passwd>,") != std::string::npos);
+    CHECK(listed.find("read(fd: 5,") != std::string::npos);
 }
