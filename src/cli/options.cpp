@@ -422,8 +422,8 @@ Result<void> check_mode(const CLI::App& app, Options& opts, const std::vector<st
         opts.stack || opts.kernel_stack || given("--stack-size") || given("--pending") || opts.fds_only ||
         !opts.data || opts.output_separately || given("--no-realtime"))
         return Error{"btrace report decodes what was recorded: -u, --buffer-size, -a, --comm, --cgroup, "
-                     "--no-follow, --sched, -k, --pending, --fds, --no-data, --no-realtime and -ff are btrace record's (or the "
-                     "live trace's)",
+                     "--no-follow, --sched, -k, --pending, --fds, --no-data, --no-realtime and -ff are btrace "
+                     "record's (or the live trace's)",
                      2};
     for (const auto& expr : expressions)
         if (expr.starts_with("signal=") || expr.starts_with("signals=") || expr.starts_with("s="))

@@ -8,8 +8,8 @@
 #include <cstring>
 #include <thread>
 
-#include "state/fd_desc.h"
 #include "consumer/unseen_fds.h"
+#include "state/fd_desc.h"
 #include "state/fd_tracker.h"
 #include "syscalls/table.h"
 
