@@ -201,11 +201,12 @@ Result<int> run(const cli::Options& opts) {
     } else {
         if (auto ok = add_targets(**tracer, opts); !ok)
             return ok.error();
-        // Recorded system-wide, every process's fds: report has no /proc to name the unseen ones from.
+        // Recorded system-wide, every selected process's fds: report has no /proc to name the unseen ones
+        // from. Not the others': what they change untraced (a shell's redirection before it execs a
+        // command --comm selects) would make their listing lie.
         if (recording_file && opts.system_wide)
-            for (pid_t pid : state::process_ids())
-                if (pid != getpid())
-                    take_snapshot(pid, false);
+            for (pid_t pid : processes_selected_now(opts))
+                take_snapshot(pid, false);
         for (pid_t pid : opts.pids) {
             take_snapshot(pid, false);
             if (auto ok = consumer::report_calls_in_flight(pid, monotonic_ns(), opts.syscalls, path_filter ? &*path_filter : nullptr,

@@ -7,14 +7,19 @@
 #include <sys/statfs.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <string_view>
 
+#include "monitor/cgroup_names.h"
 #include "state/fd_desc.h"
 #include "state/fd_tracker.h"
 #include "state/proc_snapshot.h"
 #include "syscalls/table.h"
 #include "target/attach.h"
+#include "util/file.h"
 
 namespace btrace::app {
 
@@ -32,7 +37,55 @@ Result<uint64_t> cgroup_id_of(const std::string& path) {
     return static_cast<uint64_t>(st.st_ino);
 }
 
+// Whether every thread of pid has this comm now (the kernel selects --comm thread by thread).
+bool all_threads_named(pid_t pid, std::string_view comm) {
+    const std::string_view shown = comm.substr(0, BTRACE_COMM_LEN - 1);  // as the kernel keeps it
+    const auto threads = state::thread_ids(pid);
+    for (pid_t tid : threads) {
+        auto name = read_whole("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/comm");
+        if (!name || std::string_view(*name).substr(0, name->find('\n')) != shown)
+            return false;
+    }
+    return !threads.empty();
+}
+
+// Whether pid is in the cgroup v2 directory whose inode is id (bpf_get_current_cgroup_id()'s value).
+bool in_cgroup(pid_t pid, const std::string& unified_mount, uint64_t id) {
+    const auto text = read_whole("/proc/" + std::to_string(pid) + "/cgroup");
+    for (std::string_view rest = text ? *text : ""; !rest.empty();) {
+        const std::size_t end = std::min(rest.find('\n'), rest.size());
+        const std::string_view line = rest.substr(0, end);
+        rest.remove_prefix(std::min(end + 1, rest.size()));
+        if (!line.starts_with("0::"))  // the unified hierarchy's line
+            continue;
+        struct stat st;
+        return stat((unified_mount + std::string(line.substr(3))).c_str(), &st) == 0 &&
+               static_cast<uint64_t>(st.st_ino) == id;
+    }
+    return false;
+}
+
 }  // namespace
+
+std::vector<pid_t> processes_selected_now(const cli::Options& opts) {
+    std::optional<uint64_t> cgroup;
+    std::string mount;
+    if (!opts.cgroup_path.empty()) {
+        std::ifstream mountinfo("/proc/self/mountinfo");
+        auto id = cgroup_id_of(opts.cgroup_path);
+        auto unified = monitor::unified_cgroup_mount(mountinfo);
+        if (!id || !unified)
+            return {};
+        cgroup = *id;
+        mount = *unified;
+    }
+    std::vector<pid_t> selected;
+    for (pid_t pid : state::process_ids())
+        if (pid != getpid() && (opts.comm.empty() || all_threads_named(pid, opts.comm)) &&
+            (!cgroup || in_cgroup(pid, mount, *cgroup)))
+            selected.push_back(pid);
+    return selected;
+}
 
 uint64_t monotonic_ns() {
     timespec ts;

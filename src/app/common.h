@@ -32,6 +32,10 @@ int64_t realtime_offset_ns();  // CLOCK_REALTIME - CLOCK_MONOTONIC now
 
 // The options as a loader config, loaded (not yet attached).
 Result<std::unique_ptr<loader::Tracer>> load_tracer(const cli::Options& opts);
+// -a, --comm, --cgroup: the processes whose every thread they select now
+// (btrace's own left out). Only those have each later change to their fds
+// traced, so only their fd listing stays true (a recording's).
+std::vector<pid_t> processes_selected_now(const cli::Options& opts);
 // -p: each process must exist now.
 Result<void> check_pids(const cli::Options& opts);
 Result<void> add_targets(loader::Tracer& tracer, const cli::Options& opts);

@@ -191,6 +191,32 @@ TEST_CASE("a system-wide recording names the fds processes had open before it st
     CHECK(has_line(out.out, R"(btrace-rec-a/\d+ read\(fd: 0</etc/hostname>, )"));
 }
 
+TEST_CASE("a recording with --comm lists only the processes it selects: another's fds may change untraced",
+          "[integration][record]") {
+    // A shell (not selected) redirects its stdout, then execs a command that is:
+    // the shell's listing at attach would name the old file.
+    const std::string dir = temp_path("bin-c"), command = dir + "/btrace-rec-c", old = temp_path("old-stdout");
+    REQUIRE(mkdir(dir.c_str(), 0700) == 0);
+    REQUIRE(run({"cp", "/bin/cat", command}).exit_code == 0);
+    const std::string fifo = temp_path("go-c.fifo");
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    Background target({"sh", "-c", "exec >" + old + "; read go < " + fifo + "; exec " + command +
+                                       " /etc/hostname >/dev/null"});
+    usleep(200 * 1000);  // its stdout is the old file, waiting on the FIFO
+    const std::string file = temp_path("comm-c.btr");
+    Background recording({btrace_bin(), "record", "--comm", "btrace-rec-c", "-o", file});
+    REQUIRE(eventually([&] { return attached(recording.pid()); }, 30000));
+    write_file(fifo, "go\n");
+    REQUIRE(target.wait(10000) == 0);
+    kill(recording.pid(), SIGINT);
+    REQUIRE(recording.wait(10000) == 0);
+    const auto out = report({}, file);
+    REQUIRE(out.exit_code == 0);
+    INFO(out.out);
+    CHECK(has_line(out.out, R"(btrace-rec-c/\d+ write\(fd: 1<\?>, buf: ")"));
+    CHECK(out.out.find("old-stdout") == std::string::npos);
+}
+
 TEST_CASE("report's filters narrow a recording as the live trace's would", "[integration][record]") {
     const std::string file = recorded({helper("decode_calls")});
     const auto all = report({}, file);
