@@ -168,17 +168,19 @@ TEST_CASE("report prints what the live trace of the same run printed: lines, fd 
     CHECK(counted == summary_counts(read_file(counts)));
 }
 
-TEST_CASE("a system-wide recording names the fds processes had open before it started", "[integration][record]") {
-    // Live, -a names such fds from /proc when a call first uses them; report has
-    // no /proc of that host: the recording lists every process's fds at attach.
-    const std::string fifo = temp_path("go.fifo"), dir = temp_path("bin"), shell = dir + "/btrace-rec-a";
+namespace {
+// Records `btrace record --comm COMM` while `script` runs under sh: it is
+// started first, waits on FIFO (its path replaces each FIFO in script) until
+// the recording is attached, then goes on. The report's text.
+std::string recorded_by_comm(const std::string& comm, std::string script) {
+    const std::string fifo = temp_path(comm + ".fifo");
     REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
-    REQUIRE(mkdir(dir.c_str(), 0700) == 0);
-    REQUIRE(run({"cp", "/bin/dash", shell}).exit_code == 0);  // a comm of its own
-    Background target({shell, "-c", "exec 3</etc/hostname; read go < " + fifo + "; read line <&3"});
-    usleep(200 * 1000);  // fd 3 open, waiting on the FIFO
-    const std::string file = temp_path("system-wide.btr");
-    Background recording({btrace_bin(), "record", "--comm", "btrace-rec-a", "-o", file});
+    for (std::size_t at; (at = script.find("FIFO")) != std::string::npos;)
+        script.replace(at, 4, fifo);
+    Background target({"sh", "-c", script});
+    usleep(200 * 1000);  // its fds set, waiting on the FIFO
+    const std::string file = temp_path(comm + ".btr");
+    Background recording({btrace_bin(), "record", "--comm", comm, "-o", file});
     REQUIRE(eventually([&] { return attached(recording.pid()); }, 30000));
     write_file(fifo, "go\n");
     REQUIRE(target.wait(10000) == 0);
@@ -186,35 +188,39 @@ TEST_CASE("a system-wide recording names the fds processes had open before it st
     REQUIRE(recording.wait(10000) == 0);
     const auto out = report({}, file);
     REQUIRE(out.exit_code == 0);
-    INFO(out.out);
-    CHECK(has_line(out.out, R"(btrace-rec-a/\d+ dup2\(oldfd: 3</etc/hostname>, newfd: 0\) = 0</etc/hostname>$)"));
-    CHECK(has_line(out.out, R"(btrace-rec-a/\d+ read\(fd: 0</etc/hostname>, )"));
+    return out.out;
+}
+
+// A copy of program under a comm of its own; its path.
+std::string renamed(const std::string& program, const std::string& comm) {
+    const std::string dir = temp_path("bin-" + comm), path = dir + "/" + comm;
+    REQUIRE(mkdir(dir.c_str(), 0700) == 0);
+    REQUIRE(run({"cp", program, path}).exit_code == 0);
+    return path;
+}
+}  // namespace
+
+TEST_CASE("a system-wide recording names the fds processes had open before it started", "[integration][record]") {
+    // Live, -a names such fds from /proc when a call first uses them; report has
+    // no /proc of that host: the recording lists every process's fds at attach.
+    const std::string shell = renamed("/bin/dash", "btrace-rec-a");
+    const std::string out = recorded_by_comm(
+        "btrace-rec-a", "exec " + shell + " -c 'exec 3</etc/hostname; read go < FIFO; read line <&3'");
+    INFO(out);
+    CHECK(has_line(out, R"(btrace-rec-a/\d+ dup2\(oldfd: 3</etc/hostname>, newfd: 0\) = 0</etc/hostname>$)"));
+    CHECK(has_line(out, R"(btrace-rec-a/\d+ read\(fd: 0</etc/hostname>, )"));
 }
 
 TEST_CASE("a recording with --comm lists only the processes it selects: another's fds may change untraced",
           "[integration][record]") {
     // A shell (not selected) redirects its stdout, then execs a command that is:
     // the shell's listing at attach would name the old file.
-    const std::string dir = temp_path("bin-c"), command = dir + "/btrace-rec-c", old = temp_path("old-stdout");
-    REQUIRE(mkdir(dir.c_str(), 0700) == 0);
-    REQUIRE(run({"cp", "/bin/cat", command}).exit_code == 0);
-    const std::string fifo = temp_path("go-c.fifo");
-    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
-    Background target({"sh", "-c", "exec >" + old + "; read go < " + fifo + "; exec " + command +
-                                       " /etc/hostname >/dev/null"});
-    usleep(200 * 1000);  // its stdout is the old file, waiting on the FIFO
-    const std::string file = temp_path("comm-c.btr");
-    Background recording({btrace_bin(), "record", "--comm", "btrace-rec-c", "-o", file});
-    REQUIRE(eventually([&] { return attached(recording.pid()); }, 30000));
-    write_file(fifo, "go\n");
-    REQUIRE(target.wait(10000) == 0);
-    kill(recording.pid(), SIGINT);
-    REQUIRE(recording.wait(10000) == 0);
-    const auto out = report({}, file);
-    REQUIRE(out.exit_code == 0);
-    INFO(out.out);
-    CHECK(has_line(out.out, R"(btrace-rec-c/\d+ write\(fd: 1<\?>, buf: ")"));
-    CHECK(out.out.find("old-stdout") == std::string::npos);
+    const std::string command = renamed("/bin/cat", "btrace-rec-c"), old = temp_path("old-stdout");
+    const std::string out = recorded_by_comm(
+        "btrace-rec-c", "exec >" + old + "; read go < FIFO; exec " + command + " /etc/hostname >/dev/null");
+    INFO(out);
+    CHECK(has_line(out, R"(btrace-rec-c/\d+ write\(fd: 1<\?>, buf: ")"));
+    CHECK(out.find("old-stdout") == std::string::npos);
 }
 
 TEST_CASE("report's filters narrow a recording as the live trace's would", "[integration][record]") {
