@@ -238,8 +238,9 @@ Result<int> run(const cli::Options& opts) {
                                                            std::chrono::duration<double, std::milli>(opts.pending_ms)));
     consumer::PendingReporter pending(static_cast<uint64_t>(opts.pending_ms * 1e6), opts.system_wide, opts.follow);
 
+    std::optional<RealtimeDrain> realtime;
     if (opts.realtime && (opts.summary != cli::Options::Summary::Only || stacks_shown))
-        drain_at_realtime_priority();  // -c drains nothing
+        realtime.emplace();  // -c drains nothing
     while (!g_stop_signal) {
         if (auto ok = consumer.poll(kPollMs); !ok)
             return ok.error();
@@ -276,6 +277,7 @@ Result<int> run(const cli::Options& opts) {
     // kernel side still holds: the ring buffer, then the per-CPU batches.
     if (auto ok = detach_and_collect(**tracer, consumer); !ok)
         return ok.error();
+    realtime.reset();
     if (opts.summary != cli::Options::Summary::None) {
         output::format_summary((*tracer)->stats(), summary_by(opts.summary_by), opts.histogram, opts.json,
                                sink->buffer());

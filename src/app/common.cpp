@@ -234,10 +234,17 @@ void Stacks::show(const cli::Options& opts, const loader::Tracer& tracer, consum
     formatter.show_stacks(unwinder ? &*unwinder : nullptr, kernel ? &*kernel : nullptr);
 }
 
-void drain_at_realtime_priority() {
+RealtimeDrain::RealtimeDrain() {
     const sched_param param{.sched_priority = 1};
-    if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &param) != 0)
+    raised_ = sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &param) == 0;
+    if (!raised_)
         spdlog::debug("draining at normal priority: SCHED_FIFO refused: {}", std::strerror(errno));
+}
+
+RealtimeDrain::~RealtimeDrain() {
+    const sched_param param{.sched_priority = 0};
+    if (raised_)
+        sched_setscheduler(0, SCHED_OTHER, &param);
 }
 
 Result<void> open_consumer(consumer::Consumer& consumer, const loader::Tracer& tracer) {

@@ -48,13 +48,24 @@ std::vector<record::SnapshotFd> snapshot_fds(state::FdTable& fds, pid_t pid, boo
 uint64_t lost_events(const loader::Counters& counters);
 // The consumer, ordering the records by the tracer's per-CPU horizon.
 Result<void> open_consumer(consumer::Consumer& consumer, const loader::Tracer& tracer);
-// The consumer's thread at SCHED_FIFO priority 1 (its children and threads
-// start at normal priority). Under group scheduling (autogroups: each
-// session its own group; cgroups) a tracer in its own group waited ~3 s of
-// every 4 on the runqueue beside a server that kept both CPUs busy, and the
-// ring overflowed: nginx lost 60% of its calls. Refused (no CAP_SYS_NICE,
-// no RT budget in its cgroup): normal priority, said at -v.
-void drain_at_realtime_priority();
+// The consumer's thread at SCHED_FIFO priority 1 while this lives: from the
+// drain loop's start until what the kernel side holds is collected, not for
+// the work after (summaries, --perfetto). Its children and threads start at
+// normal priority. Under group scheduling (autogroups: each session its own
+// group; cgroups) a tracer in its own group waited ~3 s of every 4 on the
+// runqueue beside a server that kept both CPUs busy, and the ring overflowed:
+// nginx lost 60% of its calls. Refused (no CAP_SYS_NICE, no RT budget in its
+// cgroup): normal priority, said at -v.
+class RealtimeDrain {
+public:
+    RealtimeDrain();
+    ~RealtimeDrain();
+    RealtimeDrain(const RealtimeDrain&) = delete;
+    RealtimeDrain& operator=(const RealtimeDrain&) = delete;
+
+private:
+    bool raised_ = false;
+};
 
 // -k and --kernel-stack: what names each call's stacks, wired to the consumer
 // (mappings follow the calls, forks and exits) and the formatter. Stays put

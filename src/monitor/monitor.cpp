@@ -13,6 +13,7 @@
 #include <atomic>
 #include <ctime>
 #include <fstream>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -345,8 +346,9 @@ Result<int> run(const cli::Options& opts) {
     auto next_sweep = std::chrono::steady_clock::now() + app::kSweepInterval;
     auto publish = [&] { source.outliers = consumer.calls(); };
     uint64_t dump_after_ns = 0;  // SIGUSR1's time: the dump waits for the calls before it
+    std::optional<app::RealtimeDrain> realtime;
     if (opts.realtime)
-        app::drain_at_realtime_priority();  // not the metrics thread, started before
+        realtime.emplace();  // not the metrics thread, started before
     while (!g_stop) {
         if (auto ok = consumer.poll(app::kPollMs); !ok)
             return ok.error();
@@ -376,6 +378,7 @@ Result<int> run(const cli::Options& opts) {
 
     if (auto ok = app::detach_and_collect(**tracer, consumer); !ok)
         return ok.error();
+    realtime.reset();
     if (auto ok = sink->flush(); !ok)
         return ok.error();
     server.reset();
