@@ -239,8 +239,8 @@ Result<int> run(const cli::Options& opts) {
     consumer::PendingReporter pending(static_cast<uint64_t>(opts.pending_ms * 1e6), opts.system_wide, opts.follow);
 
     std::optional<RealtimeDrain> realtime;
-    if (opts.realtime && (opts.summary != cli::Options::Summary::Only || stacks_shown))
-        realtime.emplace();  // -c drains nothing
+    if (opts.realtime && sends_records(opts))
+        realtime.emplace();
     while (!g_stop_signal) {
         if (auto ok = consumer.poll(kPollMs); !ok)
             return ok.error();

@@ -19,7 +19,6 @@
 #include "state/proc_snapshot.h"
 #include "syscalls/table.h"
 #include "target/attach.h"
-#include "util/file.h"
 
 namespace btrace::app {
 
@@ -41,28 +40,15 @@ Result<uint64_t> cgroup_id_of(const std::string& path) {
 bool all_threads_named(pid_t pid, std::string_view comm) {
     const std::string_view shown = comm.substr(0, BTRACE_COMM_LEN - 1);  // as the kernel keeps it
     const auto threads = state::thread_ids(pid);
-    for (pid_t tid : threads) {
-        auto name = read_whole("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/comm");
-        if (!name || std::string_view(*name).substr(0, name->find('\n')) != shown)
-            return false;
-    }
-    return !threads.empty();
+    return !threads.empty() &&
+           std::all_of(threads.begin(), threads.end(), [&](pid_t tid) { return state::thread_comm(tid) == shown; });
 }
 
 // Whether pid is in the cgroup v2 directory whose inode is id (bpf_get_current_cgroup_id()'s value).
 bool in_cgroup(pid_t pid, const std::string& unified_mount, uint64_t id) {
-    const auto text = read_whole("/proc/" + std::to_string(pid) + "/cgroup");
-    for (std::string_view rest = text ? *text : ""; !rest.empty();) {
-        const std::size_t end = std::min(rest.find('\n'), rest.size());
-        const std::string_view line = rest.substr(0, end);
-        rest.remove_prefix(std::min(end + 1, rest.size()));
-        if (!line.starts_with("0::"))  // the unified hierarchy's line
-            continue;
-        struct stat st;
-        return stat((unified_mount + std::string(line.substr(3))).c_str(), &st) == 0 &&
-               static_cast<uint64_t>(st.st_ino) == id;
-    }
-    return false;
+    const auto path = state::unified_cgroup(pid);
+    struct stat st;
+    return path && stat((unified_mount + *path).c_str(), &st) == 0 && static_cast<uint64_t>(st.st_ino) == id;
 }
 
 }  // namespace
@@ -85,6 +71,10 @@ std::vector<pid_t> processes_selected_now(const cli::Options& opts) {
             (!cgroup || in_cgroup(pid, mount, *cgroup)))
             selected.push_back(pid);
     return selected;
+}
+
+bool sends_records(const cli::Options& opts) {
+    return opts.summary != cli::Options::Summary::Only || opts.stack || opts.kernel_stack;  // -c -k: by stack
 }
 
 uint64_t monotonic_ns() {
@@ -144,8 +134,7 @@ static Result<loader::Config> loader_config(const cli::Options& opts) {
         config.cgroup_id = *id;
     }
     config.summary = opts.summary != cli::Options::Summary::None;
-    // -c -k: grouped by stack
-    config.records = opts.summary != cli::Options::Summary::Only || opts.stack || opts.kernel_stack;
+    config.records = sends_records(opts);
     config.summary_by = opts.summary_by == cli::Options::SummaryBy::Process  ? BTRACE_SUMMARY_BY_PROCESS
                         : opts.summary_by == cli::Options::SummaryBy::Thread ? BTRACE_SUMMARY_BY_THREAD
                                                                              : BTRACE_SUMMARY_BY_SYSCALL;

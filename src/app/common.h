@@ -30,6 +30,8 @@ constexpr auto kSweepInterval = std::chrono::seconds(1);  // -p: targets gone wi
 uint64_t monotonic_ns();
 int64_t realtime_offset_ns();  // CLOCK_REALTIME - CLOCK_MONOTONIC now
 
+// Whether calls come up as records (all but -c, whose summary is counted in the kernel).
+bool sends_records(const cli::Options& opts);
 // The options as a loader config, loaded (not yet attached).
 Result<std::unique_ptr<loader::Tracer>> load_tracer(const cli::Options& opts);
 // -a, --comm, --cgroup: the processes whose every thread they select now

@@ -492,6 +492,18 @@ std::vector<InFlightCall> calls_in_flight(pid_t pid) {
 
 std::optional<InFlightCall> call_in_flight(pid_t tid) { return call_in_task(proc_dir(tid), tid); }
 
+std::string thread_comm(pid_t tid) { return comm_of_task(proc_dir(tid)); }
+
+std::optional<std::string> unified_cgroup(pid_t pid) {
+    const auto text = read_whole(proc_dir(pid) + "cgroup");
+    std::optional<std::string> path;
+    for_each_line(text ? *text : "", [&](std::string_view line) {
+        if (!path && line.starts_with("0::"))
+            path = std::string(line.substr(3));
+    });
+    return path;
+}
+
 std::optional<ThreadIdentity> thread_identity(pid_t tid) {
     const std::string task = proc_dir(tid);
     auto status = read_whole(task + "status");

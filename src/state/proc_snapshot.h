@@ -126,5 +126,9 @@ struct ThreadIdentity {
     std::string comm;
 };
 std::optional<ThreadIdentity> thread_identity(pid_t tid);
+// A thread's comm (/proc/TID/comm); empty when unreadable.
+std::string thread_comm(pid_t tid);
+// A process's cgroup in the unified (v2) hierarchy, from its "0::" line in /proc/PID/cgroup.
+std::optional<std::string> unified_cgroup(pid_t pid);
 
 }  // namespace btrace::state
